@@ -1,0 +1,423 @@
+//! Signature base string (RFC 5849 §3.4.1) and base string URI (§3.4.1.2).
+
+use crate::encode::encode_into;
+use crate::error::{ParseError, ParseErrorKind, Span, Violation};
+use serde::Serialize;
+
+/// The pieces of an absolute URL, as byte ranges of the text they came from.
+///
+/// Splitting is done here rather than with a general URL parser because the
+/// base string must reflect exactly what was written (a `:443`, an upper-case
+/// host, an unencoded space), which general parsers normalize away.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrlParts<'a> {
+    /// Scheme as written (`HTTPS`).
+    pub scheme: &'a str,
+    /// `user:pass` before `@`, if any.
+    pub userinfo: Option<&'a str>,
+    /// Host as written, brackets included for IPv6.
+    pub host: &'a str,
+    /// Port text after `:` (may be empty: `http://x:/`).
+    pub port: Option<&'a str>,
+    /// Path as written (may be empty).
+    pub path: &'a str,
+    /// Query after `?`, without the `?`.
+    pub query: Option<&'a str>,
+    /// Fragment after `#`.
+    pub fragment: Option<&'a str>,
+    /// Byte offset of the query in the URL.
+    pub query_offset: usize,
+}
+
+fn url_error(url: &str, kind: ParseErrorKind, span: Span) -> ParseError {
+    ParseError::new("URL", kind, span, url)
+}
+
+/// Splits an absolute URL into its parts (RFC 3986 §3), rejecting what
+/// cannot be a request URI: no scheme, no host, a bad port.
+pub fn split_url(url: &str) -> Result<UrlParts<'_>, ParseError> {
+    let sep = url.find("://").ok_or_else(|| {
+        url_error(
+            url,
+            ParseErrorKind::Expected {
+                expected: "an absolute URL (scheme://host/path)".into(),
+                found: if url.is_empty() {
+                    "nothing".into()
+                } else {
+                    format!("{url:?}")
+                },
+            },
+            Span::new(0, url.len()),
+        )
+        .with_hint("write the full URL, e.g. https://api.example.com/path")
+    })?;
+    let scheme = &url[..sep];
+    let scheme_ok = scheme
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic())
+        && scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b));
+    if !scheme_ok {
+        return Err(url_error(
+            url,
+            ParseErrorKind::Invalid {
+                what: "scheme".into(),
+                reason: format!("{scheme:?} is not a URI scheme"),
+            },
+            Span::new(0, sep),
+        ));
+    }
+    let auth_start = sep + 3;
+    let auth_end = url[auth_start..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| auth_start + i);
+    let authority = &url[auth_start..auth_end];
+    let (userinfo, hostport, hp_start) = match authority.rfind('@') {
+        Some(i) => (
+            Some(&authority[..i]),
+            &authority[i + 1..],
+            auth_start + i + 1,
+        ),
+        None => (None, authority, auth_start),
+    };
+    let (host, port) = if hostport.starts_with('[') {
+        match hostport.find(']') {
+            Some(i) => {
+                let rest = &hostport[i + 1..];
+                let port = match rest.strip_prefix(':') {
+                    Some(p) => Some(p),
+                    None if rest.is_empty() => None,
+                    None => {
+                        return Err(url_error(
+                            url,
+                            ParseErrorKind::Expected {
+                                expected: "':' and a port after the IPv6 address".into(),
+                                found: format!("{rest:?}"),
+                            },
+                            Span::new(hp_start + i + 1, auth_end),
+                        ))
+                    }
+                };
+                (&hostport[..=i], port)
+            }
+            None => {
+                return Err(url_error(
+                    url,
+                    ParseErrorKind::Unterminated {
+                        what: "IPv6 address (no ']')".into(),
+                    },
+                    Span::new(hp_start, auth_end),
+                ))
+            }
+        }
+    } else {
+        match hostport.find(':') {
+            Some(i) => (&hostport[..i], Some(&hostport[i + 1..])),
+            None => (hostport, None),
+        }
+    };
+    if host.is_empty() {
+        return Err(url_error(
+            url,
+            ParseErrorKind::Missing {
+                what: "host".into(),
+            },
+            Span::at(hp_start),
+        )
+        .with_hint("the URL needs a host after '://'"));
+    }
+    if let Some(p) = port.filter(|p| !p.is_empty()) {
+        let port_start = hp_start + host.len() + 1;
+        let valid = p.len() <= 5
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && matches!(p.parse::<u32>(), Ok(1..=65535));
+        if !valid {
+            return Err(url_error(
+                url,
+                ParseErrorKind::Invalid {
+                    what: "port".into(),
+                    reason: format!("{p:?} is not a number from 1 to 65535"),
+                },
+                Span::new(port_start, port_start + p.len()),
+            ));
+        }
+    }
+    let rest = &url[auth_end..];
+    let (before_frag, fragment) = match rest.find('#') {
+        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+        None => (rest, None),
+    };
+    let (path, query, query_offset) = match before_frag.find('?') {
+        Some(i) => (
+            &before_frag[..i],
+            Some(&before_frag[i + 1..]),
+            auth_end + i + 1,
+        ),
+        None => (before_frag, None, url.len()),
+    };
+    Ok(UrlParts {
+        scheme,
+        userinfo,
+        host,
+        port,
+        path,
+        query,
+        fragment,
+        query_offset,
+    })
+}
+
+/// The base string URI and what was normalized to get it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BaseUri {
+    /// The base string URI (RFC 5849 §3.4.1.2).
+    pub uri: String,
+    /// What differs between the URL as written and the base string URI.
+    pub violations: Vec<Violation>,
+}
+
+/// The default port of a scheme, for RFC 5849 §3.4.1.2.
+fn default_port(scheme: &str) -> Option<u16> {
+    match scheme {
+        "http" => Some(80),
+        "https" => Some(443),
+        _ => None,
+    }
+}
+
+/// RFC 5849 §3.4.1.2: the base string URI of an absolute request URL.
+///
+/// Scheme and host are lower-cased; the port is kept unless it is the
+/// scheme's default (80 for http, 443 for https); the path is kept as sent,
+/// an empty path becoming `/`, and characters a URI cannot hold are
+/// percent-encoded as UTF-8 while existing `%XX` escapes stay; query and
+/// fragment are dropped.
+///
+/// ```
+/// use oauth1_doctor::base_string::base_string_uri;
+/// assert_eq!(base_string_uri("HTTP://EXAMPLE.COM:80/r%20v/X?id=123").unwrap().uri,
+///            "http://example.com/r%20v/X");
+/// ```
+pub fn base_string_uri(url: &str) -> Result<BaseUri, ParseError> {
+    let parts = split_url(url)?;
+    let mut violations = Vec::new();
+    let scheme = parts.scheme.to_ascii_lowercase();
+    let host = parts.host.to_ascii_lowercase();
+    if scheme != parts.scheme {
+        violations.push(Violation::new(
+            "uppercase-scheme",
+            "RFC 5849 §3.4.1.2",
+            format!(
+                "the scheme {:?} is lower-cased to {scheme:?} in the base string",
+                parts.scheme
+            ),
+        ));
+    }
+    if host != parts.host {
+        violations.push(Violation::new(
+            "uppercase-host",
+            "RFC 5849 §3.4.1.2",
+            format!(
+                "the host {:?} is lower-cased to {host:?} in the base string",
+                parts.host
+            ),
+        ));
+    }
+    if parts.userinfo.is_some() {
+        violations.push(Violation::new(
+            "userinfo-in-url",
+            "RFC 5849 §3.4.1.2",
+            "user information before '@' is not part of the base string URI",
+        ));
+    }
+    let mut uri = String::with_capacity(url.len() + 1);
+    uri.push_str(&scheme);
+    uri.push_str("://");
+    uri.push_str(&host);
+    if let Some(p) = parts.port.filter(|p| !p.is_empty()) {
+        {
+            // split_url validated it.
+            let n: u16 = p.parse().unwrap_or_default();
+            if Some(n) == default_port(&scheme) {
+                violations.push(Violation::new(
+                    "default-port-in-url",
+                    "RFC 5849 §3.4.1.2",
+                    format!("the default port :{p} of {scheme} is dropped from the base string"),
+                ));
+            } else {
+                uri.push(':');
+                uri.push_str(&n.to_string());
+            }
+        }
+    }
+    if parts.path.is_empty() {
+        uri.push('/');
+    } else {
+        let before = uri.len();
+        push_uri_path(parts.path, &mut uri);
+        if uri.len() - before != parts.path.len() {
+            violations.push(Violation::new(
+                "path-needs-encoding",
+                "RFC 5849 §3.4.1.2",
+                format!(
+                    "the path {:?} holds characters a URI cannot; they are percent-encoded as {:?}",
+                    parts.path,
+                    &uri[before..]
+                ),
+            ));
+        }
+    }
+    if parts.fragment.is_some() {
+        violations.push(Violation::new(
+            "fragment-in-url",
+            "RFC 5849 §3.4.1.2",
+            "the fragment (#…) is never sent and is not part of the base string",
+        ));
+    }
+    Ok(BaseUri { uri, violations })
+}
+
+/// Characters RFC 3986 §3.3 allows in a path as they are (pchar and `/`).
+fn is_path_char(b: u8) -> bool {
+    crate::encode::is_unreserved(b) || b"!$&'()*+,;=:@/".contains(&b)
+}
+
+/// Appends `path`, percent-encoding (as UTF-8) what a URI path cannot hold
+/// and keeping valid `%XX` escapes as written.
+fn push_uri_path(path: &str, out: &mut String) {
+    let b = path.as_bytes();
+    for (i, &c) in b.iter().enumerate() {
+        let valid_escape = c == b'%'
+            && b.get(i + 1).is_some_and(|h| h.is_ascii_hexdigit())
+            && b.get(i + 2).is_some_and(|h| h.is_ascii_hexdigit());
+        if is_path_char(c) || valid_escape {
+            out.push(c as char);
+        } else {
+            out.push_str(&format!("%{c:02X}"));
+        }
+    }
+}
+
+/// RFC 5849 §3.4.1.1: the three parts of the base string, each as it
+/// appears before the final encoding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BaseStringParts {
+    /// The method, upper-cased.
+    pub method: String,
+    /// The base string URI.
+    pub base_uri: String,
+    /// The normalized parameters.
+    pub normalized_parameters: String,
+}
+
+/// RFC 5849 §3.4.1.1 step 1: the request method in upper case.
+pub fn normalize_method(method: &str) -> String {
+    method.to_ascii_uppercase()
+}
+
+/// RFC 5849 §3.4.1.1: `METHOD&encode(base-uri)&encode(normalized-params)`.
+/// `method` must already be upper-cased; each part is encoded (§3.6) and
+/// joined with `&`.
+///
+/// ```
+/// use oauth1_doctor::base_string::base_string;
+/// assert_eq!(base_string("GET", "http://example.com/", "n=v"),
+///            "GET&http%3A%2F%2Fexample.com%2F&n%3Dv");
+/// ```
+pub fn base_string(method: &str, base_uri: &str, normalized_parameters: &str) -> String {
+    let mut out = String::with_capacity(
+        method.len() + 2 + base_uri.len() * 3 / 2 + normalized_parameters.len() * 3 / 2,
+    );
+    encode_into(method.as_bytes(), &mut out);
+    out.push('&');
+    encode_into(base_uri.as_bytes(), &mut out);
+    out.push('&');
+    encode_into(normalized_parameters.as_bytes(), &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn uri(u: &str) -> String {
+        base_string_uri(u).unwrap().uri
+    }
+
+    /// RFC 5849 §3.4.1.2 worked examples.
+    #[test]
+    fn rfc5849_3_4_1_2_examples() {
+        assert_eq!(
+            uri("http://EXAMPLE.COM:80/r%20v/X?id=123"),
+            "http://example.com/r%20v/X"
+        );
+        assert_eq!(
+            uri("https://www.example.net:8080/?q=1"),
+            "https://www.example.net:8080/"
+        );
+    }
+
+    /// oauthlib's base_string_uri expectations (published test data).
+    #[test]
+    fn oauthlib_base_string_uri_cases() {
+        let cases = [
+            (
+                "http://EXAMPLE.COM:80/r v/X?id=123",
+                "http://example.com/r%20v/X",
+            ),
+            ("FOOBAR://www.example.com", "foobar://www.example.com/"),
+            ("http://www.example.com:80/", "http://www.example.com/"),
+            ("https://www.example.com:443/", "https://www.example.com/"),
+            ("HTTP://www.example.com:443/", "http://www.example.com:443/"),
+            ("HTTPS://www.example.com:80/", "https://www.example.com:80/"),
+            ("http://www.example.com:/", "http://www.example.com/"),
+            (
+                "https://[123:db8:fd00:1000::5]:13000",
+                "https://[123:db8:fd00:1000::5]:13000/",
+            ),
+            (
+                "https://www.example.com/path#fragment",
+                "https://www.example.com/path",
+            ),
+        ];
+        for (input, want) in cases {
+            assert_eq!(uri(input), want, "base string URI of {input:?}");
+        }
+    }
+
+    #[test]
+    fn oauthlib_base_string_uri_errors() {
+        for bad in ["", "http", "example.com", "http://", "http://:8080"] {
+            assert!(base_string_uri(bad).is_err(), "{bad:?} should be rejected");
+        }
+        for port in ["0", "-1", "65536", "3.14", "BAD", "42:42"] {
+            let u = format!("http://www.example.com:{port}/");
+            let err = base_string_uri(&u).unwrap_err();
+            assert!(err.to_string().contains("port"), "{u}: {err}");
+        }
+    }
+
+    #[test]
+    fn default_port_and_case_are_reported() {
+        let b = base_string_uri("https://API.example.com:443/x").unwrap();
+        let codes: Vec<_> = b.violations.iter().map(|v| v.code).collect();
+        assert_eq!(codes, ["uppercase-host", "default-port-in-url"]);
+    }
+
+    #[test]
+    fn path_escapes_kept_and_unicode_encoded() {
+        assert_eq!(uri("http://x/a%2fb/ü c"), "http://x/a%2fb/%C3%BC%20c");
+        assert_eq!(uri("http://x/100%"), "http://x/100%25");
+    }
+
+    /// wiki.oauth.net TestCases, "concatenate request elements".
+    #[test]
+    fn oauth_wiki_testcases_concatenation() {
+        assert_eq!(
+            base_string("GET", &uri("http://example.com"), "n=v"),
+            "GET&http%3A%2F%2Fexample.com%2F&n%3Dv"
+        );
+    }
+}

@@ -1,0 +1,220 @@
+//! Percent-encoding (RFC 5849 §3.6) and the decodings the parameter
+//! sources need.
+//!
+//! RFC 5849 §3.6: text is encoded as UTF-8 octets; the unreserved characters
+//! `ALPHA, DIGIT, "-", ".", "_", "~"` are kept and every other octet becomes
+//! `%XX` with upper-case hex digits. Decoding works on octets, because a
+//! request may carry escapes that are not UTF-8 (`caf%E9`) and re-encoding
+//! must give back exactly those octets.
+
+use percent_encoding::{percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+/// RFC 5849 §3.6: every octet but the unreserved set is encoded.
+pub const RFC5849_ENCODE_SET: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// True for the RFC 3986 unreserved characters RFC 5849 §3.6 leaves as they are.
+pub fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+}
+
+/// RFC 5849 §3.6: percent-encodes `s` (as UTF-8 octets).
+///
+/// ```
+/// assert_eq!(oauth1_doctor::encode::encode("r b&c=~"), "r%20b%26c%3D~");
+/// ```
+pub fn encode(s: &str) -> String {
+    encode_bytes(s.as_bytes())
+}
+
+/// RFC 5849 §3.6 over raw octets.
+pub fn encode_bytes(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() + bytes.len() / 2);
+    encode_into(bytes, &mut out);
+    out
+}
+
+/// RFC 5849 §3.6, appending to `out` (saves an allocation on hot paths).
+pub fn encode_into(bytes: &[u8], out: &mut String) {
+    if bytes.iter().all(|b| is_unreserved(*b)) {
+        // Every byte is ASCII here.
+        out.push_str(std::str::from_utf8(bytes).unwrap_or_default());
+        return;
+    }
+    for chunk in percent_encode(bytes, RFC5849_ENCODE_SET) {
+        out.push_str(chunk);
+    }
+}
+
+/// An escape that is not `%` followed by two hex digits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadEscape {
+    /// Byte offset of the `%` in the input.
+    pub offset: usize,
+    /// The escape as written (the `%` and up to two following characters).
+    pub text: String,
+}
+
+/// Strict percent-decoding (RFC 3986 §2.1 as used by RFC 5849 §3.5.1 and
+/// §3.6): `+` stays `+`; a `%` not followed by two hex digits is an error.
+pub fn decode_strict(s: &str) -> Result<Vec<u8>, BadEscape> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            match hex_pair(b, i) {
+                Some(v) => {
+                    out.push(v);
+                    i += 3;
+                }
+                None => return Err(bad_escape(s, i)),
+            }
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    Ok(out)
+}
+
+/// Lenient percent-decoding: a malformed escape is kept literally and
+/// reported, the way most servers treat it.
+pub fn decode_lenient(s: &str, plus_is_space: bool) -> (Vec<u8>, Vec<BadEscape>) {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut bad = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' => match hex_pair(b, i) {
+                Some(v) => {
+                    out.push(v);
+                    i += 3;
+                    continue;
+                }
+                None => {
+                    bad.push(bad_escape(s, i));
+                    out.push(b'%');
+                }
+            },
+            b'+' if plus_is_space => out.push(b' '),
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    (out, bad)
+}
+
+/// `application/x-www-form-urlencoded` decoding of one name or value, as
+/// RFC 5849 §3.4.1.3.1 requires for the query and the form body: `+` is a
+/// space, then `%XX` escapes are decoded.
+pub fn form_decode(s: &str) -> Vec<u8> {
+    decode_lenient(s, true).0
+}
+
+/// True when `s` holds an escape written with lower-case hex (`%2f`), which
+/// RFC 5849 §3.6 forbids for output but servers must decode.
+pub fn has_lowercase_escape(s: &str) -> bool {
+    let b = s.as_bytes();
+    (0..b.len()).any(|i| {
+        b[i] == b'%'
+            && hex_pair(b, i).is_some()
+            && (b[i + 1].is_ascii_lowercase() || b[i + 2].is_ascii_lowercase())
+    })
+}
+
+/// True when `s` holds a character RFC 5849 §3.6 says must be encoded,
+/// other than `%` (which starts an escape).
+pub fn has_unencoded_reserved(s: &str) -> bool {
+    s.bytes().any(|b| !is_unreserved(b) && b != b'%')
+}
+
+fn hex_pair(b: &[u8], i: usize) -> Option<u8> {
+    let h = hex_val(*b.get(i + 1)?)?;
+    let l = hex_val(*b.get(i + 2)?)?;
+    Some(h << 4 | l)
+}
+
+fn hex_val(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+fn bad_escape(s: &str, i: usize) -> BadEscape {
+    let end = s[i..].char_indices().nth(3).map_or(s.len(), |(j, _)| i + j);
+    BadEscape {
+        offset: i,
+        text: s[i..end].to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// RFC 5849 §3.6 over every octet: unreserved kept, the rest `%XX` upper-case.
+    #[test]
+    fn rfc5849_3_6_all_256_octets() {
+        for b in 0u8..=255 {
+            let enc = encode_bytes(&[b]);
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                assert_eq!(enc, (b as char).to_string());
+            } else {
+                assert_eq!(enc, format!("%{b:02X}"));
+            }
+            assert_eq!(decode_strict(&enc).unwrap(), vec![b]);
+        }
+    }
+
+    /// wiki.oauth.net TestCases, parameter encoding (§5.1 of OAuth Core 1.0).
+    #[test]
+    fn oauth_wiki_testcases_parameter_encoding() {
+        let cases = [
+            ("abcABC123", "abcABC123"),
+            ("-._~", "-._~"),
+            ("%", "%25"),
+            ("+", "%2B"),
+            ("&=*", "%26%3D%2A"),
+            ("\u{000A}", "%0A"),
+            ("\u{0020}", "%20"),
+            ("\u{007F}", "%7F"),
+            ("\u{0080}", "%C2%80"),
+            ("\u{3001}", "%E3%80%81"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(encode(input), want, "encoding {input:?}");
+        }
+    }
+
+    #[test]
+    fn strict_decoding_rejects_bad_escapes() {
+        assert_eq!(decode_strict("a%2Bb+c").unwrap(), b"a+b+c");
+        let err = decode_strict("ab%zz").unwrap_err();
+        assert_eq!(err.offset, 2);
+        assert_eq!(err.text, "%zz");
+        assert_eq!(decode_strict("%4").unwrap_err().text, "%4");
+    }
+
+    #[test]
+    fn form_decoding_turns_plus_into_space() {
+        assert_eq!(form_decode("2+q"), b"2 q");
+        assert_eq!(form_decode("%3D%253D"), b"=%3D");
+        assert_eq!(form_decode("100%"), b"100%");
+        assert_eq!(form_decode("caf%E9"), b"caf\xE9");
+    }
+
+    #[test]
+    fn lowercase_escape_detection() {
+        assert!(has_lowercase_escape("a%2fb"));
+        assert!(!has_lowercase_escape("a%2Fb"));
+        assert!(!has_lowercase_escape("%zz"));
+    }
+}

@@ -1,0 +1,439 @@
+//! Request parameters: their sources (RFC 5849 §3.4.1.3.1), where the
+//! protocol parameters travel (§3.5), and normalization (§3.4.1.3.2).
+
+use crate::auth_header::{self, AuthHeader};
+use crate::base_string::split_url;
+use crate::encode::{decode_lenient, encode_bytes, has_lowercase_escape};
+use crate::error::{ParseError, Violation};
+use crate::request::Request;
+use serde::Serialize;
+
+/// Where a parameter was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// The URL's query string (RFC 5849 §3.4.1.3.1, §3.5.3).
+    Query,
+    /// A form-encoded entity-body (RFC 5849 §3.4.1.3.1, §3.5.2).
+    Body,
+    /// The `Authorization: OAuth` header (RFC 5849 §3.5.1).
+    Header,
+}
+
+impl Source {
+    /// The lower-case name used in output and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Query => "query",
+            Source::Body => "body",
+            Source::Header => "header",
+        }
+    }
+}
+
+/// One request parameter, in every form the pipeline needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Param {
+    /// The name, decoded (octets).
+    pub name: Vec<u8>,
+    /// The value, decoded (octets).
+    pub value: Vec<u8>,
+    /// Where it was found.
+    pub source: Source,
+    /// The name as written in the request.
+    pub raw_name: String,
+    /// The value as written, `None` for a query/body key with no `=`.
+    pub raw_value: Option<String>,
+}
+
+impl Param {
+    /// A parameter with the given decoded name and value, written as their encodings.
+    pub fn new(name: impl Into<Vec<u8>>, value: impl Into<Vec<u8>>, source: Source) -> Param {
+        let name = name.into();
+        let value = value.into();
+        Param {
+            raw_name: encode_bytes(&name),
+            raw_value: Some(encode_bytes(&value)),
+            name,
+            value,
+            source,
+        }
+    }
+
+    /// The decoded name as text.
+    pub fn name_str(&self) -> String {
+        String::from_utf8_lossy(&self.name).into_owned()
+    }
+
+    /// The decoded value as text.
+    pub fn value_str(&self) -> String {
+        String::from_utf8_lossy(&self.value).into_owned()
+    }
+
+    /// True for the protocol parameters (`oauth_*`, RFC 5849 §3.4.1).
+    pub fn is_protocol(&self) -> bool {
+        self.name.starts_with(b"oauth_")
+    }
+}
+
+/// The `oauth_signature` a request carries, and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CarriedSignature {
+    /// As written (percent-encoded in a header or query).
+    pub raw: String,
+    /// Decoded: the signature itself.
+    pub value: String,
+    /// Where it travels.
+    pub source: Source,
+}
+
+/// Everything §3.4.1.3.1 and §3.5 find in a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Collected {
+    /// The parameters that are signed, in order: query, body, header.
+    pub params: Vec<Param>,
+    /// The `oauth_signature` found, if any (excluded from `params`).
+    pub signature: Option<CarriedSignature>,
+    /// The header's `realm`, if any (excluded from `params`).
+    pub realm: Option<String>,
+    /// The parsed OAuth Authorization header, if any.
+    pub header: Option<AuthHeader>,
+    /// Whether the body was a parameter source.
+    pub body_is_form: bool,
+    /// Accepted departures from the RFC and things worth knowing.
+    pub violations: Vec<Violation>,
+}
+
+impl Collected {
+    /// The decoded value of the first parameter named `name`.
+    pub fn get(&self, name: &str) -> Option<&Param> {
+        self.params.iter().find(|p| p.name == name.as_bytes())
+    }
+
+    /// The decoded value of the first parameter named `name`, as text.
+    pub fn value_of(&self, name: &str) -> Option<String> {
+        self.get(name).map(Param::value_str)
+    }
+}
+
+/// RFC 5849 §3.4.1.3.1: splits a form-urlencoded string (a query or a form
+/// body) into parameters, `+` decoding to a space. A key without `=` has an
+/// empty value; empty segments (`a=1&&b=2`) are skipped.
+pub fn parse_form(text: &str, source: Source, violations: &mut Vec<Violation>) -> Vec<Param> {
+    let mut out = Vec::new();
+    let where_ = source.as_str();
+    for seg in text.split('&') {
+        if seg.is_empty() {
+            continue;
+        }
+        let (raw_name, raw_value) = match seg.find('=') {
+            Some(i) => (&seg[..i], Some(&seg[i + 1..])),
+            None => (seg, None),
+        };
+        let (name, bad_n) = decode_lenient(raw_name, true);
+        let (value, bad_v) = decode_lenient(raw_value.unwrap_or(""), true);
+        for bad in bad_n.iter().chain(bad_v.iter()) {
+            violations.push(Violation::new(
+                "bad-percent-escape",
+                "RFC 5849 §3.6",
+                format!(
+                    "{where_} parameter {raw_name:?} holds {:?}, which is not a %XX escape; it is kept literally",
+                    bad.text
+                ),
+            ));
+        }
+        if has_lowercase_escape(seg) {
+            violations.push(Violation::new(
+                "lowercase-hex",
+                "RFC 5849 §3.6",
+                format!("{where_} parameter {raw_name:?} uses lower-case hex in an escape; it decodes the same but RFC 5849 writes upper case"),
+            ));
+        }
+        if seg.contains('+') {
+            violations.push(Violation::new(
+                "plus-is-space",
+                "RFC 5849 §3.4.1.3.1",
+                format!("'+' in {where_} parameter {raw_name:?} decodes to a space (form encoding); a literal plus must be sent as %2B"),
+            ));
+        }
+        out.push(Param {
+            name,
+            value,
+            source,
+            raw_name: raw_name.to_string(),
+            raw_value: raw_value.map(str::to_string),
+        });
+    }
+    out
+}
+
+/// RFC 5849 §3.4.1.3.1 and §3.5: collects the parameters a request signs.
+///
+/// Sources, in this order: the query (§3.4.1.3.1, form-decoded), the body
+/// when it is single-part `application/x-www-form-urlencoded`, and the
+/// `Authorization: OAuth` header's parameters except `realm`.
+/// `oauth_signature` is excluded wherever it travels. A protocol parameter
+/// found in more than one place is reported.
+pub fn collect(request: &Request) -> Result<Collected, ParseError> {
+    let mut violations = Vec::new();
+    let url = split_url(&request.url)?;
+    let mut all = match url.query {
+        Some(q) => parse_form(q, Source::Query, &mut violations),
+        None => Vec::new(),
+    };
+    let body_is_form = request.has_form_body();
+    if body_is_form {
+        let text = String::from_utf8_lossy(&request.body);
+        if matches!(text, std::borrow::Cow::Owned(_)) {
+            violations.push(Violation::new(
+                "body-not-utf8",
+                "RFC 5849 §3.4.1.3.1",
+                "the form body is not valid UTF-8; invalid bytes were read as U+FFFD",
+            ));
+        }
+        all.extend(parse_form(&text, Source::Body, &mut violations));
+    } else if !request.body.is_empty() && looks_like_form(&request.body) {
+        violations.push(Violation::new(
+            "form-shaped-body-not-signed",
+            "RFC 5849 §3.4.1.3.1",
+            format!(
+                "the body looks like name=value pairs but Content-Type is {}, so its parameters are not signed",
+                request
+                    .header("content-type")
+                    .map_or("absent".to_string(), |c| format!("{c:?}"))
+            ),
+        ));
+    }
+    let mut header = None;
+    let mut realm = None;
+    for value in request.headers_named("authorization") {
+        match auth_header::parse(value)? {
+            Some(h) if header.is_none() => {
+                violations.extend(h.violations.iter().cloned());
+                for p in &h.params {
+                    if p.name == "realm" {
+                        realm = Some(p.value_lossy());
+                        continue;
+                    }
+                    all.push(Param {
+                        name: p.name.as_bytes().to_vec(),
+                        value: p.value.clone(),
+                        source: Source::Header,
+                        raw_name: p.name.clone(),
+                        raw_value: Some(p.raw_value.clone()),
+                    });
+                }
+                header = Some(h);
+            }
+            Some(_) => violations.push(Violation::new(
+                "several-oauth-headers",
+                "RFC 5849 §3.5.1",
+                "the request has more than one OAuth Authorization header; only the first is used",
+            )),
+            None => {}
+        }
+    }
+    let mut signature = None;
+    all.retain(|p| {
+        if p.name == b"oauth_signature" {
+            if signature.is_none() {
+                signature = Some(CarriedSignature {
+                    raw: p.raw_value.clone().unwrap_or_default(),
+                    value: p.value_str(),
+                    source: p.source,
+                });
+            }
+            return false;
+        }
+        true
+    });
+    report_protocol_placement(&all, &mut violations);
+    Ok(Collected {
+        params: all,
+        signature,
+        realm,
+        header,
+        body_is_form,
+        violations,
+    })
+}
+
+/// RFC 5849 §3.5: each protocol parameter is sent once, in one place.
+fn report_protocol_placement(params: &[Param], violations: &mut Vec<Violation>) {
+    let mut seen: Vec<(&[u8], Vec<Source>)> = Vec::new();
+    for p in params.iter().filter(|p| p.is_protocol()) {
+        match seen.iter_mut().find(|(n, _)| *n == p.name.as_slice()) {
+            Some((_, sources)) => sources.push(p.source),
+            None => seen.push((&p.name, vec![p.source])),
+        }
+    }
+    for (name, sources) in seen.iter().filter(|(_, s)| s.len() > 1) {
+        let name = String::from_utf8_lossy(name);
+        let list: Vec<_> = sources.iter().map(|s| s.as_str()).collect();
+        let (code, what) = if sources.iter().all(|s| *s == sources[0]) {
+            ("duplicate-protocol-param", "more than once")
+        } else {
+            ("protocol-param-in-several-places", "in more than one place")
+        };
+        violations.push(Violation::new(
+            code,
+            "RFC 5849 §3.5",
+            format!(
+                "{name} is sent {what} ({}); every copy is signed",
+                list.join(", ")
+            ),
+        ));
+    }
+}
+
+fn looks_like_form(body: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(body) else {
+        return false;
+    };
+    let t = text.trim();
+    !t.is_empty()
+        && !t.starts_with(['{', '[', '<'])
+        && t.split('&').all(|seg| {
+            seg.split_once('=').is_some_and(|(n, _)| {
+                !n.is_empty() && n.bytes().all(|b| b.is_ascii_graphic() && b != b'=')
+            })
+        })
+}
+
+/// RFC 5849 §3.4.1.3.2 steps 1–2: each name and value encoded (§3.6),
+/// then sorted by encoded name and, for equal names, encoded value, in
+/// byte order.
+pub fn sorted_encoded_pairs<'a>(
+    params: impl IntoIterator<Item = &'a Param>,
+) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = params
+        .into_iter()
+        .map(|p| (encode_bytes(&p.name), encode_bytes(&p.value)))
+        .collect();
+    pairs.sort_unstable();
+    pairs
+}
+
+/// RFC 5849 §3.4.1.3.2: the normalized parameter string, `name=value`
+/// pairs (encoded, sorted) joined with `&`. Duplicate names and empty
+/// values are kept.
+///
+/// ```
+/// use oauth1_doctor::params::{normalize, Param, Source};
+/// let p = [Param::new("b", "x y", Source::Query), Param::new("a", "", Source::Query)];
+/// assert_eq!(normalize(&p), "a=&b=x%20y");
+/// ```
+pub fn normalize<'a>(params: impl IntoIterator<Item = &'a Param>) -> String {
+    join_pairs(&sorted_encoded_pairs(params))
+}
+
+/// RFC 5849 §3.4.1.3.2 steps 3–4: `name=value`, joined with `&`.
+pub fn join_pairs(pairs: &[(String, String)]) -> String {
+    let len = pairs.iter().map(|(n, v)| n.len() + v.len() + 2).sum();
+    let mut out = String::with_capacity(len);
+    for (i, (n, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.push_str(n);
+        out.push('=');
+        out.push_str(v);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rfc_request() -> Request {
+        Request::new("POST", "http://example.com/request?b5=%3D%253D&a3=a&c%40=&a2=r%20b")
+            .with_header("Host", "example.com")
+            .with_header("Content-Type", "application/x-www-form-urlencoded")
+            .with_header(
+                "Authorization",
+                "OAuth realm=\"Example\",\n oauth_consumer_key=\"9djdj82h48djs9d2\",\n oauth_token=\"kkk9d7dh3k39sjv7\",\n oauth_signature_method=\"HMAC-SHA1\",\n oauth_timestamp=\"137131201\",\n oauth_nonce=\"7d8f3e4a\",\n oauth_signature=\"bYT5CMsGcbgUdFHObYMEfcx6bsw%3D\"",
+            )
+            .with_body("c2&a3=2+q")
+    }
+
+    /// RFC 5849 §3.4.1.3.1: the example's parameter table.
+    #[test]
+    fn rfc5849_3_4_1_3_1_parameter_sources() {
+        let c = collect(&rfc_request()).unwrap();
+        let got: Vec<(String, String, Source)> = c
+            .params
+            .iter()
+            .map(|p| (p.name_str(), p.value_str(), p.source))
+            .collect();
+        let want = [
+            ("b5", "=%3D", Source::Query),
+            ("a3", "a", Source::Query),
+            ("c@", "", Source::Query),
+            ("a2", "r b", Source::Query),
+            ("c2", "", Source::Body),
+            ("a3", "2 q", Source::Body),
+            ("oauth_consumer_key", "9djdj82h48djs9d2", Source::Header),
+            ("oauth_token", "kkk9d7dh3k39sjv7", Source::Header),
+            ("oauth_signature_method", "HMAC-SHA1", Source::Header),
+            ("oauth_timestamp", "137131201", Source::Header),
+            ("oauth_nonce", "7d8f3e4a", Source::Header),
+        ];
+        let want: Vec<_> = want
+            .iter()
+            .map(|(n, v, s)| (n.to_string(), v.to_string(), *s))
+            .collect();
+        assert_eq!(got, want);
+        assert_eq!(c.realm.as_deref(), Some("Example"));
+        assert_eq!(c.signature.unwrap().value, "bYT5CMsGcbgUdFHObYMEfcx6bsw=");
+    }
+
+    /// RFC 5849 §3.4.1.3.2: the example's normalized string.
+    #[test]
+    fn rfc5849_3_4_1_3_2_normalization() {
+        let c = collect(&rfc_request()).unwrap();
+        assert_eq!(
+            normalize(&c.params),
+            "a2=r%20b&a3=2%20q&a3=a&b5=%3D%253D&c%40=&c2=&oauth_consumer_key=9djdj82h48djs9d2&oauth_nonce=7d8f3e4a&oauth_signature_method=HMAC-SHA1&oauth_timestamp=137131201&oauth_token=kkk9d7dh3k39sjv7"
+        );
+    }
+
+    /// wiki.oauth.net TestCases, "normalize request parameters".
+    #[test]
+    fn oauth_wiki_testcases_normalization() {
+        let cases = [
+            ("name", "name="),
+            ("a=b", "a=b"),
+            ("a=b&c=d", "a=b&c=d"),
+            ("a=x!y&a=x+y", "a=x%20y&a=x%21y"),
+            ("x!y=a&x=a", "x=a&x%21y=a"),
+        ];
+        for (input, want) in cases {
+            let p = parse_form(input, Source::Query, &mut Vec::new());
+            assert_eq!(normalize(&p), want, "normalizing {input:?}");
+        }
+    }
+
+    #[test]
+    fn body_is_not_signed_without_form_content_type() {
+        let r = Request::new("POST", "http://x/")
+            .with_header("Content-Type", "application/json")
+            .with_body("a=b");
+        let c = collect(&r).unwrap();
+        assert!(c.params.is_empty());
+        assert_eq!(c.violations[0].code, "form-shaped-body-not-signed");
+    }
+
+    #[test]
+    fn protocol_params_found_in_query_and_reported_when_doubled() {
+        let r = Request::new("GET", "http://x/?oauth_token=a&oauth_signature=s%2B")
+            .with_header("Authorization", "OAuth oauth_token=\"a\"");
+        let c = collect(&r).unwrap();
+        assert_eq!(c.signature.as_ref().unwrap().value, "s+");
+        assert_eq!(c.signature.as_ref().unwrap().source, Source::Query);
+        assert!(c
+            .violations
+            .iter()
+            .any(|v| v.code == "protocol-param-in-several-places"));
+    }
+}

@@ -1,0 +1,395 @@
+//! The whole signing pipeline run over one request, keeping every
+//! intermediate value so that `explain`, `verify`, `diff` and `hunt` can
+//! show or compare them: request → parameters (RFC 5849 §3.4.1.3) →
+//! normalized string (§3.4.1.3.2) → base string (§3.4.1.1) → key and
+//! signature (§3.4.2–§3.4.4).
+
+use crate::base_string::{base_string, base_string_uri, normalize_method, BaseStringParts};
+use crate::encode::encode_bytes;
+use crate::error::{ParseError, Violation};
+use crate::params::{
+    collect, join_pairs, sorted_encoded_pairs, CarriedSignature, Collected, Source,
+};
+use crate::request::Request;
+use crate::signature::{
+    body_hash, key_shape, sign, verify, HashAlg, Secrets, SignError, SignatureMethod, UnknownMethod,
+};
+use serde::Serialize;
+
+/// One row of the parameter table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ParamRow {
+    /// Decoded name.
+    pub name: String,
+    /// Decoded value.
+    pub value: String,
+    /// Where the parameter travels.
+    pub source: Source,
+    /// Name as written in the request.
+    pub raw_name: String,
+    /// Value as written (`null` for a key with no `=`).
+    pub raw_value: Option<String>,
+    /// Name encoded per RFC 5849 §3.6.
+    pub encoded_name: String,
+    /// Value encoded per RFC 5849 §3.6.
+    pub encoded_value: String,
+}
+
+/// What the `oauth_body_hash` check found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BodyHashCheck {
+    /// The `oauth_body_hash` the request carries.
+    pub carried: String,
+    /// The body's SHA-1 hash (what oauthlib always uses).
+    pub sha1: String,
+    /// The body's hash with the signature method's digest (what Postman uses).
+    pub method_hash: Option<String>,
+    /// Which digest reproduced the carried value, if any.
+    pub matched: Option<HashAlg>,
+}
+
+/// Every step of signing one request.
+#[derive(Debug, Clone, Serialize)]
+pub struct Walkthrough {
+    /// RFC 5849 §3.4.1.1: the method, upper-cased.
+    pub method: String,
+    /// The method as written in the request.
+    pub method_as_sent: String,
+    /// The request URL as written.
+    pub url: String,
+    /// RFC 5849 §3.4.1.2: the base string URI.
+    pub base_uri: String,
+    /// RFC 5849 §3.4.1.3.1: the signed parameters, in order of appearance.
+    pub parameters: Vec<ParamRow>,
+    /// RFC 5849 §3.4.1.3.2: the normalized parameter string.
+    pub normalized_parameters: String,
+    /// RFC 5849 §3.4.1.1: the signature base string.
+    pub base_string: String,
+    /// `oauth_signature_method` as sent, when it names a known method.
+    pub signature_method: Option<SignatureMethod>,
+    /// `oauth_signature_method` as written (also when unknown).
+    pub signature_method_as_sent: Option<String>,
+    /// The key with secrets masked (HMAC/PLAINTEXT only, when a consumer secret is known).
+    pub key: Option<String>,
+    /// The signature computed here (`None` without the secrets it needs).
+    pub signature: Option<String>,
+    /// The `oauth_signature` the request carries.
+    pub request_signature: Option<CarriedSignature>,
+    /// Whether the carried signature is valid (`None` when it cannot be told).
+    pub valid: Option<bool>,
+    /// The `realm` of the Authorization header (not signed).
+    pub realm: Option<String>,
+    /// Whether the body was a parameter source (RFC 5849 §3.4.1.3.1).
+    pub body_signed: bool,
+    /// The body hash check, when the request carries `oauth_body_hash`.
+    pub body_hash: Option<BodyHashCheck>,
+    /// Why a signature could not be computed or checked, if so.
+    pub not_computed: Option<String>,
+    /// Everything accepted but worth knowing, in pipeline order.
+    pub violations: Vec<Violation>,
+}
+
+impl Walkthrough {
+    /// The three parts of the base string before their final encoding.
+    pub fn base_string_parts(&self) -> BaseStringParts {
+        BaseStringParts {
+            method: self.method.clone(),
+            base_uri: self.base_uri.clone(),
+            normalized_parameters: self.normalized_parameters.clone(),
+        }
+    }
+}
+
+/// Why the pipeline could not run at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PipelineError {
+    /// The URL or a header could not be read.
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+}
+
+/// Options for [`run`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    /// Show the signing key instead of its masked shape.
+    pub show_secrets: bool,
+}
+
+/// Runs the RFC 5849 pipeline over `request`, computing the signature and
+/// checking the carried one when `secrets` allow.
+pub fn run(
+    request: &Request,
+    secrets: &Secrets,
+    options: RunOptions,
+) -> Result<Walkthrough, PipelineError> {
+    let collected = collect(request)?;
+    let uri = base_string_uri(&request.url)?;
+    Ok(finish(
+        request,
+        collected,
+        uri.uri,
+        uri.violations,
+        secrets,
+        options,
+    ))
+}
+
+fn finish(
+    request: &Request,
+    collected: Collected,
+    base_uri: String,
+    uri_violations: Vec<Violation>,
+    secrets: &Secrets,
+    options: RunOptions,
+) -> Walkthrough {
+    let method = normalize_method(&request.method);
+    let mut violations = Vec::new();
+    if method != request.method {
+        violations.push(Violation::new(
+            "method-not-uppercase",
+            "RFC 5849 §3.4.1.1",
+            format!(
+                "the method {:?} is upper-cased to {method:?} in the base string",
+                request.method
+            ),
+        ));
+    }
+    violations.extend(uri_violations);
+    violations.extend(collected.violations.iter().cloned());
+
+    let normalized = join_pairs(&sorted_encoded_pairs(&collected.params));
+    let base = base_string(&method, &base_uri, &normalized);
+
+    let method_as_sent = collected.value_of("oauth_signature_method");
+    let parsed_method = method_as_sent
+        .as_deref()
+        .map(|m| m.parse::<SignatureMethod>());
+    let mut not_computed = None;
+    let signature_method = match parsed_method {
+        Some(Ok(m)) => Some(m),
+        Some(Err(UnknownMethod(m))) => {
+            not_computed = Some(format!("unknown oauth_signature_method {m:?}"));
+            None
+        }
+        None => {
+            not_computed = Some("the request has no oauth_signature_method".into());
+            None
+        }
+    };
+    for (name, section) in [
+        ("oauth_consumer_key", "RFC 5849 §3.1"),
+        ("oauth_signature_method", "RFC 5849 §3.1"),
+        ("oauth_timestamp", "RFC 5849 §3.3"),
+        ("oauth_nonce", "RFC 5849 §3.3"),
+    ] {
+        let optional = signature_method == Some(SignatureMethod::Plaintext)
+            && matches!(name, "oauth_timestamp" | "oauth_nonce");
+        if collected.get(name).is_none() && !optional {
+            violations.push(Violation::new(
+                "protocol-param-missing",
+                section,
+                format!("the request has no {name}"),
+            ));
+        }
+    }
+
+    let mut signature = None;
+    let mut valid = None;
+    let mut key = None;
+    if let Some(m) = signature_method {
+        if !m.is_rsa() && secrets.consumer_secret.is_some() {
+            key = Some(key_shape(secrets, options.show_secrets));
+        }
+        if secrets.can_sign(m) {
+            match sign(m, &base, secrets) {
+                Ok(s) => signature = Some(s),
+                Err(e) => not_computed = Some(e.to_string()),
+            }
+        }
+        if let Some(carried) = &collected.signature {
+            match verify(m, &base, secrets, &carried.value) {
+                Ok(ok) => {
+                    valid = Some(ok);
+                    if !ok {
+                        transport_hints(m, &base, secrets, carried, &mut violations);
+                    }
+                }
+                Err(SignError::MissingConsumerSecret(_) | SignError::MissingPublicKey(_)) => {
+                    if not_computed.is_none() && signature.is_none() {
+                        not_computed = Some(missing(m));
+                    }
+                }
+                Err(e) => not_computed = Some(e.to_string()),
+            }
+        } else if signature.is_none() && not_computed.is_none() {
+            not_computed = Some(missing(m));
+        }
+    }
+
+    let body_hash = check_body_hash(request, &collected, signature_method, &mut violations);
+
+    Walkthrough {
+        method,
+        method_as_sent: request.method.clone(),
+        url: request.url.clone(),
+        base_uri,
+        parameters: collected
+            .params
+            .iter()
+            .map(|p| ParamRow {
+                name: p.name_str(),
+                value: p.value_str(),
+                source: p.source,
+                raw_name: p.raw_name.clone(),
+                raw_value: p.raw_value.clone(),
+                encoded_name: encode_bytes(&p.name),
+                encoded_value: encode_bytes(&p.value),
+            })
+            .collect(),
+        normalized_parameters: normalized,
+        base_string: base,
+        signature_method,
+        signature_method_as_sent: method_as_sent,
+        key,
+        signature,
+        request_signature: collected.signature,
+        valid,
+        realm: collected.realm,
+        body_signed: collected.body_is_form,
+        body_hash,
+        not_computed,
+        violations,
+    }
+}
+
+fn missing(m: SignatureMethod) -> String {
+    if m.is_rsa() {
+        format!(
+            "{m} needs the RSA private key to sign, or the public key (or certificate) to verify"
+        )
+    } else {
+        format!("{m} needs the consumer secret (and the token secret, if there is a token)")
+    }
+}
+
+/// A signature that fails only because transport mangled it: a `+` that a
+/// form decoder turned into a space, or one percent-encoding too many.
+fn transport_hints(
+    m: SignatureMethod,
+    base: &str,
+    secrets: &Secrets,
+    carried: &CarriedSignature,
+    violations: &mut Vec<Violation>,
+) {
+    let candidates = [
+        (
+            carried.value.replace(' ', "+"),
+            "signature-plus-became-space",
+            "the carried signature verifies once its spaces are read as '+': the signer did not percent-encode oauth_signature, so '+' arrived as a space (RFC 5849 §3.6)",
+        ),
+        (
+            String::from_utf8_lossy(&crate::encode::form_decode(&carried.value)).into_owned(),
+            "signature-double-encoded",
+            "the carried signature verifies once decoded a second time: it was percent-encoded twice (RFC 5849 §3.5.1)",
+        ),
+    ];
+    for (candidate, code, message) in candidates {
+        if candidate != carried.value && verify(m, base, secrets, &candidate).unwrap_or(false) {
+            violations.push(Violation::new(code, "RFC 5849 §3.6", message));
+        }
+    }
+}
+
+/// OAuth Request Body Hash: checks a carried `oauth_body_hash` with both
+/// SHA-1 (oauthlib) and the method's digest (Postman); the extension
+/// forbids it on form-encoded bodies.
+fn check_body_hash(
+    request: &Request,
+    collected: &Collected,
+    method: Option<SignatureMethod>,
+    violations: &mut Vec<Violation>,
+) -> Option<BodyHashCheck> {
+    let carried = collected.value_of("oauth_body_hash")?;
+    if collected.body_is_form {
+        violations.push(Violation::new(
+            "body-hash-on-form-body",
+            "OAuth Request Body Hash §3.1",
+            "oauth_body_hash must not be sent with a form-encoded body",
+        ));
+    }
+    let sha1 = body_hash(HashAlg::Sha1, &request.body);
+    let method_alg = method
+        .and_then(SignatureMethod::hash)
+        .filter(|h| *h != HashAlg::Sha1);
+    let method_hash = method_alg.map(|h| body_hash(h, &request.body));
+    let matched = if carried == sha1 {
+        Some(HashAlg::Sha1)
+    } else if method_hash.as_deref() == Some(carried.as_str()) {
+        method_alg
+    } else {
+        violations.push(Violation::new(
+            "body-hash-mismatch",
+            "OAuth Request Body Hash §3.2",
+            format!(
+                "oauth_body_hash does not match the body ({} bytes) with SHA-1{}",
+                request.body.len(),
+                method_alg.map_or(String::new(), |h| format!(" or {}", h.as_str()))
+            ),
+        ));
+        None
+    };
+    Some(BodyHashCheck {
+        carried,
+        sha1,
+        method_hash,
+        matched,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn twitter() -> Request {
+        Request::new("POST", "https://api.twitter.com/1.1/statuses/update.json?include_entities=true")
+            .with_header("Content-Type", "application/x-www-form-urlencoded")
+            .with_header("Authorization", "OAuth oauth_consumer_key=\"xvz1evFS4wEEPTGEFPHBog\", oauth_nonce=\"kYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg\", oauth_signature=\"hCtSmYh%2BiHYCEqBWrE7C7hYmtUk%3D\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1318622958\", oauth_token=\"370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb\", oauth_version=\"1.0\"")
+            .with_body("status=Hello%20Ladies%20%2b%20Gentlemen%2c%20a%20signed%20OAuth%20request%21")
+    }
+
+    fn twitter_secrets() -> Secrets {
+        Secrets::shared(
+            "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw",
+            "LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE",
+        )
+    }
+
+    #[test]
+    fn twitter_documentation_example_verifies() {
+        let w = run(&twitter(), &twitter_secrets(), RunOptions::default()).unwrap();
+        assert_eq!(w.signature.as_deref(), Some("hCtSmYh+iHYCEqBWrE7C7hYmtUk="));
+        assert_eq!(w.valid, Some(true));
+        assert!(w.base_string.starts_with("POST&https%3A%2F%2Fapi.twitter.com%2F1.1%2Fstatuses%2Fupdate.json&include_entities%3Dtrue"));
+    }
+
+    #[test]
+    fn without_secrets_nothing_is_claimed() {
+        let w = run(&twitter(), &Secrets::default(), RunOptions::default()).unwrap();
+        assert_eq!(w.signature, None);
+        assert_eq!(w.valid, None);
+        assert!(w.not_computed.unwrap().contains("consumer secret"));
+    }
+
+    #[test]
+    fn plus_turned_space_is_diagnosed() {
+        let mut r = twitter();
+        let h = r.header("authorization").unwrap().replace("%2B", " ");
+        r.set_header("Authorization", h);
+        let w = run(&r, &twitter_secrets(), RunOptions::default()).unwrap();
+        assert_eq!(w.valid, Some(false));
+        assert!(w
+            .violations
+            .iter()
+            .any(|v| v.code == "signature-plus-became-space"));
+    }
+}
