@@ -27,10 +27,12 @@ pub mod auth_header;
 pub mod base_string;
 pub mod encode;
 pub mod error;
+pub mod input;
 pub mod params;
 pub mod pipeline;
 pub mod request;
 pub mod secret;
+pub mod sign;
 pub mod signature;
 
 pub use error::{ParseError, ParseErrorKind, Span, Violation};

@@ -73,8 +73,12 @@ pub struct Walkthrough {
     pub key: Option<String>,
     /// The signature computed here (`None` without the secrets it needs).
     pub signature: Option<String>,
-    /// The `oauth_signature` the request carries.
-    pub request_signature: Option<CarriedSignature>,
+    /// The `oauth_signature` the request carries, decoded.
+    pub request_signature: Option<String>,
+    /// The carried `oauth_signature` as written (percent-encoded in a header or query).
+    pub request_signature_raw: Option<String>,
+    /// Where the carried `oauth_signature` travels.
+    pub request_signature_source: Option<Source>,
     /// Whether the carried signature is valid (`None` when it cannot be told).
     pub valid: Option<bool>,
     /// The `realm` of the Authorization header (not signed).
@@ -252,7 +256,9 @@ fn finish(
         signature_method_as_sent: method_as_sent,
         key,
         signature,
-        request_signature: collected.signature,
+        request_signature: collected.signature.as_ref().map(|s| s.value.clone()),
+        request_signature_raw: collected.signature.as_ref().map(|s| s.raw.clone()),
+        request_signature_source: collected.signature.as_ref().map(|s| s.source),
         valid,
         realm: collected.realm,
         body_signed: collected.body_is_form,

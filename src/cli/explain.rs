@@ -1,0 +1,135 @@
+//! `explain` and `verify`: run the pipeline over a request and show it.
+
+use super::inputs::{missing_secret_message, RequestArgs, SecretArgs};
+use super::render::{self, paint, BAD, DIM, GOOD};
+use super::Outcome;
+use anyhow::{bail, Result};
+use clap::Args;
+use oauth1_doctor::pipeline::{self, RunOptions, Walkthrough};
+use oauth1_doctor::ReadRequest;
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub input: RequestArgs,
+    #[command(flatten)]
+    pub secrets: SecretArgs,
+    /// Print one JSON object (one per line for several requests) instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Explain,
+    Verify,
+}
+
+pub fn run(args: ExplainArgs, mode: Mode) -> Result<Outcome> {
+    let reads = args.input.read_all()?;
+    let secrets = args.secrets.load()?;
+    let options = RunOptions {
+        show_secrets: args.secrets.show_secrets,
+    };
+    let many = reads.len() > 1;
+    let mut outcome = Outcome::Ok;
+    for read in &reads {
+        let w =
+            pipeline::run(&read.request, &secrets, options).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let label = read
+            .label
+            .clone()
+            .unwrap_or_else(|| args.input.request.clone());
+        if mode == Mode::Verify {
+            if w.request_signature.is_none() {
+                bail!("{label}: the request carries no oauth_signature to verify (look in the Authorization header, query or form body)");
+            }
+            if w.valid.is_none() {
+                let detail = match w.signature_method {
+                    Some(m) => missing_secret_message(m, false),
+                    None => w.not_computed.clone().unwrap_or_default(),
+                };
+                bail!("{label}: cannot verify: {detail}");
+            }
+        }
+        if w.valid == Some(false) {
+            outcome = Outcome::Mismatch;
+        }
+        if args.json {
+            anstream::println!("{}", serde_json::to_string(&json_report(&w, read))?);
+        } else if mode == Mode::Explain {
+            anstream::print!("{}", render::walkthrough(&w, read, &label));
+        } else {
+            anstream::print!("{}", verdict(&w, &label, &args.input.request, many));
+        }
+    }
+    Ok(outcome)
+}
+
+/// The `--json` object for explain and verify (documented in the README).
+fn json_report(w: &Walkthrough, read: &ReadRequest) -> serde_json::Value {
+    let mut v = serde_json::to_value(w).unwrap_or_default();
+    if let Some(obj) = v.as_object_mut() {
+        obj.insert(
+            "format".into(),
+            serde_json::to_value(read.format).unwrap_or_default(),
+        );
+        obj.insert(
+            "label".into(),
+            serde_json::to_value(&read.label).unwrap_or_default(),
+        );
+        obj.insert(
+            "assumptions".into(),
+            serde_json::to_value(&read.assumptions).unwrap_or_default(),
+        );
+        if let Some(list) = obj.get_mut("violations").and_then(|x| x.as_array_mut()) {
+            let mut all = serde_json::to_value(&read.violations)
+                .unwrap_or_default()
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            all.append(list);
+            *list = all;
+        }
+    }
+    v
+}
+
+fn verdict(w: &Walkthrough, label: &str, path: &str, many: bool) -> String {
+    let method = w
+        .signature_method
+        .map_or("?".to_string(), |m| m.to_string());
+    let carried = w.request_signature.as_deref().unwrap_or("");
+    let prefix = if many {
+        format!("{label}: ")
+    } else {
+        String::new()
+    };
+    if w.valid == Some(true) {
+        return format!(
+            "{prefix}{} oauth_signature is valid ({method})\n",
+            paint(GOOD, "valid:")
+        );
+    }
+    let mut o = format!(
+        "{prefix}{} oauth_signature does not match ({method})\n",
+        paint(BAD, "invalid:")
+    );
+    if let Some(s) = &w.signature {
+        o.push_str(&format!("  expected  {s}\n"));
+    }
+    o.push_str(&format!("  actual    {carried}\n"));
+    for v in &w.violations {
+        if v.code.starts_with("signature-") || v.code.starts_with("body-hash") {
+            o.push_str(&format!("  note: {v}\n"));
+        }
+    }
+    o.push_str(&format!(
+        "  {}\n",
+        paint(
+            DIM,
+            format!("run `oauth1-doctor explain {path}` to see each step of the signature")
+        )
+    ));
+    o
+}

@@ -1,0 +1,268 @@
+//! Human rendering: aligned tables and colour (through `anstream`, which
+//! drops colour when the output is not a terminal or `NO_COLOR` is set).
+
+use anstyle::{AnsiColor, Style};
+use oauth1_doctor::pipeline::Walkthrough;
+use oauth1_doctor::ReadRequest;
+
+pub const BOLD: Style = Style::new().bold();
+pub const DIM: Style = Style::new().dimmed();
+pub const GOOD: Style = AnsiColor::Green.on_default().bold();
+pub const BAD: Style = AnsiColor::Red.on_default().bold();
+pub const WARN: Style = AnsiColor::Yellow.on_default();
+pub const METHOD: Style = AnsiColor::Magenta.on_default();
+pub const URI: Style = AnsiColor::Cyan.on_default();
+pub const PARAMS: Style = AnsiColor::Blue.on_default();
+
+/// `text` in `style`.
+pub fn paint(style: Style, text: impl std::fmt::Display) -> String {
+    format!("{style}{text}{style:#}")
+}
+
+/// Prints an error to stderr as `error: …`.
+pub fn error(e: &anyhow::Error) {
+    let text = format!("{e:#}");
+    anstream::eprintln!("{}: {text}", paint(BAD, "error"));
+}
+
+/// Pads `s` to `width` characters.
+pub fn pad(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    if n >= width {
+        s.to_string()
+    } else {
+        format!("{s}{}", " ".repeat(width - n))
+    }
+}
+
+/// Shortens `s` to at most `max` characters, marking the cut with `…`.
+pub fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// Shows control characters visibly (`\n`, `\t`, …) so a stray newline cannot hide.
+pub fn visible(s: &str) -> String {
+    s.escape_debug()
+        .to_string()
+        .replace("\\\"", "\"")
+        .replace("\\'", "'")
+}
+
+/// The `explain` walkthrough: each RFC 5849 step as a teacher would draw it.
+pub fn walkthrough(w: &Walkthrough, read: &ReadRequest, source: &str) -> String {
+    let mut o = String::new();
+    let step = |o: &mut String, n: u32, title: &str, section: &str| {
+        o.push_str(&format!(
+            "\n{} {}  {}\n",
+            paint(BOLD, format!("Step {n}")),
+            paint(BOLD, title),
+            paint(DIM, section)
+        ));
+    };
+    o.push_str(&format!(
+        "{} {} ({})\n",
+        paint(BOLD, "Request"),
+        source,
+        format!("{:?}", read.format).to_lowercase()
+    ));
+    o.push_str(&format!("  {} {}\n", w.method_as_sent, w.url));
+    for note in &read.assumptions {
+        o.push_str(&format!("  {} {note}\n", paint(WARN, "assumed:")));
+    }
+
+    step(&mut o, 1, "Method", "RFC 5849 §3.4.1.1");
+    o.push_str(&format!("  {}", paint(METHOD, &w.method)));
+    if w.method != w.method_as_sent {
+        o.push_str(&format!("  (sent as {:?}; upper-cased)", w.method_as_sent));
+    }
+    o.push('\n');
+
+    step(&mut o, 2, "Base string URI", "RFC 5849 §3.4.1.2");
+    o.push_str(&format!("  {}\n", paint(URI, &w.base_uri)));
+    o.push_str(&format!(
+        "  {}\n",
+        paint(
+            DIM,
+            "scheme and host lower-cased, default port dropped, query and fragment removed"
+        )
+    ));
+
+    step(&mut o, 3, "Parameters", "RFC 5849 §3.4.1.3.1");
+    if w.parameters.is_empty() {
+        o.push_str("  (none)\n");
+    } else {
+        let rows: Vec<[String; 4]> = w
+            .parameters
+            .iter()
+            .map(|p| {
+                [
+                    clip(&visible(&p.name), 32),
+                    clip(&visible(&p.value), 40),
+                    p.source.as_str().to_string(),
+                    clip(&format!("{}={}", p.encoded_name, p.encoded_value), 60),
+                ]
+            })
+            .collect();
+        let head = ["name", "value (decoded)", "source", "encoded"];
+        let widths: Vec<usize> = (0..4)
+            .map(|i| {
+                rows.iter()
+                    .map(|r| r[i].chars().count())
+                    .chain([head[i].len()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        o.push_str("  ");
+        let line: String = head
+            .iter()
+            .enumerate()
+            .map(|(i, h)| pad(h, widths[i] + 2))
+            .collect();
+        o.push_str(&paint(DIM, line.trim_end()));
+        o.push('\n');
+        for r in rows {
+            o.push_str("  ");
+            let line: String = r
+                .iter()
+                .enumerate()
+                .map(|(i, cell)| pad(cell, widths[i] + 2))
+                .collect();
+            o.push_str(line.trim_end());
+            o.push('\n');
+        }
+    }
+    let body_note = match (w.body_signed, read.request.body.is_empty()) {
+        (true, _) => "the body is signed: Content-Type is application/x-www-form-urlencoded".to_string(),
+        (false, true) => "no body".to_string(),
+        (false, false) => format!(
+            "the body ({} bytes) is not signed: Content-Type is {}, not application/x-www-form-urlencoded",
+            read.request.body.len(),
+            read.request.header("content-type").map_or("absent".into(), |c| format!("{c:?}"))
+        ),
+    };
+    o.push_str(&format!("  {}\n", paint(DIM, body_note)));
+    if let Some(r) = &w.realm {
+        o.push_str(&format!(
+            "  {}\n",
+            paint(
+                DIM,
+                format!("realm={r:?} is in the header but never signed (§3.4.1.3.1)")
+            )
+        ));
+    }
+    if let Some(s) = &w.request_signature_source {
+        o.push_str(&format!(
+            "  {}\n",
+            paint(
+                DIM,
+                format!("oauth_signature ({}) is excluded (§3.4.1.3.1)", s.as_str())
+            )
+        ));
+    }
+
+    step(&mut o, 4, "Normalized parameters", "RFC 5849 §3.4.1.3.2");
+    o.push_str(&format!(
+        "  {}\n  {}\n",
+        paint(
+            DIM,
+            "each name and value encoded, sorted by name then value, joined with = and &"
+        ),
+        paint(PARAMS, &w.normalized_parameters)
+    ));
+
+    step(&mut o, 5, "Signature base string", "RFC 5849 §3.4.1.1");
+    let mut parts = w.base_string.splitn(3, '&');
+    let (m, u, p) = (
+        parts.next().unwrap_or(""),
+        parts.next().unwrap_or(""),
+        parts.next().unwrap_or(""),
+    );
+    o.push_str(&format!("  {}  method\n", paint(METHOD, m)));
+    o.push_str(&format!("  &{}  encoded base string URI\n", paint(URI, u)));
+    o.push_str(&format!(
+        "  &{}  encoded normalized parameters\n",
+        paint(PARAMS, clip(p, 200))
+    ));
+    o.push_str(&format!(
+        "  {}\n  {}{}{}{}{}\n",
+        paint(DIM, "as one line:"),
+        paint(METHOD, m),
+        "&",
+        paint(URI, u),
+        "&",
+        paint(PARAMS, p)
+    ));
+
+    let method = w
+        .signature_method
+        .map(|m| m.as_str().to_string())
+        .or_else(|| w.signature_method_as_sent.clone())
+        .unwrap_or_else(|| "(none)".into());
+    let section = w.signature_method.map_or("RFC 5849 §3.4", |m| m.section());
+    step(&mut o, 6, &format!("Key and signature: {method}"), section);
+    match (&w.key, w.signature_method) {
+        (Some(k), _) => o.push_str(&format!("  key        {k}\n")),
+        (None, Some(m)) if m.is_rsa() => {
+            o.push_str("  key        the RSA private key (public key to verify)\n")
+        }
+        _ => {}
+    }
+    match &w.signature {
+        Some(s) => o.push_str(&format!("  computed   {}\n", paint(BOLD, s))),
+        None => o.push_str(&format!(
+            "  computed   {}\n",
+            paint(WARN, w.not_computed.as_deref().unwrap_or("not computed"))
+        )),
+    }
+    if let (Some(s), Some(src)) = (&w.request_signature, &w.request_signature_source) {
+        o.push_str(&format!("  in request {s}  ({})\n", src.as_str()));
+    }
+    match w.valid {
+        Some(true) => o.push_str(&format!(
+            "  {}\n",
+            paint(GOOD, "✓ the request's oauth_signature is valid")
+        )),
+        Some(false) => o.push_str(&format!(
+            "  {}\n",
+            paint(BAD, "✗ the request's oauth_signature does not match")
+        )),
+        None => {}
+    }
+    if let Some(b) = &w.body_hash {
+        o.push_str(&format!(
+            "  body hash  carried {}; SHA-1 {}",
+            b.carried, b.sha1
+        ));
+        if let Some(m) = &b.method_hash {
+            o.push_str(&format!("; method digest {m}"));
+        }
+        match b.matched {
+            Some(h) => o.push_str(&format!(
+                "  {}\n",
+                paint(GOOD, format!("✓ matches {}", h.as_str()))
+            )),
+            None => o.push_str(&format!("  {}\n", paint(BAD, "✗ matches neither"))),
+        }
+    }
+
+    let notes: Vec<String> = read
+        .violations
+        .iter()
+        .chain(w.violations.iter())
+        .map(|v| v.to_string())
+        .collect();
+    if !notes.is_empty() {
+        o.push_str(&format!("\n{}\n", paint(BOLD, "Notes")));
+        for n in notes {
+            o.push_str(&format!("  {} {n}\n", paint(WARN, "•")));
+        }
+    }
+    o
+}

@@ -1,0 +1,151 @@
+//! `sign`: add the protocol parameters to a request and sign it.
+
+use super::inputs::{missing_secret_message, RequestArgs, SecretArgs};
+use super::Outcome;
+use anyhow::{anyhow, Result};
+use clap::Args;
+use oauth1_doctor::input::http;
+use oauth1_doctor::pipeline::RunOptions;
+use oauth1_doctor::sign::{sign_request, Protocol, SignRequestError};
+use oauth1_doctor::signature::SignError;
+
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    #[command(flatten)]
+    pub input: RequestArgs,
+    #[command(flatten)]
+    pub secrets: SecretArgs,
+    /// oauth_consumer_key
+    #[arg(long, value_name = "KEY")]
+    pub consumer_key: Option<String>,
+    /// oauth_token (omit for two-legged requests)
+    #[arg(long, value_name = "TOKEN")]
+    pub token: Option<String>,
+    /// oauth_signature_method (HMAC-SHA1, HMAC-SHA256, HMAC-SHA512, RSA-SHA1, RSA-SHA256, RSA-SHA512, PLAINTEXT)
+    #[arg(long, value_name = "METHOD")]
+    pub signature_method: Option<String>,
+    /// oauth_nonce (fresh and random when neither the request nor this flag gives one)
+    #[arg(long)]
+    pub nonce: Option<String>,
+    /// oauth_timestamp (now when neither the request nor this flag gives one)
+    #[arg(long)]
+    pub timestamp: Option<String>,
+    /// realm for the Authorization header (not signed)
+    #[arg(long)]
+    pub realm: Option<String>,
+    /// oauth_callback
+    #[arg(long, value_name = "URL")]
+    pub callback: Option<String>,
+    /// oauth_verifier
+    #[arg(long)]
+    pub verifier: Option<String>,
+    /// oauth_version to send (default 1.0 when the request has no OAuth header)
+    #[arg(long, value_name = "VERSION", conflicts_with = "no_version")]
+    pub version: Option<String>,
+    /// Send no oauth_version.
+    #[arg(long)]
+    pub no_version: bool,
+    /// Add oauth_body_hash (OAuth Request Body Hash) for a non-form body.
+    #[arg(long)]
+    pub body_hash: bool,
+    /// What to print.
+    #[arg(long, value_enum, default_value = "header")]
+    pub output: SignOutput,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum SignOutput {
+    /// The Authorization header line.
+    Header,
+    /// The whole signed request as raw HTTP.
+    Http,
+    /// A JSON object with the header, signature and every step.
+    Json,
+}
+
+pub fn run(args: SignArgs) -> Result<Outcome> {
+    let read = args.input.read_one()?;
+    let secrets = args.secrets.load()?;
+    let had_header = read.request.headers_named("authorization").any(|v| {
+        v.trim_start()
+            .get(..5)
+            .is_some_and(|s| s.eq_ignore_ascii_case("oauth"))
+    });
+    let mut protocol = Protocol::from_request(&read.request).map_err(|e| anyhow!("{e}"))?;
+    if let Some(r) = &args.realm {
+        protocol.realm = Some(r.clone());
+    }
+    for (name, value) in [
+        ("oauth_consumer_key", &args.consumer_key),
+        ("oauth_token", &args.token),
+        ("oauth_signature_method", &args.signature_method),
+        ("oauth_timestamp", &args.timestamp),
+        ("oauth_nonce", &args.nonce),
+        ("oauth_callback", &args.callback),
+        ("oauth_verifier", &args.verifier),
+    ] {
+        if let Some(v) = value {
+            protocol.set(name, v.clone());
+        }
+    }
+    if protocol.get("oauth_consumer_key").is_none() {
+        return Err(anyhow!(
+            "no oauth_consumer_key: pass --consumer-key (or put an OAuth Authorization header in the request)"
+        ));
+    }
+    if protocol.get("oauth_signature_method").is_none() {
+        protocol.set("oauth_signature_method", "HMAC-SHA1");
+    }
+    if protocol.get("oauth_timestamp").is_none() {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        protocol.set("oauth_timestamp", now.to_string());
+    }
+    if protocol.get("oauth_nonce").is_none() {
+        use rand::Rng;
+        let nonce: String = rand::thread_rng()
+            .sample_iter(&rand::distributions::Alphanumeric)
+            .take(32)
+            .map(char::from)
+            .collect();
+        protocol.set("oauth_nonce", nonce);
+    }
+    if args.no_version {
+        protocol.remove("oauth_version");
+    } else if let Some(v) = &args.version {
+        protocol.set("oauth_version", v.clone());
+    } else if !had_header && protocol.get("oauth_version").is_none() {
+        protocol.set("oauth_version", "1.0");
+    }
+    let options = RunOptions {
+        show_secrets: args.secrets.show_secrets,
+    };
+    let signed = match sign_request(&read.request, &protocol, &secrets, args.body_hash, options) {
+        Ok(s) => s,
+        Err(SignRequestError::Sign(
+            SignError::MissingConsumerSecret(m) | SignError::MissingPrivateKey(m),
+        )) => return Err(anyhow!("{}", missing_secret_message(m, true))),
+        Err(e) => return Err(anyhow!("{e}")),
+    };
+    match args.output {
+        SignOutput::Header => anstream::println!("Authorization: {}", signed.authorization),
+        SignOutput::Http => {
+            anstream::print!(
+                "{}",
+                String::from_utf8_lossy(&http::render(&signed.request))
+            )
+        }
+        SignOutput::Json => {
+            let v = serde_json::json!({
+                "authorization": signed.authorization,
+                "signature": signed.signature,
+                "request": signed.request,
+                "walkthrough": signed.walkthrough,
+            });
+            anstream::println!("{}", serde_json::to_string(&v)?);
+        }
+    }
+    Ok(Outcome::Ok)
+}
