@@ -436,14 +436,28 @@ pub fn render(request: &Request) -> Vec<u8> {
     for (n, v) in &request.headers {
         out.extend_from_slice(format!("{n}: {v}\r\n").as_bytes());
     }
-    let has_length = request.headers.iter().any(|(n, _)| {
-        n.eq_ignore_ascii_case("content-length") || n.eq_ignore_ascii_case("transfer-encoding")
+    let chunked = request.headers.iter().any(|(n, v)| {
+        n.eq_ignore_ascii_case("transfer-encoding") && v.to_ascii_lowercase().contains("chunked")
     });
-    if !request.body.is_empty() && !has_length {
+    let has_length = request
+        .headers
+        .iter()
+        .any(|(n, _)| n.eq_ignore_ascii_case("content-length"));
+    if !request.body.is_empty() && !has_length && !chunked {
         out.extend_from_slice(format!("Content-Length: {}\r\n", request.body.len()).as_bytes());
     }
     out.extend_from_slice(b"\r\n");
-    out.extend_from_slice(&request.body);
+    if chunked {
+        // The model holds the decoded body: write it back as one chunk.
+        if !request.body.is_empty() {
+            out.extend_from_slice(format!("{:x}\r\n", request.body.len()).as_bytes());
+            out.extend_from_slice(&request.body);
+            out.extend_from_slice(b"\r\n");
+        }
+        out.extend_from_slice(b"0\r\n\r\n");
+    } else {
+        out.extend_from_slice(&request.body);
+    }
     out
 }
 

@@ -5,6 +5,8 @@
 //! refers to (cURL's `@file`) is fetched through [`Files`], so the library
 //! stays pure and tests can supply files from memory.
 
+pub mod curl;
+pub mod har;
 pub mod http;
 
 use crate::error::{ParseError, ParseErrorKind, Span};
@@ -57,14 +59,20 @@ pub fn sniff(input: &[u8]) -> Format {
     }
 }
 
-/// Reads every request in `input`: one for HTTP and cURL, one per
-/// selected entry for HAR.
+/// Reads every request in `input`: one for HTTP, one per URL for cURL,
+/// one per selected entry for HAR. Inputs over [`MAX_INPUT`] are refused.
+///
+/// ```
+/// use oauth1_doctor::input::{read, NoFiles, ReadOptions};
+/// let reads = read(b"curl -d 'a=1' https://example.com/x", &ReadOptions::default(), &NoFiles).unwrap();
+/// assert_eq!(reads[0].request.method, "POST");
+/// assert_eq!(reads[0].request.header("content-type"), Some("application/x-www-form-urlencoded"));
+/// ```
 pub fn read(
     input: &[u8],
     options: &ReadOptions,
     files: &dyn Files,
 ) -> Result<Vec<ReadRequest>, ParseError> {
-    let _ = files;
     if input.len() > MAX_INPUT {
         return Err(ParseError::new(
             "input",
@@ -74,19 +82,13 @@ pub fn read(
             },
             Span::default(),
             "",
-        ));
+        )
+        .with_hint("the limit keeps every reader bounded; cut the input down to the request"));
     }
     let format = options.format.unwrap_or_else(|| sniff(input));
     match format {
         Format::Http => Ok(vec![http::read(input, options.scheme.as_deref())?]),
-        Format::Curl | Format::Har => Err(ParseError::new(
-            "input",
-            ParseErrorKind::Invalid {
-                what: "format".into(),
-                reason: format!("the {format:?} reader is not available in this build"),
-            },
-            Span::default(),
-            "",
-        )),
+        Format::Curl => curl::read(input, files),
+        Format::Har => har::read(input, options.entry),
     }
 }
