@@ -4,6 +4,7 @@ use super::inputs::{missing_secret_message, RequestArgs, SecretArgs};
 use super::Outcome;
 use anyhow::{anyhow, Result};
 use clap::Args;
+use oauth1_doctor::input::curl::{self, Dialect};
 use oauth1_doctor::input::http;
 use oauth1_doctor::pipeline::RunOptions;
 use oauth1_doctor::sign::{sign_request, Protocol, SignRequestError};
@@ -51,6 +52,30 @@ pub struct SignArgs {
     /// What to print.
     #[arg(long, value_enum, default_value = "header")]
     pub output: SignOutput,
+    /// Shell to write the command for with --output curl.
+    #[arg(long, value_enum, default_value = "bash", value_name = "SHELL")]
+    pub curl_dialect: CurlDialectArg,
+}
+
+/// `--curl-dialect` values.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum CurlDialectArg {
+    /// bash and other POSIX shells (`\` line continuation).
+    Bash,
+    /// Windows cmd.exe (`^` line continuation).
+    Cmd,
+    /// PowerShell (backtick line continuation).
+    Powershell,
+}
+
+impl From<CurlDialectArg> for Dialect {
+    fn from(d: CurlDialectArg) -> Dialect {
+        match d {
+            CurlDialectArg::Bash => Dialect::Bash,
+            CurlDialectArg::Cmd => Dialect::Cmd,
+            CurlDialectArg::Powershell => Dialect::PowerShell,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -59,6 +84,8 @@ pub enum SignOutput {
     Header,
     /// The whole signed request as raw HTTP.
     Http,
+    /// The whole signed request as a curl command (see --curl-dialect).
+    Curl,
     /// A JSON object with the header, signature and every step.
     Json,
 }
@@ -136,6 +163,11 @@ pub fn run(args: SignArgs) -> Result<Outcome> {
                 "{}",
                 String::from_utf8_lossy(&http::render(&signed.request))
             )
+        }
+        SignOutput::Curl => {
+            let text = curl::render(&signed.request, args.curl_dialect.into())
+                .map_err(|e| anyhow!("{e}"))?;
+            anstream::println!("{text}");
         }
         SignOutput::Json => {
             let v = serde_json::json!({

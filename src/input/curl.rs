@@ -1148,6 +1148,8 @@ struct Builder<'a> {
     cookie: Option<String>,
     bearer: Option<String>,
     unknown: Vec<String>,
+    /// `--location` written out, as Postman's exporter does by default.
+    postman_shape: bool,
     violations: Vec<Violation>,
     assumptions: Vec<String>,
 }
@@ -1181,6 +1183,7 @@ impl<'a> Builder<'a> {
             cookie: None,
             bearer: None,
             unknown: Vec::new(),
+            postman_shape: false,
             violations: lexed.violations,
             assumptions: Vec::new(),
         }
@@ -1191,7 +1194,11 @@ impl<'a> Builder<'a> {
     }
 
     fn build(mut self) -> Result<Vec<ReadRequest>, ParseError> {
-        let words = std::mem::take(&mut self.words);
+        let mut words = std::mem::take(&mut self.words);
+        // A shell prompt pasted along with the command.
+        if words.len() > 1 && matches!(words[0].bytes.as_slice(), b"$" | b">" | b"%" | b"PS>") {
+            words.remove(0);
+        }
         let Some(first) = words.first() else {
             return Err(self
                 .error(
@@ -1235,6 +1242,9 @@ impl<'a> Builder<'a> {
                         .filter(|(arg, _)| !arg)
                         .map(|_| (false, Effect::Ignore))
                 });
+                if name == "location" {
+                    self.postman_shape = true;
+                }
                 let Some((takes_arg, effect)) = looked else {
                     self.unknown.push(t.clone());
                     k += 1;
@@ -1812,13 +1822,19 @@ impl<'a> Builder<'a> {
                     _ => p.to_string(),
                 })
                 .collect();
-            if !nulls.is_empty() {
+            if !nulls.is_empty() && self.postman_shape {
                 violations.push(Violation::new(
                     "postman-null-query-value",
                     "Postman cURL export",
-                    format!("query {} written as key=null: Postman exports a query key that has no value this way, so it is read as the key alone (signed as key=); curl would send the literal value null", nulls.join(", ")),
+                    format!("query {} written as key=null: Postman exports a query key that has no value this way, so it is read as the key alone (signed as key=); curl itself would send the literal value null", nulls.join(", ")),
                 ));
                 head = format!("{path}{}", parts.join("&"));
+            } else if !nulls.is_empty() {
+                violations.push(Violation::new(
+                    "postman-null-query-value",
+                    "Postman cURL export",
+                    format!("query {} has the value null: Postman exports a key that has no value this way, but without Postman's --location this command is read as written", nulls.join(", ")),
+                ));
             }
             let reencoded = [
                 "%27", "%2F", "%3D", "%3A", "%40", "%2C", "%21", "%28", "%29", "%2A",
@@ -1881,8 +1897,14 @@ pub struct RenderError {
 /// Content-Type.
 pub fn render(request: &Request, dialect: Dialect) -> Result<String, RenderError> {
     let q = |what: &str, bytes: &[u8]| quote(bytes, dialect, what);
+    // A URL that starts with `-` would read as an option: give it with --url.
+    let url_option = if request.url.starts_with('-') {
+        "--url "
+    } else {
+        ""
+    };
     let mut lines = vec![format!(
-        "curl --request {} {}",
+        "curl --request {} {url_option}{}",
         q("method", request.method.as_bytes())?,
         q("URL", request.url.as_bytes())?
     )];

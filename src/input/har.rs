@@ -200,7 +200,12 @@ fn to_request(index: usize, r: &HarRequest) -> ReadRequest {
     }
     let mut body = Vec::new();
     if let Some(p) = &r.post_data {
-        match &p.text {
+        // `text` is the body as sent; some exporters leave it empty and list `params`.
+        match p
+            .text
+            .as_deref()
+            .filter(|t| !t.is_empty() || p.params.is_empty())
+        {
             Some(t) => body = t.as_bytes().to_vec(),
             None if !p.params.is_empty() => {
                 let pairs: Vec<String> = p

@@ -43,16 +43,29 @@ pub struct ReadOptions {
     pub entry: Option<usize>,
 }
 
-/// Guesses the format of `input`: JSON with a `log` object is HAR, text
-/// starting with `curl` is cURL, anything else is raw HTTP.
+/// Guesses the format of `input`: JSON (a `{`) is HAR; text whose first
+/// command word is `curl` (after blank lines, `#`/`REM` comments and a `$`
+/// prompt) is cURL; anything else is raw HTTP.
 pub fn sniff(input: &[u8]) -> Format {
     let text = String::from_utf8_lossy(&input[..input.len().min(4096)]);
     let t = text.trim_start_matches('\u{feff}').trim_start();
     if t.starts_with('{') {
         return Format::Har;
     }
-    let first = t.split_whitespace().next().unwrap_or("");
-    if first == "curl" || first.ends_with("/curl") || first.eq_ignore_ascii_case("curl.exe") {
+    let line = t
+        .lines()
+        .map(str::trim)
+        .find(|l| {
+            !l.is_empty() && !l.starts_with('#') && !l.starts_with("REM ") && !l.starts_with("::")
+        })
+        .unwrap_or("");
+    let mut words = line.split_whitespace();
+    let mut first = words.next().unwrap_or("");
+    if matches!(first, "$" | ">" | "%" | "PS>") {
+        first = words.next().unwrap_or("");
+    }
+    let base = first.rsplit(['/', '\\']).next().unwrap_or("");
+    if base == "curl" || base.eq_ignore_ascii_case("curl.exe") {
         Format::Curl
     } else {
         Format::Http
