@@ -118,13 +118,15 @@ pub fn parse(value: &str) -> Result<Option<AuthHeader>, ParseError> {
                     "a comma follows the \"OAuth\" scheme name; some servers then miss the first parameter",
                 ));
             } else if i == sep_start {
+                // The next character may be multi-byte (e.g. U+00A0): take it whole.
+                let next = value[i..].chars().next().unwrap_or(' ');
                 return Err(err(
                     value,
                     ParseErrorKind::Expected {
                         expected: "a space after \"OAuth\"".into(),
-                        found: format!("{:?}", &value[i..i + 1]),
+                        found: format!("{next:?}"),
                     },
-                    Span::new(i, i + 1),
+                    Span::new(i, i + next.len_utf8()),
                 ));
             }
         } else if commas == 0 {
@@ -370,5 +372,14 @@ mod tests {
         assert_eq!(h.params[1].value, "é +/".as_bytes());
         assert_eq!(h.params[2].name, "a b");
         assert!(h.violations.is_empty());
+    }
+
+    /// Found by `cargo fuzz run auth_header` (fuzz/regressions/auth_header/):
+    /// a no-break space right after the scheme sliced a character in two.
+    #[test]
+    fn fuzz_regression_non_ascii_after_scheme_is_an_error_not_a_panic() {
+        let e = parse("\u{a0}\u{a0}\u{a0}oaUTH\u{a0}").unwrap_err();
+        assert!(e.to_string().contains("a space after"), "{e}");
+        assert_eq!(e.found_text(), "\u{a0}");
     }
 }

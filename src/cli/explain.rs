@@ -33,6 +33,7 @@ pub fn run(args: ExplainArgs, mode: Mode) -> Result<Outcome> {
     };
     let many = reads.len() > 1;
     let mut outcome = Outcome::Ok;
+    let mut unverifiable = 0;
     for read in &reads {
         let w =
             pipeline::run(&read.request, &secrets, options).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -41,15 +42,26 @@ pub fn run(args: ExplainArgs, mode: Mode) -> Result<Outcome> {
             .clone()
             .unwrap_or_else(|| args.input.request.clone());
         if mode == Mode::Verify {
-            if w.request_signature.is_none() {
-                bail!("{label}: the request carries no oauth_signature to verify (look in the Authorization header, query or form body)");
-            }
-            if w.valid.is_none() {
+            let problem = if w.request_signature.is_none() {
+                Some("the request carries no oauth_signature to verify (look in the Authorization header, query or form body)".to_string())
+            } else if w.valid.is_none() {
                 let detail = match w.signature_method {
                     Some(m) => missing_secret_message(m, false),
                     None => w.not_computed.clone().unwrap_or_default(),
                 };
-                bail!("{label}: cannot verify: {detail}");
+                Some(format!("cannot verify: {detail}"))
+            } else {
+                None
+            };
+            match problem {
+                Some(p) if many => {
+                    // One line per request: report it and go on with the others.
+                    anstream::println!("{label}: {} {p}", paint(BAD, "error:"));
+                    unverifiable += 1;
+                    continue;
+                }
+                Some(p) => bail!("{label}: {p}"),
+                None => {}
             }
         }
         if w.valid == Some(false) {
@@ -62,6 +74,12 @@ pub fn run(args: ExplainArgs, mode: Mode) -> Result<Outcome> {
         } else {
             anstream::print!("{}", verdict(&w, &label, &args.input.request, many));
         }
+    }
+    if unverifiable > 0 {
+        bail!(
+            "{unverifiable} of {} requests could not be verified",
+            reads.len()
+        );
     }
     Ok(outcome)
 }
@@ -109,6 +127,14 @@ fn verdict(w: &Walkthrough, label: &str, path: &str, many: bool) -> String {
         return format!(
             "{prefix}{} oauth_signature is valid ({method})\n",
             paint(GOOD, "valid:")
+        );
+    }
+    if many {
+        // Several requests (a HAR file): exactly one line each.
+        return format!(
+            "{prefix}{} oauth_signature does not match ({method}): expected {}, actual {carried}\n",
+            paint(BAD, "invalid:"),
+            w.signature.as_deref().unwrap_or("?")
         );
     }
     let mut o = format!(

@@ -263,6 +263,9 @@ impl Current {
 fn lex_posix(input: &[u8], cont: u8, text: &str) -> Result<Lexed, ParseError> {
     let mut out = Lexed::default();
     let mut cur = Current::new();
+    // A single-quoted string spanning lines: when a later quote is left
+    // open, the missing quote is more likely there.
+    let mut multiline_quote: Option<usize> = None;
     let mut i = 0;
     let n = input.len();
     while i < n {
@@ -330,8 +333,21 @@ fn lex_posix(input: &[u8], cont: u8, text: &str) -> Result<Lexed, ParseError> {
                 let close = input[i + 1..]
                     .iter()
                     .position(|c| *c == b'\'')
-                    .ok_or_else(|| unterminated(text, i, "single-quoted string"))?;
-                cur.bytes.extend_from_slice(&input[i + 1..i + 1 + close]);
+                    .ok_or_else(|| {
+                        let e = unterminated(text, i, "single-quoted string");
+                        match multiline_quote {
+                            Some(at) => {
+                                let (line, col) = crate::error::line_col(text, at);
+                                e.with_hint(format!("the quote opened at line {line}, column {col} runs over a line break: its closing quote is probably missing"))
+                            }
+                            None => e,
+                        }
+                    })?;
+                let content = &input[i + 1..i + 1 + close];
+                if multiline_quote.is_none() && content.contains(&b'\n') {
+                    multiline_quote = Some(i);
+                }
+                cur.bytes.extend_from_slice(content);
                 i += close + 2;
             }
             b'$' if input.get(i + 1) == Some(&b'\'') => {
@@ -1903,9 +1919,18 @@ pub fn render(request: &Request, dialect: Dialect) -> Result<String, RenderError
     } else {
         ""
     };
+    let m = &request.method;
+    let method = if !m.is_empty()
+        && !m.starts_with('-')
+        && m.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        m.clone()
+    } else {
+        q("method", m.as_bytes())?
+    };
     let mut lines = vec![format!(
-        "curl --request {} {url_option}{}",
-        q("method", request.method.as_bytes())?,
+        "curl --request {method} {url_option}{}",
         q("URL", request.url.as_bytes())?
     )];
     if request.url.contains(['[', ']', '{', '}']) {

@@ -172,6 +172,19 @@ pub fn read(input: &[u8], scheme: Option<&str>) -> Result<ReadRequest, ParseErro
                 )
                 .with_hint("an origin-form target (GET /path) needs a Host header, or write the absolute URL in the request line")
             })?;
+        // RFC 9110 §7.2: Host is uri-host [":" port]; a space in it cannot become a URL.
+        if host.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            let at = text_for_errors.find(host.as_str()).unwrap_or(start);
+            return Err(err(
+                &text_for_errors,
+                ParseErrorKind::Invalid {
+                    what: "Host header".into(),
+                    reason: format!("{host:?} holds white space, so no URL can be built from it"),
+                },
+                Span::new(at, at + host.len()),
+            )
+            .with_hint("the Host header is the host name and optional port only, e.g. Host: api.example.com"));
+        }
         let scheme = match scheme {
             Some(s) => s.to_string(),
             None => {
@@ -419,6 +432,15 @@ mod tests {
         let e = read(b"GET /x HTTP/1.1\nHost: h\nBroken header\n\n", None).unwrap_err();
         assert_eq!(e.line_col(), (3, 1));
         assert!(e.to_string().contains("no colon"), "{e}");
+    }
+
+    /// Found by `cargo fuzz run http` (fuzz/regressions/http/): a Host
+    /// holding spaces made a URL that could not be written back.
+    #[test]
+    fn fuzz_regression_host_with_spaces_is_an_error() {
+        let e = read(b"GET /x HTTP/1.1\r\nHost: ap POST /y\r\n\r\n", None).unwrap_err();
+        assert!(e.to_string().contains("white space"), "{e}");
+        assert_eq!(e.found_text(), "ap POST /y");
     }
 
     #[test]
