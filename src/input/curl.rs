@@ -52,20 +52,28 @@ impl Dialect {
     }
 }
 
-/// Guesses the dialect from the line continuation character at the end of
-/// a line (`\`, `^` or `` ` ``); a one-line command is read as bash.
+/// Guesses the dialect from the line continuation character that ends the
+/// most lines after a space (` \`, ` ^`, `` ` ` ``); a one-line command is read
+/// as bash, or PowerShell when it starts with `curl.exe`. Quoted text that
+/// itself spans lines can mislead it: then give the dialect.
 pub fn detect_dialect(text: &str) -> Dialect {
+    let mut votes = [0usize; 3];
     for line in text.lines() {
         let t = line.trim_end();
-        if t.ends_with('^') {
-            return Dialect::Cmd;
+        for (k, d) in Dialect::ALL.iter().enumerate() {
+            let c = d.continuation();
+            if t.strip_suffix(c)
+                .is_some_and(|rest| rest.is_empty() || rest.ends_with([' ', '\t']))
+            {
+                votes[k] += 1;
+            }
         }
-        if t.ends_with('`') {
-            return Dialect::PowerShell;
-        }
-        if t.ends_with('\\') {
-            return Dialect::Bash;
-        }
+    }
+    let best = (0..3)
+        .max_by_key(|k| (votes[*k], std::cmp::Reverse(*k)))
+        .unwrap_or(0);
+    if votes[best] > 0 {
+        return Dialect::ALL[best];
     }
     let first = text.split_whitespace().next().unwrap_or("");
     if first.eq_ignore_ascii_case("curl.exe") {
