@@ -35,12 +35,22 @@ pub fn run(args: ExplainArgs, mode: Mode) -> Result<Outcome> {
     let mut outcome = Outcome::Ok;
     let mut unverifiable = 0;
     for read in &reads {
-        let w =
-            pipeline::run(&read.request, &secrets, options).map_err(|e| anyhow::anyhow!("{e}"))?;
         let label = read
             .label
             .clone()
             .unwrap_or_else(|| args.input.request.clone());
+        let w = match pipeline::run(&read.request, &secrets, options) {
+            Ok(w) => w,
+            Err(e) if many => {
+                // One line per request: report it and go on with the others.
+                let first = e.to_string();
+                let first = first.lines().next().unwrap_or("");
+                anstream::println!("{label}: {} {first}", paint(BAD, "error:"));
+                unverifiable += 1;
+                continue;
+            }
+            Err(e) => bail!("{e}"),
+        };
         if mode == Mode::Verify {
             let problem = if w.request_signature.is_none() {
                 Some("the request carries no oauth_signature to verify (look in the Authorization header, query or form body)".to_string())

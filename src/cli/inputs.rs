@@ -62,7 +62,12 @@ impl Files for DiskFiles {
                 .map_err(|e| format!("cannot read standard input: {e}"))?;
             return Ok(buf);
         }
-        std::fs::read(path).map_err(|e| format!("cannot read {path:?}: {e}"))
+        // At most one byte over the limit: the reader then refuses it.
+        let mut buf = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|f| f.take(input::MAX_INPUT as u64 + 1).read_to_end(&mut buf))
+            .map_err(|e| format!("cannot read {path:?}: {e}"))?;
+        Ok(buf)
     }
 }
 

@@ -21,6 +21,13 @@ use std::collections::{HashMap, HashSet};
 
 const CONTEXT: &str = "cURL command";
 
+/// More shell words than this is not a command anyone pasted: refused, so
+/// that memory stays proportional to a sane command.
+const MAX_WORDS: usize = 100_000;
+
+/// More URLs than this is refused: each becomes a request of its own.
+const MAX_URLS: usize = 1_000;
+
 /// The boundary written into a `-F` multipart body. curl picks a random
 /// one; any boundary gives the same signature, since a multipart body is
 /// never a parameter source (RFC 5849 §3.4.1.3.1).
@@ -112,6 +119,18 @@ pub fn read_dialect(
     }
     let dialect = dialect.unwrap_or_else(|| detect_dialect(&text));
     let lexed = lex(input, dialect, &text)?;
+    if lexed.words.len() > MAX_WORDS {
+        let at = lexed.words[MAX_WORDS].span;
+        return Err(err(
+            &text,
+            ParseErrorKind::Invalid {
+                what: "cURL command".into(),
+                reason: format!("it has more than {MAX_WORDS} words"),
+            },
+            at,
+        )
+        .with_hint("give one curl command, as Postman's Code panel shows it"));
+    }
     Builder::new(&text, files, lexed).build()
 }
 
@@ -257,6 +276,10 @@ impl Current {
     }
     fn finish(&mut self, end: usize, words: &mut Vec<Word>) {
         if let Some(start) = self.start.take() {
+            if words.len() > MAX_WORDS {
+                self.bytes.clear();
+                return;
+            }
             words.push(Word {
                 bytes: std::mem::take(&mut self.bytes),
                 span: Span::new(start, end),
@@ -1767,6 +1790,17 @@ impl<'a> Builder<'a> {
         }
 
         let urls = std::mem::take(&mut self.urls);
+        if urls.len() > MAX_URLS {
+            return Err(self
+                .error(
+                    ParseErrorKind::Invalid {
+                        what: "cURL command".into(),
+                        reason: format!("it names {} URLs, more than {MAX_URLS}", urls.len()),
+                    },
+                    urls[MAX_URLS].span,
+                )
+                .with_hint("give the one request to check"));
+        }
         let mut extras: Vec<&[u8]> = Vec::new();
         if self.get && !data.is_empty() {
             extras.push(&data);
@@ -2296,5 +2330,21 @@ mod tests {
             // Detection finds the dialect from the continuation character.
             assert_eq!(detect_dialect(&text), d);
         }
+    }
+}
+
+#[cfg(test)]
+mod limit_tests {
+    use super::*;
+    use crate::input::NoFiles;
+
+    #[test]
+    fn a_huge_number_of_words_or_urls_is_refused() {
+        let words = "curl ".to_string() + &"-s ".repeat(MAX_WORDS + 5) + "http://h/";
+        let e = read(words.as_bytes(), &NoFiles).unwrap_err();
+        assert!(e.to_string().contains("more than 100000 words"), "{e}");
+        let urls = "curl ".to_string() + &"h ".repeat(MAX_URLS + 1);
+        let e = read(urls.as_bytes(), &NoFiles).unwrap_err();
+        assert!(e.to_string().contains("more than 1000"), "{e}");
     }
 }
