@@ -1425,7 +1425,9 @@ impl<'a> Builder<'a> {
             Effect::Data(mode) => {
                 self.data_span.get_or_insert(arg_span);
                 let part = self.data(mode, &bytes, arg_span)?;
-                self.add_data(part, arg_span)?;
+                // Repeated --json pieces are concatenated; other data is joined with `&`.
+                let glue = !(mode == DataMode::Json && self.json);
+                self.add_data(part, glue, arg_span)?;
                 if mode == DataMode::Json {
                     self.json = true;
                 }
@@ -1468,7 +1470,7 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    fn add_data(&mut self, part: Vec<u8>, span: Span) -> Result<(), ParseError> {
+    fn add_data(&mut self, part: Vec<u8>, separate: bool, span: Span) -> Result<(), ParseError> {
         self.data_len += part.len() + 1;
         let total = self.data_len;
         if total > MAX_INPUT {
@@ -1480,7 +1482,10 @@ impl<'a> Builder<'a> {
                 span,
             ));
         }
-        self.data.push(part);
+        match self.data.last_mut() {
+            Some(last) if !separate => last.extend_from_slice(&part),
+            _ => self.data.push(part),
+        }
         Ok(())
     }
 
@@ -1539,11 +1544,12 @@ impl<'a> Builder<'a> {
                 None => Ok(arg.to_vec()),
             },
             DataMode::Urlencode => {
-                // curl: "=content", "name=content", "@file", "name@file", "content".
+                // curl: "=content", "name=content", "@file", "name@file", "content";
+                // a `=` anywhere wins over `@` (curl looks for `@` only without `=`).
                 let eq = arg.iter().position(|b| *b == b'=');
                 let at = arg.iter().position(|b| *b == b'@');
                 match (eq, at) {
-                    (Some(e), a) if a.map_or(true, |a| e < a) => {
+                    (Some(e), _) => {
                         let mut out = arg[..e].to_vec();
                         if e > 0 {
                             out.push(b'=');
@@ -2157,6 +2163,21 @@ mod tests {
             reads[0].request.body,
             b"x%20y&a%26b&n=v%2Fw&a%20b%0A&m=a%20b%0A"
         );
+    }
+
+    #[test]
+    fn json_pieces_are_concatenated_with_json_headers() {
+        let r = one("curl --json '{\"a\":' --json '1}' http://h/");
+        assert_eq!(r.request.body, b"{\"a\":1}");
+        assert_eq!(r.request.header("content-type"), Some("application/json"));
+        assert_eq!(r.request.header("accept"), Some("application/json"));
+        assert!(!r.request.has_form_body());
+    }
+
+    #[test]
+    fn data_urlencode_equals_wins_over_at() {
+        let r = one("curl --data-urlencode 'n@f=x y' http://h/");
+        assert_eq!(r.request.body, b"n@f=x%20y");
     }
 
     #[test]
