@@ -27,6 +27,61 @@ pub fn bundled() -> &'static [(&'static str, &'static str)] {
     include!(concat!(env!("OUT_DIR"), "/bundled_fixtures.rs"))
 }
 
+/// Joins a path relative to a fixture with the fixture's directory,
+/// resolving `.` and `..`, with `/` separators.
+pub fn join_relative(dir: &str, relative: &str) -> String {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    if relative.starts_with('/') {
+        parts.clear();
+    }
+    for p in relative.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    let joined = parts.join("/");
+    if dir.starts_with('/') || relative.starts_with('/') {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+/// The directory part of a `/`-separated path (`""` for none).
+pub fn parent(path: &str) -> &str {
+    path.rfind('/').map_or("", |i| &path[..i])
+}
+
+/// [`Files`] over the bundled corpus, relative to one fixture's directory.
+#[derive(Debug, Clone)]
+pub struct BundledFiles {
+    /// The fixture's directory inside the bundle (e.g. `vectors/published`).
+    pub dir: String,
+}
+
+impl Files for BundledFiles {
+    fn read(&self, path: &str) -> Result<Vec<u8>, String> {
+        let wanted = join_relative(&self.dir, path);
+        bundled()
+            .iter()
+            .find(|(p, _)| *p == wanted)
+            .map(|(_, text)| text.as_bytes().to_vec())
+            .ok_or_else(|| format!("{path:?} is not in the bundled corpus (looked for {wanted})"))
+    }
+}
+
+/// The bundled fixture files (`.toml`), as `(path, text)`.
+pub fn bundled_fixtures() -> impl Iterator<Item = (&'static str, &'static str)> {
+    bundled()
+        .iter()
+        .copied()
+        .filter(|(p, _)| p.ends_with(".toml"))
+}
+
 /// One fixture file.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
