@@ -25,6 +25,7 @@
 
 pub mod auth_header;
 pub mod base_string;
+pub mod conform;
 pub mod encode;
 pub mod error;
 pub mod fixtures;
