@@ -88,3 +88,95 @@ fn the_bundled_corpus_is_the_one_on_disk() {
         assert!(bundled.contains(t));
     }
 }
+
+// ---- the `check` command, run as a binary
+
+use std::process::{Command, Output};
+
+fn doctor(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_oauth1-doctor"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn check_runs_the_bundled_corpus_from_any_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = doctor(&["check"], dir.path());
+    let out = stdout(&o);
+    let n = fixtures::bundled_fixtures().count();
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert_eq!(out.lines().filter(|l| l.starts_with("pass  ")).count(), n);
+    assert_eq!(
+        out.lines().last(),
+        Some(format!("{n} passed, 0 failed").as_str())
+    );
+}
+
+const GOOD: &str = r#"name = "tiny"
+description = "wiki.oauth.net TestCases HMAC-SHA1"
+given_base_string = "bs"
+
+[oauth]
+signature_method = "HMAC-SHA1"
+
+[secrets]
+consumer_secret = "cs"
+token_secret = "ts"
+
+[expected]
+signature = "VZVjXceV7JgPq/dOTnNmEfO0Fv8="
+"#;
+
+#[test]
+fn check_reports_a_broken_fixture_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("good.toml"), GOOD).unwrap();
+    std::fs::write(
+        dir.path().join("typo.toml"),
+        GOOD.replace(
+            "token_secret = \"ts\"",
+            "token_secret = \"ts\"\ntoken_secert = \"ts\"",
+        ),
+    )
+    .unwrap();
+    let o = doctor(&["check", "."], dir.path());
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("pass  tiny"), "{out}");
+    assert!(
+        out.contains("FAIL  ./typo.toml:11:1: unknown field `token_secert`"),
+        "{out}"
+    );
+    assert_eq!(out.lines().last(), Some("1 passed, 1 failed"));
+}
+
+#[test]
+fn check_names_the_first_differing_stage_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("wrong.toml"),
+        GOOD.replace("VZVjX", "XZVjX"),
+    )
+    .unwrap();
+    let o = doctor(&["check", "wrong.toml"], dir.path());
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(out.contains("first differing stage: signature"), "{out}");
+    assert!(out.ends_with("0 passed, 1 failed\n"), "{out}");
+}
+
+#[test]
+fn check_of_a_missing_path_is_bad_usage() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = doctor(&["check", "nope.toml"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("nope.toml"));
+}
