@@ -153,6 +153,15 @@ fn shown(method: SignatureMethod, value: &str) -> String {
     }
 }
 
+/// The byte length of a base64 signature (`None` if it is not base64).
+fn decoded_len(signature: &str) -> Option<usize> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(signature)
+        .ok()
+        .map(|b| b.len())
+}
+
 /// Grades an answer: the signature must equal the vector's, and a header
 /// answer must send each protocol parameter with the vector's value.
 pub fn grade(vector: &Vector, answer: &Answer) -> Grade {
@@ -190,6 +199,17 @@ pub fn grade(vector: &Vector, answer: &Answer) -> Grade {
         .map(|b| (vector.base_string.clone(), b.to_string()));
     let reason = match (&base_string_diff, answer.base_string()) {
         (Some(_), _) => "the base string differs (see the diff), so the signature does too".to_string(),
+        (None, Some(_))
+            if vector.method != SignatureMethod::Plaintext
+                && decoded_len(signature) != decoded_len(&vector.signature) =>
+        {
+            format!(
+            "the base string is right but the signature is {} bytes long where {} gives {}: check the signature method's digest",
+            decoded_len(signature).map_or("not base64, so not".to_string(), |n| n.to_string()),
+            vector.method,
+            decoded_len(&vector.signature).unwrap_or(0)
+        )
+        }
         (None, Some(_)) => format!(
             "the base string is right but the signature is wrong: {} instead of {} (check the key: encode(consumer secret)&encode(token secret), RFC 5849 §3.4.2)",
             shown(vector.method, signature),
