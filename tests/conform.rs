@@ -435,3 +435,33 @@ fn no_command_prints_a_test_secret_by_default() {
         assert!(!out.contains(secret), "{secret} printed:\n{out}");
     }
 }
+
+#[test]
+fn the_readme_example_signer_passes_exactly_the_hmac_sha1_vectors() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme
+        .find("This example signer")
+        .and_then(|at| readme[at..].find("```python\n").map(|i| at + i + 10))
+        .expect("the example signer in README.md");
+    let code = &readme[start..start + readme[start..].find("```").unwrap()];
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("signer.py");
+    std::fs::write(&script, code).unwrap();
+    let o = doctor(
+        &[
+            "conform",
+            "--signer",
+            &format!("python3 {}", script.display()),
+            "--json",
+        ],
+        &root(),
+    );
+    let hmac_sha1 = ids_where(|v| v["oauth"]["oauth_signature_method"] == "HMAC-SHA1");
+    let r = json_of(&o);
+    let passed: BTreeSet<String> = exported()
+        .iter()
+        .map(|v| v["id"].as_str().unwrap().to_string())
+        .filter(|id| !failed_ids(&r).contains(id))
+        .collect();
+    assert_eq!(passed, hmac_sha1);
+}
