@@ -465,3 +465,55 @@ fn the_readme_example_signer_passes_exactly_the_hmac_sha1_vectors() {
         .collect();
     assert_eq!(passed, hmac_sha1);
 }
+
+#[test]
+fn the_signer_input_has_exactly_the_documented_keys() {
+    let keys: BTreeSet<String> = [
+        "id",
+        "method",
+        "url",
+        "content_type",
+        "body",
+        "realm",
+        "oauth",
+        "consumer_secret",
+        "token_secret",
+        "private_key_pem",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    for v in exported() {
+        let got: BTreeSet<String> = v.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(got, keys);
+        let oauth = v["oauth"].as_object().unwrap();
+        assert!(!oauth.contains_key("oauth_signature"), "{v}");
+        for required in [
+            "oauth_consumer_key",
+            "oauth_signature_method",
+            "oauth_timestamp",
+            "oauth_nonce",
+        ] {
+            // RFC 5849 §3.4.4: PLAINTEXT may omit timestamp and nonce.
+            let optional = v["oauth"]["oauth_signature_method"] == "PLAINTEXT"
+                && required != "oauth_consumer_key"
+                && required != "oauth_signature_method";
+            assert!(
+                optional || oauth.contains_key(required),
+                "{required} in {v}"
+            );
+        }
+    }
+}
+
+#[test]
+fn check_json_reports_every_case() {
+    let o = doctor(&["check", "--json"], &root());
+    let r = json_of(&o);
+    let cases = r["cases"].as_array().unwrap();
+    assert_eq!(r["passed"], cases.len());
+    assert_eq!(r["failed"], 0);
+    assert!(cases
+        .iter()
+        .all(|c| c["mismatch"].is_null() && c["passed"] == true));
+}

@@ -350,3 +350,25 @@ pub fn run(args: ConformArgs) -> Result<Outcome> {
         .collect();
     report("conform", &grades, &args.report)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filter_is_a_substring_or_a_glob() {
+        assert!(matches("photos", "rfc5849-1.2-photos"));
+        assert!(matches("rfc*photos", "rfc5849-1.2-photos"));
+        assert!(matches("*-token", "rfc5849-1.2-token"));
+        assert!(!matches("*-token", "rfc5849-1.2-token-over-http"));
+        assert!(matches("rfc*1.2*http", "rfc5849-1.2-token-over-http"));
+        assert!(!matches("wiki*", "rfc5849-1.2-photos"));
+    }
+
+    #[test]
+    fn junit_escapes_what_xml_cannot_hold() {
+        let xml = junit("conform", &[Grade::failed("a<b", "said \"no\" & left")]);
+        assert!(xml.contains("name=\"a&lt;b\""));
+        assert!(xml.contains("message=\"said &quot;no&quot; &amp; left\""));
+    }
+}
