@@ -30,22 +30,24 @@ pub fn bundled() -> &'static [(&'static str, &'static str)] {
 /// Joins a path relative to a fixture with the fixture's directory,
 /// resolving `.` and `..`, with `/` separators.
 pub fn join_relative(dir: &str, relative: &str) -> String {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    if relative.starts_with('/') {
-        parts.clear();
-    }
-    for p in relative.split('/') {
+    let absolute = relative.starts_with('/') || (dir.starts_with('/') && !relative.is_empty());
+    let base = if relative.starts_with('/') { "" } else { dir };
+    let mut parts: Vec<&str> = Vec::new();
+    for p in base.split('/').chain(relative.split('/')) {
         match p {
             "" | "." => {}
-            ".." => {
+            ".." if parts.last().is_some_and(|l| *l != "..") => {
                 parts.pop();
             }
+            ".." if absolute => {}
             p => parts.push(p),
         }
     }
     let joined = parts.join("/");
-    if dir.starts_with('/') || relative.starts_with('/') {
+    if absolute {
         format!("/{joined}")
+    } else if joined.is_empty() {
+        ".".to_string()
     } else {
         joined
     }
@@ -1047,6 +1049,20 @@ authorization = 'OAuth oauth_signature="MdpQcU8iPSUjWoN%2FUDMsK2sui9I%3D", realm
         assert_eq!(v.input.oauth.len(), 5);
         assert_eq!(v.input.realm.as_deref(), Some("Photos"));
         assert_eq!(v.signature, "MdpQcU8iPSUjWoN/UDMsK2sui9I=");
+    }
+
+    #[test]
+    fn relative_paths_join_like_a_file_system() {
+        assert_eq!(join_relative(".", "../p/k.pem"), "../p/k.pem");
+        assert_eq!(
+            join_relative("vectors/computed", "../published/k.pem"),
+            "vectors/published/k.pem"
+        );
+        assert_eq!(join_relative("/a/b", "./k.pem"), "/a/b/k.pem");
+        assert_eq!(join_relative("/a", "../../k.pem"), "/k.pem");
+        assert_eq!(join_relative("a", "/etc/k.pem"), "/etc/k.pem");
+        assert_eq!(join_relative("", "k.pem"), "k.pem");
+        assert_eq!(join_relative("../x", "../../k.pem"), "../../k.pem");
     }
 
     #[test]

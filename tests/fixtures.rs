@@ -180,3 +180,18 @@ fn check_of_a_missing_path_is_bad_usage() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("nope.toml"));
 }
+
+#[test]
+fn check_resolves_key_files_relative_to_a_relative_fixture_path() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let o = doctor(
+        &["check", "computed/method-rsa-sha1.toml"],
+        &root.join("fixtures/vectors"),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = doctor(
+        &["check", "method-rsa-sha1.toml"],
+        &root.join("fixtures/vectors/computed"),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
