@@ -1448,7 +1448,11 @@ impl<'a> Builder<'a> {
             Effect::Referer => self.referer = Some(text),
             Effect::Cookie => self.cookie = Some(text),
             Effect::UrlQuery => {
-                let part = self.data(DataMode::Urlencode, &bytes, arg_span)?;
+                // `+text` is added as is; anything else as --data-urlencode encodes it.
+                let part = match bytes.strip_prefix(b"+") {
+                    Some(raw) => raw.to_vec(),
+                    None => self.data(DataMode::Urlencode, &bytes, arg_span)?,
+                };
                 self.url_query.push(part);
             }
             Effect::Globoff => self.globoff = true,
@@ -1647,10 +1651,13 @@ impl<'a> Builder<'a> {
             || self.removed.contains(&name.to_ascii_lowercase())
     }
 
-    /// Adds a header curl would add itself, unless `-H` set or removed it.
+    /// Adds a header curl would add itself, unless `-H` set or removed it
+    /// or the value is empty (`-A ''` removes User-Agent). The value is
+    /// trimmed, as every reader trims field values.
     fn default_header(&mut self, name: &str, value: String) {
-        if !self.has_header(name) {
-            self.headers.push((name.to_string(), value));
+        let value = value.trim();
+        if !value.is_empty() && !self.has_header(name) {
+            self.headers.push((name.to_string(), value.to_string()));
         }
     }
 
