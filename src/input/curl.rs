@@ -178,26 +178,26 @@ fn lex(input: &[u8], dialect: Dialect, text: &str) -> Result<Lexed, ParseError> 
                 lex_cmd(input, text)
             }
         }
-        Dialect::PowerShell => match lex_powershell(input, text) {
-            Ok(l) if !l.1 => Ok(l.0),
-            other => {
-                // Postman writes bash escapes (\") inside PowerShell exports.
-                match lex_posix(input, b'`', text) {
-                    Ok(mut l) => {
-                        l.violations.push(Violation::new(
-                            "postman-bash-quoting-in-powershell",
-                            "Postman cURL export",
-                            "the command uses ` line continuations (PowerShell) but bash escapes such as \\\" inside double quotes, as Postman writes them; PowerShell would split these arguments differently; read with the quoting Postman meant",
-                        ));
-                        Ok(l)
-                    }
-                    Err(e) => match other {
-                        Ok(l) => Ok(l.0),
-                        Err(_) => Err(e),
-                    },
-                }
+        Dialect::PowerShell => {
+            let native = lex_powershell(input, text);
+            if let Ok((l, false)) = native {
+                return Ok(l);
             }
-        },
+            // A double-quoted string ending in \" (or one PowerShell cannot
+            // close): Postman wrote bash escapes into a PowerShell export.
+            match (lex_posix(input, b'`', text), native) {
+                (Ok(mut l), _) => {
+                    l.violations.push(Violation::new(
+                        "postman-bash-quoting-in-powershell",
+                        "Postman cURL export",
+                        "the command uses ` line continuations (PowerShell) but bash escapes such as \\\" inside double quotes, as Postman writes them; PowerShell would split these arguments differently; read with the quoting Postman meant",
+                    ));
+                    Ok(l)
+                }
+                (Err(_), Ok((l, _))) => Ok(l),
+                (Err(_), Err(e)) => Err(e),
+            }
+        }
     }
 }
 
@@ -2170,6 +2170,22 @@ mod tests {
             reads[0].request.body,
             b"x%20y&a%26b&n=v%2Fw&a%20b%0A&m=a%20b%0A"
         );
+    }
+
+    #[test]
+    fn added_headers_are_trimmed_and_empty_ones_dropped() {
+        let r = one("curl -A ' ua ' -e '' --oauth2-bearer tok http://h/");
+        assert_eq!(r.request.header("user-agent"), Some("ua"));
+        assert_eq!(r.request.header("referer"), None);
+        assert_eq!(r.request.header("authorization"), Some("Bearer tok"));
+        assert!(codes(&r).contains(&"curl-oauth2-bearer"));
+    }
+
+    #[test]
+    fn url_query_encodes_unless_plus() {
+        let r = one("curl --url-query 'a=b c' --url-query '+x=%20' 'http://h/p?z=1'");
+        assert_eq!(r.request.url, "http://h/p?z=1&a=b%20c&x=%20");
+        assert_eq!(r.request.method, "GET");
     }
 
     #[test]
