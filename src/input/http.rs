@@ -19,6 +19,16 @@ fn err(input: &str, kind: ParseErrorKind, span: Span) -> ParseError {
 /// scheme is `https`, or `http` when `Host` names port 80, and the
 /// assumption is recorded on the result.
 pub fn read(input: &[u8], scheme: Option<&str>) -> Result<ReadRequest, ParseError> {
+    if input.len() > super::MAX_INPUT {
+        return Err(err(
+            "",
+            ParseErrorKind::TooLarge {
+                limit: super::MAX_INPUT,
+                actual: input.len(),
+            },
+            Span::default(),
+        ));
+    }
     let text_for_errors = String::from_utf8_lossy(input).into_owned();
     // Skip leading blank lines (RFC 9112 §2.2 allows a server to).
     let start = input

@@ -105,3 +105,35 @@ pub fn read(
         Format::Har => har::read(input, options.entry),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reader_refuses_inputs_over_the_limit() {
+        let big = vec![b' '; MAX_INPUT + 1];
+        for format in [Format::Curl, Format::Http, Format::Har] {
+            let options = ReadOptions {
+                format: Some(format),
+                ..ReadOptions::default()
+            };
+            let e = read(&big, &options, &NoFiles).unwrap_err();
+            assert!(
+                matches!(e.kind, ParseErrorKind::TooLarge { .. }),
+                "{format:?}"
+            );
+        }
+        assert!(http::read(&big, None).is_err());
+        assert!(curl::read(&big, &NoFiles).is_err());
+        assert!(har::read(&big, None).is_err());
+    }
+
+    #[test]
+    fn sniff_tells_the_formats_apart() {
+        assert_eq!(sniff(b"\n# from Postman\n$ curl https://x/"), Format::Curl);
+        assert_eq!(sniff(b"C:\\bin\\curl.exe https://x/"), Format::Curl);
+        assert_eq!(sniff(b"  {\"log\": {}}"), Format::Har);
+        assert_eq!(sniff(b"GET /curl HTTP/1.1\r\n"), Format::Http);
+    }
+}
