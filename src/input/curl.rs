@@ -106,7 +106,6 @@ pub fn read_dialect(
     dialect: Option<Dialect>,
     files: &dyn Files,
 ) -> Result<Vec<ReadRequest>, ParseError> {
-    let text = String::from_utf8_lossy(input).into_owned();
     if input.len() > MAX_INPUT {
         return Err(err(
             "",
@@ -117,6 +116,8 @@ pub fn read_dialect(
             Span::default(),
         ));
     }
+    // Offsets into `input` are offsets into `text`: spans and slices agree.
+    let text = super::text_for_errors(input);
     let dialect = dialect.unwrap_or_else(|| detect_dialect(&text));
     let lexed = lex(input, dialect, &text)?;
     if lexed.words.len() > MAX_WORDS {
@@ -2332,6 +2333,18 @@ mod tests {
         assert_eq!(e.found_text(), "wget");
         let e = read(b"curl -T f http://h/", &NoFiles).unwrap_err();
         assert!(e.to_string().contains("changes the request"), "{e}");
+    }
+
+    /// Found by `cargo fuzz run curl` (fuzz/regressions/curl/): bytes that
+    /// are not UTF-8 shifted offsets between the input and its error text.
+    #[test]
+    fn fuzz_regression_invalid_utf8_keeps_offsets() {
+        let reads = read(b"curl \"http://h/\xff\xfe\" \n--header x", &NoFiles).unwrap();
+        assert_eq!(reads[0].request.url, "http://h/\u{fffd}\u{fffd}");
+        assert!(codes(&reads[0]).contains(&"curl-command-ended"));
+        let e = read(b"curl \xff\xff 'http://h/", &NoFiles).unwrap_err();
+        assert_eq!(e.line_col(), (1, 9));
+        assert_eq!(e.found_text(), "'http://h/");
     }
 
     #[test]

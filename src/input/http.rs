@@ -29,7 +29,7 @@ pub fn read(input: &[u8], scheme: Option<&str>) -> Result<ReadRequest, ParseErro
             Span::default(),
         ));
     }
-    let text_for_errors = String::from_utf8_lossy(input).into_owned();
+    let text_for_errors = super::text_for_errors(input);
     // Skip leading blank lines (RFC 9112 §2.2 allows a server to).
     let start = input
         .iter()

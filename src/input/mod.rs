@@ -15,6 +15,17 @@ use crate::request::{Format, ReadRequest};
 /// Inputs larger than this are refused (16 MiB): no reader allocates without bound.
 pub const MAX_INPUT: usize = 16 * 1024 * 1024;
 
+/// The input as text for error messages, byte for byte: each byte that is
+/// not UTF-8 becomes one `?`, so spans into `input` stay valid in the text.
+pub(crate) fn text_for_errors(input: &[u8]) -> String {
+    let mut out = String::with_capacity(input.len());
+    for chunk in input.utf8_chunks() {
+        out.push_str(chunk.valid());
+        out.extend(std::iter::repeat('?').take(chunk.invalid().len()));
+    }
+    out
+}
+
 /// Access to files an input refers to (cURL `@file`, `@-`).
 pub trait Files {
     /// The content of `path` (`-` is standard input), or a message saying why not.
@@ -127,6 +138,13 @@ mod tests {
         assert!(http::read(&big, None).is_err());
         assert!(curl::read(&big, &NoFiles).is_err());
         assert!(har::read(&big, None).is_err());
+    }
+
+    #[test]
+    fn error_text_keeps_byte_offsets() {
+        let t = text_for_errors(b"a\xff\xfeb\xc3\xa9");
+        assert_eq!(t, "a??bé");
+        assert_eq!(t.len(), 6);
     }
 
     #[test]
