@@ -2348,6 +2348,19 @@ mod tests {
     }
 
     #[test]
+    fn redirections_are_dropped() {
+        for cmd in [
+            "curl -s http://h/ > out.json 2>&1",
+            "curl -s http://h/ 2>nul >out.json",
+            "curl.exe -s \"http://h/\" > out.json ^\n",
+        ] {
+            let r = one(cmd);
+            assert_eq!(r.request.url, "http://h/", "{cmd}");
+            assert!(r.violations.is_empty(), "{cmd}: {:?}", r.violations);
+        }
+    }
+
+    #[test]
     fn unknown_options_are_listed() {
         let r = one("curl --frobnicate -Wq http://h/");
         let v = r
