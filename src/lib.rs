@@ -27,6 +27,7 @@ pub mod auth_header;
 pub mod base_string;
 pub mod encode;
 pub mod error;
+pub mod hunt;
 pub mod input;
 pub mod params;
 pub mod pipeline;
