@@ -181,7 +181,11 @@ fn run(
     }
     let prep = Prepared::new(request, secrets)?;
     let carried = prep.carried.clone();
-    let (hunted, wanted) = match (&options.expected_base_string, options.target.as_deref(), observed) {
+    let (hunted, wanted) = match (
+        &options.expected_base_string,
+        options.target.as_deref(),
+        observed,
+    ) {
         (Some(b), _, _) => (Hunted::ExpectedBaseString, b.trim().to_string()),
         (None, Some(t), _) => (Hunted::TargetSignature, t.trim().to_string()),
         (None, None, Some(o)) => (Hunted::RequestSignature, o.trim().to_string()),
@@ -276,14 +280,17 @@ enum Mode {
     BaseString,
 }
 
+/// The output mistake a reading of the target implies: catalogue index and form.
+type OutputForm = Option<(usize, Option<String>)>;
+
 /// A form the target can be read in, with the output mistake it implies.
 #[derive(Debug, Clone)]
 struct Target {
     bytes: Vec<u8>,
-    output: Option<(usize, Option<String>)>,
+    output: OutputForm,
 }
 
-fn output_mistake(id: &str, form: Option<&str>) -> Option<(usize, Option<String>)> {
+fn output_mistake(id: &str, form: Option<&str>) -> OutputForm {
     catalogue::index_of(id).map(|i| (i, form.map(str::to_string)))
 }
 
@@ -292,7 +299,7 @@ fn output_mistake(id: &str, form: Option<&str>) -> Option<(usize, Option<String>
 /// (base64) is the mistake-free reading.
 fn decode_targets(observed: &str, mode: Mode, public: Option<&PublicKey>) -> Vec<Target> {
     let mut out: Vec<Target> = Vec::new();
-    let mut add = |bytes: Vec<u8>, output: Option<(usize, Option<String>)>| {
+    let mut add = |bytes: Vec<u8>, output: OutputForm| {
         if !out.iter().any(|t| t.bytes == bytes) {
             out.push(Target { bytes, output });
         }
@@ -309,7 +316,7 @@ fn decode_targets(observed: &str, mode: Mode, public: Option<&PublicKey>) -> Vec
             }
         }
         Mode::Hmac | Mode::Rsa => {
-            let mut raw: Vec<(Vec<u8>, Option<(usize, Option<String>)>)> = Vec::new();
+            let mut raw: Vec<(Vec<u8>, OutputForm)> = Vec::new();
             if let Ok(b) = B64.decode(observed) {
                 if let Some(h) = hex_text(&b) {
                     raw.push((h, output_mistake("base64-of-hex", None)));
@@ -319,7 +326,10 @@ fn decode_targets(observed: &str, mode: Mode, public: Option<&PublicKey>) -> Vec
             if observed.contains('%') {
                 let once = String::from_utf8_lossy(&decode_lenient(observed, false).0).into_owned();
                 if let Ok(b) = B64.decode(once.trim()) {
-                    raw.push((b, output_mistake("signature-double-encoded-in-header", None)));
+                    raw.push((
+                        b,
+                        output_mistake("signature-double-encoded-in-header", None),
+                    ));
                 }
             }
             if observed.contains(' ') {
@@ -393,17 +403,16 @@ impl Prepared {
         let path = uri[after..]
             .find('/')
             .map_or("/".to_string(), |i| uri[after + i..].to_string());
-        let method = match collected.value_of("oauth_signature_method") {
-            Some(m) => m
-                .parse::<SignatureMethod>()
-                .map_err(|e| HuntError::Method(e.to_string()))?,
-            None => {
-                return Err(HuntError::Method(
+        let method =
+            match collected.value_of("oauth_signature_method") {
+                Some(m) => m
+                    .parse::<SignatureMethod>()
+                    .map_err(|e| HuntError::Method(e.to_string()))?,
+                None => return Err(HuntError::Method(
                     "the request has no oauth_signature_method, so there is no signer to reproduce"
                         .into(),
-                ))
-            }
-        };
+                )),
+            };
         let shadow_body = if !collected.body_is_form && looks_like_form(&request.body) {
             parse_form(
                 &String::from_utf8_lossy(&request.body),
@@ -413,7 +422,9 @@ impl Prepared {
         } else {
             Vec::new()
         };
-        let expose = |s: &Option<crate::Secret>| s.as_ref().map_or(String::new(), |s| s.expose().to_string());
+        let expose = |s: &Option<crate::Secret>| {
+            s.as_ref().map_or(String::new(), |s| s.expose().to_string())
+        };
         Ok(Prepared {
             method_as_sent: request.method.clone(),
             method,
@@ -451,7 +462,8 @@ fn looks_like_form(body: &[u8]) -> bool {
     let t = t.trim();
     !t.is_empty()
         && !t.starts_with(['{', '[', '<'])
-        && t.split('&').all(|seg| seg.split_once('=').is_some_and(|(n, _)| !n.is_empty()))
+        && t.split('&')
+            .all(|seg| seg.split_once('=').is_some_and(|(n, _)| !n.is_empty()))
 }
 
 // ---------------------------------------------------------------- encoders
@@ -717,10 +729,10 @@ struct Atom {
 fn candidate_ops(p: &Prepared, mode: Mode) -> Vec<(&'static str, Op)> {
     let mut v: Vec<(&'static str, Op)> = Vec::new();
     let path = &p.path;
-    let query_plus = p
-        .params
-        .iter()
-        .any(|q| q.source == Source::Query && (q.raw_name.contains('+') || q.raw_value.as_deref().unwrap_or("").contains('+')));
+    let query_plus = p.params.iter().any(|q| {
+        q.source == Source::Query
+            && (q.raw_name.contains('+') || q.raw_value.as_deref().unwrap_or("").contains('+'))
+    });
     v.push(("method-not-uppercased", Op::MethodLower));
     v.push(("default-port-kept", Op::Port(1)));
     if p.port.is_some() {
@@ -851,12 +863,8 @@ impl KeyedMac {
         // HMAC takes keys of any length: `new_from_slice` cannot fail.
         match alg {
             HashAlg::Sha1 => KeyedMac::Sha1(Hmac::new_from_slice(key).expect("any key length")),
-            HashAlg::Sha256 => {
-                KeyedMac::Sha256(Hmac::new_from_slice(key).expect("any key length"))
-            }
-            HashAlg::Sha512 => {
-                KeyedMac::Sha512(Hmac::new_from_slice(key).expect("any key length"))
-            }
+            HashAlg::Sha256 => KeyedMac::Sha256(Hmac::new_from_slice(key).expect("any key length")),
+            HashAlg::Sha512 => KeyedMac::Sha512(Hmac::new_from_slice(key).expect("any key length")),
         }
     }
 
@@ -1058,10 +1066,9 @@ impl<'a> Engine<'a> {
             Mode::Plaintext => self.keys[key as usize].expose().as_bytes().to_vec(),
             Mode::Rsa => alg.digest(self.bases[base as usize].as_bytes()),
             Mode::Hmac => {
-                let mac = self
-                    .macs
-                    .entry((key, alg_code(alg)))
-                    .or_insert_with(|| KeyedMac::new(alg, self.keys[key as usize].expose().as_bytes()));
+                let mac = self.macs.entry((key, alg_code(alg))).or_insert_with(|| {
+                    KeyedMac::new(alg, self.keys[key as usize].expose().as_bytes())
+                });
                 mac.tag(self.bases[base as usize].as_bytes())
             }
         };
@@ -1096,7 +1103,12 @@ impl<'a> Engine<'a> {
         let uri = self.uri(&s.uri);
         let norm = self.normalized(&s.norm);
         let method = if s.method_lower {
-            if self.prep.method_as_sent.bytes().any(|b| b.is_ascii_lowercase()) {
+            if self
+                .prep
+                .method_as_sent
+                .bytes()
+                .any(|b| b.is_ascii_lowercase())
+            {
                 self.prep.method_as_sent.clone()
             } else {
                 self.prep.method_as_sent.to_ascii_lowercase()
@@ -1153,7 +1165,10 @@ impl<'a> Engine<'a> {
             p.host.to_ascii_lowercase()
         };
         if u.www {
-            host = match host.strip_prefix("www.").or_else(|| host.strip_prefix("WWW.")) {
+            host = match host
+                .strip_prefix("www.")
+                .or_else(|| host.strip_prefix("WWW."))
+            {
                 Some(rest) => rest.to_string(),
                 None => format!("www.{host}"),
             };
@@ -1412,7 +1427,8 @@ impl<'a> Engine<'a> {
         let p = self.prep;
         let text = match op {
             Op::Encode(_, true) => {
-                "everywhere it encodes: names, values, base string URI, normalized string and key".to_string()
+                "everywhere it encodes: names, values, base string URI, normalized string and key"
+                    .to_string()
             }
             Op::Encode(_, false) => "parameter names and values only".to_string(),
             Op::Order(Sort::AsCollected) => "order of appearance: query, body, header".to_string(),
@@ -1538,7 +1554,12 @@ mod tests {
     /// RFC 5849 §1.2: the photos example signs with no mistake.
     #[test]
     fn rfc5849_1_2_example_is_no_mistake() {
-        let r = hunt(&photos("MdpQcU8iPSUjWoN%2FUDMsK2sui9I%3D"), &secrets(), &HuntOptions::default()).unwrap();
+        let r = hunt(
+            &photos("MdpQcU8iPSUjWoN%2FUDMsK2sui9I%3D"),
+            &secrets(),
+            &HuntOptions::default(),
+        )
+        .unwrap();
         assert!(r.matched);
         assert!(r.mistakes.is_empty());
         assert_eq!(r.explanations, vec![Vec::<&str>::new()]);
@@ -1581,7 +1602,10 @@ mod tests {
         assert_eq!(enc(Enc::Php, s.as_bytes()), "a+b%2A%7E%21%C3%A9");
         assert_eq!(enc(Enc::Tilde, s.as_bytes()), "a%20b%2A%7E%21%C3%A9");
         assert_eq!(enc(Enc::LowerHex, s.as_bytes()), "a%20b%2a~%21%c3%a9");
-        assert_eq!(enc(Enc::Double, s.as_bytes()), "a%2520b%252A~%2521%25C3%25A9");
+        assert_eq!(
+            enc(Enc::Double, s.as_bytes()),
+            "a%2520b%252A~%2521%25C3%25A9"
+        );
         assert_eq!(enc(Enc::Latin1, s.as_bytes()), "a%20b%2A~%21%E9");
         assert_eq!(enc(Enc::Raw, s.as_bytes()), s);
     }
