@@ -3,7 +3,9 @@
 //! Exit codes everywhere: 0 ok, 1 a mismatch or invalid signature was
 //! found, 2 bad usage or unreadable input.
 
+mod diffview;
 mod explain;
+mod hunt;
 mod inputs;
 mod render;
 mod sign;
@@ -37,6 +39,8 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// Check a request's oauth_signature (exit 0 valid, 1 invalid).
     Verify(explain::ExplainArgs),
+    /// Name the signer's mistake by reproducing its signature (exit 0 reproduced, 1 not).
+    Hunt(Box<hunt::HuntArgs>),
 }
 
 /// What a command concluded, mapped to the exit code.
@@ -61,6 +65,7 @@ pub fn main() -> ExitCode {
         Command::Sign(args) => sign::run(*args),
         Command::Explain(args) => explain::run(args, explain::Mode::Explain),
         Command::Verify(args) => explain::run(args, explain::Mode::Verify),
+        Command::Hunt(args) => hunt::run(*args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::from(0),
