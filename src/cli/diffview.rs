@@ -160,7 +160,6 @@ mod tests {
     }
 
     #[test]
-    #[test]
     fn short_equal_runs_between_changes_are_absorbed() {
         let out = char_diff(("x", "y"), "abcXYZdef", "abc1Y2def", 80, false);
         assert_eq!(
