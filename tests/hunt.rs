@@ -836,3 +836,17 @@ fn cli_bad_input_exits_2() {
     assert_eq!(code, 2);
     assert!(stderr.contains("error"), "{stderr}");
 }
+
+#[test]
+fn readme_lists_every_catalogue_entry_and_postman_option() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = &readme[readme.find("\n## hunt").expect("a hunt section")..];
+    for m in catalogue() {
+        let row = format!("| `{}` | {} | {} |", m.id, m.stage.as_str(), m.description);
+        assert!(section.contains(&row), "README lacks {row}");
+    }
+    for o in oauth1_doctor::hunt::postman_options() {
+        assert!(section.contains(&format!("| `{}` |", o.name)), "{}", o.name);
+    }
+}
