@@ -850,3 +850,111 @@ fn readme_lists_every_catalogue_entry_and_postman_option() {
         assert!(section.contains(&format!("| `{}` |", o.name)), "{}", o.name);
     }
 }
+
+// ------------------------------------------------------- RSA and PLAINTEXT
+
+fn photos(method: &str, signature: &str) -> Request {
+    Request::new("GET", "http://photos.example.net/photos?file=vacation.jpg&size=original")
+        .with_header("Authorization", format!("OAuth oauth_consumer_key=\"dpf43f3p2l4k3l03\", oauth_signature_method=\"{method}\", oauth_timestamp=\"1196666512\", oauth_nonce=\"13917289812797014437\", oauth_signature=\"{}\"", rfc(signature.as_bytes())))
+}
+
+const PHOTOS_SBS: &str = "GET&http%3A%2F%2Fphotos.example.net%2Fphotos&file%3Dvacation.jpg%26oauth_consumer_key%3Ddpf43f3p2l4k3l03%26oauth_nonce%3D13917289812797014437%26oauth_signature_method%3DRSA-SHA1%26oauth_timestamp%3D1196666512%26size%3Doriginal";
+
+#[test]
+fn rsa_mistakes_are_named_with_the_public_key_only() {
+    use oauth1_doctor::signature::{sign as sign_sbs, PrivateKey, SignatureMethod};
+    use rsa::pkcs8::EncodePrivateKey;
+    let key = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 1024).unwrap();
+    let pem = key.to_pkcs8_pem(rsa::pkcs8::LineEnding::LF).unwrap();
+    let private = PrivateKey::from_pem(&pem).unwrap();
+    let signer = Secrets {
+        private_key: Some(private.clone()),
+        ..Secrets::default()
+    };
+    let verifier = Secrets {
+        public_key: Some(private.public_key()),
+        ..Secrets::default()
+    };
+    let sbs_without_query = PHOTOS_SBS
+        .replace("file%3Dvacation.jpg%26", "")
+        .replace("%26size%3Doriginal", "");
+    let cases: [(&str, SignatureMethod, Vec<&str>); 3] = [
+        (PHOTOS_SBS, SignatureMethod::RsaSha1, vec![]),
+        (PHOTOS_SBS, SignatureMethod::RsaSha256, vec!["wrong-hash"]),
+        (
+            &sbs_without_query,
+            SignatureMethod::RsaSha1,
+            vec!["query-params-omitted"],
+        ),
+    ];
+    for (sbs, method, want) in cases {
+        let sig = sign_sbs(method, sbs, &signer).unwrap();
+        let r = hunt(
+            &photos("RSA-SHA1", &sig),
+            &verifier,
+            &HuntOptions::default(),
+        )
+        .unwrap();
+        assert!(r.matched, "{want:?}");
+        assert_eq!(r.explanations, vec![want.clone()]);
+        assert_eq!(r.base_string.as_deref(), Some(sbs));
+    }
+    let other = Secrets {
+        public_key: Some(
+            PrivateKey::from_pem(
+                &rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 1024)
+                    .unwrap()
+                    .to_pkcs8_pem(rsa::pkcs8::LineEnding::LF)
+                    .unwrap(),
+            )
+            .unwrap()
+            .public_key(),
+        ),
+        ..Secrets::default()
+    };
+    let sig = sign_sbs(SignatureMethod::RsaSha1, PHOTOS_SBS, &signer).unwrap();
+    let r = hunt(&photos("RSA-SHA1", &sig), &other, &HuntOptions::default()).unwrap();
+    assert!(!r.matched);
+    assert!(r.suggestions.iter().any(|s| s.contains("public key")));
+}
+
+#[test]
+fn plaintext_mistakes_are_named() {
+    // RFC 5849 §3.4.4: the signature is the key itself.
+    let secrets = Secrets::shared("kd94hf93k423kf44", "");
+    let cases = [
+        ("kd94hf93k423kf44&", vec![]),
+        ("kd94hf93k423kf44", vec!["key-amp-dropped"]),
+        (
+            "kd94hf93k423kf44%26",
+            vec!["signature-double-encoded-in-header"],
+        ),
+        ("kd94hf93k423kf44&null", vec!["key-null-token-secret"]),
+    ];
+    for (sig, want) in cases {
+        let r = hunt(&photos("PLAINTEXT", sig), &secrets, &HuntOptions::default()).unwrap();
+        assert!(r.matched, "{sig}");
+        assert_eq!(r.explanations, vec![want], "{sig}");
+        assert_eq!(r.base_string, None);
+    }
+}
+
+#[test]
+fn hunt_signature_takes_the_signature_from_elsewhere() {
+    let fx = rich();
+    let sent = sign(&fx, &["realm-signed"], How::default());
+    let sig = oauth1_doctor::params::collect(&sent)
+        .unwrap()
+        .signature
+        .unwrap()
+        .value;
+    let unsigned = sign(&fx, &[], How::default());
+    let r = oauth1_doctor::hunt::hunt_signature(
+        &unsigned,
+        &sig,
+        &secrets(&fx),
+        &HuntOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(r.mistakes, ["realm-signed"]);
+}
