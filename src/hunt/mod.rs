@@ -8,14 +8,19 @@
 //!
 //! ```
 //! use oauth1_doctor::hunt::{hunt, HuntOptions};
-//! use oauth1_doctor::{signature::Secrets, Request};
-//! // RFC 5849 §1.2, signed with `GET` written as `get` in the base string.
-//! let request = Request::new("GET", "http://photos.example.net/photos?file=vacation.jpg&size=original")
-//!     .with_header("Authorization", r#"OAuth oauth_consumer_key="dpf43f3p2l4k3l03", oauth_token="nnch734d00sl2jdk", oauth_signature_method="HMAC-SHA1", oauth_timestamp="137131202", oauth_nonce="chapoH", oauth_signature="MdpQcU8iPSUjWoN%2FUDMsK2sui9I%3D""#);
+//! use oauth1_doctor::signature::{sign, Secrets, SignatureMethod};
+//! use oauth1_doctor::{encode::encode, Request};
 //! let secrets = Secrets::shared("kd94hf93k423kf44", "pfkkdhi9sl3r4s00");
+//! // RFC 5849 §1.2's request, signed by a signer that did not upper-case
+//! // the method (RFC 5849 §3.4.1.1).
+//! let signed = "get&http%3A%2F%2Fphotos.example.net%2Fphotos&file%3Dvacation.jpg%26oauth_consumer_key%3Ddpf43f3p2l4k3l03%26oauth_nonce%3DchapoH%26oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D137131202%26oauth_token%3Dnnch734d00sl2jdk%26size%3Doriginal";
+//! let sig = sign(SignatureMethod::HmacSha1, signed, &secrets).unwrap();
+//! let request = Request::new("GET", "http://photos.example.net/photos?file=vacation.jpg&size=original")
+//!     .with_header("Authorization", format!(r#"OAuth oauth_consumer_key="dpf43f3p2l4k3l03", oauth_token="nnch734d00sl2jdk", oauth_signature_method="HMAC-SHA1", oauth_timestamp="137131202", oauth_nonce="chapoH", oauth_signature="{}""#, encode(&sig)));
 //! let result = hunt(&request, &secrets, &HuntOptions::default()).unwrap();
-//! assert!(result.matched);
-//! assert!(result.mistakes.is_empty()); // the RFC 5849 example has no mistake
+//! assert_eq!(result.mistakes, ["method-not-uppercased"]);
+//! assert_eq!(result.base_string.as_deref(), Some(signed));
+//! assert!(result.correct_base_string.starts_with("GET&"));
 //! ```
 
 pub mod catalogue;

@@ -390,8 +390,8 @@ struct Prepared {
     shadow_body: Vec<Param>,
     realm: Option<String>,
     carried: Option<String>,
-    consumer_secret: String,
-    token_secret: String,
+    consumer_secret: crate::Secret,
+    token_secret: crate::Secret,
 }
 
 impl Prepared {
@@ -422,9 +422,6 @@ impl Prepared {
         } else {
             Vec::new()
         };
-        let expose = |s: &Option<crate::Secret>| {
-            s.as_ref().map_or(String::new(), |s| s.expose().to_string())
-        };
         Ok(Prepared {
             method_as_sent: request.method.clone(),
             method,
@@ -437,8 +434,8 @@ impl Prepared {
             shadow_body,
             realm: collected.realm,
             carried: collected.signature.map(|s| s.value),
-            consumer_secret: expose(&secrets.consumer_secret),
-            token_secret: expose(&secrets.token_secret),
+            consumer_secret: secrets.consumer_secret.clone().unwrap_or_default(),
+            token_secret: secrets.token_secret.clone().unwrap_or_default(),
         })
     }
 
@@ -815,7 +812,7 @@ fn candidate_ops(p: &Prepared, mode: Mode) -> Vec<(&'static str, Op)> {
     v.push(("sorted-by-pair-string", Op::Order(Sort::PairString)));
     v.push(("params-not-reencoded", Op::NotReencoded));
     v.push(("params-joined-with-comma", Op::Comma));
-    let (cs, ts) = (&p.consumer_secret, &p.token_secret);
+    let (cs, ts) = (p.consumer_secret.expose(), p.token_secret.expose());
     v.push(("key-not-encoded", Op::KeyRaw));
     if ts.is_empty() {
         v.push(("key-amp-dropped", Op::KeyShape(1)));
@@ -1353,8 +1350,8 @@ impl<'a> Engine<'a> {
         if let Some(&id) = self.key_of.get(k) {
             return id;
         }
-        let mut cs = self.prep.consumer_secret.clone();
-        let mut ts = self.prep.token_secret.clone();
+        let mut cs = self.prep.consumer_secret.expose().to_string();
+        let mut ts = self.prep.token_secret.expose().to_string();
         match k.text {
             1 => cs.push('\n'),
             2 => cs.push(' '),
