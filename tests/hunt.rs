@@ -958,3 +958,72 @@ fn hunt_signature_takes_the_signature_from_elsewhere() {
     .unwrap();
     assert_eq!(r.mistakes, ["realm-signed"]);
 }
+
+#[test]
+fn cli_target_says_the_server_computes_a_variant() {
+    let fx = rich();
+    let path = write_http("target", &sign(&fx, &[], How::default()));
+    let server = sign(&fx, &["query-params-omitted"], How::default());
+    let target = oauth1_doctor::params::collect(&server)
+        .unwrap()
+        .signature
+        .unwrap()
+        .value;
+    let (code, stdout, stderr) = run_hunt(&path, &fx, &["--target", &rfc(target.as_bytes())]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("your signer follows RFC 5849; the server computes"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("query-params-omitted"), "{stdout}");
+}
+
+#[test]
+fn cli_expected_base_string_from_a_file() {
+    let fx = two_legged();
+    let request = sign(&fx, &[], How::default());
+    let path = write_http("sbs", &request);
+    let correct = hunt(&request, &secrets(&fx), &HuntOptions::default())
+        .unwrap()
+        .correct_base_string;
+    let sbs = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("hunt-sbs.txt");
+    std::fs::write(&sbs, format!("{}\n", correct.replacen("POST", "post", 1))).unwrap();
+    let (code, stdout, stderr) = run_hunt(
+        &path,
+        &fx,
+        &["--json", "--expected-base-string", sbs.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["mistakes"], serde_json::json!(["method-not-uppercased"]));
+    assert_eq!(v["hunted"], "expected-base-string");
+    assert_eq!(v["signer_follows_rfc"], true);
+}
+
+#[test]
+fn example_fixture_is_plus_for_space() {
+    let out = bin()
+        .args(["--color=never", "hunt"])
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/hunt/twitter-plus-for-space.http"
+        ))
+        .args([
+            "--consumer-secret",
+            "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw",
+        ])
+        .args([
+            "--token-secret",
+            "LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["mistakes"], serde_json::json!(["plus-for-space"]));
+    assert_eq!(
+        v["explanations"],
+        serde_json::json!([["plus-for-space"], ["java-urlencoder"], ["php-urlencode"]])
+    );
+}

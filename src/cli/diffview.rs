@@ -63,23 +63,16 @@ pub fn char_diff(
     };
     let mut out = String::new();
     for block in cells.chunks(width.max(1)) {
-        let mut top = String::new();
-        let mut bottom = String::new();
+        let mut top = Line::default();
+        let mut bottom = Line::default();
         let mut marks = String::new();
         for cell in block {
             let changed = cell.tag() != ChangeTag::Equal;
-            let e = cell.expected.unwrap_or(' ');
-            let a = cell.actual.unwrap_or(' ');
-            let (e, a) = (visible(e), visible(a));
-            if colour && changed {
-                top.push_str(&paint(BAD, e));
-                bottom.push_str(&paint(GOOD, a));
-            } else {
-                top.push(e);
-                bottom.push(a);
-            }
+            top.push(cell.expected, changed && colour);
+            bottom.push(cell.actual, changed && colour);
             marks.push(if changed { '^' } else { ' ' });
         }
+        let (top, bottom) = (top.finish(BAD), bottom.finish(GOOD));
         out.push_str(&format!("  {}  {top}\n", pad(labels.0)));
         out.push_str(&format!("  {}  {bottom}\n", pad(labels.1)));
         if !colour && marks.contains('^') {
@@ -91,6 +84,41 @@ pub fn char_diff(
         }
     }
     out
+}
+
+/// One rendered line: plain text, with changed runs collected so each is
+/// painted once.
+#[derive(Default)]
+struct Line {
+    done: String,
+    run: String,
+    run_changed: bool,
+    style_runs: Vec<(bool, String)>,
+}
+
+impl Line {
+    /// Appends a character (a space for a gap), `highlight` marking a change.
+    fn push(&mut self, c: Option<char>, highlight: bool) {
+        let highlight = highlight && c.is_some();
+        if highlight != self.run_changed && !self.run.is_empty() {
+            self.style_runs
+                .push((self.run_changed, std::mem::take(&mut self.run)));
+        }
+        self.run_changed = highlight;
+        self.run.push(c.map_or(' ', visible));
+    }
+
+    fn finish(mut self, style: anstyle::Style) -> String {
+        self.style_runs.push((self.run_changed, self.run));
+        for (changed, text) in self.style_runs {
+            if changed {
+                self.done.push_str(&paint(style, text));
+            } else {
+                self.done.push_str(&text);
+            }
+        }
+        self.done
+    }
 }
 
 /// Equal runs shorter than this between two changes are folded into the
