@@ -705,6 +705,11 @@ mod tests {
             }
         }
         assert!(CATALOGUE.len() >= 40, "{} entries", CATALOGUE.len());
+        // The search keeps the groups in use in a 64-bit mask.
+        let mut groups: Vec<&str> = CATALOGUE.iter().map(|m| m.group).collect();
+        groups.sort_unstable();
+        groups.dedup();
+        assert!(groups.len() <= 64, "{} groups", groups.len());
     }
 
     #[test]

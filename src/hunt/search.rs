@@ -187,8 +187,16 @@ fn run(
         observed,
     ) {
         (Some(b), _, _) => (Hunted::ExpectedBaseString, b.trim().to_string()),
-        (None, Some(t), _) => (Hunted::TargetSignature, t.trim().to_string()),
-        (None, None, Some(o)) => (Hunted::RequestSignature, o.trim().to_string()),
+        // Only line breaks are trimmed: a leading or trailing space may be a
+        // `+` that transport turned into a space.
+        (None, Some(t), _) => (
+            Hunted::TargetSignature,
+            t.trim_matches(['\r', '\n']).to_string(),
+        ),
+        (None, None, Some(o)) => (
+            Hunted::RequestSignature,
+            o.trim_matches(['\r', '\n']).to_string(),
+        ),
         (None, None, None) => (
             Hunted::RequestSignature,
             carried.clone().ok_or(HuntError::NoSignature)?,
@@ -588,7 +596,7 @@ struct CollKnobs {
     empty_token: bool,
     collapse_duplicates: bool,
     /// 0 none, else 1 + the index of the pre-encoded parameter.
-    pre_encoded: u16,
+    pre_encoded: u32,
     /// 0 none, 1 leading space, 2 trailing space on oauth_consumer_key.
     key_padding: u8,
     callback_off: bool,
@@ -653,7 +661,7 @@ enum Op {
     DropEmpty,
     EmptyToken,
     Collapse,
-    PreEncoded(u16),
+    PreEncoded(u32),
     KeyPadding(u8),
     CallbackOff,
     BodyHashOff,
@@ -774,7 +782,7 @@ fn candidate_ops(p: &Prepared, mode: Mode) -> Vec<(&'static str, Op)> {
     v.push(("duplicates-collapsed", Op::Collapse));
     for (i, q) in p.params.iter().enumerate() {
         if !q.value.iter().all(|b| is_unreserved(*b)) {
-            v.push(("param-pre-encoded", Op::PreEncoded(i as u16)));
+            v.push(("param-pre-encoded", Op::PreEncoded(i as u32)));
         }
     }
     if p.has("oauth_consumer_key") {
@@ -1232,7 +1240,7 @@ impl<'a> Engine<'a> {
                 q.name = decode_lenient(&q.raw_name, false).0;
                 q.value = decode_lenient(q.raw_value.as_deref().unwrap_or(""), false).0;
             }
-            if c.pre_encoded == i as u16 + 1 {
+            if c.pre_encoded as usize == i + 1 {
                 q.value = enc(Enc::Rfc, &q.value).into_bytes();
             }
             if c.key_padding > 0 && q.name == b"oauth_consumer_key" {
