@@ -655,6 +655,37 @@ fn three_mistakes_need_depth_three() {
 }
 
 #[test]
+fn four_mistakes_at_depth_four_and_depth_bounds_the_search() {
+    let fx = two_legged();
+    let m = [
+        "method-not-uppercased",
+        "query-kept-in-uri",
+        "query-params-omitted",
+        "key-amp-dropped",
+    ];
+    check(&fx, &m, How::default(), 4);
+    let request = sign(&fx, &m, How::default());
+    let tried: Vec<u64> = (0..=3)
+        .map(|depth| {
+            let options = HuntOptions {
+                depth,
+                ..HuntOptions::default()
+            };
+            let r = hunt(&request, &secrets(&fx), &options).unwrap();
+            assert!(!r.matched, "depth {depth}");
+            r.tried
+        })
+        .collect();
+    assert_eq!(tried[0], 1, "depth 0 checks only the correct signature");
+    assert!(tried.windows(2).all(|w| w[0] < w[1]), "{tried:?}");
+    let too_deep = HuntOptions {
+        depth: 5,
+        ..HuntOptions::default()
+    };
+    assert!(hunt(&request, &secrets(&fx), &too_deep).is_err());
+}
+
+#[test]
 fn correct_signature_is_no_mistake() {
     for fx in [rich(), two_legged(), postman_quirks()] {
         let r = hunt(
