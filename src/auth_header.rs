@@ -1,7 +1,7 @@
 //! The `Authorization: OAuth …` header (RFC 5849 §3.5.1): a tolerant parser
 //! that reports departures precisely, and a builder for the canonical form.
 
-use crate::encode::{decode_strict, encode, encode_into};
+use crate::encode::{decode_strict, encode_to_vec};
 use crate::error::{ParseError, ParseErrorKind, Span, Violation};
 use serde::Serialize;
 
@@ -285,31 +285,32 @@ where
     N: AsRef<str> + 'a,
     V: AsRef<[u8]> + 'a,
 {
-    let mut out = String::with_capacity(256);
-    out.push_str("OAuth ");
+    let mut out: Vec<u8> = Vec::with_capacity(256);
+    out.extend_from_slice(b"OAuth ");
     let mut first = true;
     if let Some(r) = realm {
-        out.push_str("realm=\"");
-        for c in r.chars() {
-            if c == '"' || c == '\\' {
-                out.push('\\');
+        out.extend_from_slice(b"realm=\"");
+        for &b in r.as_bytes() {
+            if b == b'"' || b == b'\\' {
+                out.push(b'\\');
             }
-            out.push(c);
+            out.push(b);
         }
-        out.push('"');
+        out.push(b'"');
         first = false;
     }
     for (name, value) in params {
         if !first {
-            out.push_str(", ");
+            out.extend_from_slice(b", ");
         }
         first = false;
-        out.push_str(&encode(name.as_ref()));
-        out.push_str("=\"");
-        encode_into(value.as_ref(), &mut out);
-        out.push('"');
+        encode_to_vec(name.as_ref().as_bytes(), &mut out);
+        out.extend_from_slice(b"=\"");
+        encode_to_vec(value.as_ref(), &mut out);
+        out.push(b'"');
     }
-    out
+    // Everything written is ASCII or copied from the realm's UTF-8.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]

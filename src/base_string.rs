@@ -1,6 +1,6 @@
 //! Signature base string (RFC 5849 §3.4.1) and base string URI (§3.4.1.2).
 
-use crate::encode::encode_into;
+use crate::encode::encode_to_vec;
 use crate::error::{ParseError, ParseErrorKind, Span, Violation};
 use serde::Serialize;
 
@@ -327,15 +327,21 @@ pub fn normalize_method(method: &str) -> String {
 ///            "GET&http%3A%2F%2Fexample.com%2F&n%3Dv");
 /// ```
 pub fn base_string(method: &str, base_uri: &str, normalized_parameters: &str) -> String {
-    let mut out = String::with_capacity(
+    base_string_bytes(method, base_uri, normalized_parameters.as_bytes())
+}
+
+/// [`base_string`] from normalized parameters held as bytes.
+pub fn base_string_bytes(method: &str, base_uri: &str, normalized_parameters: &[u8]) -> String {
+    let mut out = Vec::with_capacity(
         method.len() + 2 + base_uri.len() * 3 / 2 + normalized_parameters.len() * 3 / 2,
     );
-    encode_into(method.as_bytes(), &mut out);
-    out.push('&');
-    encode_into(base_uri.as_bytes(), &mut out);
-    out.push('&');
-    encode_into(normalized_parameters.as_bytes(), &mut out);
-    out
+    encode_to_vec(method.as_bytes(), &mut out);
+    out.push(b'&');
+    encode_to_vec(base_uri.as_bytes(), &mut out);
+    out.push(b'&');
+    encode_to_vec(normalized_parameters, &mut out);
+    // Only ASCII was written, so this cannot fail.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -25,8 +25,10 @@
 
 pub mod auth_header;
 pub mod base_string;
+pub mod conform;
 pub mod encode;
 pub mod error;
+pub mod fixtures;
 pub mod hunt;
 pub mod input;
 pub mod params;

@@ -3,7 +3,7 @@
 
 use crate::auth_header::{self, AuthHeader};
 use crate::base_string::split_url;
-use crate::encode::{decode_lenient, encode_bytes, has_lowercase_escape};
+use crate::encode::{decode_lenient, encode_bytes, encode_to_vec, has_lowercase_escape};
 use crate::error::{ParseError, Violation};
 use crate::request::Request;
 use serde::Serialize;
@@ -318,13 +318,43 @@ pub fn sorted_encoded_pairs<'a>(
 /// pairs (encoded, sorted) joined with `&`. Duplicate names and empty
 /// values are kept.
 ///
+/// All encodings go into one buffer and are sorted as spans of it: this is
+/// the hot path of signing, and one allocation per name and value would
+/// cost more than the hashing.
+///
 /// ```
 /// use oauth1_doctor::params::{normalize, Param, Source};
 /// let p = [Param::new("b", "x y", Source::Query), Param::new("a", "", Source::Query)];
 /// assert_eq!(normalize(&p), "a=&b=x%20y");
 /// ```
 pub fn normalize<'a>(params: impl IntoIterator<Item = &'a Param>) -> String {
-    join_pairs(&sorted_encoded_pairs(params))
+    // Only ASCII is written, so this cannot fail.
+    String::from_utf8(normalize_bytes(params)).unwrap_or_default()
+}
+
+/// [`normalize`] as bytes, for callers that keep building on it.
+pub fn normalize_bytes<'a>(params: impl IntoIterator<Item = &'a Param>) -> Vec<u8> {
+    let mut buf = Vec::with_capacity(256);
+    let mut spans: Vec<(usize, usize, usize)> = Vec::with_capacity(16);
+    for p in params {
+        let start = buf.len();
+        encode_to_vec(&p.name, &mut buf);
+        let name_end = buf.len();
+        encode_to_vec(&p.value, &mut buf);
+        spans.push((start, name_end, buf.len()));
+    }
+    let key = |&(s, n, e): &(usize, usize, usize)| (&buf[s..n], &buf[n..e]);
+    spans.sort_unstable_by(|a, b| key(a).cmp(&key(b)));
+    let mut out = Vec::with_capacity(buf.len() + 2 * spans.len());
+    for (i, &(s, n, e)) in spans.iter().enumerate() {
+        if i > 0 {
+            out.push(b'&');
+        }
+        out.extend_from_slice(&buf[s..n]);
+        out.push(b'=');
+        out.extend_from_slice(&buf[n..e]);
+    }
+    out
 }
 
 /// RFC 5849 §3.4.1.3.2 steps 3–4: `name=value`, joined with `&`.

@@ -3,12 +3,16 @@
 //! Exit codes everywhere: 0 ok, 1 a mismatch or invalid signature was
 //! found, 2 bad usage or unreadable input.
 
+mod check;
+mod conform;
 mod diffview;
 mod explain;
 mod hunt;
 mod inputs;
+mod record;
 mod render;
 mod sign;
+mod vectors;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -41,6 +45,15 @@ enum Command {
     Verify(explain::ExplainArgs),
     /// Name the signer's mistake by reproducing its signature (exit 0 reproduced, 1 not).
     Hunt(Box<hunt::HuntArgs>),
+    /// Run fixture files (default: the bundled corpus) and report pass/fail per case.
+    Check(check::CheckArgs),
+    /// Grade a signer under test (a command reading JSON on stdin) on every vector.
+    Conform(conform::ConformArgs),
+    /// Export the vectors as a table, or grade a table of results.
+    #[command(subcommand)]
+    Vectors(vectors::VectorsCommand),
+    /// Turn a known-good request into a fixture file.
+    Record(Box<record::RecordArgs>),
 }
 
 /// What a command concluded, mapped to the exit code.
@@ -66,6 +79,10 @@ pub fn main() -> ExitCode {
         Command::Explain(args) => explain::run(args, explain::Mode::Explain),
         Command::Verify(args) => explain::run(args, explain::Mode::Verify),
         Command::Hunt(args) => hunt::run(*args),
+        Command::Check(args) => check::run(args),
+        Command::Conform(args) => conform::run(args),
+        Command::Vectors(command) => vectors::run(command),
+        Command::Record(args) => record::run(*args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::from(0),

@@ -1,0 +1,79 @@
+//! Signing the X/Twitter documentation example (HMAC-SHA1): the full sign
+//! path next to the bare HMAC-SHA1 of the same base string, its floor.
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use hmac::{Hmac, Mac};
+use oauth1_doctor::auth_header;
+use oauth1_doctor::params::{Param, Source};
+use oauth1_doctor::sign::signature_for;
+use oauth1_doctor::signature::{shared_key, Secrets, SignatureMethod};
+use sha1::Sha1;
+
+const URL: &str = "https://api.twitter.com/1.1/statuses/update.json";
+const CS: &str = "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw";
+const TS: &str = "LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE";
+const PROTOCOL: [(&str, &str); 6] = [
+    ("oauth_consumer_key", "xvz1evFS4wEEPTGEFPHBog"),
+    ("oauth_nonce", "kYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg"),
+    ("oauth_signature_method", "HMAC-SHA1"),
+    ("oauth_timestamp", "1318622958"),
+    (
+        "oauth_token",
+        "370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb",
+    ),
+    ("oauth_version", "1.0"),
+];
+const BASE: &str = "POST&https%3A%2F%2Fapi.twitter.com%2F1.1%2Fstatuses%2Fupdate.json&include_entities%3Dtrue%26oauth_consumer_key%3Dxvz1evFS4wEEPTGEFPHBog%26oauth_nonce%3DkYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg%26oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D1318622958%26oauth_token%3D370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb%26oauth_version%3D1.0%26status%3DHello%2520Ladies%2520%252B%2520Gentlemen%252C%2520a%2520signed%2520OAuth%2520request%2521";
+
+fn params() -> Vec<Param> {
+    let mut p = vec![
+        Param::new("include_entities", "true", Source::Query),
+        Param::new(
+            "status",
+            "Hello Ladies + Gentlemen, a signed OAuth request!",
+            Source::Body,
+        ),
+    ];
+    p.extend(
+        PROTOCOL
+            .iter()
+            .map(|(n, v)| Param::new(*n, *v, Source::Header)),
+    );
+    p
+}
+
+/// The full path: base string URI, normalization, base string, HMAC, base64, header.
+fn full_sign(params: &[Param], secrets: &Secrets) -> String {
+    let sig = signature_for("POST", URL, params, SignatureMethod::HmacSha1, secrets).unwrap();
+    auth_header::build(
+        None,
+        PROTOCOL
+            .iter()
+            .map(|(n, v)| (*n, v.as_bytes()))
+            .chain(std::iter::once(("oauth_signature", sig.as_bytes()))),
+    )
+}
+
+fn bench(c: &mut Criterion) {
+    let params = params();
+    let secrets = Secrets::shared(CS, TS);
+    let header = full_sign(&params, &secrets);
+    assert!(
+        header.contains("oauth_signature=\"hCtSmYh%2BiHYCEqBWrE7C7hYmtUk%3D\""),
+        "{header}"
+    );
+    let key = shared_key(CS, TS);
+    c.bench_function("sign/twitter-example/full-hmac-sha1", |b| {
+        b.iter(|| full_sign(black_box(&params), black_box(&secrets)))
+    });
+    c.bench_function("sign/twitter-example/bare-hmac-sha1", |b| {
+        b.iter(|| {
+            let mut mac = Hmac::<Sha1>::new_from_slice(black_box(key.expose().as_bytes())).unwrap();
+            mac.update(black_box(BASE.as_bytes()));
+            mac.finalize().into_bytes()
+        })
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,185 @@
+//! `check`: run fixture files (default: the bundled corpus) through the
+//! pipeline, one pass/fail line per case and a closing `N passed, M failed`.
+
+use super::render::{paint, BAD, DIM, GOOD};
+use super::Outcome;
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use oauth1_doctor::fixtures::{self, join_relative, parent, BundledFiles, Case, Mismatch};
+use oauth1_doctor::input::Files;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Fixture files or directories (searched for *.toml); default: the bundled corpus.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Print one JSON object instead of lines.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Files next to a fixture on disk.
+pub struct FixtureDir(pub String);
+
+impl Files for FixtureDir {
+    fn read(&self, path: &str) -> std::result::Result<Vec<u8>, String> {
+        let p = join_relative(&self.0, path);
+        std::fs::read(&p).map_err(|e| format!("cannot read {p}: {e}"))
+    }
+}
+
+/// One fixture file, loaded (or why not).
+pub struct Loaded {
+    /// Where it came from (a path, or `bundled:vectors/...`).
+    pub path: String,
+    /// The prepared case, or the load error (file:line:col) or build mismatch.
+    pub case: std::result::Result<Case, String>,
+}
+
+fn collect_tomls(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    if path.is_dir() {
+        let entries =
+            std::fs::read_dir(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let mut children: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        children.sort();
+        for c in children {
+            if c.is_dir() || c.extension().is_some_and(|e| e == "toml") {
+                collect_tomls(&c, out)?;
+            }
+        }
+    } else if path.exists() {
+        out.push(path.to_path_buf());
+    } else {
+        bail!("{}: no such file or directory", path.display());
+    }
+    Ok(())
+}
+
+fn prepare(path: String, text: &str, files: &dyn Files) -> Loaded {
+    let case = fixtures::load(&path, text)
+        .map_err(|e| e.to_string())
+        .and_then(|f| fixtures::prepare(&f, files).map_err(|m| format!("{path}: {}: {m}", f.name)));
+    Loaded { path, case }
+}
+
+/// Loads the fixtures at `paths`, or the bundled corpus when there are none.
+pub fn load_corpus(paths: &[PathBuf]) -> Result<Vec<Loaded>> {
+    if paths.is_empty() {
+        return Ok(fixtures::bundled_fixtures()
+            .map(|(p, text)| {
+                let files = BundledFiles {
+                    dir: parent(p).to_string(),
+                };
+                prepare(format!("bundled:{p}"), text, &files)
+            })
+            .collect());
+    }
+    let mut files = Vec::new();
+    for p in paths {
+        collect_tomls(p, &mut files)?;
+    }
+    let mut out = Vec::new();
+    for f in files {
+        let shown = f.to_string_lossy().replace('\\', "/");
+        let loaded = match std::fs::read_to_string(&f) {
+            Ok(text) => prepare(
+                shown.clone(),
+                &text,
+                &FixtureDir(parent(&shown).to_string()),
+            ),
+            Err(e) => Loaded {
+                path: shown.clone(),
+                case: Err(format!("{shown}: cannot read: {e}")),
+            },
+        };
+        out.push(loaded);
+    }
+    Ok(out)
+}
+
+#[derive(Serialize)]
+struct CaseReport {
+    name: Option<String>,
+    path: String,
+    passed: bool,
+    mismatch: Option<Mismatch>,
+    error: Option<String>,
+}
+
+pub fn run(args: CheckArgs) -> Result<Outcome> {
+    let corpus = load_corpus(&args.paths)?;
+    let mut reports = Vec::new();
+    for l in corpus {
+        let report = match &l.case {
+            Ok(case) => {
+                let result = fixtures::check_case(case);
+                CaseReport {
+                    name: Some(case.fixture.name.clone()),
+                    path: l.path.clone(),
+                    passed: result.is_ok(),
+                    mismatch: result.err(),
+                    error: None,
+                }
+            }
+            Err(e) => CaseReport {
+                name: None,
+                path: l.path.clone(),
+                passed: false,
+                mismatch: None,
+                error: Some(e.clone()),
+            },
+        };
+        reports.push(report);
+    }
+    let passed = reports.iter().filter(|r| r.passed).count();
+    let failed = reports.len() - passed;
+    if args.json {
+        let v = serde_json::json!({ "passed": passed, "failed": failed, "cases": reports });
+        anstream::println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        let width = reports
+            .iter()
+            .filter_map(|r| r.name.as_ref().map(|n| n.chars().count()))
+            .max()
+            .unwrap_or(0);
+        for r in &reports {
+            match (&r.name, r.passed) {
+                (Some(n), true) => anstream::println!(
+                    "{}  {}  {}",
+                    paint(GOOD, "pass"),
+                    super::render::pad(n, width),
+                    paint(DIM, &r.path)
+                ),
+                (Some(n), false) => {
+                    anstream::println!(
+                        "{}  {}  {}",
+                        paint(BAD, "FAIL"),
+                        super::render::pad(n, width),
+                        paint(DIM, &r.path)
+                    );
+                    if let Some(m) = &r.mismatch {
+                        anstream::println!("      first differing stage: {}", m.stage);
+                        anstream::println!("      expected: {}", m.expected);
+                        anstream::println!("      actual:   {}", m.actual);
+                    }
+                }
+                (None, _) => {
+                    anstream::println!(
+                        "{}  {}",
+                        paint(BAD, "FAIL"),
+                        r.error.as_deref().unwrap_or("")
+                    );
+                }
+            }
+        }
+        let summary = format!("{passed} passed, {failed} failed");
+        anstream::println!("{}", paint(if failed == 0 { GOOD } else { BAD }, summary));
+    }
+    Ok(if failed == 0 {
+        Outcome::Ok
+    } else {
+        Outcome::Mismatch
+    })
+}
