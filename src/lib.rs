@@ -25,6 +25,7 @@
 
 pub mod auth_header;
 pub mod base_string;
+pub mod diff;
 pub mod encode;
 pub mod error;
 pub mod input;

@@ -1,0 +1,228 @@
+//! Signature base strings (RFC 5849 §3.4.1.1) taken apart and aligned.
+//!
+//! A signer that logs its base string, or a server that echoes the one it
+//! computed, gives a bare `METHOD&encoded-uri&encoded-params` string. This
+//! module recognises such strings, splits them back into their three parts,
+//! and aligns two of them character by character (with `similar`) so the
+//! differing spans can be shown.
+
+use crate::encode::decode_lenient;
+use serde::Serialize;
+use similar::{Algorithm, ChangeTag, TextDiff};
+use std::ops::Range;
+
+/// True when `text` (trimmed) looks like a bare signature base string:
+/// `METHOD&http%3A%2F%2F…&…` (RFC 5849 §3.4.1.1), on one line.
+///
+/// ```
+/// use oauth1_doctor::diff::base_diff::is_base_string;
+/// assert!(is_base_string("GET&http%3A%2F%2Fexample.com%2F&a%3Db"));
+/// assert!(!is_base_string("GET /path HTTP/1.1"));
+/// ```
+pub fn is_base_string(text: &str) -> bool {
+    let t = text.trim();
+    if t.contains('\n') {
+        return false;
+    }
+    let Some((method, rest)) = t.split_once('&') else {
+        return false;
+    };
+    !method.is_empty() && method.bytes().all(|b| b.is_ascii_alphabetic()) && rest.contains('&') && {
+        let lower = rest.get(..16).unwrap_or(rest).to_ascii_lowercase();
+        lower.starts_with("http%3a%2f%2f")
+            || lower.starts_with("https%3a%2f%2f")
+            || lower.starts_with("http%3a")
+            || lower.starts_with("http://")
+            || lower.starts_with("https://")
+    }
+}
+
+/// A bare base string split back into its parts (RFC 5849 §3.4.1.1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ParsedBaseString {
+    /// The whole string, trimmed.
+    pub text: String,
+    /// The first part, as written.
+    pub method: String,
+    /// The second part decoded once: the base string URI as the signer built it.
+    pub base_uri: String,
+    /// The third part decoded once: the normalized parameters as the signer built them.
+    pub normalized_parameters: String,
+    /// Each `name=value` pair of the normalized parameters, still encoded
+    /// the way the signer encoded them, in the signer's order.
+    pub pairs: Vec<(String, String)>,
+}
+
+/// Splits a bare base string into method, base string URI and the
+/// encoded `name=value` pairs (the inverse of RFC 5849 §3.4.1.1 and
+/// §3.4.1.3.2 steps 3–4). Returns `None` when it has fewer than three parts.
+pub fn parse_base_string(text: &str) -> Option<ParsedBaseString> {
+    let t = text.trim();
+    let mut parts = t.splitn(3, '&');
+    let method = parts.next()?.to_string();
+    let uri_enc = parts.next()?;
+    let params_enc = parts.next()?;
+    let base_uri = String::from_utf8_lossy(&decode_lenient(uri_enc, false).0).into_owned();
+    let normalized = String::from_utf8_lossy(&decode_lenient(params_enc, false).0).into_owned();
+    let pairs = normalized
+        .split('&')
+        .filter(|s| !s.is_empty())
+        .map(|seg| match seg.split_once('=') {
+            Some((n, v)) => (n.to_string(), v.to_string()),
+            None => (seg.to_string(), String::new()),
+        })
+        .collect();
+    Some(ParsedBaseString {
+        text: t.to_string(),
+        method,
+        base_uri,
+        normalized_parameters: normalized,
+        pairs,
+    })
+}
+
+/// Whether a run of characters is the same on both sides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SpanKind {
+    /// Identical on both sides.
+    Same,
+    /// Differs: deleted from the good side, inserted on the candidate, or both.
+    Changed,
+}
+
+/// One run of the alignment, as byte ranges into each string.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AlignedSpan {
+    /// Same or changed.
+    pub kind: SpanKind,
+    /// Bytes of the good (expected) string; empty when only the candidate has text here.
+    pub good: Range<usize>,
+    /// Bytes of the candidate (actual) string; empty when only the good side has text here.
+    pub candidate: Range<usize>,
+}
+
+/// Two base strings aligned character by character.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Alignment {
+    /// The good (expected) string.
+    pub good: String,
+    /// The candidate (actual) string.
+    pub candidate: String,
+    /// Runs covering both strings in order.
+    pub spans: Vec<AlignedSpan>,
+}
+
+impl Alignment {
+    /// The changed runs only.
+    pub fn changes(&self) -> impl Iterator<Item = &AlignedSpan> {
+        self.spans.iter().filter(|s| s.kind == SpanKind::Changed)
+    }
+
+    /// True when the strings are identical.
+    pub fn is_same(&self) -> bool {
+        self.changes().next().is_none()
+    }
+}
+
+/// Aligns `good` and `candidate` character by character; consecutive
+/// deletions and insertions are merged into one changed run.
+///
+/// ```
+/// use oauth1_doctor::diff::base_diff::align;
+/// let a = align("GET&x%3D1", "GET&x%3D2");
+/// let c: Vec<_> = a.changes().collect();
+/// assert_eq!((&a.good[c[0].good.clone()], &a.candidate[c[0].candidate.clone()]), ("1", "2"));
+/// ```
+pub fn align(good: &str, candidate: &str) -> Alignment {
+    let diff = TextDiff::configure()
+        .algorithm(Algorithm::Myers)
+        .timeout(std::time::Duration::from_millis(500))
+        .diff_chars(good, candidate);
+    let mut spans: Vec<AlignedSpan> = Vec::new();
+    let (mut g, mut c) = (0usize, 0usize);
+    for change in diff.iter_all_changes() {
+        let len = change.value().len();
+        let (kind, gr, cr) = match change.tag() {
+            ChangeTag::Equal => {
+                let r = (SpanKind::Same, g..g + len, c..c + len);
+                g += len;
+                c += len;
+                r
+            }
+            ChangeTag::Delete => {
+                let r = (SpanKind::Changed, g..g + len, c..c);
+                g += len;
+                r
+            }
+            ChangeTag::Insert => {
+                let r = (SpanKind::Changed, g..g, c..c + len);
+                c += len;
+                r
+            }
+        };
+        match spans.last_mut() {
+            Some(last) if last.kind == kind => {
+                last.good.end = gr.end;
+                last.candidate.end = cr.end;
+            }
+            _ => spans.push(AlignedSpan {
+                kind,
+                good: gr,
+                candidate: cr,
+            }),
+        }
+    }
+    Alignment {
+        good: good.to_string(),
+        candidate: candidate.to_string(),
+        spans,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_rfc_example_base_string() {
+        // RFC 5849 §3.4.1.1 example (shortened parameter list).
+        let p = parse_base_string(
+            "POST&http%3A%2F%2Fexample.com%2Frequest&a2%3Dr%2520b%26a3%3D2%2520q",
+        )
+        .unwrap();
+        assert_eq!(p.method, "POST");
+        assert_eq!(p.base_uri, "http://example.com/request");
+        assert_eq!(
+            p.pairs,
+            vec![
+                ("a2".to_string(), "r%20b".to_string()),
+                ("a3".to_string(), "2%20q".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn alignment_covers_both_strings() {
+        let a = align(
+            "GET&http%3A%2F%2Fx%2F&a%3D1",
+            "GET&https%3A%2F%2Fx%2F&a%3D1",
+        );
+        let changed: Vec<_> = a.changes().collect();
+        assert_eq!(changed.len(), 1);
+        assert_eq!(&a.candidate[changed[0].candidate.clone()], "s");
+        assert!(changed[0].good.is_empty());
+        let total_g: usize = a.spans.iter().map(|s| s.good.len()).sum();
+        let total_c: usize = a.spans.iter().map(|s| s.candidate.len()).sum();
+        assert_eq!((total_g, total_c), (a.good.len(), a.candidate.len()));
+    }
+
+    #[test]
+    fn base_string_detection() {
+        assert!(is_base_string(
+            "  POST&https%3A%2F%2Fapi.x.com%2F1&oauth_nonce%3D1\n"
+        ));
+        assert!(!is_base_string("curl https://x"));
+        assert!(!is_base_string("GET&https%3A%2F%2Fx\nHost: y"));
+    }
+}
