@@ -3,6 +3,7 @@
 //! Exit codes everywhere: 0 ok, 1 a mismatch or invalid signature was
 //! found, 2 bad usage or unreadable input.
 
+mod diff;
 mod explain;
 mod inputs;
 mod render;
@@ -37,6 +38,8 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// Check a request's oauth_signature (exit 0 valid, 1 invalid).
     Verify(explain::ExplainArgs),
+    /// Compare a known-good request with a candidate and pinpoint what breaks the signature (exit 0 equivalent, 1 different).
+    Diff(Box<diff::DiffArgs>),
 }
 
 /// What a command concluded, mapped to the exit code.
@@ -61,6 +64,7 @@ pub fn main() -> ExitCode {
         Command::Sign(args) => sign::run(*args),
         Command::Explain(args) => explain::run(args, explain::Mode::Explain),
         Command::Verify(args) => explain::run(args, explain::Mode::Verify),
+        Command::Diff(args) => diff::run(*args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::from(0),

@@ -100,6 +100,58 @@ pub fn parse(body: &str) -> ServerEcho {
     unknown_shape(&texts)
 }
 
+impl ServerEcho {
+    /// The base string to compare the candidate's with: the server's own,
+    /// or (WordPress) the candidate's base string with the server's base
+    /// string URI put in its place, so that only the URI can differ.
+    pub fn reference_base_string(&self, candidate_base_string: &str) -> Option<String> {
+        if let Some(b) = &self.base_string {
+            return Some(b.clone());
+        }
+        let uri = self.base_uri.as_ref()?;
+        let mut parts = candidate_base_string.splitn(3, '&');
+        let (method, _, params) = (parts.next()?, parts.next()?, parts.next()?);
+        Some(format!("{method}&{}&{params}", crate::encode::encode(uri)))
+    }
+
+    /// What the signatures the server quoted say about the candidate:
+    /// `sent` is the candidate's carried `oauth_signature`, `computed` its
+    /// RFC 5849 signature (with secrets).
+    pub fn signature_notes(&self, sent: Option<&str>, computed: Option<&str>) -> Vec<String> {
+        let mut notes = Vec::new();
+        if let (Some(r), Some(s)) = (&self.received_signature, sent) {
+            if r == s {
+                notes.push(format!(
+                    "the server received the signature the candidate sent ({s})"
+                ));
+            } else {
+                notes.push(format!(
+                    "the server received {r} but the candidate sent {s}: the signature was altered on the way (percent-encode it exactly once, RFC 5849 §3.5.1)"
+                ));
+            }
+        }
+        if let (Some(e), Some(c)) = (&self.expected_signature, computed) {
+            if e == c {
+                notes.push(format!(
+                    "the server expected {e}, which is the RFC 5849 signature of the candidate request: the server agrees with RFC 5849, so the candidate's signer computes it differently"
+                ));
+            } else {
+                notes.push(format!(
+                    "the server expected {e}, but the RFC 5849 signature of the candidate request is {c}: the server signs another base string or key (the URL it sees behind a proxy, another secret)"
+                ));
+            }
+        }
+        if let (Some(e), Some(s), None) = (&self.expected_signature, sent, computed) {
+            if e != s {
+                notes.push(format!(
+                    "the server expected {e} and the candidate sent {s}; give the secrets to tell whose computation departs from RFC 5849"
+                ));
+            }
+        }
+        notes
+    }
+}
+
 fn json_strings(v: &serde_json::Value, out: &mut Vec<String>) {
     match v {
         serde_json::Value::String(s) => out.push(s.clone()),
