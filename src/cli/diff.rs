@@ -277,7 +277,15 @@ pub fn run(args: DiffArgs) -> Result<Outcome> {
     };
 
     if args.json {
-        let mut v = match &report {
+        #[derive(serde::Serialize)]
+        struct Out<'a> {
+            #[serde(flatten)]
+            report: serde_json::Value,
+            server_response: Option<serde_json::Value>,
+            #[serde(skip)]
+            _r: Option<&'a DiffReport>,
+        }
+        let report_json = match &report {
             Some(r) => serde_json::to_value(r)?,
             None => serde_json::json!({
                 "equivalent": false, "situation": null, "findings": [],
@@ -299,12 +307,11 @@ pub fn run(args: DiffArgs) -> Result<Outcome> {
                 },
             })
         });
-        if let Some(obj) = v.as_object_mut() {
-            obj.insert(
-                "server_response".into(),
-                server_json.unwrap_or(serde_json::Value::Null),
-            );
-        }
+        let v = Out {
+            report: report_json,
+            server_response: server_json,
+            _r: None,
+        };
         anstream::println!("{}", serde_json::to_string(&v)?);
     } else {
         let mut o = String::new();
@@ -395,7 +402,7 @@ fn render(r: &DiffReport, reference: &str, cand_path: &str) -> String {
     }
     if !r.findings.is_empty() {
         o.push_str(&format!("\n{}\n", paint(BOLD, "Findings")));
-        let labels = [format!("{reference}"), "candidate".to_string()];
+        let labels = [reference.to_string(), "candidate".to_string()];
         let w = labels.iter().map(|l| l.len()).max().unwrap_or(9);
         for (i, f) in r.findings.iter().enumerate() {
             let style = if f.is_significant() { BAD } else { DIM };
