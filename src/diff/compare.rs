@@ -518,9 +518,6 @@ fn path_finding(g: &str, c: &str, effect: Effect) -> Finding {
     if g.strip_suffix('/') == Some(c) || c.strip_suffix('/') == Some(g) {
         return mk("path-trailing-slash", "URL path".into(), g, c, "a trailing slash is present on one side only, and RFC 5849 §3.4.1.2 keeps the path exactly as sent: sign and send the known-good's path, slash included or not");
     }
-    if g.eq_ignore_ascii_case(c) {
-        return mk("path-case", "URL path".into(), g, c, "the paths differ only in case; RFC 5849 §3.4.1.2 keeps the path's case (only scheme and host are lower-cased): do not lower-case the path");
-    }
     let gs: Vec<&str> = g.split('/').collect();
     let cs: Vec<&str> = c.split('/').collect();
     let i = gs
@@ -542,6 +539,9 @@ fn path_finding(g: &str, c: &str, effect: Effect) -> Finding {
         {
             return mk("path-double-encoded", location, ga, cb, "the segment is percent-encoded one time too many on one side (%25 escapes); RFC 5849 §3.4.1.2 signs the path as sent: encode the path once");
         }
+    }
+    if g.eq_ignore_ascii_case(c) {
+        return mk("path-case", "URL path".into(), g, c, "the paths differ only in case; RFC 5849 §3.4.1.2 keeps the path's case (only scheme and host are lower-cased): do not lower-case the path");
     }
     mk("path-mismatch", location, ga, cb, "the paths differ, and the path is part of the base string URI (RFC 5849 §3.4.1.2): sign the path the server sees (a subfolder or proxy prefix counts)")
 }
@@ -624,9 +624,11 @@ fn compare_params(g: &View, c: &View, out: &mut Vec<Finding>) {
         .filter(|p| p.source == Some(Source::Query) && !p.is_oauth())
         .collect();
     if !g_query.is_empty()
-        && g_query
-            .iter()
-            .all(|p| !c.params.iter().any(|q| q.name == p.name))
+        && g_query.iter().all(|p| {
+            !c.params
+                .iter()
+                .any(|q| q.name_str().trim() == p.name_str().trim())
+        })
     {
         ctx.omitted = true;
         let names: Vec<String> = g_query.iter().map(|p| p.name_str()).collect();
