@@ -337,6 +337,15 @@ pub fn run(args: DiffArgs) -> Result<Outcome> {
     Ok(if same { Outcome::Ok } else { Outcome::Mismatch })
 }
 
+/// A finding's value for people: empty shown as `(empty)`, control characters visible.
+fn shown(v: &str) -> String {
+    if v.is_empty() {
+        "(empty)".into()
+    } else {
+        visible(v)
+    }
+}
+
 fn situation_line(r: &DiffReport, reference: &str) -> String {
     let cause = r.cause();
     let what = |f: &Finding| {
@@ -417,9 +426,9 @@ fn render(r: &DiffReport, reference: &str, cand_path: &str) -> String {
                 o.push_str(&format!(
                     "     {}  {}\n     {}  {}\n",
                     pad(&labels[0], w),
-                    f.good.as_deref().map_or("(absent)".into(), visible),
+                    f.good.as_deref().map_or("(absent)".into(), shown),
                     pad(&labels[1], w),
-                    f.candidate.as_deref().map_or("(absent)".into(), visible),
+                    f.candidate.as_deref().map_or("(absent)".into(), shown),
                 ));
             }
             o.push_str(&format!("     {}\n", f.message));
@@ -441,41 +450,64 @@ fn render(r: &DiffReport, reference: &str, cand_path: &str) -> String {
     o
 }
 
-/// The two base strings, changed spans coloured, or marked with `^` when colour is off.
+/// The two base strings, changed spans coloured, or marked with `^` when
+/// colour is off; wrapped so that the markers stay under their characters.
 fn aligned(r: &DiffReport, reference: &str) -> String {
+    const WIDTH: usize = 100;
     let colour = anstream::stdout().current_choice() != anstream::ColorChoice::Never;
     let a = &r.alignment;
-    let (mut gl, mut cl, mut gm, mut cm) =
-        (String::new(), String::new(), String::new(), String::new());
+    let mut good: Vec<(char, SpanKind)> = Vec::new();
+    let mut cand: Vec<(char, SpanKind)> = Vec::new();
     for s in &a.spans {
-        let gt = &a.good[s.good.clone()];
-        let ct = &a.candidate[s.candidate.clone()];
-        match s.kind {
-            SpanKind::Same => {
-                gl.push_str(gt);
-                cl.push_str(ct);
-                gm.push_str(&" ".repeat(gt.chars().count()));
-                cm.push_str(&" ".repeat(ct.chars().count()));
-            }
-            SpanKind::Changed => {
-                gl.push_str(&paint(GOOD, gt));
-                cl.push_str(&paint(BAD, ct));
-                gm.push_str(&"^".repeat(gt.chars().count()));
-                cm.push_str(&"^".repeat(ct.chars().count()));
-            }
-        }
+        good.extend(a.good[s.good.clone()].chars().map(|c| (c, s.kind)));
+        cand.extend(
+            a.candidate[s.candidate.clone()]
+                .chars()
+                .map(|c| (c, s.kind)),
+        );
     }
     let w = reference.len().max(9);
-    let mut o = format!("  {}  {gl}\n", pad(reference, w));
-    if !colour && gm.contains('^') {
-        o.push_str(&format!("  {}  {}\n", pad("", w), gm.trim_end()));
-    }
-    o.push_str(&format!("  {}  {cl}\n", pad("candidate", w)));
-    if !colour && cm.contains('^') {
-        o.push_str(&format!("  {}  {}\n", pad("", w), cm.trim_end()));
+    let mut o = String::new();
+    for (label, chars, style) in [(reference, &good, GOOD), ("candidate", &cand, BAD)] {
+        for (i, chunk) in chars.chunks(WIDTH).enumerate() {
+            let mut line = String::new();
+            let mut run = String::new();
+            let mut run_kind = SpanKind::Same;
+            let flush = |line: &mut String, run: &mut String, kind: SpanKind| {
+                match kind {
+                    SpanKind::Same => line.push_str(run),
+                    SpanKind::Changed => line.push_str(&paint(style, &*run)),
+                    SpanKind::Volatile => line.push_str(&paint(DIM, &*run)),
+                }
+                run.clear();
+            };
+            for (c, k) in chunk {
+                if *k != run_kind {
+                    flush(&mut line, &mut run, run_kind);
+                    run_kind = *k;
+                }
+                run.push(*c);
+            }
+            flush(&mut line, &mut run, run_kind);
+            let head = if i == 0 { label } else { "" };
+            o.push_str(&format!("  {}  {line}\n", pad(head, w)));
+            let marks: String = chunk
+                .iter()
+                .map(|(_, k)| if *k == SpanKind::Changed { '^' } else { ' ' })
+                .collect();
+            if !colour && marks.contains('^') {
+                o.push_str(&format!("  {}  {}\n", pad("", w), marks.trim_end()));
+            }
+        }
+        if chars.is_empty() {
+            o.push_str(&format!("  {}  (empty)\n", pad(label, w)));
+        }
     }
     if a.is_same() {
-        o.push_str(&format!("  {}\n", paint(DIM, "(identical)")));
+        o.push_str(&format!(
+            "  {}\n",
+            paint(DIM, "(identical apart from nonce and timestamp)")
+        ));
     }
     o
 }

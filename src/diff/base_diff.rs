@@ -89,6 +89,9 @@ pub enum SpanKind {
     Same,
     /// Differs: deleted from the good side, inserted on the candidate, or both.
     Changed,
+    /// Differs, but only inside `oauth_nonce` or `oauth_timestamp` values,
+    /// which differ in every pair of real requests.
+    Volatile,
 }
 
 /// One run of the alignment, as byte ranges into each string.
@@ -114,7 +117,7 @@ pub struct Alignment {
 }
 
 impl Alignment {
-    /// The changed runs only.
+    /// The changed runs only (volatile differences left out).
     pub fn changes(&self) -> impl Iterator<Item = &AlignedSpan> {
         self.spans.iter().filter(|s| s.kind == SpanKind::Changed)
     }
@@ -125,8 +128,10 @@ impl Alignment {
     }
 }
 
-/// Aligns `good` and `candidate` character by character; consecutive
-/// deletions and insertions are merged into one changed run.
+/// Aligns `good` and `candidate`: first pair by pair (the string is cut
+/// after each `&` and `%26`, so a missing parameter shows as one whole
+/// run), then character by character inside pairs that were replaced one
+/// for one. Consecutive changes are merged into one run.
 ///
 /// ```
 /// use oauth1_doctor::diff::base_diff::align;
@@ -135,42 +140,49 @@ impl Alignment {
 /// assert_eq!((&a.good[c[0].good.clone()], &a.candidate[c[0].candidate.clone()]), ("1", "2"));
 /// ```
 pub fn align(good: &str, candidate: &str) -> Alignment {
-    let diff = TextDiff::configure()
-        .algorithm(Algorithm::Myers)
-        .timeout(std::time::Duration::from_millis(500))
-        .diff_chars(good, candidate);
+    let (gt, ct) = (tokens(good), tokens(candidate));
+    // Pairs are matched by name (`name%3D`), so a changed value is diffed
+    // character by character against the same parameter's value.
+    let name = |s: &'_ str, r: &Range<usize>| -> String {
+        let t = &s[r.clone()];
+        t.find("%3D").map_or(t, |i| &t[..i + 3]).to_string()
+    };
+    let gn: Vec<String> = gt.iter().map(|r| name(good, r)).collect();
+    let cn: Vec<String> = ct.iter().map(|r| name(candidate, r)).collect();
+    let ops = similar::capture_diff_slices(Algorithm::Myers, &gn, &cn);
     let mut spans: Vec<AlignedSpan> = Vec::new();
-    let (mut g, mut c) = (0usize, 0usize);
-    for change in diff.iter_all_changes() {
-        let len = change.value().len();
-        let (kind, gr, cr) = match change.tag() {
-            ChangeTag::Equal => {
-                let r = (SpanKind::Same, g..g + len, c..c + len);
-                g += len;
-                c += len;
-                r
+    let span_of = |toks: &[Range<usize>], at: usize, len: usize, total: usize| -> Range<usize> {
+        if len == 0 {
+            let p = toks.get(at).map_or(total, |r| r.start);
+            p..p
+        } else {
+            toks[at].start..toks[at + len - 1].end
+        }
+    };
+    for op in ops {
+        let (_, old, new) = op.as_tag_tuple();
+        let one_for_one = old.len() == new.len()
+            && matches!(
+                op,
+                similar::DiffOp::Equal { .. } | similar::DiffOp::Replace { .. }
+            );
+        if one_for_one {
+            for (gi, ci) in old.zip(new) {
+                chars(&mut spans, good, candidate, gt[gi].clone(), ct[ci].clone());
             }
-            ChangeTag::Delete => {
-                let r = (SpanKind::Changed, g..g + len, c..c);
-                g += len;
-                r
-            }
-            ChangeTag::Insert => {
-                let r = (SpanKind::Changed, g..g, c..c + len);
-                c += len;
-                r
-            }
-        };
-        match spans.last_mut() {
-            Some(last) if last.kind == kind => {
-                last.good.end = gr.end;
-                last.candidate.end = cr.end;
-            }
-            _ => spans.push(AlignedSpan {
-                kind,
-                good: gr,
-                candidate: cr,
-            }),
+        } else {
+            let g = span_of(&gt, old.start, old.len(), good.len());
+            let c = span_of(&ct, new.start, new.len(), candidate.len());
+            push(&mut spans, SpanKind::Changed, g, c);
+        }
+    }
+    let (gv, cv) = (volatile_ranges(good), volatile_ranges(candidate));
+    let inside = |ranges: &[Range<usize>], r: &Range<usize>| {
+        ranges.iter().any(|v| v.start <= r.start && r.end <= v.end)
+    };
+    for s in spans.iter_mut().filter(|s| s.kind == SpanKind::Changed) {
+        if inside(&gv, &s.good) && inside(&cv, &s.candidate) {
+            s.kind = SpanKind::Volatile;
         }
     }
     Alignment {
@@ -178,6 +190,103 @@ pub fn align(good: &str, candidate: &str) -> Alignment {
         candidate: candidate.to_string(),
         spans,
     }
+}
+
+/// Cuts a base string after each `&` and `%26`.
+fn tokens(s: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let cut = if b[i] == b'&' {
+            Some(i + 1)
+        } else if b[i..].starts_with(b"%26") {
+            Some(i + 3)
+        } else {
+            None
+        };
+        match cut {
+            Some(end) => {
+                out.push(start..end);
+                start = end;
+                i = end;
+            }
+            None => i += 1,
+        }
+    }
+    if start < s.len() {
+        out.push(start..s.len());
+    }
+    out
+}
+
+fn push(spans: &mut Vec<AlignedSpan>, kind: SpanKind, good: Range<usize>, candidate: Range<usize>) {
+    if good.is_empty() && candidate.is_empty() {
+        return;
+    }
+    match spans.last_mut() {
+        Some(last)
+            if last.kind == kind
+                && last.good.end == good.start
+                && last.candidate.end == candidate.start =>
+        {
+            last.good.end = good.end;
+            last.candidate.end = candidate.end;
+        }
+        _ => spans.push(AlignedSpan {
+            kind,
+            good,
+            candidate,
+        }),
+    }
+}
+
+/// Character-level alignment of one replaced pair.
+fn chars(
+    spans: &mut Vec<AlignedSpan>,
+    good: &str,
+    candidate: &str,
+    g: Range<usize>,
+    c: Range<usize>,
+) {
+    let diff = TextDiff::configure()
+        .algorithm(Algorithm::Myers)
+        .timeout(std::time::Duration::from_millis(200))
+        .diff_chars(&good[g.clone()], &candidate[c.clone()]);
+    let (mut gi, mut ci) = (g.start, c.start);
+    for change in diff.iter_all_changes() {
+        let len = change.value().len();
+        match change.tag() {
+            ChangeTag::Equal => {
+                push(spans, SpanKind::Same, gi..gi + len, ci..ci + len);
+                gi += len;
+                ci += len;
+            }
+            ChangeTag::Delete => {
+                push(spans, SpanKind::Changed, gi..gi + len, ci..ci);
+                gi += len;
+            }
+            ChangeTag::Insert => {
+                push(spans, SpanKind::Changed, gi..gi, ci..ci + len);
+                ci += len;
+            }
+        }
+    }
+}
+
+/// Byte ranges of the `oauth_nonce` and `oauth_timestamp` values in a base
+/// string (encoded once more in its third part, so `name%3Dvalue%26`).
+fn volatile_ranges(sbs: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    for name in ["oauth_nonce%3D", "oauth_timestamp%3D"] {
+        for (i, _) in sbs.match_indices(name) {
+            let start = i + name.len();
+            let end = sbs[start..].find("%26").map_or(sbs.len(), |j| start + j);
+            out.push(start..end);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -215,6 +324,25 @@ mod tests {
         let total_g: usize = a.spans.iter().map(|s| s.good.len()).sum();
         let total_c: usize = a.spans.iter().map(|s| s.candidate.len()).sum();
         assert_eq!((total_g, total_c), (a.good.len(), a.candidate.len()));
+    }
+
+    #[test]
+    fn nonce_and_timestamp_differences_are_volatile() {
+        let a = align(
+            "GET&http%3A%2F%2Fx%2F&oauth_nonce%3Dabc%26oauth_timestamp%3D17%26z%3D1",
+            "GET&http%3A%2F%2Fx%2F&oauth_nonce%3Dxyz%26oauth_timestamp%3D18%26z%3D2",
+        );
+        let kinds: Vec<_> = a
+            .spans
+            .iter()
+            .filter(|s| s.kind != SpanKind::Same)
+            .map(|s| s.kind)
+            .collect();
+        assert_eq!(
+            kinds,
+            [SpanKind::Volatile, SpanKind::Volatile, SpanKind::Changed]
+        );
+        assert_eq!(a.changes().count(), 1);
     }
 
     #[test]

@@ -295,7 +295,7 @@ pub fn diff(
         for x in f.iter_mut() {
             if let Some(s) = postman::setting_for(x) {
                 x.message.push_str(&format!(
-                    " In Postman this is the *{s}* setting of the OAuth 1.0 helper."
+                    "; in Postman this is the *{s}* setting of the OAuth 1.0 helper"
                 ));
                 if !postman_settings.contains(&s) {
                     postman_settings.push(s);
