@@ -286,13 +286,18 @@ fn known_shape(t: &str) -> Option<ServerEcho> {
     }
     if let Some(i) = find_ci(t, "does not match expected value") {
         let mut e = ServerEcho::new(EchoShape::Tumblr);
-        let bracket = |s: &str| -> Option<String> {
-            let a = s.find('[')?;
-            let b = s[a..].find(']')? + a;
-            Some(s[a + 1..b].to_string())
-        };
-        e.received_signature = bracket(&t[..i]);
-        e.expected_signature = bracket(&t[i..]);
+        // `oauth_signature [sent] does not match expected value [expected]`:
+        // the last bracket before the phrase, the first one after it.
+        let before = &t[..i];
+        e.received_signature = before.rfind('[').and_then(|a| {
+            let b = before[a..].find(']')? + a;
+            Some(before[a + 1..b].to_string())
+        });
+        let after = &t[i..];
+        e.expected_signature = after.find('[').and_then(|a| {
+            let b = after[a..].find(']')? + a;
+            Some(after[a + 1..b].to_string())
+        });
         e.found
             .push("the signature the server received and the one it expected (Tumblr)".into());
         return Some(e);
@@ -386,6 +391,16 @@ mod tests {
         assert_eq!(e.shape, EchoShape::ImsLti);
         assert!(e.base_string.unwrap().contains("launch&a"));
         assert!(e.client_base_string.unwrap().contains("launch%2F&a"));
+    }
+
+    #[test]
+    fn tumblr_brackets_inside_json() {
+        let e = parse(
+            r#"{"response":[],"errors":[{"detail":"oauth_signature [abc=] does not match expected value [xyz=]"}]}"#,
+        );
+        assert_eq!(e.shape, EchoShape::Tumblr);
+        assert_eq!(e.received_signature.as_deref(), Some("abc="));
+        assert_eq!(e.expected_signature.as_deref(), Some("xyz="));
     }
 
     #[test]
