@@ -292,3 +292,16 @@ fn unreadable_input_exits_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-file.http"));
 }
+
+#[test]
+fn readme_documents_every_finding_id() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = &readme[readme
+        .find("## diff")
+        .expect("README has a ## diff section")..];
+    for (id, category, _) in oauth1_doctor::diff::FINDING_IDS {
+        let row = format!("| `{id}` | {} |", category.as_str());
+        assert!(section.contains(&row), "README lacks the row for {id}");
+    }
+}
