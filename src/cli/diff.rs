@@ -374,8 +374,13 @@ fn situation_line(r: &DiffReport, reference: &str) -> String {
             )
         }
         Some(Situation::RequestDiffers) => format!(
-            "{} the candidate is self-consistent but signs a different request: {}",
+            "{} the candidate is self-consistent but signs {}: {}",
             paint(BAD, "request differs:"),
+            if cause.is_some_and(|f| f.effect == diff::Effect::Key) {
+                "with a different key"
+            } else {
+                "a different request"
+            },
             cause.map(what).unwrap_or_default()
         ),
         None => format!(
@@ -447,6 +452,12 @@ fn render(r: &DiffReport, reference: &str, cand_path: &str) -> String {
         valid(r.good_valid),
         valid(r.candidate_valid)
     ));
+    if let (Some(g), Some(c)) = &r.key_shapes {
+        o.push_str(&format!(
+            "{} {reference}: {g}; candidate: {c}\n",
+            paint(BOLD, "Keys (RFC 5849 §3.4.2, secrets masked)")
+        ));
+    }
     o
 }
 

@@ -151,13 +151,11 @@ pub fn align(good: &str, candidate: &str) -> Alignment {
     let cn: Vec<String> = ct.iter().map(|r| name(candidate, r)).collect();
     let ops = similar::capture_diff_slices(Algorithm::Myers, &gn, &cn);
     let mut spans: Vec<AlignedSpan> = Vec::new();
-    let span_of = |toks: &[Range<usize>], at: usize, len: usize, total: usize| -> Range<usize> {
-        if len == 0 {
-            let p = toks.get(at).map_or(total, |r| r.start);
-            p..p
-        } else {
-            toks[at].start..toks[at + len - 1].end
-        }
+    // Positions come from running cursors: an empty side of an op carries
+    // no reliable index of its own.
+    let (mut gpos, mut cpos) = (0usize, 0usize);
+    let width = |toks: &[Range<usize>], r: &Range<usize>| -> usize {
+        toks[r.clone()].iter().map(|t| t.len()).sum()
     };
     for op in ops {
         let (_, old, new) = op.as_tag_tuple();
@@ -169,11 +167,19 @@ pub fn align(good: &str, candidate: &str) -> Alignment {
         if one_for_one {
             for (gi, ci) in old.zip(new) {
                 chars(&mut spans, good, candidate, gt[gi].clone(), ct[ci].clone());
+                gpos = gt[gi].end;
+                cpos = ct[ci].end;
             }
         } else {
-            let g = span_of(&gt, old.start, old.len(), good.len());
-            let c = span_of(&ct, new.start, new.len(), candidate.len());
-            push(&mut spans, SpanKind::Changed, g, c);
+            let (gw, cw) = (width(&gt, &old), width(&ct, &new));
+            push(
+                &mut spans,
+                SpanKind::Changed,
+                gpos..gpos + gw,
+                cpos..cpos + cw,
+            );
+            gpos += gw;
+            cpos += cw;
         }
     }
     let (gv, cv) = (volatile_ranges(good), volatile_ranges(candidate));
@@ -343,6 +349,24 @@ mod tests {
             [SpanKind::Volatile, SpanKind::Volatile, SpanKind::Changed]
         );
         assert_eq!(a.changes().count(), 1);
+    }
+
+    proptest::proptest! {
+        /// Alignment covers both strings exactly, whatever they hold.
+        #[test]
+        fn alignment_partitions_both_strings(g in "[a-zA-Z0-9%&=é]{0,40}", c in "[a-zA-Z0-9%&=é]{0,40}") {
+            let a = align(&g, &c);
+            let (mut gi, mut ci) = (0, 0);
+            for s in &a.spans {
+                proptest::prop_assert_eq!(s.good.start, gi);
+                proptest::prop_assert_eq!(s.candidate.start, ci);
+                gi = s.good.end;
+                ci = s.candidate.end;
+            }
+            proptest::prop_assert_eq!((gi, ci), (g.len(), c.len()));
+            let _ = parse_base_string(&g);
+            let _ = is_base_string(&c);
+        }
     }
 
     #[test]

@@ -334,6 +334,10 @@ pub fn diff(
         alignment: align(&g.base_string, &c.base_string),
         postman_settings,
         candidate_is_base_string: c.is_base_string,
+        key_shapes: (
+            g.walk.as_ref().and_then(|w| w.key.clone()),
+            c.walk.as_ref().and_then(|w| w.key.clone()),
+        ),
     })
 }
 
@@ -1173,6 +1177,163 @@ fn compare_keys(
                 Effect::Key,
                 message,
             ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::{Format, Request};
+    use crate::signature::Secrets;
+
+    const HEADER: &str = r#"OAuth oauth_consumer_key="k", oauth_nonce="N", oauth_signature_method="HMAC-SHA1", oauth_timestamp="T", oauth_version="1.0""#;
+
+    fn req(url: &str, nonce: &str, ts: &str) -> Side {
+        let h = HEADER
+            .replace('N', nonce)
+            .replace("=\"T\"", &format!("=\"{ts}\""));
+        Side::Request(ReadRequest::new(
+            Request::new("GET", url).with_header("Authorization", h),
+            Format::Http,
+        ))
+    }
+
+    fn ids(r: &DiffReport) -> Vec<&str> {
+        r.findings.iter().map(|f| f.id).collect()
+    }
+
+    fn run(good: &Side, cand: &Side) -> DiffReport {
+        diff(good, cand, &SideSecrets::default(), &DiffOptions::default()).unwrap()
+    }
+
+    /// RFC 5849 §3.4.1.3.1: nonce and timestamp differ in every real pair.
+    #[test]
+    fn volatile_values_alone_are_equivalent() {
+        let r = run(
+            &req("https://x.test/a?b=1", "n1", "1700000000"),
+            &req("https://x.test/a?b=1", "n2", "1700000100"),
+        );
+        assert!(r.equivalent, "{:?}", r.findings);
+        assert_eq!(r.situation, Some(Situation::Equivalent));
+    }
+
+    /// RFC 5849 §3.4.1.3.2: duplicates are signed one by one.
+    #[test]
+    fn parameters_are_a_multiset() {
+        let r = run(
+            &req("https://x.test/a?b=1&b=2", "n", "1"),
+            &req("https://x.test/a?b=2&b=1", "n", "1"),
+        );
+        assert!(
+            r.equivalent,
+            "order of duplicates does not matter: {:?}",
+            r.findings
+        );
+        let r = run(
+            &req("https://x.test/a?b=1&b=2", "n", "1"),
+            &req("https://x.test/a?b=1", "n", "1"),
+        );
+        assert_eq!(ids(&r), ["param-collapsed"]);
+        assert_eq!(
+            r.situation, None,
+            "no secrets: the situation cannot be told"
+        );
+    }
+
+    /// RFC 5849 §3.4.1.2: the cause comes before what follows from it.
+    #[test]
+    fn findings_are_ranked_by_pipeline_stage() {
+        let r = run(
+            &req("https://x.test/a?b=1", "n", "1"),
+            &req("https://x.test:8443/A?b=2&c=3", "n", "1"),
+        );
+        assert_eq!(
+            ids(&r),
+            [
+                "port-mismatch",
+                "path-case",
+                "param-value-mismatch",
+                "param-extra"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_base_string_candidate_is_compared_with_the_good_base_string() {
+        let good = req("https://x.test/a?b=1", "n", "1");
+        let sbs = "GET&https%3A%2F%2Fx.test%2Fa&b%3D1%26oauth_consumer_key%3Dk%26oauth_nonce%3Dz%26oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D9%26oauth_version%3D1.0";
+        let r = run(&good, &Side::BaseString(sbs.into()));
+        assert!(r.equivalent, "{:?}", r.findings);
+        let r = run(&good, &Side::BaseString(sbs.replace("x.test", "X.test")));
+        assert_eq!(ids(&r), ["host-case"]);
+        assert_eq!(r.situation, Some(Situation::RequestDiffers));
+        assert!(matches!(
+            diff(
+                &good,
+                &Side::BaseString("GET&nope".into()),
+                &SideSecrets::default(),
+                &DiffOptions::default()
+            ),
+            Err(DiffError::BaseString { side: "candidate" })
+        ));
+    }
+
+    /// RFC 5849 §3.4.2: a signature over the right base string with a wrong key.
+    #[test]
+    fn signer_inconsistent_candidate_with_unencoded_secret() {
+        let secrets = Secrets::shared("c s", "t&s");
+        let sign = |url: &str, key: &str| {
+            let unsigned = Request::new("GET", url).with_header(
+                "Authorization",
+                HEADER.replace('N', "n").replace("=\"T\"", "=\"1\""),
+            );
+            let w = crate::pipeline::run(&unsigned, &Secrets::default(), RunOptions::default())
+                .unwrap();
+            let sig = hmac_base64(
+                crate::signature::HashAlg::Sha1,
+                key.as_bytes(),
+                w.base_string.as_bytes(),
+            );
+            let h = format!(
+                "{}, oauth_signature=\"{}\"",
+                unsigned.header("authorization").unwrap(),
+                encode(&sig)
+            );
+            Side::Request(ReadRequest::new(
+                Request::new("GET", url).with_header("Authorization", h),
+                Format::Http,
+            ))
+        };
+        let good = sign("https://x.test/a", "c%20s&t%26s");
+        let cand = sign("https://x.test/a", "c s&t&s");
+        let r = diff(
+            &good,
+            &cand,
+            &SideSecrets::shared(secrets),
+            &DiffOptions::default(),
+        )
+        .unwrap();
+        assert_eq!((r.good_valid, r.candidate_valid), (Some(true), Some(false)));
+        assert_eq!(r.situation, Some(Situation::SignerInconsistent));
+        assert_eq!(ids(&r), ["key-secret-not-encoded"]);
+        assert!(r.hunt.is_none(), "the hunt engine is not wired in yet");
+        let text = format!("{:?}", r);
+        assert!(
+            !text.contains("c s&t&s") && !text.contains("t&s\""),
+            "a secret leaked: {text}"
+        );
+    }
+
+    #[test]
+    fn every_finding_id_is_catalogued_once() {
+        let mut seen = std::collections::BTreeSet::new();
+        for (id, _, _) in super::super::FINDING_IDS {
+            assert!(seen.insert(*id), "{id} twice");
+            assert!(
+                id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{id} is not kebab-case"
+            );
         }
     }
 }

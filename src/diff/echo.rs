@@ -403,6 +403,20 @@ mod tests {
         assert_eq!(e.expected_signature.as_deref(), Some("xyz="));
     }
 
+    proptest::proptest! {
+        /// Any body is read without a panic.
+        #[test]
+        fn any_body_is_read(body in "(?s).{0,200}") {
+            let _ = parse(&body);
+        }
+
+        #[test]
+        fn shaped_bodies_with_noise_are_read(noise in "[ -~]{0,40}") {
+            let _ = parse(&format!("ours= {noise} yours={noise} does not match expected value [{noise}"));
+            let _ = parse(&format!("Shoud be:{noise}We are using this base uri:"));
+        }
+    }
+
     #[test]
     fn unknown_shape_says_what_it_found() {
         let e =

@@ -339,6 +339,9 @@ pub struct DiffReport {
     /// The candidate was a bare base string.
     #[serde(skip)]
     pub candidate_is_base_string: bool,
+    /// Each side's signing key with the secrets masked (HMAC/PLAINTEXT with a consumer secret).
+    #[serde(skip)]
+    pub key_shapes: (Option<String>, Option<String>),
 }
 
 impl DiffReport {
