@@ -12,7 +12,7 @@ use oauth1_doctor::diff::{
     self, postman, DiffOptions, DiffReport, Finding, Side, SideSecrets, Situation,
 };
 use oauth1_doctor::input::{self, ReadOptions};
-use oauth1_doctor::signature::{PrivateKey, PublicKey, Secrets};
+use oauth1_doctor::signature::{PrivateKey, PublicKey, Secrets, SignatureMethod};
 use oauth1_doctor::{Format, Secret};
 use std::path::PathBuf;
 
@@ -236,7 +236,7 @@ pub fn run(args: DiffArgs) -> Result<Outcome> {
             ),
             None => None,
         };
-        let (sent, computed) = match &candidate {
+        let (sent, computed, plaintext) = match &candidate {
             Side::Request(r) => {
                 let w = oauth1_doctor::pipeline::run(
                     &r.request,
@@ -244,11 +244,12 @@ pub fn run(args: DiffArgs) -> Result<Outcome> {
                     Default::default(),
                 )
                 .map_err(|err| anyhow!("candidate: {err}"))?;
-                (w.request_signature, w.signature)
+                let plaintext = w.signature_method == Some(SignatureMethod::Plaintext);
+                (w.request_signature, w.signature, plaintext)
             }
-            Side::BaseString(_) => (None, None),
+            Side::BaseString(_) => (None, None, false),
         };
-        let notes = e.signature_notes(sent.as_deref(), computed.as_deref());
+        let notes = e.signature_notes(sent.as_deref(), computed.as_deref(), plaintext);
         server = Some((e.clone(), report, notes));
     }
 

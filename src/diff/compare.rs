@@ -261,7 +261,10 @@ pub fn diff(
                     Category::Encoding,
                     "candidate oauth_signature",
                     None,
-                    w.request_signature_raw.clone(),
+                    // A PLAINTEXT signature is the key itself (RFC 5849 §3.4.4): never shown.
+                    w.request_signature_raw.clone().filter(|_| {
+                        w.signature_method != Some(crate::signature::SignatureMethod::Plaintext)
+                    }),
                     Effect::Transport,
                     format!("{}; percent-encode the signature exactly once", v.message),
                 ));

@@ -116,35 +116,57 @@ impl ServerEcho {
 
     /// What the signatures the server quoted say about the candidate:
     /// `sent` is the candidate's carried `oauth_signature`, `computed` its
-    /// RFC 5849 signature (with secrets).
-    pub fn signature_notes(&self, sent: Option<&str>, computed: Option<&str>) -> Vec<String> {
+    /// RFC 5849 signature (with secrets). With `mask` (PLAINTEXT, whose
+    /// signature is the key itself, RFC 5849 §3.4.4) values are compared
+    /// but only their lengths are shown.
+    pub fn signature_notes(
+        &self,
+        sent: Option<&str>,
+        computed: Option<&str>,
+        mask: bool,
+    ) -> Vec<String> {
+        let show = |s: &str| {
+            if mask {
+                format!("<signature: {} chars>", s.len())
+            } else {
+                s.to_string()
+            }
+        };
         let mut notes = Vec::new();
         if let (Some(r), Some(s)) = (&self.received_signature, sent) {
             if r == s {
                 notes.push(format!(
-                    "the server received the signature the candidate sent ({s})"
+                    "the server received the signature the candidate sent ({})",
+                    show(s)
                 ));
             } else {
                 notes.push(format!(
-                    "the server received {r} but the candidate sent {s}: the signature was altered on the way (percent-encode it exactly once, RFC 5849 §3.5.1)"
+                    "the server received {} but the candidate sent {}: the signature was altered on the way (percent-encode it exactly once, RFC 5849 §3.5.1)",
+                    show(r),
+                    show(s)
                 ));
             }
         }
         if let (Some(e), Some(c)) = (&self.expected_signature, computed) {
             if e == c {
                 notes.push(format!(
-                    "the server expected {e}, which is the RFC 5849 signature of the candidate request: the server agrees with RFC 5849, so the candidate's signer computes it differently"
+                    "the server expected {}, which is the RFC 5849 signature of the candidate request: the server agrees with RFC 5849, so the candidate's signer computes it differently",
+                    show(e)
                 ));
             } else {
                 notes.push(format!(
-                    "the server expected {e}, but the RFC 5849 signature of the candidate request is {c}: the server signs another base string or key (the URL it sees behind a proxy, another secret)"
+                    "the server expected {}, but the RFC 5849 signature of the candidate request is {}: the server signs another base string or key (the URL it sees behind a proxy, another secret)",
+                    show(e),
+                    show(c)
                 ));
             }
         }
         if let (Some(e), Some(s), None) = (&self.expected_signature, sent, computed) {
             if e != s {
                 notes.push(format!(
-                    "the server expected {e} and the candidate sent {s}; give the secrets to tell whose computation departs from RFC 5849"
+                    "the server expected {} and the candidate sent {}; give the secrets to tell whose computation departs from RFC 5849",
+                    show(e),
+                    show(s)
                 ));
             }
         }
