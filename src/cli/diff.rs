@@ -211,14 +211,15 @@ pub fn run(args: DiffArgs) -> Result<Outcome> {
         _ => bail!("diff needs GOOD and CANDIDATE (or --server-response FILE and CANDIDATE)"),
     };
     let (candidate, _) = args.read_side(&cand_path, "candidate")?;
-    let candidate_base = diff::diff(
-        &candidate,
-        &candidate,
-        &SideSecrets::shared(secrets.candidate.clone()),
-        &DiffOptions::default(),
-    )
-    .map_err(|e| anyhow!("{e}"))?;
-    let candidate_sbs = candidate_base.base_strings.candidate.clone();
+    // The candidate's own base string (the server echo is compared with it).
+    let candidate_sbs = match &candidate {
+        Side::BaseString(t) => t.clone(),
+        Side::Request(r) => {
+            oauth1_doctor::pipeline::run(&r.request, &secrets.candidate, Default::default())
+                .map_err(|e| anyhow!("candidate: {e}"))?
+                .base_string
+        }
+    };
 
     // The server's view, when it said one.
     let mut server = None;
@@ -279,12 +280,10 @@ pub fn run(args: DiffArgs) -> Result<Outcome> {
 
     if args.json {
         #[derive(serde::Serialize)]
-        struct Out<'a> {
+        struct Out {
             #[serde(flatten)]
             report: serde_json::Value,
             server_response: Option<serde_json::Value>,
-            #[serde(skip)]
-            _r: Option<&'a DiffReport>,
         }
         let report_json = match &report {
             Some(r) => serde_json::to_value(r)?,
@@ -311,7 +310,6 @@ pub fn run(args: DiffArgs) -> Result<Outcome> {
         let v = Out {
             report: report_json,
             server_response: server_json,
-            _r: None,
         };
         anstream::println!("{}", serde_json::to_string(&v)?);
     } else {
@@ -394,18 +392,17 @@ fn situation_line(r: &DiffReport, reference: &str) -> String {
 
 fn render(r: &DiffReport, reference: &str, cand_path: &str) -> String {
     let mut o = situation_line(r, reference);
-    o.push('\n');
     if !r.postman_settings.is_empty() {
         o.push_str(&format!(
-            "{} the known-good came from Postman; its OAuth 1.0 setting {} explains a difference\n",
-            paint(WARN, "postman:"),
+            "; the known-good came from Postman, whose OAuth 1.0 setting {} explains this",
             r.postman_settings
                 .iter()
-                .map(|s| format!("*{s}*"))
+                .map(|s| paint(WARN, format!("*{s}*")))
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
     }
+    o.push('\n');
     if r.situation == Some(Situation::SignerInconsistent) {
         o.push_str(&format!(
             "  {}\n",
