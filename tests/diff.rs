@@ -305,3 +305,30 @@ fn readme_documents_every_finding_id() {
         assert!(section.contains(&row), "README lacks the row for {id}");
     }
 }
+
+/// With colour off, `^` marks exactly the differing span under each base string.
+#[test]
+fn carets_mark_the_differing_span() {
+    let dir = fixtures().join("id-port-mismatch");
+    let out = Command::new(env!("CARGO_BIN_EXE_oauth1-doctor"))
+        .args(["--color", "never", "diff"])
+        .arg(dir.join("known_good.http"))
+        .arg(dir.join("candidate.http"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    let mut marked = String::new();
+    for pair in lines.windows(2) {
+        let (line, marks) = (pair[0], pair[1]);
+        if marks.trim_start().starts_with('^') && !line.trim().is_empty() {
+            for (i, m) in marks.char_indices() {
+                if m == '^' {
+                    marked.push(line[i..].chars().next().unwrap());
+                }
+            }
+            marked.push('|');
+        }
+    }
+    assert_eq!(marked, "%3A8443|", "{text}");
+}

@@ -260,10 +260,19 @@ fn chars(
         .algorithm(Algorithm::Myers)
         .timeout(std::time::Duration::from_millis(200))
         .diff_chars(&good[g.clone()], &candidate[c.clone()]);
-    let (mut gi, mut ci) = (g.start, c.start);
+    // Runs of the same tag, merged.
+    let mut runs: Vec<(ChangeTag, String)> = Vec::new();
     for change in diff.iter_all_changes() {
-        let len = change.value().len();
-        match change.tag() {
+        match runs.last_mut() {
+            Some((tag, text)) if *tag == change.tag() => text.push_str(change.value()),
+            _ => runs.push((change.tag(), change.value().to_string())),
+        }
+    }
+    slide_left(&mut runs);
+    let (mut gi, mut ci) = (g.start, c.start);
+    for (tag, text) in runs {
+        let len = text.len();
+        match tag {
             ChangeTag::Equal => {
                 push(spans, SpanKind::Same, gi..gi + len, ci..ci + len);
                 gi += len;
@@ -279,6 +288,35 @@ fn chars(
             }
         }
     }
+}
+
+/// Moves a lone insertion or deletion as far left as it can go without
+/// changing the result (`com%` + `3A8443%` + `2F` becomes `com` +
+/// `%3A8443` + `%2F`), so that a whole escape is marked, not a torn one.
+fn slide_left(runs: &mut Vec<(ChangeTag, String)>) {
+    let mut i = 1;
+    while i < runs.len() {
+        let lone = runs[i].0 != ChangeTag::Equal
+            && runs[i - 1].0 == ChangeTag::Equal
+            && !matches!(runs.get(i + 1), Some(r) if r.0 != ChangeTag::Equal);
+        if lone {
+            while let (Some(p), Some(l)) = (runs[i - 1].1.chars().last(), runs[i].1.chars().last())
+            {
+                if p != l {
+                    break;
+                }
+                runs[i - 1].1.pop();
+                runs[i].1.pop();
+                runs[i].1.insert(0, p);
+                match runs.get_mut(i + 1) {
+                    Some(next) => next.1.insert(0, p),
+                    None => runs.push((ChangeTag::Equal, p.to_string())),
+                }
+            }
+        }
+        i += 1;
+    }
+    runs.retain(|(_, t)| !t.is_empty());
 }
 
 /// Byte ranges of the `oauth_nonce` and `oauth_timestamp` values in a base
