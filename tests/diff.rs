@@ -34,6 +34,8 @@ struct Expect {
     contains: Option<Vec<String>>,
     /// The Postman setting the output must name.
     postman: Option<String>,
+    /// The server-echo shape `--server-response` must recognise.
+    shape: Option<String>,
 }
 
 fn fixtures() -> PathBuf {
