@@ -169,6 +169,14 @@ fn check(dir: &Path) -> Vec<String> {
             problems.push(format!("{name}: situation {s} but exit {}", r.code));
         }
     }
+    if let Some(shape) = &e.shape {
+        if v["server_response"]["shape"].as_str() != Some(shape.as_str()) {
+            problems.push(format!(
+                "{name}: server response shape {}, expected {shape}",
+                v["server_response"]["shape"]
+            ));
+        }
+    }
     for key in [
         "equivalent",
         "situation",
