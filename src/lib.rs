@@ -26,6 +26,7 @@
 pub mod auth_header;
 pub mod base_string;
 pub mod conform;
+pub mod diff;
 pub mod encode;
 pub mod error;
 pub mod fixtures;

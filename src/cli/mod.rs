@@ -5,6 +5,7 @@
 
 mod check;
 mod conform;
+mod diff;
 mod diffview;
 mod explain;
 mod hunt;
@@ -54,6 +55,8 @@ enum Command {
     Vectors(vectors::VectorsCommand),
     /// Turn a known-good request into a fixture file.
     Record(Box<record::RecordArgs>),
+    /// Compare a known-good request with a candidate and pinpoint what breaks the signature (exit 0 equivalent, 1 different).
+    Diff(Box<diff::DiffArgs>),
 }
 
 /// What a command concluded, mapped to the exit code.
@@ -83,6 +86,7 @@ pub fn main() -> ExitCode {
         Command::Conform(args) => conform::run(args),
         Command::Vectors(command) => vectors::run(command),
         Command::Record(args) => record::run(*args),
+        Command::Diff(args) => diff::run(*args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::from(0),
