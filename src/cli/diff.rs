@@ -404,13 +404,35 @@ fn render(r: &DiffReport, reference: &str, cand_path: &str) -> String {
     }
     o.push('\n');
     if r.situation == Some(Situation::SignerInconsistent) {
-        o.push_str(&format!(
-            "  {}\n",
-            paint(
-                DIM,
-                format!("run `oauth1-doctor hunt {cand_path}` (with the same secrets) to search which known signer mistake reproduces its signature")
-            )
-        ));
+        match &r.hunt {
+            Some(h) if h.matched && !h.mistakes.is_empty() => {
+                o.push_str(&format!(
+                    "  hunt: the candidate's signer reproduces its signature with {}\n",
+                    h.mistakes
+                        .iter()
+                        .map(|m| paint(WARN, m))
+                        .collect::<Vec<_>>()
+                        .join(" + ")
+                ));
+                for e in &h.explanations {
+                    o.push_str(&format!("    {}\n", paint(DIM, e)));
+                }
+            }
+            Some(h) if !h.matched => o.push_str(&format!(
+                "  {}\n",
+                paint(
+                    DIM,
+                    format!("no known signer mistake (up to 2 combined) reproduces its signature; run `oauth1-doctor hunt {cand_path} --depth 4` (with the same secrets) to search deeper")
+                )
+            )),
+            _ => o.push_str(&format!(
+                "  {}\n",
+                paint(
+                    DIM,
+                    format!("run `oauth1-doctor hunt {cand_path}` (with the same secrets) to search which known signer mistake reproduces its signature")
+                )
+            )),
+        }
     }
     if !r.findings.is_empty() {
         o.push_str(&format!("\n{}\n", paint(BOLD, "Findings")));

@@ -1320,7 +1320,13 @@ mod tests {
         assert_eq!((r.good_valid, r.candidate_valid), (Some(true), Some(false)));
         assert_eq!(r.situation, Some(Situation::SignerInconsistent));
         assert_eq!(ids(&r), ["key-secret-not-encoded"]);
-        assert!(r.hunt.is_none(), "the hunt engine is not wired in yet");
+        let hunt = r
+            .hunt
+            .as_ref()
+            .expect("a signer-inconsistent candidate is hunted");
+        assert!(hunt.matched);
+        assert_eq!(hunt.mistakes, ["key-not-encoded"]);
+        assert!(hunt.explanations[0].starts_with("key-not-encoded: "));
         let text = format!("{:?}", r);
         assert!(
             !text.contains("c s&t&s") && !text.contains("t&s\""),
