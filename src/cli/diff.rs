@@ -372,6 +372,11 @@ fn situation_line(r: &DiffReport, reference: &str) -> String {
                 paint(BAD, "signer inconsistent:")
             )
         }
+        Some(Situation::RequestDiffers) if r.candidate_is_base_string => format!(
+            "{} the candidate's base string is not the one the {reference} request signs: {}",
+            paint(BAD, "base string differs:"),
+            cause.map(what).unwrap_or_default()
+        ),
         Some(Situation::RequestDiffers) => format!(
             "{} the candidate is self-consistent but signs {}: {}",
             paint(BAD, "request differs:"),
