@@ -1473,6 +1473,15 @@ impl<'a> Engine<'a> {
     fn no_match_notes(&self, depth: usize, secrets: &Secrets) -> (Vec<String>, Vec<String>) {
         let mut ruled = Vec::new();
         let mut hints = Vec::new();
+        if self.targets.is_empty() && self.mode == Mode::Rsa {
+            ruled.push(
+                "every decoding of the signature: none opens under this RSA public key".to_string(),
+            );
+            hints.push(
+                "the public key may not belong to the private key that signed (the signature does not even fit its modulus): check the certificate the server holds".to_string(),
+            );
+            return (ruled, hints);
+        }
         if self.targets.is_empty() {
             ruled.push(
                 "the target is not standard base64, URL-safe base64, hex or base64 of hex, so it cannot be a digest".to_string(),
