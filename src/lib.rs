@@ -26,9 +26,11 @@
 pub mod auth_header;
 pub mod base_string;
 pub mod conform;
+pub mod diff;
 pub mod encode;
 pub mod error;
 pub mod fixtures;
+pub mod hunt;
 pub mod input;
 pub mod params;
 pub mod pipeline;

@@ -30,7 +30,7 @@ fn toml_files(dir: &Path, out: &mut Vec<PathBuf>) {
 fn corpus() -> Vec<PathBuf> {
     let mut files = Vec::new();
     toml_files(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/vectors"),
         &mut files,
     );
     files.sort();

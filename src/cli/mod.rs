@@ -5,7 +5,10 @@
 
 mod check;
 mod conform;
+mod diff;
+mod diffview;
 mod explain;
+mod hunt;
 mod inputs;
 mod record;
 mod render;
@@ -41,6 +44,8 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// Check a request's oauth_signature (exit 0 valid, 1 invalid).
     Verify(explain::ExplainArgs),
+    /// Name the signer's mistake by reproducing its signature (exit 0 reproduced, 1 not).
+    Hunt(Box<hunt::HuntArgs>),
     /// Run fixture files (default: the bundled corpus) and report pass/fail per case.
     Check(check::CheckArgs),
     /// Grade a signer under test (a command reading JSON on stdin) on every vector.
@@ -50,6 +55,8 @@ enum Command {
     Vectors(vectors::VectorsCommand),
     /// Turn a known-good request into a fixture file.
     Record(Box<record::RecordArgs>),
+    /// Compare a known-good request with a candidate and pinpoint what breaks the signature (exit 0 equivalent, 1 different).
+    Diff(Box<diff::DiffArgs>),
 }
 
 /// What a command concluded, mapped to the exit code.
@@ -74,10 +81,12 @@ pub fn main() -> ExitCode {
         Command::Sign(args) => sign::run(*args),
         Command::Explain(args) => explain::run(args, explain::Mode::Explain),
         Command::Verify(args) => explain::run(args, explain::Mode::Verify),
+        Command::Hunt(args) => hunt::run(*args),
         Command::Check(args) => check::run(args),
         Command::Conform(args) => conform::run(args),
         Command::Vectors(command) => vectors::run(command),
         Command::Record(args) => record::run(*args),
+        Command::Diff(args) => diff::run(*args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::from(0),

@@ -1,0 +1,582 @@
+//! `diff`: a known-good request against a candidate (or a server's echoed
+//! base string against a candidate), findings ranked, base strings aligned.
+
+use super::inputs::{read_input, DiskFiles, FormatArg, SecretArgs};
+use super::render::{pad, paint, visible, BAD, BOLD, DIM, GOOD, WARN};
+use super::Outcome;
+use anyhow::{anyhow, bail, Context, Result};
+use clap::Args;
+use oauth1_doctor::diff::base_diff::{is_base_string, SpanKind};
+use oauth1_doctor::diff::echo::{self, ServerEcho};
+use oauth1_doctor::diff::{
+    self, postman, DiffOptions, DiffReport, Finding, Side, SideSecrets, Situation,
+};
+use oauth1_doctor::input::{self, ReadOptions};
+use oauth1_doctor::signature::{PrivateKey, PublicKey, Secrets, SignatureMethod};
+use oauth1_doctor::{Format, Secret};
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// GOOD then CANDIDATE: files (raw HTTP, cURL, HAR, or a bare signature base string) or `-`. With --server-response, CANDIDATE alone is enough.
+    #[arg(value_name = "GOOD CANDIDATE", num_args = 1..=2, required = true)]
+    pub inputs: Vec<String>,
+    /// Read both inputs as this format instead of detecting it.
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// Scheme for a raw HTTP request whose target has none.
+    #[arg(long, value_name = "SCHEME")]
+    pub scheme: Option<String>,
+    /// The body of the server's 401 response: an echoed base string or signature is compared with the candidate.
+    #[arg(long, value_name = "FILE")]
+    pub server_response: Option<PathBuf>,
+    /// Print one JSON object (the documented contract) instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Secrets shared by both sides.
+    #[command(flatten)]
+    pub secrets: SecretArgs,
+    #[command(flatten)]
+    pub sides: SideSecretArgs,
+}
+
+/// Secrets for one side only; they override the shared ones.
+#[derive(Debug, Clone, Args)]
+pub struct SideSecretArgs {
+    /// Known-good consumer secret [env: OAUTH1_GOOD_CONSUMER_SECRET]
+    #[arg(
+        long,
+        env = "OAUTH1_GOOD_CONSUMER_SECRET",
+        hide_env = true,
+        hide_env_values = true,
+        value_name = "SECRET"
+    )]
+    pub good_consumer_secret: Option<String>,
+    /// Read the known-good consumer secret from a file.
+    #[arg(long, value_name = "FILE")]
+    pub good_consumer_secret_file: Option<PathBuf>,
+    /// Known-good token secret [env: OAUTH1_GOOD_TOKEN_SECRET]
+    #[arg(
+        long,
+        env = "OAUTH1_GOOD_TOKEN_SECRET",
+        hide_env = true,
+        hide_env_values = true,
+        value_name = "SECRET"
+    )]
+    pub good_token_secret: Option<String>,
+    /// Read the known-good token secret from a file.
+    #[arg(long, value_name = "FILE")]
+    pub good_token_secret_file: Option<PathBuf>,
+    /// Known-good RSA private key (PEM).
+    #[arg(long, value_name = "FILE")]
+    pub good_private_key: Option<PathBuf>,
+    /// Known-good RSA public key or certificate (PEM).
+    #[arg(long, value_name = "FILE")]
+    pub good_public_key: Option<PathBuf>,
+    /// Candidate consumer secret [env: OAUTH1_CANDIDATE_CONSUMER_SECRET]
+    #[arg(
+        long,
+        env = "OAUTH1_CANDIDATE_CONSUMER_SECRET",
+        hide_env = true,
+        hide_env_values = true,
+        value_name = "SECRET"
+    )]
+    pub candidate_consumer_secret: Option<String>,
+    /// Read the candidate consumer secret from a file.
+    #[arg(long, value_name = "FILE")]
+    pub candidate_consumer_secret_file: Option<PathBuf>,
+    /// Candidate token secret [env: OAUTH1_CANDIDATE_TOKEN_SECRET]
+    #[arg(
+        long,
+        env = "OAUTH1_CANDIDATE_TOKEN_SECRET",
+        hide_env = true,
+        hide_env_values = true,
+        value_name = "SECRET"
+    )]
+    pub candidate_token_secret: Option<String>,
+    /// Read the candidate token secret from a file.
+    #[arg(long, value_name = "FILE")]
+    pub candidate_token_secret_file: Option<PathBuf>,
+    /// Candidate RSA private key (PEM).
+    #[arg(long, value_name = "FILE")]
+    pub candidate_private_key: Option<PathBuf>,
+    /// Candidate RSA public key or certificate (PEM).
+    #[arg(long, value_name = "FILE")]
+    pub candidate_public_key: Option<PathBuf>,
+}
+
+fn secret_from(value: &Option<String>, file: &Option<PathBuf>) -> Result<Option<Secret>> {
+    if let Some(f) = file {
+        let mut s = std::fs::read_to_string(f)
+            .with_context(|| format!("cannot read the secret file {}", f.display()))?;
+        if s.ends_with('\n') {
+            s.pop();
+            if s.ends_with('\r') {
+                s.pop();
+            }
+        }
+        return Ok(Some(Secret::new(s)));
+    }
+    Ok(value.clone().map(Secret::new))
+}
+
+fn overlay(
+    mut base: Secrets,
+    cs: (&Option<String>, &Option<PathBuf>),
+    ts: (&Option<String>, &Option<PathBuf>),
+    private: &Option<PathBuf>,
+    public: &Option<PathBuf>,
+) -> Result<Secrets> {
+    if let Some(s) = secret_from(cs.0, cs.1)? {
+        base.consumer_secret = Some(s);
+    }
+    if let Some(s) = secret_from(ts.0, ts.1)? {
+        base.token_secret = Some(s);
+    }
+    if let Some(p) = private {
+        let pem = std::fs::read_to_string(p)
+            .with_context(|| format!("cannot read the private key {}", p.display()))?;
+        base.private_key =
+            Some(PrivateKey::from_pem(&pem).map_err(|e| anyhow!("{}: {e}", p.display()))?);
+    }
+    if let Some(p) = public {
+        let pem = std::fs::read_to_string(p)
+            .with_context(|| format!("cannot read the public key {}", p.display()))?;
+        base.public_key =
+            Some(PublicKey::from_pem(&pem).map_err(|e| anyhow!("{}: {e}", p.display()))?);
+    }
+    Ok(base)
+}
+
+impl DiffArgs {
+    fn side_secrets(&self) -> Result<SideSecrets> {
+        let shared = self.secrets.load()?;
+        let s = &self.sides;
+        Ok(SideSecrets {
+            good: overlay(
+                shared.clone(),
+                (&s.good_consumer_secret, &s.good_consumer_secret_file),
+                (&s.good_token_secret, &s.good_token_secret_file),
+                &s.good_private_key,
+                &s.good_public_key,
+            )?,
+            candidate: overlay(
+                shared,
+                (
+                    &s.candidate_consumer_secret,
+                    &s.candidate_consumer_secret_file,
+                ),
+                (&s.candidate_token_secret, &s.candidate_token_secret_file),
+                &s.candidate_private_key,
+                &s.candidate_public_key,
+            )?,
+        })
+    }
+
+    /// Reads one side: a bare base string, or a request through the shared readers.
+    fn read_side(&self, path: &str, who: &str) -> Result<(Side, bool)> {
+        let bytes = read_input(path)?;
+        let text = String::from_utf8_lossy(&bytes);
+        if self.format.is_none() && is_base_string(&text) {
+            return Ok((Side::BaseString(text.trim().to_string()), false));
+        }
+        let options = ReadOptions {
+            format: self.format.map(Format::from),
+            scheme: self.scheme.clone(),
+            entry: None,
+        };
+        let mut reads =
+            input::read(&bytes, &options, &DiskFiles).map_err(|e| anyhow!("{who} {path}: {e}"))?;
+        if reads.is_empty() {
+            bail!("{who} {path}: no request found");
+        }
+        let read = reads.remove(0);
+        let from_postman = postman::from_postman(&read, &bytes);
+        Ok((Side::Request(read), from_postman))
+    }
+}
+
+pub fn run(args: DiffArgs) -> Result<Outcome> {
+    let secrets = args.side_secrets()?;
+    let echo = match &args.server_response {
+        Some(p) => {
+            let bytes = read_input(&p.to_string_lossy())?;
+            Some(echo::parse(&String::from_utf8_lossy(&bytes)))
+        }
+        None => None,
+    };
+    let (good_path, cand_path) = match (args.inputs.as_slice(), &echo) {
+        ([g, c], _) => (Some(g.clone()), c.clone()),
+        ([c], Some(_)) => (None, c.clone()),
+        _ => bail!("diff needs GOOD and CANDIDATE (or --server-response FILE and CANDIDATE)"),
+    };
+    let (candidate, _) = args.read_side(&cand_path, "candidate")?;
+    // The candidate's own base string (the server echo is compared with it).
+    let candidate_sbs = match &candidate {
+        Side::BaseString(t) => t.clone(),
+        Side::Request(r) => {
+            oauth1_doctor::pipeline::run(&r.request, &secrets.candidate, Default::default())
+                .map_err(|e| anyhow!("candidate: {e}"))?
+                .base_string
+        }
+    };
+
+    // The server's view, when it said one.
+    let mut server = None;
+    if let Some(e) = &echo {
+        let reference = e.reference_base_string(&candidate_sbs);
+        let report = match &reference {
+            Some(r) => Some(
+                diff::diff(
+                    &Side::BaseString(r.clone()),
+                    &candidate,
+                    &secrets,
+                    &DiffOptions::default(),
+                )
+                .map_err(|err| anyhow!("server response: {err}"))?,
+            ),
+            None => None,
+        };
+        let (sent, computed, plaintext) = match &candidate {
+            Side::Request(r) => {
+                let w = oauth1_doctor::pipeline::run(
+                    &r.request,
+                    &secrets.candidate,
+                    Default::default(),
+                )
+                .map_err(|err| anyhow!("candidate: {err}"))?;
+                let plaintext = w.signature_method == Some(SignatureMethod::Plaintext);
+                (w.request_signature, w.signature, plaintext)
+            }
+            Side::BaseString(_) => (None, None, false),
+        };
+        let notes = e.signature_notes(sent.as_deref(), computed.as_deref(), plaintext);
+        server = Some((e.clone(), report, notes));
+    }
+
+    let main = match &good_path {
+        Some(gp) => {
+            let (good, from_postman) = args.read_side(gp, "known-good")?;
+            Some(
+                diff::diff(
+                    &good,
+                    &candidate,
+                    &secrets,
+                    &DiffOptions {
+                        good_from_postman: from_postman,
+                    },
+                )
+                .map_err(|e| anyhow!("{e}"))?,
+            )
+        }
+        None => None,
+    };
+    // Without GOOD, the server's base string is the reference.
+    let (report, server_report_is_main) = match (main, &server) {
+        (Some(r), _) => (Some(r), false),
+        (None, Some((_, Some(r), _))) => (Some(r.clone()), true),
+        (None, _) => (None, false),
+    };
+
+    if args.json {
+        #[derive(serde::Serialize)]
+        struct Out {
+            #[serde(flatten)]
+            report: serde_json::Value,
+            server_response: Option<serde_json::Value>,
+        }
+        let report_json = match &report {
+            Some(r) => serde_json::to_value(r)?,
+            None => serde_json::json!({
+                "equivalent": false, "situation": null, "findings": [],
+                "base_strings": {"good": null, "candidate": candidate_sbs},
+                "good_valid": null, "candidate_valid": null, "hunt": null
+            }),
+        };
+        let server_json = server.as_ref().map(|(e, r, notes)| {
+            serde_json::json!({
+                "shape": e.shape,
+                "found": e.found,
+                "base_string": e.base_string,
+                "base_uri": e.base_uri,
+                "expected_signature": e.expected_signature,
+                "received_signature": e.received_signature,
+                "notes": notes,
+                "findings": if server_report_is_main { serde_json::Value::Null } else {
+                    r.as_ref().map(|r| serde_json::to_value(&r.findings).unwrap_or_default()).unwrap_or_default()
+                },
+            })
+        });
+        let v = Out {
+            report: report_json,
+            server_response: server_json,
+        };
+        anstream::println!("{}", serde_json::to_string(&v)?);
+    } else {
+        let mut o = String::new();
+        if let Some((e, r, notes)) = &server {
+            o.push_str(&render_server(e, notes, r.as_ref(), server_report_is_main));
+        }
+        if let Some(r) = &report {
+            let reference = if server_report_is_main {
+                "server"
+            } else {
+                "known-good"
+            };
+            o.push_str(&render(r, reference, &cand_path));
+        }
+        anstream::print!("{o}");
+    }
+    let same = match &report {
+        Some(r) => r.equivalent,
+        None => server
+            .as_ref()
+            .is_some_and(|(_, _, notes)| notes.is_empty()),
+    };
+    Ok(if same { Outcome::Ok } else { Outcome::Mismatch })
+}
+
+/// A finding's value for people: empty shown as `(empty)`, control characters visible.
+fn shown(v: &str) -> String {
+    if v.is_empty() {
+        "(empty)".into()
+    } else {
+        visible(v)
+    }
+}
+
+fn situation_line(r: &DiffReport, reference: &str) -> String {
+    let cause = r.cause();
+    let what = |f: &Finding| {
+        let changes = match f.effect {
+            diff::Effect::BaseString => "changes the base string",
+            diff::Effect::Key => "changes the signing key",
+            diff::Effect::Transport => "changes what the server reads",
+            diff::Effect::Note => "is a note",
+        };
+        format!("{} ({}) {changes}", f.location, f.id)
+    };
+    match r.situation {
+        Some(Situation::Equivalent) => format!(
+            "{} the {reference} and candidate requests sign the same base string; only volatile values (nonce, timestamp, signature) differ",
+            paint(GOOD, "equivalent:")
+        ),
+        Some(Situation::SignerInconsistent) => {
+            let suspect = r
+                .findings
+                .first()
+                .map(|f| format!("; first suspect: {}", what(f)))
+                .unwrap_or_default();
+            format!(
+                "{} the candidate's oauth_signature does not match the request it sent, so its signer signs something other than what it sends{suspect}",
+                paint(BAD, "signer inconsistent:")
+            )
+        }
+        Some(Situation::RequestDiffers) if r.candidate_is_base_string => format!(
+            "{} the candidate's base string is not the one the {reference} request signs: {}",
+            paint(BAD, "base string differs:"),
+            cause.map(what).unwrap_or_default()
+        ),
+        Some(Situation::RequestDiffers) => format!(
+            "{} the candidate is self-consistent but signs {}: {}",
+            paint(BAD, "request differs:"),
+            if cause.is_some_and(|f| f.effect == diff::Effect::Key) {
+                "with a different key"
+            } else {
+                "a different request"
+            },
+            cause.map(what).unwrap_or_default()
+        ),
+        None => format!(
+            "{} {} (give the secrets to check each side's own signature)",
+            paint(BAD, "different:"),
+            cause.map(what).unwrap_or_else(|| "see the findings".into())
+        ),
+    }
+}
+
+fn render(r: &DiffReport, reference: &str, cand_path: &str) -> String {
+    let mut o = situation_line(r, reference);
+    if !r.postman_settings.is_empty() {
+        o.push_str(&format!(
+            "; the known-good came from Postman, whose OAuth 1.0 setting {} explains this",
+            r.postman_settings
+                .iter()
+                .map(|s| paint(WARN, format!("*{s}*")))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    o.push('\n');
+    if r.situation == Some(Situation::SignerInconsistent) {
+        match &r.hunt {
+            Some(h) if h.matched && !h.mistakes.is_empty() => {
+                o.push_str(&format!(
+                    "  hunt: the candidate's signer reproduces its signature with {}\n",
+                    h.mistakes
+                        .iter()
+                        .map(|m| paint(WARN, m))
+                        .collect::<Vec<_>>()
+                        .join(" + ")
+                ));
+                for e in &h.explanations {
+                    o.push_str(&format!("    {}\n", paint(DIM, e)));
+                }
+            }
+            Some(h) if !h.matched => o.push_str(&format!(
+                "  {}\n",
+                paint(
+                    DIM,
+                    format!("no known signer mistake (up to 2 combined) reproduces its signature; run `oauth1-doctor hunt {cand_path} --depth 4` (with the same secrets) to search deeper")
+                )
+            )),
+            _ => o.push_str(&format!(
+                "  {}\n",
+                paint(
+                    DIM,
+                    format!("run `oauth1-doctor hunt {cand_path}` (with the same secrets) to search which known signer mistake reproduces its signature")
+                )
+            )),
+        }
+    }
+    if !r.findings.is_empty() {
+        o.push_str(&format!("\n{}\n", paint(BOLD, "Findings")));
+        let labels = [reference.to_string(), "candidate".to_string()];
+        let w = labels.iter().map(|l| l.len()).max().unwrap_or(9);
+        for (i, f) in r.findings.iter().enumerate() {
+            let style = if f.is_significant() { BAD } else { DIM };
+            o.push_str(&format!(
+                "{:>3}. {}  {}  {}\n",
+                i + 1,
+                paint(style, f.id),
+                paint(DIM, format!("[{}]", f.category.as_str())),
+                f.location
+            ));
+            if f.good.is_some() || f.candidate.is_some() {
+                o.push_str(&format!(
+                    "     {}  {}\n     {}  {}\n",
+                    pad(&labels[0], w),
+                    f.good.as_deref().map_or("(absent)".into(), shown),
+                    pad(&labels[1], w),
+                    f.candidate.as_deref().map_or("(absent)".into(), shown),
+                ));
+            }
+            o.push_str(&format!("     {}\n", f.message));
+        }
+    }
+    o.push_str(&format!("\n{}\n", paint(BOLD, "Base strings")));
+    o.push_str(&aligned(r, reference));
+    let valid = |v: Option<bool>| match v {
+        Some(true) => paint(GOOD, "valid"),
+        Some(false) => paint(BAD, "does not match"),
+        None => paint(DIM, "not checked"),
+    };
+    o.push_str(&format!(
+        "\n{} {reference}: {}; candidate: {}\n",
+        paint(BOLD, "Own signatures"),
+        valid(r.good_valid),
+        valid(r.candidate_valid)
+    ));
+    if let (Some(g), Some(c)) = &r.key_shapes {
+        o.push_str(&format!(
+            "{} {reference}: {g}; candidate: {c}\n",
+            paint(BOLD, "Keys (RFC 5849 §3.4.2, secrets masked)")
+        ));
+    }
+    o
+}
+
+/// The two base strings, changed spans coloured, or marked with `^` when
+/// colour is off; wrapped so that the markers stay under their characters.
+fn aligned(r: &DiffReport, reference: &str) -> String {
+    const WIDTH: usize = 100;
+    let colour = anstream::stdout().current_choice() != anstream::ColorChoice::Never;
+    let a = &r.alignment;
+    let mut good: Vec<(char, SpanKind)> = Vec::new();
+    let mut cand: Vec<(char, SpanKind)> = Vec::new();
+    for s in &a.spans {
+        good.extend(a.good[s.good.clone()].chars().map(|c| (c, s.kind)));
+        cand.extend(
+            a.candidate[s.candidate.clone()]
+                .chars()
+                .map(|c| (c, s.kind)),
+        );
+    }
+    let w = reference.len().max(9);
+    let mut o = String::new();
+    for (label, chars, style) in [(reference, &good, GOOD), ("candidate", &cand, BAD)] {
+        for (i, chunk) in chars.chunks(WIDTH).enumerate() {
+            let mut line = String::new();
+            let mut run = String::new();
+            let mut run_kind = SpanKind::Same;
+            let flush = |line: &mut String, run: &mut String, kind: SpanKind| {
+                match kind {
+                    SpanKind::Same => line.push_str(run),
+                    SpanKind::Changed => line.push_str(&paint(style, &*run)),
+                    SpanKind::Volatile => line.push_str(&paint(DIM, &*run)),
+                }
+                run.clear();
+            };
+            for (c, k) in chunk {
+                if *k != run_kind {
+                    flush(&mut line, &mut run, run_kind);
+                    run_kind = *k;
+                }
+                run.push(*c);
+            }
+            flush(&mut line, &mut run, run_kind);
+            let head = if i == 0 { label } else { "" };
+            o.push_str(&format!("  {}  {line}\n", pad(head, w)));
+            let marks: String = chunk
+                .iter()
+                .map(|(_, k)| if *k == SpanKind::Changed { '^' } else { ' ' })
+                .collect();
+            if !colour && marks.contains('^') {
+                o.push_str(&format!("  {}  {}\n", pad("", w), marks.trim_end()));
+            }
+        }
+        if chars.is_empty() {
+            o.push_str(&format!("  {}  (empty)\n", pad(label, w)));
+        }
+    }
+    if a.is_same() {
+        o.push_str(&format!(
+            "  {}\n",
+            paint(DIM, "(identical apart from nonce and timestamp)")
+        ));
+    }
+    o
+}
+
+fn render_server(
+    e: &ServerEcho,
+    notes: &[String],
+    r: Option<&DiffReport>,
+    is_main: bool,
+) -> String {
+    let mut o = format!(
+        "{} {}\n",
+        paint(BOLD, "Server response:"),
+        e.shape.describe()
+    );
+    for f in &e.found {
+        o.push_str(&format!("  found: {f}\n"));
+    }
+    for n in notes {
+        o.push_str(&format!("  {} {n}\n", paint(WARN, "•")));
+    }
+    if let (Some(r), false) = (r, is_main) {
+        match r.cause() {
+            Some(f) => o.push_str(&format!(
+                "  the server's base string differs from the candidate's first at {} ({})\n",
+                f.location, f.id
+            )),
+            None => o.push_str(
+                "  the server's base string matches the candidate's (volatile values aside)\n",
+            ),
+        }
+        o.push_str(&aligned(r, "server"));
+    }
+    o.push('\n');
+    o
+}
