@@ -2348,6 +2348,23 @@ mod tests {
     }
 
     #[test]
+    fn conflicting_methods_are_refused_like_curl() {
+        let e = read(b"curl -I -d a=1 http://h/", &NoFiles).unwrap_err();
+        assert!(e.to_string().contains("-I (HEAD)"), "{e}");
+        assert_eq!(e.found_text(), "a=1");
+        let r = one("curl -I -G -d a=1 http://h/");
+        assert_eq!(r.request.method, "HEAD");
+        assert_eq!(r.request.url, "http://h/?a=1");
+    }
+
+    #[test]
+    fn cookie_file_is_noted_not_read() {
+        let r = one("curl -b cookies.txt http://h/");
+        assert!(r.request.header("cookie").is_none());
+        assert!(codes(&r).contains(&"curl-cookie-file"));
+    }
+
+    #[test]
     fn redirections_are_dropped() {
         for cmd in [
             "curl -s http://h/ > out.json 2>&1",
