@@ -6,6 +6,7 @@
 //! stays pure and tests can supply files from memory.
 
 pub mod http;
+pub mod jsonl;
 
 use crate::error::{ParseError, ParseErrorKind, Span};
 use crate::request::{Format, ReadRequest};
@@ -79,6 +80,7 @@ pub fn read(
     let format = options.format.unwrap_or_else(|| sniff(input));
     match format {
         Format::Http => Ok(vec![http::read(input, options.scheme.as_deref())?]),
+        Format::Jsonl => jsonl::read_all(input),
         Format::Curl | Format::Har => Err(ParseError::new(
             "input",
             ParseErrorKind::Invalid {
