@@ -20,7 +20,7 @@ use oauth1_doctor::input::MAX_INPUT;
 use serde::Serialize;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::PathBuf;
-use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 /// At most this many lines are verified together.
 const CHUNK_LINES: usize = 8192;
@@ -107,11 +107,13 @@ fn keys(args: &VerifyArgs) -> Result<Keys> {
     Ok(Keys::ByConsumer(credentials))
 }
 
-/// Lines of one chunk, with their 1-based line numbers.
+/// Lines of one chunk in one buffer (one allocation per chunk, not per
+/// line), with their 1-based line numbers.
 #[derive(Default)]
 struct Chunk {
-    numbers: Vec<usize>,
-    lines: Vec<Vec<u8>>,
+    data: Vec<u8>,
+    /// Line number and byte range in `data` of each non-blank line.
+    lines: Vec<(usize, std::ops::Range<usize>)>,
     /// Indexes (into `lines`) of lines over [`MAX_INPUT`], left empty.
     too_long: Vec<usize>,
     /// Input bytes the chunk covers, blank lines included.
@@ -128,22 +130,30 @@ fn stream_jsonl(path: &str, keys: &Keys, mut out: Output) -> Result<Summary> {
     };
     let reader = BufReader::with_capacity(1 << 20, source);
     let (tx, rx) = sync_channel::<io::Result<Chunk>>(2);
-    let reading = std::thread::spawn(move || read_chunks(reader, &tx));
+    // Buffers go back to the reader once printed: fresh 8 MiB buffers
+    // would cost a page fault per 4 KiB.
+    let (give_back, recycled) = sync_channel::<Vec<u8>>(4);
+    let reading = std::thread::spawn(move || read_chunks(reader, &tx, &recycled));
     let progress = progress_bar(total);
     let mut summary = Summary::default();
     for chunk in rx {
         let chunk = chunk.with_context(|| format!("cannot read {path:?}"))?;
-        let mut results = check_lines(&chunk.lines, keys);
+        let lines: Vec<&[u8]> = chunk
+            .lines
+            .iter()
+            .map(|(_, r)| &chunk.data[r.clone()])
+            .collect();
+        let mut results = check_lines(&lines, keys);
         for &i in &chunk.too_long {
             results[i] = Checked::malformed(format!(
                 "the line is longer than the {MAX_INPUT}-byte limit; it was skipped"
             ));
         }
         let rows = chunk
-            .numbers
+            .lines
             .iter()
             .zip(&results)
-            .map(|(n, c)| (Position::Line(*n), c));
+            .map(|((n, _), c)| (Position::Line(*n), c));
         let written = match &progress {
             Some(p) => p.suspend(|| out.rows(rows, &mut summary)),
             None => out.rows(rows, &mut summary),
@@ -154,6 +164,8 @@ fn stream_jsonl(path: &str, keys: &Keys, mut out: Output) -> Result<Summary> {
         if let Some(p) = &progress {
             p.inc(chunk.bytes);
         }
+        drop(lines);
+        let _ = give_back.try_send(chunk.data);
     }
     if let Some(p) = &progress {
         p.finish_and_clear();
@@ -165,17 +177,28 @@ fn stream_jsonl(path: &str, keys: &Keys, mut out: Output) -> Result<Summary> {
 }
 
 /// Reads `reader` into chunks of non-blank lines and sends them in order.
-fn read_chunks(mut reader: impl BufRead, tx: &SyncSender<io::Result<Chunk>>) {
+fn read_chunks(
+    mut reader: impl BufRead,
+    tx: &SyncSender<io::Result<Chunk>>,
+    recycled: &Receiver<Vec<u8>>,
+) {
     let mut line_no = 0;
     let mut eof = false;
     while !eof {
-        let mut chunk = Chunk::default();
+        let mut data = recycled
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(CHUNK_BYTES + (64 << 10)));
+        data.clear();
+        let mut chunk = Chunk {
+            data,
+            ..Chunk::default()
+        };
         let mut bytes = 0usize;
-        while chunk.lines.len() < CHUNK_LINES && bytes < CHUNK_BYTES {
-            let mut buf = Vec::new();
+        while chunk.lines.len() < CHUNK_LINES && chunk.data.len() < CHUNK_BYTES {
+            let start = chunk.data.len();
             let n = match (&mut reader)
                 .take(MAX_INPUT as u64 + 1)
-                .read_until(b'\n', &mut buf)
+                .read_until(b'\n', &mut chunk.data)
             {
                 Ok(n) => n,
                 Err(e) => {
@@ -189,7 +212,8 @@ fn read_chunks(mut reader: impl BufRead, tx: &SyncSender<io::Result<Chunk>>) {
             }
             line_no += 1;
             bytes += n;
-            if buf.len() > MAX_INPUT && !buf.ends_with(b"\n") {
+            let mut end = chunk.data.len();
+            if n > MAX_INPUT && chunk.data[end - 1] != b'\n' {
                 match skip_line(&mut reader) {
                     Ok(skipped) => bytes += skipped,
                     Err(e) => {
@@ -197,21 +221,21 @@ fn read_chunks(mut reader: impl BufRead, tx: &SyncSender<io::Result<Chunk>>) {
                         return;
                     }
                 }
+                chunk.data.truncate(start);
                 chunk.too_long.push(chunk.lines.len());
-                buf = Vec::new();
-            } else {
-                if buf.ends_with(b"\n") {
-                    buf.pop();
-                }
-                if buf.ends_with(b"\r") {
-                    buf.pop();
-                }
-                if buf.trim_ascii().is_empty() {
-                    continue;
+                chunk.lines.push((line_no, start..start));
+                continue;
+            }
+            for ending in [b'\n', b'\r'] {
+                if end > start && chunk.data[end - 1] == ending {
+                    end -= 1;
                 }
             }
-            chunk.numbers.push(line_no);
-            chunk.lines.push(buf);
+            if chunk.data[start..end].trim_ascii().is_empty() {
+                chunk.data.truncate(start);
+                continue;
+            }
+            chunk.lines.push((line_no, start..end));
         }
         chunk.bytes = bytes as u64;
         if (!chunk.lines.is_empty() || bytes > 0) && tx.send(Ok(chunk)).is_err() {
