@@ -329,6 +329,12 @@ struct Row<'a> {
     checked: &'a Checked,
 }
 
+/// The last `--json` line.
+#[derive(Serialize)]
+struct SummaryLine<'a> {
+    summary: &'a Summary,
+}
+
 /// Result lines written to stdout, buffered, coloured only on a terminal.
 struct Output {
     w: BufWriter<Box<dyn Write>>,
@@ -431,7 +437,7 @@ impl Output {
 
     fn summary(&mut self, s: &Summary) -> Result<()> {
         let r = if self.json {
-            serde_json::to_writer(&mut self.w, &serde_json::json!({ "summary": s }))
+            serde_json::to_writer(&mut self.w, &SummaryLine { summary: s })
                 .map_err(io::Error::from)
                 .and_then(|_| self.w.write_all(b"\n"))
         } else {
