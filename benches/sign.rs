@@ -66,6 +66,33 @@ fn bench(c: &mut Criterion) {
     c.bench_function("sign/twitter-example/full-hmac-sha1", |b| {
         b.iter(|| full_sign(black_box(&params), black_box(&secrets)))
     });
+    // The full path's stages, to see where time goes beyond the hash.
+    c.bench_function("sign/twitter-example/stage/base-uri", |b| {
+        b.iter(|| oauth1_doctor::base_string::base_string_uri(black_box(URL)).unwrap())
+    });
+    c.bench_function("sign/twitter-example/stage/normalize", |b| {
+        b.iter(|| oauth1_doctor::params::normalize_bytes(black_box(&params)))
+    });
+    let normalized = oauth1_doctor::params::normalize_bytes(&params);
+    c.bench_function("sign/twitter-example/stage/base-string", |b| {
+        b.iter(|| {
+            oauth1_doctor::base_string::base_string_bytes(
+                "POST",
+                black_box(URL),
+                black_box(&normalized),
+            )
+        })
+    });
+    c.bench_function("sign/twitter-example/stage/hmac-base64", |b| {
+        b.iter(|| {
+            oauth1_doctor::signature::sign(
+                SignatureMethod::HmacSha1,
+                black_box(BASE),
+                black_box(&secrets),
+            )
+            .unwrap()
+        })
+    });
     c.bench_function("sign/twitter-example/bare-hmac-sha1", |b| {
         b.iter(|| {
             let mut mac = Hmac::<Sha1>::new_from_slice(black_box(key.expose().as_bytes())).unwrap();

@@ -36,21 +36,26 @@ fn url_error(url: &str, kind: ParseErrorKind, span: Span) -> ParseError {
 /// Splits an absolute URL into its parts (RFC 3986 §3), rejecting what
 /// cannot be a request URI: no scheme, no host, a bad port.
 pub fn split_url(url: &str) -> Result<UrlParts<'_>, ParseError> {
-    let sep = url.find("://").ok_or_else(|| {
-        url_error(
-            url,
-            ParseErrorKind::Expected {
-                expected: "an absolute URL (scheme://host/path)".into(),
-                found: if url.is_empty() {
-                    "nothing".into()
-                } else {
-                    format!("{url:?}")
+    // A scheme holds no ':', so the first ':' must start "://".
+    let sep = url
+        .bytes()
+        .position(|b| b == b':')
+        .filter(|&i| url[i..].starts_with("://"))
+        .ok_or_else(|| {
+            url_error(
+                url,
+                ParseErrorKind::Expected {
+                    expected: "an absolute URL (scheme://host/path)".into(),
+                    found: if url.is_empty() {
+                        "nothing".into()
+                    } else {
+                        format!("{url:?}")
+                    },
                 },
-            },
-            Span::new(0, url.len()),
-        )
-        .with_hint("write the full URL, e.g. https://api.example.com/path")
-    })?;
+                Span::new(0, url.len()),
+            )
+            .with_hint("write the full URL, e.g. https://api.example.com/path")
+        })?;
     let scheme = &url[..sep];
     let scheme_ok = scheme
         .bytes()
@@ -70,8 +75,9 @@ pub fn split_url(url: &str) -> Result<UrlParts<'_>, ParseError> {
         ));
     }
     let auth_start = sep + 3;
-    let auth_end = url[auth_start..]
-        .find(['/', '?', '#'])
+    let auth_end = url.as_bytes()[auth_start..]
+        .iter()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
         .map_or(url.len(), |i| auth_start + i);
     let authority = &url[auth_start..auth_end];
     let (userinfo, hostport, hp_start) = match authority.rfind('@') {
@@ -203,8 +209,15 @@ fn default_port(scheme: &str) -> Option<u16> {
 pub fn base_string_uri(url: &str) -> Result<BaseUri, ParseError> {
     let parts = split_url(url)?;
     let mut violations = Vec::new();
-    let scheme = parts.scheme.to_ascii_lowercase();
-    let host = parts.host.to_ascii_lowercase();
+    let mut uri = String::with_capacity(url.len() + 1);
+    uri.push_str(parts.scheme);
+    uri.make_ascii_lowercase();
+    let scheme = uri.clone();
+    uri.push_str("://");
+    let host_start = uri.len();
+    uri.push_str(parts.host);
+    uri[host_start..].make_ascii_lowercase();
+    let host = &uri[host_start..];
     if scheme != parts.scheme {
         violations.push(Violation::new(
             "uppercase-scheme",
@@ -225,6 +238,7 @@ pub fn base_string_uri(url: &str) -> Result<BaseUri, ParseError> {
             ),
         ));
     }
+    let scheme = scheme.as_str();
     if parts.userinfo.is_some() {
         violations.push(Violation::new(
             "userinfo-in-url",
@@ -232,15 +246,11 @@ pub fn base_string_uri(url: &str) -> Result<BaseUri, ParseError> {
             "user information before '@' is not part of the base string URI",
         ));
     }
-    let mut uri = String::with_capacity(url.len() + 1);
-    uri.push_str(&scheme);
-    uri.push_str("://");
-    uri.push_str(&host);
     if let Some(p) = parts.port.filter(|p| !p.is_empty()) {
         {
             // split_url validated it.
             let n: u16 = p.parse().unwrap_or_default();
-            if Some(n) == default_port(&scheme) {
+            if Some(n) == default_port(scheme) {
                 violations.push(Violation::new(
                     "default-port-in-url",
                     "RFC 5849 §3.4.1.2",

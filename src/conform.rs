@@ -137,11 +137,70 @@ impl Grade {
 }
 
 /// Names the known mistake(s) that turn the vector's correct answer into
-/// the signer's, by asking the hunt engine. The lead wires
-/// `oauth1_doctor::hunt` in here; until then no explanation is claimed.
+/// the signer's, by asking the hunt engine ([`crate::hunt`], depth 2) to
+/// reproduce the signer's signature over the vector's request with the
+/// vector's secrets; when that finds nothing and the signer reported its
+/// base string, the base string is hunted instead. `None` when no
+/// combination of known mistakes reproduces the answer: no cause is claimed.
 pub fn explain_failure(vector: &Vector, answer: &Answer) -> Option<Vec<String>> {
-    let _ = (vector, answer);
-    None
+    let request = vector_request(vector);
+    let secrets = vector_secrets(vector);
+    let named = |r: crate::hunt::HuntResult| {
+        (r.matched && !r.mistakes.is_empty())
+            .then(|| r.mistakes.iter().map(|m| m.to_string()).collect::<Vec<_>>())
+    };
+    let options = crate::hunt::HuntOptions::default();
+    let by_signature = answer.signature().and_then(|sig| {
+        crate::hunt::hunt_signature(&request, sig, &secrets, &options)
+            .ok()
+            .and_then(named)
+    });
+    by_signature.or_else(|| {
+        let options = crate::hunt::HuntOptions {
+            expected_base_string: Some(answer.base_string()?.to_string()),
+            ..options
+        };
+        crate::hunt::hunt(&request, &secrets, &options)
+            .ok()
+            .and_then(named)
+    })
+}
+
+/// The request a vector describes, signed correctly (its oauth_* in the
+/// Authorization header, RFC 5849 §3.5.1).
+fn vector_request(vector: &Vector) -> crate::Request {
+    let input = &vector.input;
+    let params = input
+        .oauth
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str().unwrap_or_default()))
+        .chain(std::iter::once((
+            "oauth_signature",
+            vector.signature.as_str(),
+        )));
+    let mut request = crate::Request::new(&input.method, &input.url).with_header(
+        "Authorization",
+        auth_header::build(input.realm.as_deref(), params),
+    );
+    if let Some(ct) = &input.content_type {
+        request = request.with_header("Content-Type", ct);
+    }
+    if let Some(body) = &input.body {
+        request = request.with_body(body.as_bytes());
+    }
+    request
+}
+
+/// The secrets a vector signs with.
+fn vector_secrets(vector: &Vector) -> crate::signature::Secrets {
+    let input = &vector.input;
+    let mut secrets =
+        crate::signature::Secrets::shared(&input.consumer_secret, &input.token_secret);
+    secrets.private_key = input
+        .private_key_pem
+        .as_deref()
+        .and_then(|pem| crate::signature::PrivateKey::from_pem(pem).ok());
+    secrets
 }
 
 /// A signature fit to print: a PLAINTEXT signature is the secrets themselves.

@@ -32,6 +32,7 @@ pub mod diff;
 pub mod encode;
 pub mod error;
 pub mod fixtures;
+pub mod hunt;
 pub mod input;
 pub mod params;
 pub mod pipeline;

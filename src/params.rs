@@ -334,8 +334,9 @@ pub fn normalize<'a>(params: impl IntoIterator<Item = &'a Param>) -> String {
 
 /// [`normalize`] as bytes, for callers that keep building on it.
 pub fn normalize_bytes<'a>(params: impl IntoIterator<Item = &'a Param>) -> Vec<u8> {
-    let mut buf = Vec::with_capacity(256);
-    let mut spans: Vec<(usize, usize, usize)> = Vec::with_capacity(16);
+    let params = params.into_iter();
+    let mut buf = Vec::with_capacity(512);
+    let mut spans: Vec<(usize, usize, usize)> = Vec::with_capacity(params.size_hint().0);
     for p in params {
         let start = buf.len();
         encode_to_vec(&p.name, &mut buf);

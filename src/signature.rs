@@ -234,6 +234,25 @@ impl PrivateKey {
 }
 
 impl PublicKey {
+    /// RFC 8017 §5.2.2 (RSAVP1): the encoded message `signature` opens to
+    /// under this key, `k` bytes long. For RSASSA-PKCS1-v1_5 (RFC 5849
+    /// §3.4.3) it ends with the digest of the signed base string, so a
+    /// search can compare digests instead of verifying every candidate.
+    /// `None` when the signature is not smaller than the modulus.
+    pub fn open(&self, signature: &[u8]) -> Option<Vec<u8>> {
+        use rsa::traits::PublicKeyParts;
+        let n = self.0.n();
+        let s = rsa::BigUint::from_bytes_be(signature);
+        if &s >= n {
+            return None;
+        }
+        let m = s.modpow(self.0.e(), n).to_bytes_be();
+        let k = self.0.size();
+        let mut em = vec![0u8; k.saturating_sub(m.len())];
+        em.extend_from_slice(&m);
+        Some(em)
+    }
+
     /// Reads a `PUBLIC KEY` (SPKI), `RSA PUBLIC KEY` (PKCS#1) or `CERTIFICATE` (X.509) PEM block.
     pub fn from_pem(pem: &str) -> Result<PublicKey, KeyError> {
         let pem = pem.trim();

@@ -153,6 +153,7 @@ fn conform_fails_plus_for_space_exactly_where_a_space_is_encoded() {
     assert_eq!(o.status.code(), Some(1));
     let r = json_of(&o);
     assert_eq!(failed_ids(&r), expected);
+    assert_failures_named(&r, "plus-for-space");
     // The signer reports its base string, so the human report diffs it.
     let human = doctor(
         &[
@@ -184,7 +185,19 @@ fn conform_fails_drop_ampersand_exactly_where_the_token_secret_is_empty() {
         &root(),
     );
     assert_eq!(o.status.code(), Some(1));
-    assert_eq!(failed_ids(&json_of(&o)), expected);
+    let r = json_of(&o);
+    assert_eq!(failed_ids(&r), expected);
+    assert_failures_named(&r, "key-amp-dropped");
+}
+
+/// Every failed vector names exactly the mistake the buggy signer makes
+/// (found by the hunt engine, which does not know the signer).
+fn assert_failures_named(report: &Value, id: &str) {
+    for v in report["vectors"].as_array().unwrap() {
+        if v["passed"] == false {
+            assert_eq!(v["mistakes"], serde_json::json!([id]), "{v}");
+        }
+    }
 }
 
 #[test]

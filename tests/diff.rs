@@ -202,6 +202,7 @@ fn check(dir: &Path) -> Vec<String> {
         "equivalent:",
         "signer inconsistent:",
         "request differs:",
+        "base string differs:",
         "different:",
         "Server response:",
     ];

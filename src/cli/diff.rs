@@ -372,6 +372,11 @@ fn situation_line(r: &DiffReport, reference: &str) -> String {
                 paint(BAD, "signer inconsistent:")
             )
         }
+        Some(Situation::RequestDiffers) if r.candidate_is_base_string => format!(
+            "{} the candidate's base string is not the one the {reference} request signs: {}",
+            paint(BAD, "base string differs:"),
+            cause.map(what).unwrap_or_default()
+        ),
         Some(Situation::RequestDiffers) => format!(
             "{} the candidate is self-consistent but signs {}: {}",
             paint(BAD, "request differs:"),
@@ -404,13 +409,35 @@ fn render(r: &DiffReport, reference: &str, cand_path: &str) -> String {
     }
     o.push('\n');
     if r.situation == Some(Situation::SignerInconsistent) {
-        o.push_str(&format!(
-            "  {}\n",
-            paint(
-                DIM,
-                format!("run `oauth1-doctor hunt {cand_path}` (with the same secrets) to search which known signer mistake reproduces its signature")
-            )
-        ));
+        match &r.hunt {
+            Some(h) if h.matched && !h.mistakes.is_empty() => {
+                o.push_str(&format!(
+                    "  hunt: the candidate's signer reproduces its signature with {}\n",
+                    h.mistakes
+                        .iter()
+                        .map(|m| paint(WARN, m))
+                        .collect::<Vec<_>>()
+                        .join(" + ")
+                ));
+                for e in &h.explanations {
+                    o.push_str(&format!("    {}\n", paint(DIM, e)));
+                }
+            }
+            Some(h) if !h.matched => o.push_str(&format!(
+                "  {}\n",
+                paint(
+                    DIM,
+                    format!("no known signer mistake (up to 2 combined) reproduces its signature; run `oauth1-doctor hunt {cand_path} --depth 4` (with the same secrets) to search deeper")
+                )
+            )),
+            _ => o.push_str(&format!(
+                "  {}\n",
+                paint(
+                    DIM,
+                    format!("run `oauth1-doctor hunt {cand_path}` (with the same secrets) to search which known signer mistake reproduces its signature")
+                )
+            )),
+        }
     }
     if !r.findings.is_empty() {
         o.push_str(&format!("\n{}\n", paint(BOLD, "Findings")));

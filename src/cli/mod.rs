@@ -7,7 +7,9 @@ mod batch;
 mod check;
 mod conform;
 mod diff;
+mod diffview;
 mod explain;
+mod hunt;
 mod inputs;
 mod record;
 mod render;
@@ -43,6 +45,8 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// Check a request's oauth_signature (exit 0 valid, 1 invalid), or every request of a log (--format jsonl, --secrets).
     Verify(batch::VerifyArgs),
+    /// Name the signer's mistake by reproducing its signature (exit 0 reproduced, 1 not).
+    Hunt(Box<hunt::HuntArgs>),
     /// Run fixture files (default: the bundled corpus) and report pass/fail per case.
     Check(check::CheckArgs),
     /// Grade a signer under test (a command reading JSON on stdin) on every vector.
@@ -78,6 +82,7 @@ pub fn main() -> ExitCode {
         Command::Sign(args) => sign::run(*args),
         Command::Explain(args) => explain::run(args, explain::Mode::Explain),
         Command::Verify(args) => batch::run(args),
+        Command::Hunt(args) => hunt::run(*args),
         Command::Check(args) => check::run(args),
         Command::Conform(args) => conform::run(args),
         Command::Vectors(command) => vectors::run(command),

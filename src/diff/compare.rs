@@ -899,11 +899,13 @@ fn value_differs(gp: &Pv, cp: &Pv, out: &mut Vec<Finding>) {
             Category::Encoding,
             "the candidate decodes this value once too often (the known-good value holds a literal %XX); RFC 5849 §3.4.1.3.1 decodes once: keep the escape".into(),
         )
-    } else if plus_as_space(&cp.value) == gp.value {
+    } else if plus_as_space(&cp.value) == gp.value
+        || crate::encode::form_decode(&cp.signed) == gp.value
+    {
         (
             "param-encoding",
             Category::Encoding,
-            "the candidate writes a space as '+' where the value is not form-decoded; RFC 5849 §3.6 writes a space as %20: percent-encode the space".into(),
+            "the candidate writes a space as '+' (form encoding) where RFC 5849 §3.6 writes %20: percent-encode the space (a literal '+' is %2B)".into(),
         )
     } else if plus_as_space(&gp.value) == cp.value {
         (
@@ -921,7 +923,7 @@ fn value_differs(gp: &Pv, cp: &Pv, out: &mut Vec<Finding>) {
             "oauth_callback" => ("callback-mismatch", Category::Oauth, "oauth_callback differs (RFC 5849 §2.1): sign exactly the callback URL the known-good sends"),
             "oauth_verifier" => ("verifier-mismatch", Category::Oauth, "oauth_verifier differs (RFC 5849 §2.3): use the verifier the server returned"),
             "oauth_body_hash" => ("body-hash-mismatch", Category::BodyHash, "oauth_body_hash differs (OAuth Request Body Hash §3.2): hash the exact body bytes sent, with the digest the server expects"),
-            _ => ("param-value-mismatch", cp.category(), "the value differs, and every parameter value is signed (RFC 5849 §3.4.1.3.2): send the known-good's value"),
+            _ => ("param-value-mismatch", if cp.source.is_some() { cp.category() } else { gp.category() }, "the value differs, and every parameter value is signed (RFC 5849 §3.4.1.3.2): send the known-good's value"),
         };
         (id, category, what.to_string())
     };
@@ -1320,7 +1322,13 @@ mod tests {
         assert_eq!((r.good_valid, r.candidate_valid), (Some(true), Some(false)));
         assert_eq!(r.situation, Some(Situation::SignerInconsistent));
         assert_eq!(ids(&r), ["key-secret-not-encoded"]);
-        assert!(r.hunt.is_none(), "the hunt engine is not wired in yet");
+        let hunt = r
+            .hunt
+            .as_ref()
+            .expect("a signer-inconsistent candidate is hunted");
+        assert!(hunt.matched);
+        assert_eq!(hunt.mistakes, ["key-not-encoded"]);
+        assert!(hunt.explanations[0].starts_with("key-not-encoded: "));
         let text = format!("{:?}", r);
         assert!(
             !text.contains("c s&t&s") && !text.contains("t&s\""),

@@ -372,14 +372,31 @@ pub enum DiffError {
     },
 }
 
-/// Where the hunt engine plugs in: for a signer-inconsistent candidate,
-/// search the catalogue of known signer mistakes for the one that
-/// reproduces its `oauth_signature`.
-///
-/// The hunt engine (`oauth1_doctor::hunt`) is not part of this build yet,
-/// so this returns `None` and the report's `hunt` stays `null`; wire the
-/// call here once it lands.
+/// For a signer-inconsistent candidate, searches the catalogue of known
+/// signer mistakes ([`crate::hunt`], default depth) for the smallest set
+/// that reproduces its `oauth_signature`. `None` when the hunt cannot run
+/// (no signature, unknown method, missing secret); a hunt that finds
+/// nothing is `matched: false` and names no mistake.
 pub fn hunt_candidate(candidate: &ReadRequest, secrets: &Secrets) -> Option<HuntSummary> {
-    let _ = (candidate, secrets);
-    None
+    let r = crate::hunt::hunt(
+        &candidate.request,
+        secrets,
+        &crate::hunt::HuntOptions::default(),
+    )
+    .ok()?;
+    let explanations = r
+        .details
+        .first()
+        .map(|d| {
+            d.iter()
+                .filter_map(|a| crate::hunt::mistake(a.id))
+                .map(|m| format!("{}: {} (fix: {})", m.id, m.description, m.fix))
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(HuntSummary {
+        matched: r.matched,
+        mistakes: r.mistakes.iter().map(|id| id.to_string()).collect(),
+        explanations,
+    })
 }

@@ -1,0 +1,203 @@
+//! `hunt`: name the signer's mistake by reproducing its signature.
+
+use super::diffview::char_diff;
+use super::inputs::{read_input, RequestArgs, SecretArgs};
+use super::render::{paint, BAD, BOLD, DIM, GOOD, WARN};
+use super::Outcome;
+use anyhow::{anyhow, Context, Result};
+use clap::Args;
+use oauth1_doctor::hunt::{self, HuntOptions, HuntResult, Hunted};
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Debug, Args)]
+pub struct HuntArgs {
+    #[command(flatten)]
+    pub input: RequestArgs,
+    #[command(flatten)]
+    pub secrets: SecretArgs,
+    /// How many mistakes may combine (0 to 4).
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u8).range(0..=4))]
+    pub depth: u8,
+    /// Hunt for this signature instead of the request's own (e.g. the one a server said it expected; percent-encoding is removed once).
+    #[arg(long, value_name = "SIG")]
+    pub target: Option<String>,
+    /// Hunt for the base string a server reported, read from FILE (`-` for standard input).
+    #[arg(long, value_name = "FILE")]
+    pub expected_base_string: Option<PathBuf>,
+    /// Print one JSON object (documented in the README) instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: HuntArgs) -> Result<Outcome> {
+    let read = args.input.read_one()?;
+    let secrets = args.secrets.load()?;
+    let expected_base_string = match &args.expected_base_string {
+        Some(path) => {
+            let bytes = read_input(&path.to_string_lossy())?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| anyhow!("{}: the base string is not UTF-8", path.display()))?;
+            Some(text.trim().to_string())
+        }
+        None => None,
+    };
+    let target = match &args.target {
+        Some(t) if t.contains('%') => Some(
+            oauth1_doctor::encode::decode_strict(t)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+                .ok_or_else(|| anyhow!("--target {t:?} holds a malformed percent-escape"))?,
+        ),
+        other => other.clone(),
+    };
+    let options = HuntOptions {
+        depth: args.depth as usize,
+        target,
+        expected_base_string,
+    };
+    let start = Instant::now();
+    let result = hunt::hunt(&read.request, &secrets, &options)
+        .map_err(|e| anyhow!("{e}"))
+        .with_context(|| format!("cannot hunt in {}", args.input.request))?;
+    let elapsed_ms = start.elapsed().as_secs_f64() * 1000.0;
+    if args.json {
+        let mut v = serde_json::to_value(&result)?;
+        if let Some(obj) = v.as_object_mut() {
+            obj.insert("elapsed_ms".into(), serde_json::json!(elapsed_ms));
+        }
+        anstream::println!("{}", serde_json::to_string(&v)?);
+    } else {
+        let colour =
+            anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
+        anstream::print!(
+            "{}",
+            human(&result, &args.input.request, elapsed_ms, colour)
+        );
+    }
+    Ok(if result.matched {
+        Outcome::Ok
+    } else {
+        Outcome::Mismatch
+    })
+}
+
+/// The human report: verdict, mistakes in pipeline order, base string diff, effort.
+fn human(r: &HuntResult, source: &str, elapsed_ms: f64, colour: bool) -> String {
+    let mut o = String::new();
+    let what = match r.hunted {
+        Hunted::RequestSignature => "the request's oauth_signature",
+        Hunted::TargetSignature => "the target signature",
+        Hunted::ExpectedBaseString => "the expected base string",
+    };
+    o.push_str(&format!(
+        "{} {source}  {}\n",
+        paint(BOLD, "Hunt"),
+        paint(
+            DIM,
+            format!("({}, depth {}, for {what})", r.signature_method, r.depth)
+        )
+    ));
+    let server = r.hunted != Hunted::RequestSignature;
+    let who = if server { "server" } else { "signer" };
+    if !r.matched {
+        o.push_str(&format!(
+            "{} no variant up to depth {} reproduces {what}; no cause is claimed\n",
+            paint(BAD, "✗"),
+            r.depth
+        ));
+        if !r.ruled_out.is_empty() {
+            o.push_str(&format!("\n{}\n", paint(BOLD, "Ruled out")));
+            for line in &r.ruled_out {
+                o.push_str(&format!("  • {line}\n"));
+            }
+        }
+        if !r.suggestions.is_empty() {
+            o.push_str(&format!("\n{}\n", paint(BOLD, "Likely wrong inputs")));
+            for line in &r.suggestions {
+                o.push_str(&format!("  {} {line}\n", paint(WARN, "•")));
+            }
+        }
+    } else if r.mistakes.is_empty() {
+        let text = if server {
+            format!("no mistake: {what} follows RFC 5849")
+        } else {
+            "no mistake: the signature follows RFC 5849".to_string()
+        };
+        o.push_str(&format!("{} {text}\n", paint(GOOD, "✓")));
+    } else {
+        let n = r.mistakes.len();
+        let plural = if n == 1 { "" } else { "s" };
+        let head = match (server, r.signer_follows_rfc) {
+            (true, Some(true)) => format!(
+                "your signer follows RFC 5849; the server computes a variant with {n} mistake{plural}:"
+            ),
+            (true, _) => format!("{what} is reproduced with {n} mistake{plural}:"),
+            (false, _) => format!("reproduced with {n} mistake{plural}:"),
+        };
+        o.push_str(&format!("{} {head}\n", paint(GOOD, "✓")));
+        for (i, a) in r.details[0].iter().enumerate() {
+            let Some(m) = hunt::mistake(a.id) else {
+                continue;
+            };
+            o.push_str(&format!(
+                "\n  {}. {}  {}\n",
+                i + 1,
+                paint(BOLD, m.id),
+                paint(DIM, format!("({}, {})", m.stage.as_str(), m.section))
+            ));
+            o.push_str(&format!("     {}\n", m.description));
+            if let Some(form) = &a.form {
+                o.push_str(&format!("     {} {form}\n", paint(DIM, "form:")));
+            }
+            o.push_str(&format!("     {} {}\n", paint(DIM, "fix:"), m.fix));
+            o.push_str(&format!(
+                "     {} {}\n",
+                paint(DIM, "seen in:"),
+                m.signers.join(", ")
+            ));
+        }
+        if r.explanations.len() > 1 {
+            o.push_str(&format!(
+                "\n  {}\n",
+                paint(
+                    WARN,
+                    "other explanations of the same size (the request cannot tell them apart):"
+                )
+            ));
+            for e in &r.explanations[1..] {
+                o.push_str(&format!("    • {}\n", e.join(" + ")));
+            }
+        }
+    }
+    if let Some(b) = &r.base_string {
+        if r.matched && !r.mistakes.is_empty() {
+            o.push_str(&format!("\n{}\n", paint(BOLD, "Base string")));
+            if *b == r.correct_base_string {
+                o.push_str(&format!(
+                    "  {}\n",
+                    paint(
+                        DIM,
+                        format!("the {who}'s base string is the correct one: the mistake is after it (key, digest or output)")
+                    )
+                ));
+            } else {
+                o.push_str(&char_diff(
+                    ("correct", who),
+                    &r.correct_base_string,
+                    b,
+                    100,
+                    colour,
+                ));
+            }
+        }
+    }
+    o.push_str(&format!(
+        "\n{}\n",
+        paint(
+            DIM,
+            format!("{} variants tried in {elapsed_ms:.1} ms", r.tried)
+        )
+    ));
+    o
+}

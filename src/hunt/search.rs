@@ -1,0 +1,1626 @@
+//! Guess and check: which signer variant reproduces the observed signature.
+//!
+//! Every [`catalogue`](super::catalogue) entry becomes one or more *atoms*
+//! (a mistake in one concrete form: "double-encoded, everywhere", "unsorted,
+//! header first"). A variant is a set of atoms, at most one per exclusivity
+//! group, applied to a set of knobs that drive one parameterised signer.
+//! The search tries the correct RFC 5849 signer first, then every single
+//! atom, then combinations in increasing size, and stops at the smallest
+//! size that reproduces the target.
+//!
+//! Work is shared between variants stage by stage: the base string URI,
+//! the collected parameters, the normalized string and the whole base
+//! string are cached by the knobs they depend on; keys are cached apart
+//! from base strings, each key's HMAC state is prepared once and cloned,
+//! and a (base string, key, digest) triple is signed only once however
+//! many variants lead to it. The observed signature is decoded up front
+//! (standard base64, once more percent-decoded, hex, base64 of hex, the
+//! URL-safe alphabet), so output mistakes cost nothing per variant.
+
+use super::catalogue::{self, Stage};
+use crate::base_string::{base_string_uri, split_url};
+use crate::encode::{decode_lenient, encode_into, is_unreserved};
+use crate::error::ParseError;
+use crate::params::{collect, parse_form, Param, Source};
+use crate::request::Request;
+use crate::signature::{self, HashAlg, PublicKey, Secrets, SignatureMethod};
+use base64::engine::general_purpose::{STANDARD as B64, URL_SAFE_NO_PAD};
+use base64::Engine as _;
+use hmac::{Hmac, Mac};
+use serde::Serialize;
+use sha1::Sha1;
+use sha2::{Sha256, Sha512};
+use std::collections::HashMap;
+use std::fmt;
+use std::rc::Rc;
+
+/// The deepest combination hunted.
+pub const MAX_DEPTH: usize = 4;
+
+/// What to hunt for and how hard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HuntOptions {
+    /// How many mistakes may combine (0 checks only the correct signature; at most [`MAX_DEPTH`]).
+    pub depth: usize,
+    /// Hunt for this signature (e.g. one a server said it expected) instead of the request's own.
+    pub target: Option<String>,
+    /// Hunt for this base string (e.g. one a server reported) instead of a signature.
+    pub expected_base_string: Option<String>,
+}
+
+impl Default for HuntOptions {
+    fn default() -> Self {
+        HuntOptions {
+            depth: 2,
+            target: None,
+            expected_base_string: None,
+        }
+    }
+}
+
+/// What was hunted for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Hunted {
+    /// The `oauth_signature` the request carries: the search names the signer's mistakes.
+    RequestSignature,
+    /// A signature given from elsewhere (`--target`), typically the one a server expected.
+    TargetSignature,
+    /// A base string a server reported (`--expected-base-string`).
+    ExpectedBaseString,
+}
+
+/// One mistake of an explanation, in the concrete form that reproduced the target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Applied {
+    /// The catalogue id.
+    pub id: &'static str,
+    /// The pipeline stage.
+    pub stage: Stage,
+    /// The form, when the mistake has several (which parameter, which order, …).
+    pub form: Option<String>,
+}
+
+/// The outcome of a hunt: plain data, rendered by the CLI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HuntResult {
+    /// Whether some variant reproduced the target (including "no mistake").
+    pub matched: bool,
+    /// The first explanation's ids, in pipeline order (empty for "no mistake" or no match).
+    pub mistakes: Vec<&'static str>,
+    /// Every explanation of the smallest size, each in pipeline order.
+    pub explanations: Vec<Vec<&'static str>>,
+    /// The base string the signer (or server) must have built; `null` without a match or for PLAINTEXT.
+    pub base_string: Option<String>,
+    /// The RFC 5849 base string of the request.
+    pub correct_base_string: String,
+    /// How many variants were tried.
+    pub tried: u64,
+    /// What was hunted for.
+    pub hunted: Hunted,
+    /// The signature method the request declares.
+    pub signature_method: SignatureMethod,
+    /// Each explanation with the concrete form of each mistake (parallel to `explanations`).
+    pub details: Vec<Vec<Applied>>,
+    /// With `target`/`expected_base_string`: whether the request's own signature follows RFC 5849.
+    pub signer_follows_rfc: Option<bool>,
+    /// The depth searched.
+    pub depth: usize,
+    /// What was ruled out when nothing matched.
+    pub ruled_out: Vec<String>,
+    /// Inputs that are likely wrong when nothing matched.
+    pub suggestions: Vec<String>,
+}
+
+impl fmt::Display for HuntResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.matched {
+            return write!(
+                f,
+                "no variant up to depth {} reproduces the target ({} tried)",
+                self.depth, self.tried
+            );
+        }
+        if self.mistakes.is_empty() {
+            return write!(f, "no mistake: RFC 5849 reproduces the target");
+        }
+        let list: Vec<String> = self.explanations.iter().map(|e| e.join(" + ")).collect();
+        write!(f, "reproduced by {}", list.join(", or "))
+    }
+}
+
+/// Why a hunt could not start.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum HuntError {
+    /// The request could not be read.
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    /// Nothing to hunt for.
+    #[error("the request carries no oauth_signature to hunt for (give one with --target, or a base string with --expected-base-string)")]
+    NoSignature,
+    /// The signature method is missing or unknown.
+    #[error("{0}")]
+    Method(String),
+    /// The secrets needed to sign are missing.
+    #[error("{0}")]
+    MissingSecret(String),
+    /// The depth is out of range.
+    #[error("depth {0} is out of range: give 0 to {MAX_DEPTH}")]
+    Depth(usize),
+}
+
+/// Hunts for the request's own `oauth_signature` (or `options.target`, or
+/// `options.expected_base_string`).
+pub fn hunt(
+    request: &Request,
+    secrets: &Secrets,
+    options: &HuntOptions,
+) -> Result<HuntResult, HuntError> {
+    run(request, None, secrets, options)
+}
+
+/// Hunts for `observed`, a signature produced for `request` by some signer.
+pub fn hunt_signature(
+    request: &Request,
+    observed: &str,
+    secrets: &Secrets,
+    options: &HuntOptions,
+) -> Result<HuntResult, HuntError> {
+    run(request, Some(observed), secrets, options)
+}
+
+fn run(
+    request: &Request,
+    observed: Option<&str>,
+    secrets: &Secrets,
+    options: &HuntOptions,
+) -> Result<HuntResult, HuntError> {
+    if options.depth > MAX_DEPTH {
+        return Err(HuntError::Depth(options.depth));
+    }
+    let prep = Prepared::new(request, secrets)?;
+    let carried = prep.carried.clone();
+    let (hunted, wanted) = match (
+        &options.expected_base_string,
+        options.target.as_deref(),
+        observed,
+    ) {
+        (Some(b), _, _) => (Hunted::ExpectedBaseString, b.trim().to_string()),
+        // Only line breaks are trimmed: a leading or trailing space may be a
+        // `+` that transport turned into a space.
+        (None, Some(t), _) => (
+            Hunted::TargetSignature,
+            t.trim_matches(['\r', '\n']).to_string(),
+        ),
+        (None, None, Some(o)) => (
+            Hunted::RequestSignature,
+            o.trim_matches(['\r', '\n']).to_string(),
+        ),
+        (None, None, None) => (
+            Hunted::RequestSignature,
+            carried.clone().ok_or(HuntError::NoSignature)?,
+        ),
+    };
+    let method = prep.method;
+    let mode = match hunted {
+        Hunted::ExpectedBaseString => Mode::BaseString,
+        _ if method == SignatureMethod::Plaintext => Mode::Plaintext,
+        _ if method.is_rsa() => Mode::Rsa,
+        _ => Mode::Hmac,
+    };
+    let public = match mode {
+        Mode::Rsa => Some(
+            match (&secrets.public_key, &secrets.private_key) {
+                (Some(p), _) => p.clone(),
+                (None, Some(k)) => k.public_key(),
+                (None, None) => {
+                    return Err(HuntError::MissingSecret(format!(
+                        "{method} needs the RSA public key (or certificate) to hunt"
+                    )))
+                }
+            },
+        ),
+        Mode::Hmac | Mode::Plaintext if secrets.consumer_secret.is_none() => {
+            return Err(HuntError::MissingSecret(format!(
+                "{method} needs the consumer secret (and the token secret, if there is a token) to hunt"
+            )))
+        }
+        _ => None,
+    };
+    // Cheap checks first: decode the target before any secret is touched.
+    let targets = decode_targets(&wanted, mode, public.as_ref());
+    let mut engine = Engine::new(&prep, mode, targets);
+    let correct_base_string = engine.base_string(&Knobs::default()).to_string();
+    let signer_follows_rfc = match (hunted, &carried) {
+        (Hunted::RequestSignature, _) | (_, None) => None,
+        (_, Some(c)) if secrets.can_verify(method) => {
+            signature::verify(method, &correct_base_string, secrets, c).ok()
+        }
+        _ => None,
+    };
+    let found = engine.search(options.depth);
+    let details: Vec<Vec<Applied>> = found
+        .iter()
+        .map(|(atoms, target)| engine.describe(atoms, *target))
+        .collect();
+    let explanations: Vec<Vec<&'static str>> = details
+        .iter()
+        .map(|d| d.iter().map(|a| a.id).collect())
+        .collect();
+    let matched = !found.is_empty();
+    let base_string = match (found.first(), mode) {
+        (Some(_), Mode::Plaintext) | (None, _) => None,
+        (Some((atoms, _)), _) => Some(engine.base_string(&engine.knobs_of(atoms)).to_string()),
+    };
+    let (ruled_out, suggestions) = if matched {
+        (Vec::new(), Vec::new())
+    } else {
+        engine.no_match_notes(options.depth, secrets)
+    };
+    Ok(HuntResult {
+        matched,
+        mistakes: explanations.first().cloned().unwrap_or_default(),
+        explanations,
+        base_string,
+        correct_base_string,
+        tried: engine.tried,
+        hunted,
+        signature_method: method,
+        details,
+        signer_follows_rfc,
+        depth: options.depth,
+        ruled_out,
+        suggestions,
+    })
+}
+
+/// What a variant is compared on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// HMAC digest of base string under key.
+    Hmac,
+    /// RSA: the digest of the base string inside the opened signature.
+    Rsa,
+    /// PLAINTEXT: the key itself.
+    Plaintext,
+    /// The base string itself.
+    BaseString,
+}
+
+/// The output mistake a reading of the target implies: catalogue index and form.
+type OutputForm = Option<(usize, Option<String>)>;
+
+/// A form the target can be read in, with the output mistake it implies.
+#[derive(Debug, Clone)]
+struct Target {
+    bytes: Vec<u8>,
+    output: OutputForm,
+}
+
+fn output_mistake(id: &str, form: Option<&str>) -> OutputForm {
+    catalogue::index_of(id).map(|i| (i, form.map(str::to_string)))
+}
+
+/// The cheap checks: every way the observed signature can be read, each
+/// with the output mistake that reading implies. RFC 5849 §3.4.2 step 2
+/// (base64) is the mistake-free reading.
+fn decode_targets(observed: &str, mode: Mode, public: Option<&PublicKey>) -> Vec<Target> {
+    let mut out: Vec<Target> = Vec::new();
+    let mut add = |bytes: Vec<u8>, output: OutputForm| {
+        if !out.iter().any(|t| t.bytes == bytes) {
+            out.push(Target { bytes, output });
+        }
+    };
+    match mode {
+        Mode::BaseString => add(observed.as_bytes().to_vec(), None),
+        Mode::Plaintext => {
+            add(observed.as_bytes().to_vec(), None);
+            if observed.contains('%') {
+                add(
+                    decode_lenient(observed, false).0,
+                    output_mistake("signature-double-encoded-in-header", None),
+                );
+            }
+        }
+        Mode::Hmac | Mode::Rsa => {
+            let mut raw: Vec<(Vec<u8>, OutputForm)> = Vec::new();
+            if let Ok(b) = B64.decode(observed) {
+                if let Some(h) = hex_text(&b) {
+                    raw.push((h, output_mistake("base64-of-hex", None)));
+                }
+                raw.push((b, None));
+            }
+            if observed.contains('%') {
+                let once = String::from_utf8_lossy(&decode_lenient(observed, false).0).into_owned();
+                if let Ok(b) = B64.decode(once.trim()) {
+                    raw.push((
+                        b,
+                        output_mistake("signature-double-encoded-in-header", None),
+                    ));
+                }
+            }
+            if observed.contains(' ') {
+                if let Ok(b) = B64.decode(observed.replace(' ', "+")) {
+                    raw.push((b, output_mistake("signature-not-encoded", None)));
+                }
+            }
+            if let Some(h) = hex_text(observed.as_bytes()) {
+                raw.push((h, output_mistake("signature-hex", None)));
+            }
+            let url_safe = observed.contains(['-', '_']) || observed.len() % 4 != 0;
+            if url_safe {
+                let unpadded = observed.trim_end_matches('=');
+                if let Ok(b) = URL_SAFE_NO_PAD.decode(unpadded) {
+                    let form = if unpadded.len() == observed.len() {
+                        "without padding"
+                    } else {
+                        "with padding"
+                    };
+                    raw.push((b, output_mistake("signature-base64url", Some(form))));
+                }
+            }
+            for (bytes, output) in raw {
+                match (mode, public) {
+                    (Mode::Rsa, Some(key)) => {
+                        if let Some(em) = key.open(&bytes) {
+                            add(em, output);
+                        }
+                    }
+                    _ => add(bytes, output),
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The bytes a hex digest text (40, 64 or 128 hex digits) stands for.
+fn hex_text(text: &[u8]) -> Option<Vec<u8>> {
+    if !matches!(text.len(), 40 | 64 | 128) || !text.iter().all(u8::is_ascii_hexdigit) {
+        return None;
+    }
+    let val = |c: u8| (c as char).to_digit(16).unwrap_or(0) as u8;
+    Some(text.chunks(2).map(|p| val(p[0]) << 4 | val(p[1])).collect())
+}
+
+/// The request taken apart once, before any variant is built.
+struct Prepared {
+    method_as_sent: String,
+    method: SignatureMethod,
+    scheme: String,
+    host: String,
+    port: Option<u16>,
+    path: String,
+    query: Option<String>,
+    params: Vec<Param>,
+    /// Pairs of a form-shaped body whose Content-Type is not form-urlencoded.
+    shadow_body: Vec<Param>,
+    realm: Option<String>,
+    carried: Option<String>,
+    consumer_secret: crate::Secret,
+    token_secret: crate::Secret,
+}
+
+impl Prepared {
+    fn new(request: &Request, secrets: &Secrets) -> Result<Prepared, HuntError> {
+        let collected = collect(request)?;
+        let parts = split_url(&request.url)?;
+        let uri = base_string_uri(&request.url)?.uri;
+        let after = uri.find("://").map_or(0, |i| i + 3);
+        let path = uri[after..]
+            .find('/')
+            .map_or("/".to_string(), |i| uri[after + i..].to_string());
+        let method =
+            match collected.value_of("oauth_signature_method") {
+                Some(m) => m
+                    .parse::<SignatureMethod>()
+                    .map_err(|e| HuntError::Method(e.to_string()))?,
+                None => return Err(HuntError::Method(
+                    "the request has no oauth_signature_method, so there is no signer to reproduce"
+                        .into(),
+                )),
+            };
+        let shadow_body = if !collected.body_is_form && looks_like_form(&request.body) {
+            parse_form(
+                &String::from_utf8_lossy(&request.body),
+                Source::Body,
+                &mut Vec::new(),
+            )
+        } else {
+            Vec::new()
+        };
+        Ok(Prepared {
+            method_as_sent: request.method.clone(),
+            method,
+            scheme: parts.scheme.to_ascii_lowercase(),
+            host: parts.host.to_string(),
+            port: parts.port.and_then(|p| p.parse().ok()),
+            path,
+            query: parts.query.map(str::to_string),
+            params: collected.params,
+            shadow_body,
+            realm: collected.realm,
+            carried: collected.signature.map(|s| s.value),
+            consumer_secret: secrets.consumer_secret.clone().unwrap_or_default(),
+            token_secret: secrets.token_secret.clone().unwrap_or_default(),
+        })
+    }
+
+    fn default_port(&self, scheme: &str) -> Option<u16> {
+        match scheme {
+            "http" => Some(80),
+            "https" => Some(443),
+            _ => None,
+        }
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.params.iter().any(|p| p.name == name.as_bytes())
+    }
+}
+
+fn looks_like_form(body: &[u8]) -> bool {
+    let Ok(t) = std::str::from_utf8(body) else {
+        return false;
+    };
+    let t = t.trim();
+    !t.is_empty()
+        && !t.starts_with(['{', '[', '<'])
+        && t.split('&')
+            .all(|seg| seg.split_once('=').is_some_and(|(n, _)| !n.is_empty()))
+}
+
+// ---------------------------------------------------------------- encoders
+
+/// The percent-encoding function a signer uses.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+enum Enc {
+    /// RFC 5849 §3.6.
+    #[default]
+    Rfc,
+    PlusForSpace,
+    Reserved,
+    LowerHex,
+    Double,
+    Raw,
+    Tilde,
+    Java,
+    Php,
+    Latin1,
+}
+
+const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
+
+fn push_escape(out: &mut String, b: u8, hex: &[u8; 16]) {
+    out.push('%');
+    out.push(hex[(b >> 4) as usize] as char);
+    out.push(hex[(b & 15) as usize] as char);
+}
+
+/// Encodes `bytes` the way `enc` does.
+fn enc_into(enc: Enc, bytes: &[u8], out: &mut String) {
+    // Letters, digits, `-`, `.` and `_` are kept by every encoder here.
+    if bytes
+        .iter()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'))
+    {
+        out.push_str(std::str::from_utf8(bytes).unwrap_or_default());
+        return;
+    }
+    match enc {
+        Enc::Rfc => encode_into(bytes, out),
+        Enc::Raw => out.push_str(&String::from_utf8_lossy(bytes)),
+        Enc::Double => {
+            let mut once = String::with_capacity(bytes.len() * 3);
+            encode_into(bytes, &mut once);
+            encode_into(once.as_bytes(), out);
+        }
+        Enc::Latin1 => match std::str::from_utf8(bytes) {
+            Ok(s) if s.chars().all(|c| (c as u32) < 256) => {
+                let narrow: Vec<u8> = s.chars().map(|c| c as u32 as u8).collect();
+                encode_into(&narrow, out);
+            }
+            _ => encode_into(bytes, out),
+        },
+        _ => {
+            for &b in bytes {
+                let keep = match enc {
+                    Enc::Reserved => is_unreserved(b) || b"!*'()".contains(&b),
+                    Enc::Tilde | Enc::Php => is_unreserved(b) && b != b'~',
+                    Enc::Java => b.is_ascii_alphanumeric() || b"-._*".contains(&b),
+                    _ => is_unreserved(b),
+                };
+                if keep {
+                    out.push(b as char);
+                } else if b == b' ' && matches!(enc, Enc::PlusForSpace | Enc::Java | Enc::Php) {
+                    out.push('+');
+                } else if enc == Enc::LowerHex {
+                    push_escape(out, b, HEX_LOWER);
+                } else {
+                    push_escape(out, b, HEX_UPPER);
+                }
+            }
+        }
+    }
+}
+
+fn enc(e: Enc, bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() + 8);
+    enc_into(e, bytes, &mut s);
+    s
+}
+
+// ------------------------------------------------------------------ knobs
+
+/// How the parameters are ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+enum Sort {
+    #[default]
+    Rfc,
+    /// Order of appearance: query, body, header.
+    AsCollected,
+    /// Order of appearance with the header first.
+    HeaderFirst,
+    RawName,
+    NameOnly,
+    CaseInsensitive,
+    PairString,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+struct UriKnobs {
+    /// 0 RFC, 1 default port kept (or added), 2 any port dropped, 3 Postman's 80/443 rule.
+    port: u8,
+    scheme_swap: bool,
+    host_case: bool,
+    www: bool,
+    keep_query: bool,
+    /// 0 as sent, 1 added, 2 removed.
+    slash: u8,
+    /// 0 as sent, 1 decoded, 2 lower-cased.
+    path: u8,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+struct CollKnobs {
+    omit_query: bool,
+    /// 0 RFC, 1 form body omitted, 2 non-form body signed.
+    body: u8,
+    realm: bool,
+    signature_param: bool,
+    /// 0 as sent, 1 omitted, 2 added.
+    version: u8,
+    drop_empty: bool,
+    empty_token: bool,
+    collapse_duplicates: bool,
+    /// 0 none, else 1 + the index of the pre-encoded parameter.
+    pre_encoded: u32,
+    /// 0 none, 1 leading space, 2 trailing space on oauth_consumer_key.
+    key_padding: u8,
+    callback_off: bool,
+    body_hash_off: bool,
+    plus_literal: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+struct NormKnobs {
+    coll: CollKnobs,
+    enc: Enc,
+    sort: Sort,
+    comma: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+struct StrKnobs {
+    method_lower: bool,
+    uri: UriKnobs,
+    uri_raw: bool,
+    norm: NormKnobs,
+    /// The encoder used for the base string's own parts (RFC unless an encoding mistake is "everywhere").
+    outer: Enc,
+    not_reencoded: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+struct KeyKnobs {
+    enc: Enc,
+    raw: bool,
+    /// 0 RFC, 1 no `&`, 2 token secret omitted, 3 swapped, 4 `null`, 5 `undefined`.
+    shape: u8,
+    /// 0 as given, 1/2 consumer secret + newline/space, 3/4 token secret + newline/space,
+    /// 5/6 consumer/token secret trimmed, 7 whitespace-only token secret emptied.
+    text: u8,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+struct Knobs {
+    s: StrKnobs,
+    k: KeyKnobs,
+    hash: Option<HashAlg>,
+}
+
+/// One concrete change to the knobs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    MethodLower,
+    Port(u8),
+    SchemeSwap,
+    HostCase,
+    Www,
+    KeepQuery,
+    Slash(u8),
+    Path(u8),
+    UriRaw,
+    OmitQuery,
+    Body(u8),
+    Realm,
+    SignatureParam,
+    Version(u8),
+    DropEmpty,
+    EmptyToken,
+    Collapse,
+    PreEncoded(u32),
+    KeyPadding(u8),
+    CallbackOff,
+    BodyHashOff,
+    PlusLiteral,
+    Encode(Enc, bool),
+    Order(Sort),
+    NotReencoded,
+    Comma,
+    KeyRaw,
+    KeyShape(u8),
+    SecretText(u8),
+    Hash(HashAlg),
+}
+
+impl Op {
+    fn apply(self, k: &mut Knobs) {
+        let s = &mut k.s;
+        let c = &mut s.norm.coll;
+        match self {
+            Op::MethodLower => s.method_lower = true,
+            Op::Port(p) => s.uri.port = p,
+            Op::SchemeSwap => s.uri.scheme_swap = true,
+            Op::HostCase => s.uri.host_case = true,
+            Op::Www => s.uri.www = true,
+            Op::KeepQuery => s.uri.keep_query = true,
+            Op::Slash(v) => s.uri.slash = v,
+            Op::Path(v) => s.uri.path = v,
+            Op::UriRaw => s.uri_raw = true,
+            Op::OmitQuery => c.omit_query = true,
+            Op::Body(v) => c.body = v,
+            Op::Realm => c.realm = true,
+            Op::SignatureParam => c.signature_param = true,
+            Op::Version(v) => c.version = v,
+            Op::DropEmpty => c.drop_empty = true,
+            Op::EmptyToken => c.empty_token = true,
+            Op::Collapse => c.collapse_duplicates = true,
+            Op::PreEncoded(i) => c.pre_encoded = i + 1,
+            Op::KeyPadding(v) => c.key_padding = v,
+            Op::CallbackOff => c.callback_off = true,
+            Op::BodyHashOff => c.body_hash_off = true,
+            Op::PlusLiteral => c.plus_literal = true,
+            Op::Encode(e, everywhere) => {
+                k.s.norm.enc = e;
+                if everywhere {
+                    k.s.outer = e;
+                    k.k.enc = e;
+                }
+            }
+            Op::Order(o) => k.s.norm.sort = o,
+            Op::NotReencoded => k.s.not_reencoded = true,
+            Op::Comma => k.s.norm.comma = true,
+            Op::KeyRaw => k.k.raw = true,
+            Op::KeyShape(v) => k.k.shape = v,
+            Op::SecretText(v) => k.k.text = v,
+            Op::Hash(h) => k.hash = Some(h),
+        }
+    }
+}
+
+/// A mistake in one concrete form.
+#[derive(Debug, Clone, Copy)]
+struct Atom {
+    mistake: usize,
+    group: u8,
+    op: Op,
+}
+
+/// Every form of every catalogue entry that could change something for
+/// this request (cheap preconditions; the search drops no-ops after).
+fn candidate_ops(p: &Prepared, mode: Mode) -> Vec<(&'static str, Op)> {
+    let mut v: Vec<(&'static str, Op)> = Vec::new();
+    let path = &p.path;
+    let query_plus = p.params.iter().any(|q| {
+        q.source == Source::Query
+            && (q.raw_name.contains('+') || q.raw_value.as_deref().unwrap_or("").contains('+'))
+    });
+    v.push(("method-not-uppercased", Op::MethodLower));
+    v.push(("default-port-kept", Op::Port(1)));
+    if p.port.is_some() {
+        v.push(("port-dropped", Op::Port(2)));
+        v.push(("postman-port-dropped", Op::Port(3)));
+    }
+    v.push(("scheme-swapped", Op::SchemeSwap));
+    if p.host.bytes().any(|b| b.is_ascii_uppercase()) {
+        v.push(("host-case-kept", Op::HostCase));
+    }
+    v.push(("host-www-toggled", Op::Www));
+    if p.query.is_some() {
+        v.push(("query-kept-in-uri", Op::KeepQuery));
+    }
+    v.push(("trailing-slash-added", Op::Slash(1)));
+    v.push(("trailing-slash-removed", Op::Slash(2)));
+    if path.contains('%') {
+        v.push(("path-decoded", Op::Path(1)));
+    }
+    if path.bytes().any(|b| b.is_ascii_uppercase()) {
+        v.push(("path-lowercased", Op::Path(2)));
+    }
+    v.push(("uri-not-encoded", Op::UriRaw));
+    v.push(("query-params-omitted", Op::OmitQuery));
+    v.push(("body-params-omitted", Op::Body(1)));
+    if !p.shadow_body.is_empty() {
+        v.push(("non-form-body-signed", Op::Body(2)));
+    }
+    if p.realm.is_some() {
+        v.push(("realm-signed", Op::Realm));
+    }
+    v.push(("signature-param-signed", Op::SignatureParam));
+    if p.has("oauth_version") {
+        v.push(("version-omitted", Op::Version(1)));
+    } else {
+        v.push(("version-added", Op::Version(2)));
+    }
+    v.push(("empty-params-dropped", Op::DropEmpty));
+    if !p.has("oauth_token") {
+        v.push(("empty-token-signed", Op::EmptyToken));
+    }
+    v.push(("duplicates-collapsed", Op::Collapse));
+    for (i, q) in p.params.iter().enumerate() {
+        if !q.value.iter().all(|b| is_unreserved(*b)) {
+            v.push(("param-pre-encoded", Op::PreEncoded(i as u32)));
+        }
+    }
+    if p.has("oauth_consumer_key") {
+        v.push(("postman-consumer-key-untrimmed", Op::KeyPadding(1)));
+        v.push(("postman-consumer-key-untrimmed", Op::KeyPadding(2)));
+    }
+    if p.has("oauth_callback") {
+        v.push(("callback-not-signed", Op::CallbackOff));
+    }
+    if p.has("oauth_body_hash") {
+        v.push(("body-hash-not-signed", Op::BodyHashOff));
+    }
+    if query_plus {
+        v.push(("plus-kept-literal", Op::PlusLiteral));
+    }
+    for (id, e) in [
+        ("plus-for-space", Enc::PlusForSpace),
+        ("reserved-unencoded", Enc::Reserved),
+        ("lowercase-hex", Enc::LowerHex),
+        ("double-encoded", Enc::Double),
+        ("not-encoded", Enc::Raw),
+        ("tilde-encoded", Enc::Tilde),
+        ("java-urlencoder", Enc::Java),
+        ("php-urlencode", Enc::Php),
+        ("latin1-bytes", Enc::Latin1),
+    ] {
+        v.push((id, Op::Encode(e, true)));
+        v.push((id, Op::Encode(e, false)));
+    }
+    v.push(("unsorted", Op::Order(Sort::AsCollected)));
+    v.push(("unsorted", Op::Order(Sort::HeaderFirst)));
+    v.push(("sorted-by-raw-name", Op::Order(Sort::RawName)));
+    v.push(("sorted-by-name-only", Op::Order(Sort::NameOnly)));
+    v.push(("sorted-case-insensitive", Op::Order(Sort::CaseInsensitive)));
+    v.push(("sorted-by-pair-string", Op::Order(Sort::PairString)));
+    v.push(("params-not-reencoded", Op::NotReencoded));
+    v.push(("params-joined-with-comma", Op::Comma));
+    let (cs, ts) = (p.consumer_secret.expose(), p.token_secret.expose());
+    v.push(("key-not-encoded", Op::KeyRaw));
+    if ts.is_empty() {
+        v.push(("key-amp-dropped", Op::KeyShape(1)));
+        v.push(("key-null-token-secret", Op::KeyShape(4)));
+        v.push(("key-null-token-secret", Op::KeyShape(5)));
+    } else if !ts.trim().is_empty() {
+        v.push(("key-token-secret-omitted", Op::KeyShape(2)));
+    }
+    v.push(("key-secrets-swapped", Op::KeyShape(3)));
+    for t in 1..=4 {
+        v.push(("secret-whitespace", Op::SecretText(t)));
+    }
+    if cs.trim() != cs {
+        v.push(("secret-whitespace", Op::SecretText(5)));
+    }
+    if ts.trim() != ts && !ts.trim().is_empty() {
+        v.push(("secret-whitespace", Op::SecretText(6)));
+    }
+    if !ts.is_empty() && ts.trim().is_empty() {
+        v.push(("postman-blank-token-secret", Op::SecretText(7)));
+    }
+    let declared = p.method.hash();
+    if matches!(mode, Mode::Hmac | Mode::Rsa) {
+        for h in [HashAlg::Sha1, HashAlg::Sha256, HashAlg::Sha512] {
+            if Some(h) != declared {
+                v.push(("wrong-hash", Op::Hash(h)));
+            }
+        }
+    }
+    v
+}
+
+// ----------------------------------------------------------------- engine
+
+/// A prepared HMAC key, cloned for each message.
+#[derive(Clone)]
+enum KeyedMac {
+    Sha1(Hmac<Sha1>),
+    Sha256(Hmac<Sha256>),
+    Sha512(Hmac<Sha512>),
+}
+
+impl KeyedMac {
+    fn new(alg: HashAlg, key: &[u8]) -> KeyedMac {
+        // HMAC takes keys of any length: `new_from_slice` cannot fail.
+        match alg {
+            HashAlg::Sha1 => KeyedMac::Sha1(Hmac::new_from_slice(key).expect("any key length")),
+            HashAlg::Sha256 => KeyedMac::Sha256(Hmac::new_from_slice(key).expect("any key length")),
+            HashAlg::Sha512 => KeyedMac::Sha512(Hmac::new_from_slice(key).expect("any key length")),
+        }
+    }
+
+    fn tag(&self, data: &[u8]) -> Vec<u8> {
+        match self.clone() {
+            KeyedMac::Sha1(m) => m.chain_update(data).finalize().into_bytes().to_vec(),
+            KeyedMac::Sha256(m) => m.chain_update(data).finalize().into_bytes().to_vec(),
+            KeyedMac::Sha512(m) => m.chain_update(data).finalize().into_bytes().to_vec(),
+        }
+    }
+}
+
+fn alg_code(h: HashAlg) -> u8 {
+    match h {
+        HashAlg::Sha1 => 0,
+        HashAlg::Sha256 => 1,
+        HashAlg::Sha512 => 2,
+    }
+}
+
+/// What a variant produces, as interned ids: (base string, key, digest).
+type Outcome = (u32, u32, u8);
+
+struct Engine<'a> {
+    prep: &'a Prepared,
+    mode: Mode,
+    targets: Vec<Target>,
+    atoms: Vec<Atom>,
+    uris: HashMap<UriKnobs, Rc<str>>,
+    colls: HashMap<CollKnobs, Rc<Vec<Param>>>,
+    norms: HashMap<NormKnobs, Rc<str>>,
+    base_of: HashMap<StrKnobs, u32>,
+    base_ids: HashMap<Rc<str>, u32>,
+    bases: Vec<Rc<str>>,
+    key_of: HashMap<KeyKnobs, u32>,
+    keys: Vec<crate::Secret>,
+    macs: HashMap<(u32, u8), KeyedMac>,
+    seen: HashMap<Outcome, Option<usize>>,
+    tried: u64,
+}
+
+impl<'a> Engine<'a> {
+    fn new(prep: &'a Prepared, mode: Mode, targets: Vec<Target>) -> Engine<'a> {
+        Engine {
+            prep,
+            mode,
+            targets,
+            atoms: Vec::new(),
+            uris: HashMap::new(),
+            colls: HashMap::new(),
+            norms: HashMap::new(),
+            base_of: HashMap::new(),
+            base_ids: HashMap::new(),
+            bases: Vec::new(),
+            key_of: HashMap::new(),
+            keys: Vec::new(),
+            macs: HashMap::new(),
+            seen: HashMap::new(),
+            tried: 0,
+        }
+    }
+
+    fn knobs_of(&self, atoms: &[usize]) -> Knobs {
+        let mut k = Knobs::default();
+        for &a in atoms {
+            self.atoms[a].op.apply(&mut k);
+        }
+        k
+    }
+
+    /// Searches sizes 0..=depth and returns every smallest explanation:
+    /// the atoms (indices into `self.atoms`) and the target they match.
+    fn search(&mut self, depth: usize) -> Vec<(Vec<usize>, usize)> {
+        let mut found: Vec<(usize, Vec<usize>, usize)> = Vec::new();
+        let zero = self.outcome(&Knobs::default());
+        self.tried += 1;
+        if let Some(t) = self.check(zero) {
+            found.push((self.targets[t].output.is_some() as usize, Vec::new(), t));
+        }
+        if depth > 0 && found.iter().all(|f| f.0 >= 1) {
+            self.build_atoms(zero, &mut found);
+        }
+        let mut best = found.iter().map(|f| f.0).min();
+        for size in 2..=depth {
+            if best.is_some_and(|b| size > b) {
+                break;
+            }
+            let mut chosen = Vec::with_capacity(size);
+            self.combos(size, 0, 0, Knobs::default(), &mut chosen, &mut found);
+            best = found.iter().map(|f| f.0).min();
+        }
+        let Some(best) = best else {
+            return Vec::new();
+        };
+        let mut out: Vec<(Vec<usize>, usize)> = Vec::new();
+        let mut ids_seen: Vec<Vec<usize>> = Vec::new();
+        for (total, atoms, t) in found {
+            if total != best {
+                continue;
+            }
+            let mut ids: Vec<usize> = atoms.iter().map(|&a| self.atoms[a].mistake).collect();
+            if let Some((o, _)) = &self.targets[t].output {
+                ids.push(*o);
+            }
+            ids.sort_unstable();
+            if !ids_seen.contains(&ids) {
+                ids_seen.push(ids);
+                out.push((atoms, t));
+            }
+        }
+        out
+    }
+
+    /// Size 1: keeps the atoms that change something, one per distinct
+    /// outcome of each mistake, and records single-mistake matches.
+    fn build_atoms(&mut self, zero: Outcome, found: &mut Vec<(usize, Vec<usize>, usize)>) {
+        let mut groups: Vec<&'static str> = Vec::new();
+        let mut kept: Vec<(Atom, Outcome)> = Vec::new();
+        for (id, op) in candidate_ops(self.prep, self.mode) {
+            let Some(mistake) = catalogue::index_of(id) else {
+                continue;
+            };
+            let group_name = catalogue::catalogue()[mistake].group;
+            let group = match groups.iter().position(|g| *g == group_name) {
+                Some(i) => i,
+                None => {
+                    groups.push(group_name);
+                    groups.len() - 1
+                }
+            } as u8;
+            let mut k = Knobs::default();
+            op.apply(&mut k);
+            let out = self.outcome(&k);
+            self.tried += 1;
+            if out == zero || kept.iter().any(|(a, o)| a.mistake == mistake && *o == out) {
+                continue;
+            }
+            let atom = Atom { mistake, group, op };
+            self.atoms.push(atom);
+            kept.push((atom, out));
+            if let Some(t) = self.check(out) {
+                let total = 1 + self.targets[t].output.is_some() as usize;
+                found.push((total, vec![self.atoms.len() - 1], t));
+            }
+        }
+    }
+
+    /// Every combination of exactly `size` atoms from `from` on, one per group.
+    fn combos(
+        &mut self,
+        size: usize,
+        from: usize,
+        used: u64,
+        knobs: Knobs,
+        chosen: &mut Vec<usize>,
+        found: &mut Vec<(usize, Vec<usize>, usize)>,
+    ) {
+        if chosen.len() == size {
+            self.tried += 1;
+            let out = self.outcome(&knobs);
+            if let Some(t) = self.check(out) {
+                let total = size + self.targets[t].output.is_some() as usize;
+                found.push((total, chosen.clone(), t));
+            }
+            return;
+        }
+        let remaining = size - chosen.len();
+        for i in from..self.atoms.len() {
+            if self.atoms.len() - i < remaining {
+                break;
+            }
+            let a = self.atoms[i];
+            let bit = 1u64 << a.group;
+            if used & bit != 0 {
+                continue;
+            }
+            let mut k = knobs;
+            a.op.apply(&mut k);
+            chosen.push(i);
+            self.combos(size, i + 1, used | bit, k, chosen, found);
+            chosen.pop();
+        }
+    }
+
+    /// The target index this outcome reproduces, signing it at most once.
+    fn check(&mut self, out: Outcome) -> Option<usize> {
+        if let Some(r) = self.seen.get(&out) {
+            return *r;
+        }
+        let r = self.compute(out);
+        self.seen.insert(out, r);
+        r
+    }
+
+    fn compute(&mut self, (base, key, alg): Outcome) -> Option<usize> {
+        let alg = [HashAlg::Sha1, HashAlg::Sha256, HashAlg::Sha512][alg as usize];
+        let produced: Vec<u8> = match self.mode {
+            Mode::BaseString => self.bases[base as usize].as_bytes().to_vec(),
+            Mode::Plaintext => self.keys[key as usize].expose().as_bytes().to_vec(),
+            Mode::Rsa => alg.digest(self.bases[base as usize].as_bytes()),
+            Mode::Hmac => {
+                let mac = self.macs.entry((key, alg_code(alg))).or_insert_with(|| {
+                    KeyedMac::new(alg, self.keys[key as usize].expose().as_bytes())
+                });
+                mac.tag(self.bases[base as usize].as_bytes())
+            }
+        };
+        self.targets.iter().position(|t| match self.mode {
+            Mode::Rsa => t.bytes.ends_with(&produced),
+            _ => signature::constant_time_eq(&t.bytes, &produced),
+        })
+    }
+
+    /// The interned (base string, key, digest) a set of knobs leads to;
+    /// parts the mode does not compare are left at 0.
+    fn outcome(&mut self, k: &Knobs) -> Outcome {
+        let declared = self.prep.method.hash().unwrap_or(HashAlg::Sha1);
+        let alg = alg_code(k.hash.unwrap_or(declared));
+        match self.mode {
+            Mode::BaseString => (self.base_id(&k.s), 0, 0),
+            Mode::Plaintext => (0, self.key_id(&k.k), 0),
+            Mode::Rsa => (self.base_id(&k.s), 0, alg),
+            Mode::Hmac => (self.base_id(&k.s), self.key_id(&k.k), alg),
+        }
+    }
+
+    fn base_string(&mut self, k: &Knobs) -> Rc<str> {
+        let id = self.base_id(&k.s);
+        self.bases[id as usize].clone()
+    }
+
+    fn base_id(&mut self, s: &StrKnobs) -> u32 {
+        if let Some(&id) = self.base_of.get(s) {
+            return id;
+        }
+        let uri = self.uri(&s.uri);
+        let norm = self.normalized(&s.norm);
+        let method = if s.method_lower {
+            if self
+                .prep
+                .method_as_sent
+                .bytes()
+                .any(|b| b.is_ascii_lowercase())
+            {
+                self.prep.method_as_sent.clone()
+            } else {
+                self.prep.method_as_sent.to_ascii_lowercase()
+            }
+        } else {
+            self.prep.method_as_sent.to_ascii_uppercase()
+        };
+        // RFC 5849 §3.4.1.1: METHOD & encode(base string URI) & encode(normalized parameters).
+        let mut b = String::with_capacity(method.len() + uri.len() * 2 + norm.len() * 2);
+        enc_into(s.outer, method.as_bytes(), &mut b);
+        b.push('&');
+        if s.uri_raw {
+            b.push_str(&uri);
+        } else {
+            enc_into(s.outer, uri.as_bytes(), &mut b);
+        }
+        b.push('&');
+        if s.not_reencoded {
+            b.push_str(&norm);
+        } else {
+            enc_into(s.outer, norm.as_bytes(), &mut b);
+        }
+        let id = match self.base_ids.get(b.as_str()) {
+            Some(&id) => id,
+            None => {
+                let rc: Rc<str> = Rc::from(b);
+                let id = self.bases.len() as u32;
+                self.bases.push(rc.clone());
+                self.base_ids.insert(rc, id);
+                id
+            }
+        };
+        self.base_of.insert(*s, id);
+        id
+    }
+
+    /// RFC 5849 §3.4.1.2, with the base URI mistakes applied.
+    fn uri(&mut self, u: &UriKnobs) -> Rc<str> {
+        if let Some(s) = self.uris.get(u) {
+            return s.clone();
+        }
+        let p = self.prep;
+        let mut scheme = p.scheme.as_str();
+        if u.scheme_swap {
+            scheme = match scheme {
+                "http" => "https",
+                "https" => "http",
+                other => other,
+            };
+        }
+        let mut host = if u.host_case {
+            p.host.clone()
+        } else {
+            p.host.to_ascii_lowercase()
+        };
+        if u.www {
+            host = match host
+                .strip_prefix("www.")
+                .or_else(|| host.strip_prefix("WWW."))
+            {
+                Some(rest) => rest.to_string(),
+                None => format!("www.{host}"),
+            };
+        }
+        let default = p.default_port(scheme);
+        let port = match u.port {
+            0 => p.port.filter(|n| Some(*n) != default),
+            1 => p.port.or(default),
+            2 => None,
+            _ => p.port.filter(|n| *n != 80 && *n != 443),
+        };
+        let mut path = match u.path {
+            1 => String::from_utf8_lossy(&decode_lenient(&p.path, false).0).into_owned(),
+            2 => p.path.to_ascii_lowercase(),
+            _ => p.path.clone(),
+        };
+        match u.slash {
+            1 if !path.ends_with('/') => path.push('/'),
+            2 if path.ends_with('/') => {
+                path.pop();
+            }
+            _ => {}
+        }
+        let mut s = format!("{scheme}://{host}");
+        if let Some(n) = port {
+            s.push_str(&format!(":{n}"));
+        }
+        s.push_str(&path);
+        if let (true, Some(q)) = (u.keep_query, &p.query) {
+            s.push('?');
+            s.push_str(q);
+        }
+        let rc: Rc<str> = Rc::from(s);
+        self.uris.insert(*u, rc.clone());
+        rc
+    }
+
+    /// RFC 5849 §3.4.1.3.1, with the collection mistakes applied. Order:
+    /// query, body, header (the order of appearance).
+    fn collected(&mut self, c: &CollKnobs) -> Rc<Vec<Param>> {
+        if let Some(v) = self.colls.get(c) {
+            return v.clone();
+        }
+        let p = self.prep;
+        let mut out: Vec<Param> = Vec::with_capacity(p.params.len() + 4);
+        let push_body = |out: &mut Vec<Param>| {
+            if c.body == 2 {
+                out.extend(p.shadow_body.iter().cloned());
+            }
+        };
+        let mut body_done = false;
+        for (i, q) in p.params.iter().enumerate() {
+            if q.source == Source::Header && !body_done {
+                push_body(&mut out);
+                body_done = true;
+            }
+            match q.source {
+                Source::Query if c.omit_query => continue,
+                Source::Body if c.body == 1 => continue,
+                _ => {}
+            }
+            let mut q = q.clone();
+            if c.plus_literal && q.source == Source::Query {
+                q.name = decode_lenient(&q.raw_name, false).0;
+                q.value = decode_lenient(q.raw_value.as_deref().unwrap_or(""), false).0;
+            }
+            if c.pre_encoded as usize == i + 1 {
+                q.value = enc(Enc::Rfc, &q.value).into_bytes();
+            }
+            if c.key_padding > 0 && q.name == b"oauth_consumer_key" {
+                q.value = if c.key_padding == 1 {
+                    [b" ".as_slice(), &q.value].concat()
+                } else {
+                    [q.value.as_slice(), b" "].concat()
+                };
+            }
+            if (c.callback_off && q.name == b"oauth_callback")
+                || (c.body_hash_off && q.name == b"oauth_body_hash")
+                || (c.version == 1 && q.name == b"oauth_version")
+            {
+                continue;
+            }
+            out.push(q);
+        }
+        if !body_done {
+            push_body(&mut out);
+        }
+        let header = |n: &str, v: &str| Param::new(n, v, Source::Header);
+        if c.realm {
+            if let Some(r) = &p.realm {
+                let at = out
+                    .iter()
+                    .position(|q| q.source == Source::Header)
+                    .unwrap_or(out.len());
+                out.insert(at, header("realm", r));
+            }
+        }
+        if c.version == 2 {
+            out.push(header("oauth_version", "1.0"));
+        }
+        if c.empty_token {
+            out.push(header("oauth_token", ""));
+        }
+        if c.signature_param {
+            out.push(header("oauth_signature", ""));
+        }
+        if c.drop_empty {
+            out.retain(|q| !q.value.is_empty());
+        }
+        if c.collapse_duplicates {
+            let mut kept: Vec<Param> = Vec::with_capacity(out.len());
+            for q in out {
+                match kept.iter_mut().find(|k| k.name == q.name) {
+                    Some(k) => k.value = q.value,
+                    None => kept.push(q),
+                }
+            }
+            out = kept;
+        }
+        let rc = Rc::new(out);
+        self.colls.insert(*c, rc.clone());
+        rc
+    }
+
+    /// RFC 5849 §3.4.1.3.2, with encoding, sorting and joining mistakes.
+    fn normalized(&mut self, n: &NormKnobs) -> Rc<str> {
+        if let Some(s) = self.norms.get(n) {
+            return s.clone();
+        }
+        let params = self.collected(&n.coll);
+        let mut idx: Vec<usize> = (0..params.len()).collect();
+        let rank = |s: Source| match s {
+            Source::Header => 0,
+            Source::Query => 1,
+            Source::Body => 2,
+        };
+        if n.sort == Sort::RawName {
+            idx.sort_by(|&a, &b| {
+                (&params[a].name, &params[a].value).cmp(&(&params[b].name, &params[b].value))
+            });
+        }
+        let mut pairs: Vec<(String, String, Source)> = idx
+            .iter()
+            .map(|&i| {
+                let q = &params[i];
+                (enc(n.enc, &q.name), enc(n.enc, &q.value), q.source)
+            })
+            .collect();
+        match n.sort {
+            Sort::Rfc => pairs.sort_unstable_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1))),
+            Sort::AsCollected | Sort::RawName => {}
+            Sort::HeaderFirst => pairs.sort_by_key(|p| rank(p.2)),
+            Sort::NameOnly => pairs.sort_by(|a, b| a.0.cmp(&b.0)),
+            Sort::CaseInsensitive => pairs.sort_by(|a, b| {
+                a.0.to_ascii_lowercase()
+                    .cmp(&b.0.to_ascii_lowercase())
+                    .then_with(|| a.1.cmp(&b.1))
+            }),
+            Sort::PairString => pairs.sort_by(|a, b| {
+                let x = a.0.bytes().chain(std::iter::once(b'=')).chain(a.1.bytes());
+                let y = b.0.bytes().chain(std::iter::once(b'=')).chain(b.1.bytes());
+                x.cmp(y)
+            }),
+        }
+        let sep = if n.comma { ',' } else { '&' };
+        let mut s = String::new();
+        for (i, (name, value, _)) in pairs.iter().enumerate() {
+            if i > 0 {
+                s.push(sep);
+            }
+            s.push_str(name);
+            s.push('=');
+            s.push_str(value);
+        }
+        let rc: Rc<str> = Rc::from(s);
+        self.norms.insert(*n, rc.clone());
+        rc
+    }
+
+    /// RFC 5849 §3.4.2: the key, with the key mistakes applied.
+    fn key_id(&mut self, k: &KeyKnobs) -> u32 {
+        if let Some(&id) = self.key_of.get(k) {
+            return id;
+        }
+        let mut cs = self.prep.consumer_secret.expose().to_string();
+        let mut ts = self.prep.token_secret.expose().to_string();
+        match k.text {
+            1 => cs.push('\n'),
+            2 => cs.push(' '),
+            3 => ts.push('\n'),
+            4 => ts.push(' '),
+            5 => cs = cs.trim().to_string(),
+            6 => ts = ts.trim().to_string(),
+            7 => ts.clear(),
+            _ => {}
+        }
+        let e = |s: &str| {
+            if k.raw {
+                s.to_string()
+            } else {
+                enc(k.enc, s.as_bytes())
+            }
+        };
+        let key = match k.shape {
+            1 => format!("{}{}", e(&cs), e(&ts)),
+            2 => format!("{}&", e(&cs)),
+            3 => format!("{}&{}", e(&ts), e(&cs)),
+            4 => format!("{}&null", e(&cs)),
+            5 => format!("{}&undefined", e(&cs)),
+            _ => format!("{}&{}", e(&cs), e(&ts)),
+        };
+        let id = match self.keys.iter().position(|x| x.expose() == key) {
+            Some(i) => i as u32,
+            None => {
+                self.keys.push(crate::Secret::new(key));
+                self.keys.len() as u32 - 1
+            }
+        };
+        self.key_of.insert(*k, id);
+        id
+    }
+
+    /// The explanation as catalogue entries with their forms, in pipeline order.
+    fn describe(&self, atoms: &[usize], target: usize) -> Vec<Applied> {
+        let cat = catalogue::catalogue();
+        let mut out: Vec<(usize, Applied)> = atoms
+            .iter()
+            .map(|&a| {
+                let atom = self.atoms[a];
+                let m = &cat[atom.mistake];
+                (
+                    atom.mistake,
+                    Applied {
+                        id: m.id,
+                        stage: m.stage,
+                        form: self.form(atom.op),
+                    },
+                )
+            })
+            .collect();
+        if let Some((o, form)) = &self.targets[target].output {
+            out.push((
+                *o,
+                Applied {
+                    id: cat[*o].id,
+                    stage: cat[*o].stage,
+                    form: form.clone(),
+                },
+            ));
+        }
+        out.sort_by_key(|(i, _)| *i);
+        out.into_iter().map(|(_, a)| a).collect()
+    }
+
+    fn form(&self, op: Op) -> Option<String> {
+        let p = self.prep;
+        let text = match op {
+            Op::Encode(_, true) => {
+                "everywhere it encodes: names, values, base string URI, normalized string and key"
+                    .to_string()
+            }
+            Op::Encode(_, false) => "parameter names and values only".to_string(),
+            Op::Order(Sort::AsCollected) => "order of appearance: query, body, header".to_string(),
+            Op::Order(Sort::HeaderFirst) => "order of appearance: header, query, body".to_string(),
+            Op::PreEncoded(i) => {
+                let q = &p.params[i as usize];
+                format!("parameter {} ({})", q.name_str(), q.source.as_str())
+            }
+            Op::KeyPadding(1) => "leading space".to_string(),
+            Op::KeyPadding(_) => "trailing space".to_string(),
+            Op::Port(1) => match p.port {
+                Some(n) => format!("kept :{n}"),
+                None => match p.default_port(&p.scheme) {
+                    Some(n) => format!("added :{n}"),
+                    None => return None,
+                },
+            },
+            Op::KeyShape(4) => "`null`".to_string(),
+            Op::KeyShape(5) => "`undefined`".to_string(),
+            Op::SecretText(t) => match t {
+                1 => "consumer secret + newline",
+                2 => "consumer secret + space",
+                3 => "token secret + newline",
+                4 => "token secret + space",
+                5 => "consumer secret trimmed",
+                6 => "token secret trimmed",
+                _ => return None,
+            }
+            .to_string(),
+            Op::Hash(h) => format!("signed with {}", h.as_str()),
+            _ => return None,
+        };
+        Some(text)
+    }
+
+    /// What a failed hunt can honestly say.
+    fn no_match_notes(&self, depth: usize, secrets: &Secrets) -> (Vec<String>, Vec<String>) {
+        let mut ruled = Vec::new();
+        let mut hints = Vec::new();
+        if self.targets.is_empty() && self.mode == Mode::Rsa {
+            ruled.push(
+                "every decoding of the signature: none opens under this RSA public key".to_string(),
+            );
+            hints.push(
+                "the public key may not belong to the private key that signed (the signature does not even fit its modulus): check the certificate the server holds".to_string(),
+            );
+            return (ruled, hints);
+        }
+        if self.targets.is_empty() {
+            ruled.push(
+                "the target is not standard base64, URL-safe base64, hex or base64 of hex, so it cannot be a digest".to_string(),
+            );
+            hints.push("check that the whole oauth_signature was copied".to_string());
+            return (ruled, hints);
+        }
+        ruled.push("the correct RFC 5849 signature".to_string());
+        let mut ids: Vec<usize> = self.atoms.iter().map(|a| a.mistake).collect();
+        ids.dedup();
+        if depth >= 1 {
+            ruled.push(format!(
+                "each of the {} catalogue mistakes that change something for this request",
+                ids.len()
+            ));
+        }
+        if depth >= 2 {
+            ruled.push(format!(
+                "every combination of up to {depth} of them ({} variants tried)",
+                self.tried
+            ));
+        }
+        if self.mode != Mode::BaseString {
+            ruled.push(
+                "the output forms: hex, base64 of hex, URL-safe base64, double percent-encoding, `+` sent as a space".to_string(),
+            );
+        }
+        let p = self.prep;
+        match self.mode {
+            Mode::BaseString => hints.push(
+                "the server's base string differs in a way no catalogue mistake explains: compare it with correct_base_string".to_string(),
+            ),
+            Mode::Rsa => hints.push(
+                "the public key may not belong to the private key that signed (check the certificate the server holds)".to_string(),
+            ),
+            _ => {
+                let len = |s: &Option<crate::Secret>| s.as_ref().map_or(0, |s| s.len());
+                hints.push(format!(
+                    "the consumer secret ({} chars) may not be the one the signer used",
+                    len(&secrets.consumer_secret)
+                ));
+                if p.has("oauth_token") && p.token_secret.is_empty() {
+                    hints.push("the request carries oauth_token but no token secret was given: pass the token secret".to_string());
+                } else if p.has("oauth_token") {
+                    hints.push(format!(
+                        "the token secret ({} chars) may not belong to this oauth_token (request token vs access token)",
+                        p.token_secret.len()
+                    ));
+                }
+            }
+        }
+        if self.mode != Mode::BaseString && self.mode != Mode::Plaintext {
+            hints.push(
+                "the signer may have signed other oauth_consumer_key, oauth_token, oauth_timestamp or oauth_nonce values than it sent: compare with its log".to_string(),
+            );
+            if let Some(t) = self.targets.iter().find(|t| t.output.is_none()) {
+                let declared = p.method.hash().map_or(0, |h| h.digest(b"").len());
+                if self.mode == Mode::Hmac && t.bytes.len() != declared {
+                    hints.push(format!(
+                        "the signature is {} bytes long, not the {declared} of {}",
+                        t.bytes.len(),
+                        p.method
+                    ));
+                }
+            }
+        }
+        (ruled, hints)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn photos(sig: &str) -> Request {
+        Request::new("GET", "http://photos.example.net/photos?file=vacation.jpg&size=original")
+            .with_header("Authorization", format!("OAuth realm=\"Photos\", oauth_consumer_key=\"dpf43f3p2l4k3l03\", oauth_token=\"nnch734d00sl2jdk\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"137131202\", oauth_nonce=\"chapoH\", oauth_signature=\"{sig}\""))
+    }
+
+    fn secrets() -> Secrets {
+        Secrets::shared("kd94hf93k423kf44", "pfkkdhi9sl3r4s00")
+    }
+
+    /// RFC 5849 §1.2: the photos example signs with no mistake.
+    #[test]
+    fn rfc5849_1_2_example_is_no_mistake() {
+        let r = hunt(
+            &photos("MdpQcU8iPSUjWoN%2FUDMsK2sui9I%3D"),
+            &secrets(),
+            &HuntOptions::default(),
+        )
+        .unwrap();
+        assert!(r.matched);
+        assert!(r.mistakes.is_empty());
+        assert_eq!(r.explanations, vec![Vec::<&str>::new()]);
+        assert_eq!(r.tried, 1);
+        assert_eq!(
+            r.correct_base_string,
+            "GET&http%3A%2F%2Fphotos.example.net%2Fphotos&file%3Dvacation.jpg%26oauth_consumer_key%3Ddpf43f3p2l4k3l03%26oauth_nonce%3DchapoH%26oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D137131202%26oauth_token%3Dnnch734d00sl2jdk%26size%3Doriginal"
+        );
+    }
+
+    #[test]
+    fn hex_signature_is_found_by_the_cheap_check() {
+        let hex = "31da50714f223d25235a837f50332c2b6b2e8bd2";
+        let r = hunt(&photos(hex), &secrets(), &HuntOptions::default()).unwrap();
+        assert_eq!(r.mistakes, ["signature-hex"]);
+    }
+
+    #[test]
+    fn wrong_secret_matches_nothing_and_names_no_cause() {
+        let r = hunt(
+            &photos("MdpQcU8iPSUjWoN%2FUDMsK2sui9I%3D"),
+            &Secrets::shared("wrong", "pfkkdhi9sl3r4s00"),
+            &HuntOptions::default(),
+        )
+        .unwrap();
+        assert!(!r.matched);
+        assert!(r.mistakes.is_empty() && r.explanations.is_empty());
+        assert_eq!(r.base_string, None);
+        assert!(r.suggestions.iter().any(|s| s.contains("consumer secret")));
+        assert!(r.tried > 100, "{}", r.tried);
+    }
+
+    #[test]
+    fn encoders_follow_their_libraries() {
+        let s = "a b*~!é";
+        assert_eq!(enc(Enc::Rfc, s.as_bytes()), "a%20b%2A~%21%C3%A9");
+        assert_eq!(enc(Enc::PlusForSpace, s.as_bytes()), "a+b%2A~%21%C3%A9");
+        assert_eq!(enc(Enc::Reserved, s.as_bytes()), "a%20b*~!%C3%A9");
+        assert_eq!(enc(Enc::Java, s.as_bytes()), "a+b*%7E%21%C3%A9");
+        assert_eq!(enc(Enc::Php, s.as_bytes()), "a+b%2A%7E%21%C3%A9");
+        assert_eq!(enc(Enc::Tilde, s.as_bytes()), "a%20b%2A%7E%21%C3%A9");
+        assert_eq!(enc(Enc::LowerHex, s.as_bytes()), "a%20b%2a~%21%c3%a9");
+        assert_eq!(
+            enc(Enc::Double, s.as_bytes()),
+            "a%2520b%252A~%2521%25C3%25A9"
+        );
+        assert_eq!(enc(Enc::Latin1, s.as_bytes()), "a%20b%2A~%21%E9");
+        assert_eq!(enc(Enc::Raw, s.as_bytes()), s);
+    }
+}
