@@ -117,21 +117,22 @@ pub fn check(request: &Request, keys: &Keys) -> Checked {
             }
         }
     };
+    let (valid, signature_valid) = (v.is_valid(), v.signature_valid);
     let mut checked = Checked {
         verdict: Verdict::Valid,
         signature_method: Some(v.signature_method),
-        consumer_key: v.consumer_key.clone(),
-        method: Some(v.method.clone()),
-        base_uri: Some(v.base_uri.clone()),
+        consumer_key: v.consumer_key,
+        method: Some(v.method),
+        base_uri: Some(v.base_uri),
         reason: None,
         notes: Vec::new(),
     };
-    if v.is_valid() {
+    if valid {
         return checked;
     }
     checked.verdict = Verdict::Invalid;
     checked.reason = Some(
-        if v.signature_valid {
+        if signature_valid {
             "oauth_body_hash does not match the body (OAuth Request Body Hash §4.2)"
         } else {
             "oauth_signature does not match"

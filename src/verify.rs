@@ -108,7 +108,11 @@ where
     let method = normalize_method(&request.method);
     let base = base_string_bytes(&method, &uri.uri, &normalize_bytes(&collected.params));
 
-    let text = |name: &str| collected.get(name).map(|p: &Param| p.value_str());
+    let text = |name: &str| {
+        collected
+            .get(name)
+            .map(|p: &Param| String::from_utf8_lossy(&p.value))
+    };
     let consumer_key = text("oauth_consumer_key");
     let token = text("oauth_token");
     let secrets = secrets_for(Identity {
@@ -116,6 +120,7 @@ where
         token: token.as_deref(),
     })
     .map_err(VerifyError::NoSecrets)?;
+    let consumer_key = consumer_key.map(|k| k.into_owned());
     let signature_valid = verify(signature_method, &base, &secrets, &carried.value)?;
     let body_hash_valid = collected
         .get("oauth_body_hash")
