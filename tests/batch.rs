@@ -645,3 +645,69 @@ fn secrets_file_with_a_single_http_request() {
         "{out}"
     );
 }
+
+/// Without a secrets file, the secrets flags hold for every line; with
+/// one, the flags are refused rather than silently ignored.
+#[test]
+fn secrets_flags_for_every_line_and_refused_beside_a_secrets_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = secrets_file(dir.path());
+    let log = log(300);
+    // The ck-alpha lines without a token: the same secrets for each.
+    let (lines, expected): (Vec<&[u8]>, Vec<Expect>) = log
+        .bytes
+        .split(|b| *b == b'\n')
+        .enumerate()
+        .filter(|(_, l)| {
+            let t = String::from_utf8_lossy(l);
+            t.contains("\"ck-alpha\\\"") && !t.contains("oauth_token")
+        })
+        .map(|(i, l)| {
+            let e = log.expected.iter().find(|(n, _)| *n == i + 1).unwrap().1;
+            (l, e)
+        })
+        .unzip();
+    assert!(expected.contains(&Expect::Valid) && expected.contains(&Expect::Invalid));
+    let input = lines.join(&b'\n');
+    let o = doctor(
+        &[
+            "verify",
+            "-",
+            "--format",
+            "jsonl",
+            "--consumer-secret",
+            "cs alpha",
+            "--json",
+        ],
+        Some(&input),
+    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    let verdicts: Vec<String> = out
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v["verdict"].as_str().map(str::to_string))
+        .collect();
+    let expected: Vec<&str> = expected.iter().map(|e| e.as_str()).collect();
+    assert_eq!(verdicts, expected, "{out}");
+
+    let o = doctor(
+        &[
+            "verify",
+            "-",
+            "--format",
+            "jsonl",
+            "--secrets",
+            secrets.to_str().unwrap(),
+            "--consumer-secret",
+            "cs alpha",
+        ],
+        Some(&input),
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("--secrets gives the secrets for every request"),
+        "{err}"
+    );
+    assert!(o.stdout.is_empty());
+}
