@@ -300,7 +300,7 @@ fn progress_bar(total: Option<u64>) -> Option<ProgressBar> {
     let (bar, template) = match total {
         Some(n) => (
             ProgressBar::new(n),
-            "{bar:40} {bytes}/{total_bytes}  {bytes_per_sec}  eta {eta}",
+            "{bar:30} {bytes}/{total_bytes}  {bytes_per_sec}  eta {eta}",
         ),
         None => (
             ProgressBar::new_spinner(),
