@@ -711,3 +711,55 @@ fn secrets_flags_for_every_line_and_refused_beside_a_secrets_file() {
     );
     assert!(o.stdout.is_empty());
 }
+
+/// A line over the 16 MiB limit is skipped as malformed, by number, and
+/// the lines around it are still verified.
+#[test]
+fn an_over_long_line_is_skipped_not_fatal() {
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = secrets_file(dir.path());
+    let log = log(50);
+    let valid: Vec<&[u8]> = log
+        .bytes
+        .split(|b| *b == b'\n')
+        .enumerate()
+        .filter(|(i, _)| {
+            log.expected
+                .iter()
+                .any(|(n, e)| *n == i + 1 && *e == Expect::Valid)
+        })
+        .map(|(_, l)| l)
+        .take(2)
+        .collect();
+    let mut input = valid[0].to_vec();
+    input.push(b'\n');
+    input.extend(vec![b'x'; 16 * 1024 * 1024 + 10]);
+    input.push(b'\n');
+    input.extend_from_slice(valid[1]);
+    let o = doctor(
+        &[
+            "verify",
+            "-",
+            "--format",
+            "jsonl",
+            "--secrets",
+            secrets.to_str().unwrap(),
+        ],
+        Some(&input),
+    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 4, "{out}");
+    assert!(lines[0].starts_with("line 1 ") && lines[0].contains(" valid "));
+    assert!(
+        lines[1].starts_with("line 2 ") && lines[1].contains("longer than the 16777216-byte limit"),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[2].starts_with("line 3 ") && lines[2].contains(" valid "));
+    assert_eq!(
+        lines[3],
+        "summary: 3 requests: 2 valid, 0 invalid, 0 unverifiable, 1 malformed"
+    );
+}
