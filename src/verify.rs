@@ -6,9 +6,9 @@
 //! (§3.4.1.3.1), build the base string (§3.4.1.1), check the signature
 //! (§3.4.2–§3.4.4) and, when the request carries one, `oauth_body_hash`.
 
-use crate::base_string::{base_string_bytes, base_string_uri, normalize_method};
+use crate::base_string::{base_string_from_params, base_string_uri, normalize_method};
 use crate::error::ParseError;
-use crate::params::{collect, normalize_bytes, Param};
+use crate::params::{collect, Param};
 use crate::request::Request;
 use crate::signature::{body_hash_match, verify, Secrets, SignError, SignatureMethod};
 use std::borrow::Cow;
@@ -106,7 +106,7 @@ where
         .map_err(|_| VerifyError::UnknownSignatureMethod(declared.into_owned()))?;
     let uri = base_string_uri(&request.url)?;
     let method = normalize_method(&request.method);
-    let base = base_string_bytes(&method, &uri.uri, &normalize_bytes(&collected.params));
+    let base = base_string_from_params(&method, &uri.uri, &collected.params);
 
     let text = |name: &str| {
         collected
