@@ -354,6 +354,48 @@ pub fn base_string_bytes(method: &str, base_uri: &str, normalized_parameters: &[
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// RFC 5849 §3.4.1.1 straight from the parameters: the normalized string
+/// (§3.4.1.3.2) is written already encoded a second time, which only turns
+/// `%` into `%25`, `=` into `%3D` and `&` into `%26` (single-encoded text
+/// holds nothing else outside the unreserved set). Same result as
+/// [`base_string`] over [`crate::params::normalize`], one pass fewer; this
+/// is the signing hot path.
+pub fn base_string_from_params<'a>(
+    method: &str,
+    base_uri: &str,
+    params: impl IntoIterator<Item = &'a crate::params::Param>,
+) -> String {
+    let sorted = crate::params::SortedPairs::new(params);
+    let mut out = Vec::with_capacity(
+        method.len() + 2 + base_uri.len() * 3 / 2 + sorted.encoded_len() * 5 / 4 + 64,
+    );
+    encode_to_vec(method.as_bytes(), &mut out);
+    out.push(b'&');
+    encode_to_vec(base_uri.as_bytes(), &mut out);
+    out.push(b'&');
+    for (i, (name, value)) in sorted.iter().enumerate() {
+        if i > 0 {
+            out.extend_from_slice(b"%26");
+        }
+        push_reencoded(name, &mut out);
+        out.extend_from_slice(b"%3D");
+        push_reencoded(value, &mut out);
+    }
+    // Only ASCII was written, so this cannot fail.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Encodes already-encoded text again (RFC 5849 §3.6): only `%` changes.
+fn push_reencoded(encoded: &[u8], out: &mut Vec<u8>) {
+    let mut rest = encoded;
+    while let Some(i) = rest.iter().position(|b| *b == b'%') {
+        out.extend_from_slice(&rest[..i]);
+        out.extend_from_slice(b"%25");
+        rest = &rest[i + 1..];
+    }
+    out.extend_from_slice(rest);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -426,6 +468,21 @@ mod tests {
     fn path_escapes_kept_and_unicode_encoded() {
         assert_eq!(uri("http://x/a%2fb/ü c"), "http://x/a%2fb/%C3%BC%20c");
         assert_eq!(uri("http://x/100%"), "http://x/100%25");
+    }
+
+    #[test]
+    fn fused_base_string_matches_the_two_step_one() {
+        use crate::params::{normalize, Param, Source};
+        let params = [
+            Param::new("b", "x y&z=%", Source::Query),
+            Param::new("a", "", Source::Body),
+            Param::new("a", "é~", Source::Header),
+            Param::new("c@", "1", Source::Query),
+        ];
+        assert_eq!(
+            base_string_from_params("POST", "http://x/p", &params),
+            base_string("POST", "http://x/p", &normalize(&params))
+        );
     }
 
     /// wiki.oauth.net TestCases, "concatenate request elements".

@@ -25,7 +25,9 @@
 
 pub mod auth_header;
 pub mod base_string;
+pub mod batch;
 pub mod conform;
+pub mod credentials;
 pub mod diff;
 pub mod encode;
 pub mod error;
@@ -38,6 +40,7 @@ pub mod request;
 pub mod secret;
 pub mod sign;
 pub mod signature;
+pub mod verify;
 
 pub use error::{ParseError, ParseErrorKind, Span, Violation};
 pub use request::{Format, ReadRequest, Request};

@@ -334,28 +334,56 @@ pub fn normalize<'a>(params: impl IntoIterator<Item = &'a Param>) -> String {
 
 /// [`normalize`] as bytes, for callers that keep building on it.
 pub fn normalize_bytes<'a>(params: impl IntoIterator<Item = &'a Param>) -> Vec<u8> {
-    let params = params.into_iter();
-    let mut buf = Vec::with_capacity(512);
-    let mut spans: Vec<(usize, usize, usize)> = Vec::with_capacity(params.size_hint().0);
-    for p in params {
-        let start = buf.len();
-        encode_to_vec(&p.name, &mut buf);
-        let name_end = buf.len();
-        encode_to_vec(&p.value, &mut buf);
-        spans.push((start, name_end, buf.len()));
-    }
-    let key = |&(s, n, e): &(usize, usize, usize)| (&buf[s..n], &buf[n..e]);
-    spans.sort_unstable_by(|a, b| key(a).cmp(&key(b)));
-    let mut out = Vec::with_capacity(buf.len() + 2 * spans.len());
-    for (i, &(s, n, e)) in spans.iter().enumerate() {
+    let sorted = SortedPairs::new(params);
+    let mut out = Vec::with_capacity(sorted.buf.len() + 2 * sorted.spans.len());
+    for (i, (n, v)) in sorted.iter().enumerate() {
         if i > 0 {
             out.push(b'&');
         }
-        out.extend_from_slice(&buf[s..n]);
+        out.extend_from_slice(n);
         out.push(b'=');
-        out.extend_from_slice(&buf[n..e]);
+        out.extend_from_slice(v);
     }
     out
+}
+
+/// RFC 5849 §3.4.1.3.2 steps 1–2 without a string per name and value: all
+/// encodings live in one buffer and are sorted as spans of it, since one
+/// allocation per name and value would cost more than the hashing.
+pub struct SortedPairs {
+    buf: Vec<u8>,
+    spans: Vec<(usize, usize, usize)>,
+}
+
+impl SortedPairs {
+    /// Encodes (§3.6) and sorts `params` by encoded name, then value.
+    pub fn new<'a>(params: impl IntoIterator<Item = &'a Param>) -> SortedPairs {
+        let params = params.into_iter();
+        let mut buf = Vec::with_capacity(512);
+        let mut spans: Vec<(usize, usize, usize)> = Vec::with_capacity(params.size_hint().0);
+        for p in params {
+            let start = buf.len();
+            encode_to_vec(&p.name, &mut buf);
+            let name_end = buf.len();
+            encode_to_vec(&p.value, &mut buf);
+            spans.push((start, name_end, buf.len()));
+        }
+        let key = |&(s, n, e): &(usize, usize, usize)| (&buf[s..n], &buf[n..e]);
+        spans.sort_unstable_by(|a, b| key(a).cmp(&key(b)));
+        SortedPairs { buf, spans }
+    }
+
+    /// The encoded `(name, value)` pairs in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&[u8], &[u8])> + '_ {
+        self.spans
+            .iter()
+            .map(|&(s, n, e)| (&self.buf[s..n], &self.buf[n..e]))
+    }
+
+    /// Total encoded length of names and values.
+    pub fn encoded_len(&self) -> usize {
+        self.buf.len()
+    }
 }
 
 /// RFC 5849 §3.4.1.3.2 steps 3–4: `name=value`, joined with `&`.

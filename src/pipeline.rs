@@ -12,7 +12,8 @@ use crate::params::{
 };
 use crate::request::Request;
 use crate::signature::{
-    body_hash, key_shape, sign, verify, HashAlg, Secrets, SignError, SignatureMethod, UnknownMethod,
+    body_hash, body_hash_match, key_shape, sign, verify, HashAlg, Secrets, SignError,
+    SignatureMethod, UnknownMethod,
 };
 use serde::Serialize;
 
@@ -328,11 +329,8 @@ fn check_body_hash(
         .and_then(SignatureMethod::hash)
         .filter(|h| *h != HashAlg::Sha1);
     let method_hash = method_alg.map(|h| body_hash(h, &request.body));
-    let matched = if carried == sha1 {
-        Some(HashAlg::Sha1)
-    } else if method_hash.as_deref() == Some(carried.as_str()) {
-        method_alg
-    } else {
+    let matched = body_hash_match(&carried, &request.body, method);
+    if matched.is_none() {
         violations.push(Violation::new(
             "body-hash-mismatch",
             "OAuth Request Body Hash §3.2",
@@ -342,8 +340,7 @@ fn check_body_hash(
                 method_alg.map_or(String::new(), |h| format!(" or {}", h.as_str()))
             ),
         ));
-        None
-    };
+    }
     Some(BodyHashCheck {
         carried,
         sha1,

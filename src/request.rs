@@ -118,6 +118,8 @@ pub enum Format {
     Http,
     /// An entry of a HAR file.
     Har,
+    /// A line of a JSON Lines file.
+    Jsonl,
 }
 
 /// A request read from user input, with what the reader assumed or noticed.

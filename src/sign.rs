@@ -3,9 +3,9 @@
 //! the Authorization header (§3.5.1).
 
 use crate::auth_header;
-use crate::base_string::{base_string_bytes, base_string_uri, normalize_method, split_url};
+use crate::base_string::{base_string_from_params, base_string_uri, normalize_method, split_url};
 use crate::error::ParseError;
-use crate::params::{collect, normalize_bytes, Param};
+use crate::params::{collect, Param};
 use crate::pipeline::{run, PipelineError, RunOptions, Walkthrough};
 use crate::request::Request;
 use crate::signature::{body_hash, body_hash_alg, sign, Secrets, SignError, SignatureMethod};
@@ -211,11 +211,7 @@ pub fn signature_for(
     secrets: &Secrets,
 ) -> Result<String, SignRequestError> {
     let uri = base_string_uri(url)?;
-    let base = base_string_bytes(
-        &normalize_method(http_method),
-        &uri.uri,
-        &normalize_bytes(params),
-    );
+    let base = base_string_from_params(&normalize_method(http_method), &uri.uri, params);
     Ok(sign(method, &base, secrets)?)
 }
 

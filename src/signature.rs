@@ -514,6 +514,24 @@ pub fn body_hash(hash: HashAlg, body: &[u8]) -> String {
     B64.encode(hash.digest(body))
 }
 
+/// OAuth Request Body Hash §3.2: which digest reproduces the `carried`
+/// `oauth_body_hash` over `body`, if any: SHA-1 (the extension's own, what
+/// oauthlib sends) or the signature method's digest (what Postman sends).
+pub fn body_hash_match(
+    carried: &str,
+    body: &[u8],
+    method: Option<SignatureMethod>,
+) -> Option<HashAlg> {
+    let method_alg = method.and_then(SignatureMethod::hash);
+    [
+        Some(HashAlg::Sha1),
+        method_alg.filter(|h| *h != HashAlg::Sha1),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|h| body_hash(*h, body) == carried)
+}
+
 /// The digest a signer should use for `oauth_body_hash` with `method`: the
 /// method's own (as Postman does), SHA-1 for PLAINTEXT.
 pub fn body_hash_alg(method: SignatureMethod) -> HashAlg {

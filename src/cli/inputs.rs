@@ -37,6 +37,8 @@ pub enum FormatArg {
     Http,
     /// A HAR 1.2 file.
     Har,
+    /// JSON Lines: one request per line (`verify` streams it).
+    Jsonl,
 }
 
 impl From<FormatArg> for Format {
@@ -45,6 +47,7 @@ impl From<FormatArg> for Format {
             FormatArg::Curl => Format::Curl,
             FormatArg::Http => Format::Http,
             FormatArg::Har => Format::Har,
+            FormatArg::Jsonl => Format::Jsonl,
         }
     }
 }

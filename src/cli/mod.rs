@@ -3,6 +3,7 @@
 //! Exit codes everywhere: 0 ok, 1 a mismatch or invalid signature was
 //! found, 2 bad usage or unreadable input.
 
+mod batch;
 mod check;
 mod conform;
 mod diff;
@@ -42,8 +43,8 @@ enum Command {
     Sign(Box<sign::SignArgs>),
     /// Walk through every RFC 5849 step of signing a request.
     Explain(explain::ExplainArgs),
-    /// Check a request's oauth_signature (exit 0 valid, 1 invalid).
-    Verify(explain::ExplainArgs),
+    /// Check a request's oauth_signature (exit 0 valid, 1 invalid), or every request of a log (--format jsonl, --secrets).
+    Verify(batch::VerifyArgs),
     /// Name the signer's mistake by reproducing its signature (exit 0 reproduced, 1 not).
     Hunt(Box<hunt::HuntArgs>),
     /// Run fixture files (default: the bundled corpus) and report pass/fail per case.
@@ -80,7 +81,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Sign(args) => sign::run(*args),
         Command::Explain(args) => explain::run(args, explain::Mode::Explain),
-        Command::Verify(args) => explain::run(args, explain::Mode::Verify),
+        Command::Verify(args) => batch::run(args),
         Command::Hunt(args) => hunt::run(*args),
         Command::Check(args) => check::run(args),
         Command::Conform(args) => conform::run(args),

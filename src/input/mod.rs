@@ -8,6 +8,7 @@
 pub mod curl;
 pub mod har;
 pub mod http;
+pub mod jsonl;
 
 use crate::error::{ParseError, ParseErrorKind, Span};
 use crate::request::{Format, ReadRequest};
@@ -54,13 +55,25 @@ pub struct ReadOptions {
     pub entry: Option<usize>,
 }
 
-/// Guesses the format of `input`: JSON (a `{`) is HAR; text whose first
+/// Guesses the format of `input`: JSON whose first line is a request
+/// object (`method`, `url`) is JSON Lines, other JSON is HAR; text whose first
 /// command word is `curl` (after blank lines, `#`/`REM` comments and a `$`
 /// prompt) is cURL; anything else is raw HTTP.
 pub fn sniff(input: &[u8]) -> Format {
     let text = String::from_utf8_lossy(&input[..input.len().min(4096)]);
     let t = text.trim_start_matches('\u{feff}').trim_start();
     if t.starts_with('{') {
+        // JSON Lines: the first line alone is a request object.
+        let first_line = input.split(|b| *b == b'\n').next().unwrap_or(&[]);
+        if first_line.len() <= 1024 * 1024 {
+            if let Ok(serde_json::Value::Object(m)) =
+                serde_json::from_slice::<serde_json::Value>(first_line)
+            {
+                if m.contains_key("method") && m.contains_key("url") && !m.contains_key("log") {
+                    return Format::Jsonl;
+                }
+            }
+        }
         return Format::Har;
     }
     let line = t
@@ -112,6 +125,7 @@ pub fn read(
     let format = options.format.unwrap_or_else(|| sniff(input));
     match format {
         Format::Http => Ok(vec![http::read(input, options.scheme.as_deref())?]),
+        Format::Jsonl => jsonl::read_all(input),
         Format::Curl => curl::read(input, files),
         Format::Har => har::read(input, options.entry),
     }
@@ -152,6 +166,11 @@ mod tests {
         assert_eq!(sniff(b"\n# from Postman\n$ curl https://x/"), Format::Curl);
         assert_eq!(sniff(b"C:\\bin\\curl.exe https://x/"), Format::Curl);
         assert_eq!(sniff(b"  {\"log\": {}}"), Format::Har);
+        assert_eq!(sniff(b"{\n  \"log\": {}\n}"), Format::Har);
+        assert_eq!(
+            sniff(b"{\"method\": \"GET\", \"url\": \"http://h/\"}\n{}"),
+            Format::Jsonl
+        );
         assert_eq!(sniff(b"GET /curl HTTP/1.1\r\n"), Format::Http);
     }
 }

@@ -1,0 +1,61 @@
+// Signs requests.jsonl with the npm package oauth-1.0a (HMAC-SHA1, Node's
+// crypto) and writes one oauth_signature per line to OUT; prints
+// {"signer", "requests", "seconds"} for the best of three passes of the
+// signing loop alone.
+'use strict';
+const fs = require('fs');
+const crypto = require('crypto');
+const OAuth = require('oauth-1.0a');
+
+const [src, out] = process.argv.slice(2);
+const requests = fs.readFileSync(src, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+
+// The body as the object oauth-1.0a takes: decoded names and values, a
+// repeated name as an array.
+function formObject(body) {
+  const data = {};
+  if (!body) return data;
+  for (const pair of body.split('&')) {
+    const i = pair.indexOf('=');
+    const name = decodeURIComponent(i < 0 ? pair : pair.slice(0, i));
+    const value = i < 0 ? '' : decodeURIComponent(pair.slice(i + 1));
+    if (name in data) {
+      data[name] = [].concat(data[name], value);
+    } else {
+      data[name] = value;
+    }
+  }
+  return data;
+}
+
+const hash = (base, key) => crypto.createHmac('sha1', key).update(base).digest('base64');
+function signAll() {
+  const signatures = [];
+  for (const r of requests) {
+    const oauth = OAuth({
+      consumer: { key: r.consumer_key, secret: r.consumer_secret },
+      signature_method: 'HMAC-SHA1',
+      hash_function: hash,
+    });
+    oauth.getNonce = () => r.nonce;
+    oauth.getTimeStamp = () => r.timestamp;
+    const token = r.token ? { key: r.token, secret: r.token_secret } : undefined;
+    const data = oauth.authorize({ url: r.url, method: r.method, data: formObject(r.body) }, token);
+    const header = oauth.toHeader(data).Authorization;
+    if (!header) throw new Error('no header');
+    signatures.push(data.oauth_signature);
+  }
+  return signatures;
+}
+
+// The best of three passes is reported, as for every signer.
+let best = Infinity;
+let signatures;
+for (let pass = 0; pass < 3; pass++) {
+  const start = process.hrtime.bigint();
+  signatures = signAll();
+  best = Math.min(best, Number(process.hrtime.bigint() - start) / 1e9);
+}
+const seconds = best;
+fs.writeFileSync(out, signatures.map((s) => s + '\n').join(''));
+console.log(JSON.stringify({ signer: 'oauth-1.0a', requests: requests.length, seconds }));

@@ -1,0 +1,155 @@
+//! oauth1-doctor's side of `benches/peers/run.sh`: signs the fixed request
+//! set (HMAC-SHA1) the way the peers do, from method, URL and form body to
+//! the Authorization header, and times the signing loop alone.
+//!
+//! ```text
+//! cargo run --release --example peers_sign -- benches/peers/requests.jsonl OUT
+//! ```
+//!
+//! Two paths are timed, each the best of three passes (as for the peers):
+//! the lean one (query and body parsed, `sign::signature_for`, header
+//! built) and `sign::sign_request`, which also keeps the whole walkthrough.
+//! OUT gets one `oauth_signature` per line from the lean path; the run
+//! fails if the two paths ever disagree.
+
+use oauth1_doctor::auth_header;
+use oauth1_doctor::base_string::split_url;
+use oauth1_doctor::params::{parse_form, Param, Source};
+use oauth1_doctor::pipeline::RunOptions;
+use oauth1_doctor::sign::{sign_request, signature_for, Protocol};
+use oauth1_doctor::signature::{Secrets, SignatureMethod};
+use oauth1_doctor::Request;
+use serde::Deserialize;
+use std::time::Instant;
+
+#[derive(Deserialize)]
+struct Input {
+    method: String,
+    url: String,
+    body: String,
+    consumer_key: String,
+    consumer_secret: String,
+    token: String,
+    token_secret: String,
+    nonce: String,
+    timestamp: String,
+}
+
+impl Input {
+    fn protocol(&self) -> Vec<(&'static str, &str)> {
+        let mut p = vec![
+            ("oauth_consumer_key", self.consumer_key.as_str()),
+            ("oauth_nonce", self.nonce.as_str()),
+            ("oauth_signature_method", "HMAC-SHA1"),
+            ("oauth_timestamp", self.timestamp.as_str()),
+        ];
+        if !self.token.is_empty() {
+            p.push(("oauth_token", self.token.as_str()));
+        }
+        p.push(("oauth_version", "1.0"));
+        p
+    }
+}
+
+/// Method, URL and body in; Authorization header and signature out.
+fn sign_lean(r: &Input) -> (String, String) {
+    let mut notes = Vec::new();
+    let mut params: Vec<Param> = match split_url(&r.url).ok().and_then(|u| u.query) {
+        Some(q) => parse_form(q, Source::Query, &mut notes),
+        None => Vec::new(),
+    };
+    if !r.body.is_empty() {
+        params.extend(parse_form(&r.body, Source::Body, &mut notes));
+    }
+    let protocol = r.protocol();
+    params.extend(
+        protocol
+            .iter()
+            .map(|(n, v)| Param::new(*n, *v, Source::Header)),
+    );
+    let secrets = Secrets::shared(&r.consumer_secret, &r.token_secret);
+    let signature = signature_for(
+        &r.method,
+        &r.url,
+        &params,
+        SignatureMethod::HmacSha1,
+        &secrets,
+    )
+    .expect("every request in the set can be signed");
+    let header = auth_header::build(
+        None,
+        protocol
+            .iter()
+            .map(|(n, v)| (*n, v.as_bytes()))
+            .chain(std::iter::once(("oauth_signature", signature.as_bytes()))),
+    );
+    (header, signature)
+}
+
+/// The same through `sign_request`, which keeps every intermediate value.
+fn sign_full(r: &Input) -> String {
+    let mut request = Request::new(r.method.as_str(), r.url.as_str());
+    if !r.body.is_empty() {
+        request = request
+            .with_header("Content-Type", "application/x-www-form-urlencoded")
+            .with_body(r.body.as_str());
+    }
+    let protocol = Protocol {
+        realm: None,
+        params: r
+            .protocol()
+            .into_iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect(),
+    };
+    let secrets = Secrets::shared(&r.consumer_secret, &r.token_secret);
+    sign_request(&request, &protocol, &secrets, false, RunOptions::default())
+        .expect("every request in the set can be signed")
+        .signature
+}
+
+fn best_of_three<T>(f: impl Fn() -> T) -> (T, f64) {
+    let mut best = f64::INFINITY;
+    let mut out = None;
+    for _ in 0..3 {
+        let start = Instant::now();
+        let r = f();
+        best = best.min(start.elapsed().as_secs_f64());
+        out = Some(r);
+    }
+    (out.expect("three passes ran"), best)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let (src, out) = match args.as_slice() {
+        [_, src, out] => (src, out),
+        _ => {
+            eprintln!("usage: peers_sign REQUESTS.jsonl OUT");
+            std::process::exit(2);
+        }
+    };
+    let text = std::fs::read_to_string(src).expect("the request set is readable");
+    let inputs: Vec<Input> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is a request"))
+        .collect();
+
+    let (lean, lean_s) = best_of_three(|| inputs.iter().map(sign_lean).collect::<Vec<_>>());
+    let (full, full_s) = best_of_three(|| inputs.iter().map(sign_full).collect::<Vec<_>>());
+    for (i, ((header, lean), full)) in lean.iter().zip(&full).enumerate() {
+        assert!(header.starts_with("OAuth oauth_consumer_key="));
+        assert_eq!(lean, full, "request {i}: the two paths disagree");
+    }
+    let lines: String = lean.iter().map(|(_, s)| format!("{s}\n")).collect();
+    std::fs::write(out, lines).expect("OUT is writable");
+    for (signer, seconds) in [
+        ("oauth1-doctor (signature_for)", lean_s),
+        ("oauth1-doctor (sign_request)", full_s),
+    ] {
+        println!(
+            "{}",
+            serde_json::json!({ "signer": signer, "requests": inputs.len(), "seconds": seconds })
+        );
+    }
+}
