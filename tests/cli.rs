@@ -447,3 +447,35 @@ fn secrets_never_appear_in_any_output() {
     );
     assert!(text(&o).0.contains(cs));
 }
+
+/// The README's first command: the bundled Postman export against the
+/// base string a `quote_plus` signer logged. The verdict line names the
+/// `+`-for-space mistake and the exit code says the two differ.
+#[test]
+fn readme_first_command_names_the_mistake() {
+    let readme = std::fs::read_to_string(fixture("../README.md")).unwrap();
+    let command = readme
+        .lines()
+        .find(|l| l.starts_with("cargo run -q -- "))
+        .expect("README starts with a cargo run command");
+    let args: Vec<&str> = command["cargo run -q -- ".len()..]
+        .split_whitespace()
+        .collect();
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| {
+            if a.starts_with("fixtures/") {
+                fixture(&a["fixtures/".len()..])
+            } else {
+                a.to_string()
+            }
+        })
+        .collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = doctor(&args, None);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    let first = out.lines().next().unwrap_or("");
+    assert!(first.contains("status (param-encoding)"), "{first}");
+    assert!(out.contains("writes a space as '+'"), "{out}");
+}
