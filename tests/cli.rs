@@ -458,17 +458,12 @@ fn readme_first_command_names_the_mistake() {
         .lines()
         .find(|l| l.starts_with("cargo run -q -- "))
         .expect("README starts with a cargo run command");
-    let args: Vec<&str> = command["cargo run -q -- ".len()..]
+    let args: Vec<String> = command
+        .trim_start_matches("cargo run -q -- ")
         .split_whitespace()
-        .collect();
-    let args: Vec<String> = args
-        .iter()
-        .map(|a| {
-            if a.starts_with("fixtures/") {
-                fixture(&a["fixtures/".len()..])
-            } else {
-                a.to_string()
-            }
+        .map(|a| match a.strip_prefix("fixtures/") {
+            Some(rest) => fixture(rest),
+            None => a.to_string(),
         })
         .collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
