@@ -164,16 +164,24 @@ pub fn parse(value: &str) -> Result<Option<AuthHeader>, ParseError> {
             let open = i;
             i += 1;
             let vstart = i;
-            let mut escaped = false;
-            while i < s.len() {
-                if escaped {
-                    escaped = false;
-                } else if s[i] == b'\\' {
-                    escaped = true;
-                } else if s[i] == b'"' {
-                    break;
+            // Jump from quote-or-backslash to quote-or-backslash: values are
+            // long and rarely escaped (this parser is on the batch path).
+            loop {
+                let next = s
+                    .get(i..)
+                    .and_then(|rest| rest.iter().position(|&b| b == b'"' || b == b'\\'));
+                match next {
+                    Some(k) if s[i + k] == b'"' => {
+                        i += k;
+                        break;
+                    }
+                    // A backslash escapes the next character.
+                    Some(k) => i += k + 2,
+                    None => {
+                        i = s.len();
+                        break;
+                    }
                 }
-                i += 1;
             }
             if i >= s.len() {
                 return Err(err(
@@ -363,6 +371,21 @@ mod tests {
         );
         let e = parse("OAuth a=\"1").unwrap_err();
         assert!(e.to_string().contains("unterminated"), "{e}");
+    }
+
+    #[test]
+    fn backslash_at_the_end_is_an_unterminated_value() {
+        for v in ["OAuth a=\"x\\", "OAuth a=\"x\\\"", "OAuth a=\"\\\\\" b"] {
+            let r = parse(v);
+            if v.ends_with(" b") {
+                assert!(r.is_err(), "{v:?}");
+            } else {
+                assert!(r.unwrap_err().to_string().contains("unterminated"), "{v:?}");
+            }
+        }
+        let h = parse("OAuth a=\"q\\\"x\", b=\"2\"").unwrap().unwrap();
+        assert_eq!(h.params[0].raw_value, "q\"x");
+        assert_eq!(h.params[1].value, b"2");
     }
 
     #[test]

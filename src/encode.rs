@@ -99,6 +99,9 @@ pub struct BadEscape {
 /// Strict percent-decoding (RFC 3986 §2.1 as used by RFC 5849 §3.5.1 and
 /// §3.6): `+` stays `+`; a `%` not followed by two hex digits is an error.
 pub fn decode_strict(s: &str) -> Result<Vec<u8>, BadEscape> {
+    if !s.contains('%') {
+        return Ok(s.as_bytes().to_vec());
+    }
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
@@ -122,6 +125,9 @@ pub fn decode_strict(s: &str) -> Result<Vec<u8>, BadEscape> {
 /// Lenient percent-decoding: a malformed escape is kept literally and
 /// reported, the way most servers treat it.
 pub fn decode_lenient(s: &str, plus_is_space: bool) -> (Vec<u8>, Vec<BadEscape>) {
+    if !s.contains('%') && (!plus_is_space || !s.contains('+')) {
+        return (s.as_bytes().to_vec(), Vec::new());
+    }
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut bad = Vec::new();
