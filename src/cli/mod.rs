@@ -39,6 +39,8 @@ enum ColorWhen {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Compare a known-good request with a candidate and pinpoint what breaks the signature (exit 0 equivalent, 1 different).
+    Diff(Box<diff::DiffArgs>),
     /// Sign a request and print its Authorization header.
     Sign(Box<sign::SignArgs>),
     /// Walk through every RFC 5849 step of signing a request.
@@ -56,8 +58,6 @@ enum Command {
     Vectors(vectors::VectorsCommand),
     /// Turn a known-good request into a fixture file.
     Record(Box<record::RecordArgs>),
-    /// Compare a known-good request with a candidate and pinpoint what breaks the signature (exit 0 equivalent, 1 different).
-    Diff(Box<diff::DiffArgs>),
 }
 
 /// What a command concluded, mapped to the exit code.
