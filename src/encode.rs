@@ -52,12 +52,24 @@ const UNRESERVED: [bool; 256] = {
 };
 
 /// RFC 5849 §3.6, appending to `out`: unreserved octets are copied, every
-/// other octet becomes `%XX`.
+/// other octet becomes `%XX`. Only the appended ASCII is validated, so
+/// appending many pieces to one string stays linear.
 pub fn encode_into(bytes: &[u8], out: &mut String) {
-    let mut v = std::mem::take(out).into_bytes();
-    encode_to_vec(bytes, &mut v);
-    // Only ASCII was appended, so this cannot fail.
-    *out = String::from_utf8(v).unwrap_or_default();
+    out.reserve(bytes.len() + bytes.len() / 2);
+    let mut rest = bytes;
+    while let Some(i) = rest.iter().position(|b| !UNRESERVED[*b as usize]) {
+        push_ascii(&rest[..i], out);
+        push_ascii(&ESCAPES[rest[i] as usize], out);
+        rest = &rest[i + 1..];
+    }
+    push_ascii(rest, out);
+}
+
+/// Appends bytes known to be ASCII (unreserved octets or an escape).
+fn push_ascii(ascii: &[u8], out: &mut String) {
+    if let Ok(s) = std::str::from_utf8(ascii) {
+        out.push_str(s);
+    }
 }
 
 /// `%XX` for every octet, for the hot path.

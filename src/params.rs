@@ -300,20 +300,6 @@ fn looks_like_form(body: &[u8]) -> bool {
         })
 }
 
-/// RFC 5849 §3.4.1.3.2 steps 1–2: each name and value encoded (§3.6),
-/// then sorted by encoded name and, for equal names, encoded value, in
-/// byte order.
-pub fn sorted_encoded_pairs<'a>(
-    params: impl IntoIterator<Item = &'a Param>,
-) -> Vec<(String, String)> {
-    let mut pairs: Vec<(String, String)> = params
-        .into_iter()
-        .map(|p| (encode_bytes(&p.name), encode_bytes(&p.value)))
-        .collect();
-    pairs.sort_unstable();
-    pairs
-}
-
 /// RFC 5849 §3.4.1.3.2: the normalized parameter string, `name=value`
 /// pairs (encoded, sorted) joined with `&`. Duplicate names and empty
 /// values are kept.
@@ -384,21 +370,6 @@ impl SortedPairs {
     pub fn encoded_len(&self) -> usize {
         self.buf.len()
     }
-}
-
-/// RFC 5849 §3.4.1.3.2 steps 3–4: `name=value`, joined with `&`.
-pub fn join_pairs(pairs: &[(String, String)]) -> String {
-    let len = pairs.iter().map(|(n, v)| n.len() + v.len() + 2).sum();
-    let mut out = String::with_capacity(len);
-    for (i, (n, v)) in pairs.iter().enumerate() {
-        if i > 0 {
-            out.push('&');
-        }
-        out.push_str(n);
-        out.push('=');
-        out.push_str(v);
-    }
-    out
 }
 
 #[cfg(test)]

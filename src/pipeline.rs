@@ -7,9 +7,7 @@
 use crate::base_string::{base_string, base_string_uri, normalize_method, BaseStringParts};
 use crate::encode::encode_bytes;
 use crate::error::{ParseError, Violation};
-use crate::params::{
-    collect, join_pairs, sorted_encoded_pairs, CarriedSignature, Collected, Source,
-};
+use crate::params::{collect, normalize, CarriedSignature, Collected, Source};
 use crate::request::Request;
 use crate::signature::{
     body_hash, body_hash_match, key_shape, sign, verify, HashAlg, Secrets, SignError,
@@ -162,7 +160,7 @@ fn finish(
     violations.extend(uri_violations);
     violations.extend(collected.violations.iter().cloned());
 
-    let normalized = join_pairs(&sorted_encoded_pairs(&collected.params));
+    let normalized = normalize(&collected.params);
     let base = base_string(&method, &base_uri, &normalized);
 
     let method_as_sent = collected.value_of("oauth_signature_method");
