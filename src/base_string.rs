@@ -208,16 +208,49 @@ fn default_port(scheme: &str) -> Option<u16> {
 /// ```
 pub fn base_string_uri(url: &str) -> Result<BaseUri, ParseError> {
     let parts = split_url(url)?;
-    let mut violations = Vec::new();
     let mut uri = String::with_capacity(url.len() + 1);
-    uri.push_str(parts.scheme);
-    uri.make_ascii_lowercase();
-    let scheme = uri.clone();
-    uri.push_str("://");
-    let host_start = uri.len();
-    uri.push_str(parts.host);
-    uri[host_start..].make_ascii_lowercase();
-    let host = &uri[host_start..];
+    push_base_uri(&parts, &mut uri);
+    let violations = base_uri_violations(&parts, &uri);
+    Ok(BaseUri { uri, violations })
+}
+
+/// RFC 5849 §3.4.1.2, appending to `out`: the base string URI of a split
+/// URL, with no allocation of its own (the signing hot path calls this).
+pub fn push_base_uri(parts: &UrlParts<'_>, out: &mut String) {
+    let scheme_start = out.len();
+    out.push_str(parts.scheme);
+    out[scheme_start..].make_ascii_lowercase();
+    let scheme_end = out.len();
+    out.push_str("://");
+    let host_start = out.len();
+    out.push_str(parts.host);
+    out[host_start..].make_ascii_lowercase();
+    if let Some(n) = non_default_port(parts, &out[scheme_start..scheme_end]) {
+        use std::fmt::Write;
+        // Writing to a String cannot fail.
+        let _ = write!(out, ":{n}");
+    }
+    if parts.path.is_empty() {
+        out.push('/');
+    } else {
+        push_uri_path(parts.path, out);
+    }
+}
+
+/// The port the base string URI keeps: any but the scheme's default
+/// (RFC 5849 §3.4.1.2), as a number (`:08080` is written `:8080`).
+fn non_default_port(parts: &UrlParts<'_>, lower_scheme: &str) -> Option<u16> {
+    let p = parts.port.filter(|p| !p.is_empty())?;
+    // split_url validated it.
+    let n: u16 = p.parse().unwrap_or_default();
+    (Some(n) != default_port(lower_scheme)).then_some(n)
+}
+
+/// What [`push_base_uri`] normalized away, worth telling the user.
+fn base_uri_violations(parts: &UrlParts<'_>, uri: &str) -> Vec<Violation> {
+    let mut violations = Vec::new();
+    let scheme = &uri[..parts.scheme.len()];
+    let host = &uri[parts.scheme.len() + 3..][..parts.host.len()];
     if scheme != parts.scheme {
         violations.push(Violation::new(
             "uppercase-scheme",
@@ -238,7 +271,6 @@ pub fn base_string_uri(url: &str) -> Result<BaseUri, ParseError> {
             ),
         ));
     }
-    let scheme = scheme.as_str();
     if parts.userinfo.is_some() {
         violations.push(Violation::new(
             "userinfo-in-url",
@@ -247,34 +279,23 @@ pub fn base_string_uri(url: &str) -> Result<BaseUri, ParseError> {
         ));
     }
     if let Some(p) = parts.port.filter(|p| !p.is_empty()) {
-        {
-            // split_url validated it.
-            let n: u16 = p.parse().unwrap_or_default();
-            if Some(n) == default_port(scheme) {
-                violations.push(Violation::new(
-                    "default-port-in-url",
-                    "RFC 5849 §3.4.1.2",
-                    format!("the default port :{p} of {scheme} is dropped from the base string"),
-                ));
-            } else {
-                uri.push(':');
-                uri.push_str(&n.to_string());
-            }
+        if non_default_port(parts, scheme).is_none() {
+            violations.push(Violation::new(
+                "default-port-in-url",
+                "RFC 5849 §3.4.1.2",
+                format!("the default port :{p} of {scheme} is dropped from the base string"),
+            ));
         }
     }
-    if parts.path.is_empty() {
-        uri.push('/');
-    } else {
-        let before = uri.len();
-        push_uri_path(parts.path, &mut uri);
-        if uri.len() - before != parts.path.len() {
+    if !parts.path.is_empty() {
+        let written = &uri[uri.len() - uri_path_len(parts.path)..];
+        if written.len() != parts.path.len() {
             violations.push(Violation::new(
                 "path-needs-encoding",
                 "RFC 5849 §3.4.1.2",
                 format!(
-                    "the path {:?} holds characters a URI cannot; they are percent-encoded as {:?}",
-                    parts.path,
-                    &uri[before..]
+                    "the path {:?} holds characters a URI cannot; they are percent-encoded as {written:?}",
+                    parts.path
                 ),
             ));
         }
@@ -286,7 +307,7 @@ pub fn base_string_uri(url: &str) -> Result<BaseUri, ParseError> {
             "the fragment (#…) is never sent and is not part of the base string",
         ));
     }
-    Ok(BaseUri { uri, violations })
+    violations
 }
 
 /// Characters RFC 3986 §3.3 allows in a path as they are (pchar and `/`).
@@ -294,20 +315,46 @@ fn is_path_char(b: u8) -> bool {
     crate::encode::is_unreserved(b) || b"!$&'()*+,;=:@/".contains(&b)
 }
 
+/// True when `b[i]` starts a `%XX` escape, which a path keeps as written.
+fn is_valid_escape(b: &[u8], i: usize) -> bool {
+    b[i] == b'%'
+        && b.get(i + 1).is_some_and(|h| h.is_ascii_hexdigit())
+        && b.get(i + 2).is_some_and(|h| h.is_ascii_hexdigit())
+}
+
 /// Appends `path`, percent-encoding (as UTF-8) what a URI path cannot hold
 /// and keeping valid `%XX` escapes as written.
 fn push_uri_path(path: &str, out: &mut String) {
     let b = path.as_bytes();
+    if b.iter().all(|&c| is_path_char(c)) {
+        out.push_str(path);
+        return;
+    }
     for (i, &c) in b.iter().enumerate() {
-        let valid_escape = c == b'%'
-            && b.get(i + 1).is_some_and(|h| h.is_ascii_hexdigit())
-            && b.get(i + 2).is_some_and(|h| h.is_ascii_hexdigit());
-        if is_path_char(c) || valid_escape {
+        if is_path_char(c) || is_valid_escape(b, i) {
             out.push(c as char);
         } else {
-            out.push_str(&format!("%{c:02X}"));
+            out.push('%');
+            out.push(HEX_UPPER[(c >> 4) as usize] as char);
+            out.push(HEX_UPPER[(c & 15) as usize] as char);
         }
     }
+}
+
+const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+
+/// The length [`push_uri_path`] writes for `path`.
+fn uri_path_len(path: &str) -> usize {
+    let b = path.as_bytes();
+    (0..b.len())
+        .map(|i| {
+            if is_path_char(b[i]) || is_valid_escape(b, i) {
+                1
+            } else {
+                3
+            }
+        })
+        .sum()
 }
 
 /// RFC 5849 §3.4.1.1: the three parts of the base string, each as it
@@ -388,7 +435,7 @@ pub fn base_string_from_params<'a>(
 /// Encodes already-encoded text again (RFC 5849 §3.6): only `%` changes.
 fn push_reencoded(encoded: &[u8], out: &mut Vec<u8>) {
     let mut rest = encoded;
-    while let Some(i) = rest.iter().position(|b| *b == b'%') {
+    while let Some(i) = memchr::memchr(b'%', rest) {
         out.extend_from_slice(&rest[..i]);
         out.extend_from_slice(b"%25");
         rest = &rest[i + 1..];

@@ -40,6 +40,7 @@ pub mod request;
 pub mod secret;
 pub mod sign;
 pub mod signature;
+pub mod signer;
 pub mod verify;
 
 pub use error::{ParseError, ParseErrorKind, Span, Violation};
