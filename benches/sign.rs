@@ -48,6 +48,7 @@ fn params() -> Vec<Param> {
 /// base string, HMAC, base64, Authorization header.
 fn signer_sign(s: &mut Signer) -> usize {
     s.clear();
+    s.set_url(URL).unwrap();
     s.add(b"include_entities", b"true");
     s.add(
         b"status",
@@ -56,7 +57,7 @@ fn signer_sign(s: &mut Signer) -> usize {
     for (n, v) in PROTOCOL {
         s.add_protocol(n, v);
     }
-    s.base_string("POST", URL).unwrap();
+    s.base_string("POST");
     s.sign_hmac(HashAlg::Sha1, CS, TS);
     s.authorization(None).len()
 }
@@ -73,6 +74,44 @@ fn full_sign(params: &[Param], secrets: &Secrets) -> String {
     )
 }
 
+/// One request of `benches/peers/requests.jsonl`.
+#[derive(serde::Deserialize)]
+struct PeerRequest {
+    method: String,
+    url: String,
+    body: String,
+    consumer_key: String,
+    consumer_secret: String,
+    token: String,
+    token_secret: String,
+    nonce: String,
+    timestamp: String,
+}
+
+/// The peers' request set, signed on one reused signer, header out.
+fn sign_peer_set(s: &mut Signer, set: &[PeerRequest]) -> usize {
+    let mut total = 0;
+    for r in set {
+        s.clear();
+        s.set_url(&r.url).unwrap();
+        if !r.body.is_empty() {
+            s.add_form(&r.body);
+        }
+        s.add_protocol("oauth_consumer_key", &r.consumer_key);
+        s.add_protocol("oauth_nonce", &r.nonce);
+        s.add_protocol("oauth_signature_method", "HMAC-SHA1");
+        s.add_protocol("oauth_timestamp", &r.timestamp);
+        if !r.token.is_empty() {
+            s.add_protocol("oauth_token", &r.token);
+        }
+        s.add_protocol("oauth_version", "1.0");
+        s.base_string(&r.method);
+        s.sign_hmac(HashAlg::Sha1, &r.consumer_secret, &r.token_secret);
+        total += s.authorization(None).len();
+    }
+    total
+}
+
 fn bench(c: &mut Criterion) {
     let params = params();
     let secrets = Secrets::shared(CS, TS);
@@ -87,6 +126,13 @@ fn bench(c: &mut Criterion) {
     assert_eq!(signer.authorization(None), header);
     c.bench_function("sign/twitter-example/signer-hmac-sha1", |b| {
         b.iter(|| signer_sign(black_box(&mut signer)))
+    });
+    let set: Vec<PeerRequest> = include_str!("peers/requests.jsonl")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    c.bench_function("sign/peers-set-10000/signer-hmac-sha1", |b| {
+        b.iter(|| sign_peer_set(black_box(&mut signer), black_box(&set)))
     });
     c.bench_function("sign/twitter-example/signature-for-hmac-sha1", |b| {
         b.iter(|| full_sign(black_box(&params), black_box(&secrets)))

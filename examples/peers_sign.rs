@@ -6,18 +6,21 @@
 //! cargo run --release --example peers_sign -- benches/peers/requests.jsonl OUT
 //! ```
 //!
-//! Two paths are timed, each the best of three passes (as for the peers):
-//! the lean one (query and body parsed, `sign::signature_for`, header
-//! built) and `sign::sign_request`, which also keeps the whole walkthrough.
-//! OUT gets one `oauth_signature` per line from the lean path; the run
-//! fails if the two paths ever disagree.
+//! Three paths are timed, each the best of three passes (as for the peers):
+//! `signer::Signer`, one per run with its buffers reused (query and body
+//! read, protocol parameters added, base string, HMAC, header);
+//! `sign::signature_for` over `Param`s (a new allocation per parameter);
+//! and `sign::sign_request`, which also keeps the whole walkthrough.
+//! OUT gets one `oauth_signature` per line from the `Signer` path; the run
+//! fails if the paths ever disagree.
 
 use oauth1_doctor::auth_header;
 use oauth1_doctor::base_string::split_url;
 use oauth1_doctor::params::{parse_form, Param, Source};
 use oauth1_doctor::pipeline::RunOptions;
 use oauth1_doctor::sign::{sign_request, signature_for, Protocol};
-use oauth1_doctor::signature::{Secrets, SignatureMethod};
+use oauth1_doctor::signature::{HashAlg, Secrets, SignatureMethod};
+use oauth1_doctor::signer::Signer;
 use oauth1_doctor::Request;
 use serde::Deserialize;
 use std::time::Instant;
@@ -51,7 +54,39 @@ impl Input {
     }
 }
 
-/// Method, URL and body in; Authorization header and signature out.
+/// Method, URL and body in; the Authorization header out (as every peer
+/// gives it), on one signer's buffers.
+fn sign_with(signer: &mut Signer, r: &Input) -> String {
+    signer.clear();
+    signer
+        .set_url(&r.url)
+        .expect("every URL in the set is absolute");
+    if !r.body.is_empty() {
+        signer.add_form(&r.body);
+    }
+    signer.add_protocol("oauth_consumer_key", &r.consumer_key);
+    signer.add_protocol("oauth_nonce", &r.nonce);
+    signer.add_protocol("oauth_signature_method", "HMAC-SHA1");
+    signer.add_protocol("oauth_timestamp", &r.timestamp);
+    if !r.token.is_empty() {
+        signer.add_protocol("oauth_token", &r.token);
+    }
+    signer.add_protocol("oauth_version", "1.0");
+    signer.base_string(&r.method);
+    signer.sign_hmac(HashAlg::Sha1, &r.consumer_secret, &r.token_secret);
+    signer.authorization(None).to_string()
+}
+
+/// The decoded `oauth_signature` of a header this program built.
+fn signature_of(header: &str) -> String {
+    auth_header::parse(header)
+        .ok()
+        .flatten()
+        .and_then(|h| h.get("oauth_signature").map(|p| p.value_lossy()))
+        .expect("every header built here carries oauth_signature")
+}
+
+/// The same through `signature_for`, with a `Param` per parameter.
 fn sign_lean(r: &Input) -> (String, String) {
     let mut notes = Vec::new();
     let mut params: Vec<Param> = match split_url(&r.url).ok().and_then(|u| u.query) {
@@ -135,15 +170,37 @@ fn main() {
         .map(|l| serde_json::from_str(l).expect("each line is a request"))
         .collect();
 
+    let (fast, fast_s) = best_of_three(|| {
+        let mut signer = Signer::new();
+        inputs
+            .iter()
+            .map(|r| sign_with(&mut signer, r))
+            .collect::<Vec<_>>()
+    });
     let (lean, lean_s) = best_of_three(|| inputs.iter().map(sign_lean).collect::<Vec<_>>());
     let (full, full_s) = best_of_three(|| inputs.iter().map(sign_full).collect::<Vec<_>>());
-    for (i, ((header, lean), full)) in lean.iter().zip(&full).enumerate() {
+    let fast: Vec<(String, String)> = fast
+        .into_iter()
+        .map(|h| {
+            let s = signature_of(&h);
+            (h, s)
+        })
+        .collect();
+    for (i, (((fast_header, fast), (header, lean)), full)) in
+        fast.iter().zip(&lean).zip(&full).enumerate()
+    {
         assert!(header.starts_with("OAuth oauth_consumer_key="));
-        assert_eq!(lean, full, "request {i}: the two paths disagree");
+        assert_eq!(fast_header, header, "request {i}: the headers differ");
+        assert_eq!(fast, lean, "request {i}: Signer and signature_for disagree");
+        assert_eq!(
+            lean, full,
+            "request {i}: signature_for and sign_request disagree"
+        );
     }
-    let lines: String = lean.iter().map(|(_, s)| format!("{s}\n")).collect();
+    let lines: String = fast.iter().map(|(_, s)| format!("{s}\n")).collect();
     std::fs::write(out, lines).expect("OUT is writable");
     for (signer, seconds) in [
+        ("oauth1-doctor (Signer)", fast_s),
         ("oauth1-doctor (signature_for)", lean_s),
         ("oauth1-doctor (sign_request)", full_s),
     ] {

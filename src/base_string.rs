@@ -80,7 +80,7 @@ pub fn split_url(url: &str) -> Result<UrlParts<'_>, ParseError> {
         .position(|b| matches!(b, b'/' | b'?' | b'#'))
         .map_or(url.len(), |i| auth_start + i);
     let authority = &url[auth_start..auth_end];
-    let (userinfo, hostport, hp_start) = match authority.rfind('@') {
+    let (userinfo, hostport, hp_start) = match authority.bytes().rposition(|b| b == b'@') {
         Some(i) => (
             Some(&authority[..i]),
             &authority[i + 1..],
@@ -119,7 +119,7 @@ pub fn split_url(url: &str) -> Result<UrlParts<'_>, ParseError> {
             }
         }
     } else {
-        match hostport.find(':') {
+        match hostport.bytes().position(|b| b == b':') {
             Some(i) => (&hostport[..i], Some(&hostport[i + 1..])),
             None => (hostport, None),
         }
@@ -151,17 +151,20 @@ pub fn split_url(url: &str) -> Result<UrlParts<'_>, ParseError> {
         }
     }
     let rest = &url[auth_end..];
-    let (before_frag, fragment) = match rest.find('#') {
-        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
-        None => (rest, None),
-    };
-    let (path, query, query_offset) = match before_frag.find('?') {
-        Some(i) => (
-            &before_frag[..i],
-            Some(&before_frag[i + 1..]),
-            auth_end + i + 1,
-        ),
-        None => (before_frag, None, url.len()),
+    // The first '?' or '#' ends the path; a '?' after the '#' is the fragment's.
+    let (path, query, query_offset, fragment) = match memchr::memchr2(b'?', b'#', rest.as_bytes()) {
+        None => (rest, None, url.len(), None),
+        Some(i) if rest.as_bytes()[i] == b'#' => {
+            (&rest[..i], None, url.len(), Some(&rest[i + 1..]))
+        }
+        Some(i) => {
+            let after = &rest[i + 1..];
+            let (query, fragment) = match after.bytes().position(|b| b == b'#') {
+                Some(j) => (&after[..j], Some(&after[j + 1..])),
+                None => (after, None),
+            };
+            (&rest[..i], Some(query), auth_end + i + 1, fragment)
+        }
     };
     Ok(UrlParts {
         scheme,
@@ -312,8 +315,37 @@ fn base_uri_violations(parts: &UrlParts<'_>, uri: &str) -> Vec<Violation> {
 
 /// Characters RFC 3986 §3.3 allows in a path as they are (pchar and `/`).
 fn is_path_char(b: u8) -> bool {
-    crate::encode::is_unreserved(b) || b"!$&'()*+,;=:@/".contains(&b)
+    PATH_CHARS[b as usize]
 }
+
+/// [`is_path_char`] as a table: every URL's path goes through it.
+const PATH_CHARS: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric()
+            || matches!(c, b'-' | b'.' | b'_' | b'~')
+            || matches!(
+                c,
+                b'!' | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b':'
+                    | b'@'
+                    | b'/'
+            );
+        b += 1;
+    }
+    t
+};
 
 /// True when `b[i]` starts a `%XX` escape, which a path keeps as written.
 fn is_valid_escape(b: &[u8], i: usize) -> bool {

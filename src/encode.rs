@@ -117,14 +117,35 @@ pub fn encode_twice_to_vec(bytes: &[u8], out: &mut Vec<u8>) {
 }
 
 fn encode_with<const N: usize>(bytes: &[u8], out: &mut Vec<u8>, escapes: &[[u8; N]; 256]) {
-    out.reserve(bytes.len() + bytes.len() / 2);
-    let mut rest = bytes;
-    while let Some(i) = first_reserved(rest) {
-        out.extend_from_slice(&rest[..i]);
-        out.extend_from_slice(&escapes[rest[i] as usize]);
-        rest = &rest[i + 1..];
+    let mut chunks = bytes.chunks_exact(16);
+    for chunk in &mut chunks {
+        let mut block = [0u8; 16];
+        block.copy_from_slice(chunk);
+        if all_unreserved(&block) {
+            out.extend_from_slice(&block);
+        } else {
+            encode_short(chunk, out, escapes);
+        }
     }
-    out.extend_from_slice(rest);
+    encode_short(chunks.remainder(), out, escapes);
+}
+
+/// Encodes at most 16 octets through a buffer on the stack, so that the
+/// output vector is grown once rather than checked per octet.
+#[inline(always)]
+fn encode_short<const N: usize>(bytes: &[u8], out: &mut Vec<u8>, escapes: &[[u8; N]; 256]) {
+    let mut buf = [0u8; 80];
+    let mut k = 0;
+    for &b in bytes.iter().take(16) {
+        if UNRESERVED[b as usize] {
+            buf[k] = b;
+            k += 1;
+        } else {
+            buf[k..k + N].copy_from_slice(&escapes[b as usize]);
+            k += N;
+        }
+    }
+    out.extend_from_slice(&buf[..k]);
 }
 
 /// The unreserved test by arithmetic rather than a table, so that a whole
@@ -146,27 +167,6 @@ fn all_unreserved(block: &[u8; 16]) -> bool {
     block
         .iter()
         .fold(true, |ok, &b| ok & is_unreserved_arith(b))
-}
-
-/// Where the first octet that must be escaped is: whole blocks of 16
-/// octets are tested at once, then the block that holds an escape (or the
-/// short tail) octet by octet. Most parameter text is runs of letters and
-/// digits, and this search is most of the encoding's work.
-fn first_reserved(bytes: &[u8]) -> Option<usize> {
-    let mut start = 0;
-    for chunk in bytes.chunks_exact(16) {
-        let mut block = [0u8; 16];
-        block.copy_from_slice(chunk);
-        if !all_unreserved(&block) {
-            break;
-        }
-        start += 16;
-    }
-    position_reserved(&bytes[start..]).map(|i| start + i)
-}
-
-fn position_reserved(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|b| !UNRESERVED[*b as usize])
 }
 
 /// Decoding and RFC 5849 §3.6 encoding in one pass, into a byte buffer:
@@ -193,13 +193,57 @@ fn reencode_with<const N: usize>(
     out: &mut Vec<u8>,
     escapes: &[[u8; N]; 256],
 ) {
+    reencode_until(raw, plus_is_space, None, out, escapes);
+}
+
+/// [`reencode_twice_to_vec`] up to the first `stop` octet (or the end),
+/// which is not consumed; returns how many octets of `raw` were read. A
+/// form is split and encoded in one pass this way (§3.4.1.3.1): names stop
+/// at `=` or `&`, values at `&` alone (both are reserved, so the search
+/// for octets to escape finds them anyway).
+pub fn reencode_twice_until(
+    raw: &[u8],
+    plus_is_space: bool,
+    stop: &[u8],
+    out: &mut Vec<u8>,
+) -> usize {
+    reencode_until(raw, plus_is_space, Some(stop), out, &DOUBLE_ESCAPES)
+}
+
+fn reencode_until<const N: usize>(
+    raw: &[u8],
+    plus_is_space: bool,
+    stop: Option<&[u8]>,
+    out: &mut Vec<u8>,
+    escapes: &[[u8; N]; 256],
+) -> usize {
     out.reserve(raw.len() + raw.len() / 2);
     let mut i = 0;
+    // Blocks of 16 clean octets are copied whole; after a block that is
+    // not clean, its 16 octets go one by one before the next test.
+    let mut one_by_one_until = 0;
     while i < raw.len() {
-        let run = first_reserved(&raw[i..]).unwrap_or(raw.len() - i);
-        out.extend_from_slice(&raw[i..i + run]);
-        i += run;
-        let Some(&c) = raw.get(i) else { break };
+        if i >= one_by_one_until {
+            if let Some(chunk) = raw.get(i..i + 16) {
+                let mut block = [0u8; 16];
+                block.copy_from_slice(chunk);
+                if all_unreserved(&block) {
+                    out.extend_from_slice(&block);
+                    i += 16;
+                    continue;
+                }
+                one_by_one_until = i + 16;
+            }
+        }
+        let c = raw[i];
+        if UNRESERVED[c as usize] {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        if stop.is_some_and(|s| s.contains(&c)) {
+            break;
+        }
         match c {
             b'%' => match hex_pair(raw, i) {
                 Some(v) if UNRESERVED[v as usize] => {
@@ -217,6 +261,7 @@ fn reencode_with<const N: usize>(
         }
         i += 1;
     }
+    i
 }
 
 /// Undoes [`encode_twice_to_vec`]'s second encoding: `%25` becomes `%`.

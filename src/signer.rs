@@ -14,20 +14,23 @@
 //! use oauth1_doctor::signature::HashAlg;
 //! // RFC 5849 §1.2: the photos request.
 //! let mut s = Signer::new();
-//! s.add_form("file=vacation.jpg&size=original");
+//! s.set_url("http://photos.example.net/photos?file=vacation.jpg&size=original").unwrap();
 //! for (n, v) in [("oauth_consumer_key", "dpf43f3p2l4k3l03"), ("oauth_token", "nnch734d00sl2jdk"),
 //!                ("oauth_signature_method", "HMAC-SHA1"), ("oauth_timestamp", "137131202"),
 //!                ("oauth_nonce", "chapoH")] {
 //!     s.add_protocol(n, v);
 //! }
-//! s.base_string("GET", "http://photos.example.net/photos").unwrap();
+//! s.base_string("GET");
 //! assert_eq!(s.sign_hmac(HashAlg::Sha1, "kd94hf93k423kf44", "pfkkdhi9sl3r4s00"),
 //!            "MdpQcU8iPSUjWoN/UDMsK2sui9I=");
 //! assert!(s.authorization(Some("Photos")).ends_with(r#"oauth_signature="MdpQcU8iPSUjWoN%2FUDMsK2sui9I%3D""#));
 //! ```
 
 use crate::base_string::{push_base_uri, split_url};
-use crate::encode::{encode_to_vec, encode_twice_to_vec, push_once_encoded, reencode_twice_to_vec};
+use crate::encode::{
+    encode_to_vec, encode_twice_to_vec, push_once_encoded, reencode_twice_to_vec,
+    reencode_twice_until,
+};
 use crate::error::ParseError;
 use crate::signature::{self, constant_time_eq, HashAlg, Secrets, SignError, SignatureMethod};
 use base64::engine::general_purpose::STANDARD as B64;
@@ -94,8 +97,8 @@ fn sort_spans(spans: &mut [Span], buf: &[u8]) {
 
 /// Reusable buffers for the lean signing path; see the module docs.
 ///
-/// Use: [`Signer::clear`] (or a new signer), add the parameters, then
-/// [`Signer::base_string`], then [`Signer::sign`] (or
+/// Use: [`Signer::clear`] (or a new signer), [`Signer::set_url`], add the
+/// other parameters, then [`Signer::base_string`], then [`Signer::sign`] (or
 /// [`Signer::sign_hmac`] / [`Signer::verify_hmac`]), then, to send,
 /// [`Signer::authorization`].
 #[derive(Default)]
@@ -108,8 +111,10 @@ pub struct Signer {
     encoded: Vec<u8>,
     /// Every signed parameter.
     params: Vec<Span>,
-    /// The protocol parameters, in the order added, for the header.
-    protocol: Vec<Span>,
+    /// The protocol parameters, in the order added, for the header, and
+    /// whether their name and value needed no escape (then the header
+    /// copies them as they are).
+    protocol: Vec<(Span, bool)>,
     /// The base string URI (§3.4.1.2).
     uri: String,
     /// The base string (§3.4.1.1).
@@ -165,6 +170,11 @@ impl Signer {
         let name_end = self.encoded.len();
         self.encoded.extend_from_slice(b"%3D");
         write(value, &mut self.encoded);
+        self.push_span(start, name_end)
+    }
+
+    /// Records the parameter written to `encoded` from `start`.
+    fn push_span(&mut self, start: usize, name_end: usize) -> Span {
         let mut prefix = [0u8; 8];
         let name = &self.encoded[start + 3..name_end];
         let n = name.len().min(8);
@@ -188,7 +198,9 @@ impl Signer {
     /// and written to the Authorization header, in the order added.
     pub fn add_protocol(&mut self, name: &str, value: &str) {
         let span = self.push(name.as_bytes(), value.as_bytes(), encode_twice_to_vec);
-        self.protocol.push(span);
+        // Encoding only grows text, so same length means nothing escaped.
+        let clean = span.end - span.start == name.len() + value.len() + 6;
+        self.protocol.push((span, clean));
     }
 
     /// Adds every pair of a query string or form-encoded body (RFC 5849
@@ -196,12 +208,39 @@ impl Signer {
     /// `=` (a key without one has an empty value), `+` read as a space and
     /// `%XX` decoded, as [`crate::params::parse_form`] does.
     pub fn add_form(&mut self, form: &str) {
-        for piece in form.split('&').filter(|p| !p.is_empty()) {
-            let (name, value) = piece.split_once('=').unwrap_or((piece, ""));
-            self.push(name.as_bytes(), value.as_bytes(), |raw, out| {
-                reencode_twice_to_vec(raw, true, out)
-            });
+        // Split and encoded in one pass: the search for octets to escape
+        // stops at `=` and `&`, which are reserved.
+        let raw = form.as_bytes();
+        let mut i = 0;
+        while i < raw.len() {
+            if raw[i] == b'&' {
+                i += 1;
+                continue;
+            }
+            let start = self.encoded.len();
+            self.encoded.extend_from_slice(b"%26");
+            i += reencode_twice_until(&raw[i..], true, b"=&", &mut self.encoded);
+            let name_end = self.encoded.len();
+            self.encoded.extend_from_slice(b"%3D");
+            if raw.get(i) == Some(&b'=') {
+                i += 1;
+                i += reencode_twice_until(&raw[i..], true, b"&", &mut self.encoded);
+            }
+            self.push_span(start, name_end);
         }
+    }
+
+    /// Sets the request URL: its base string URI (RFC 5849 §3.4.1.2) is
+    /// kept for [`Signer::base_string`], and its query's parameters are
+    /// added (§3.4.1.3.1, as [`Signer::add_form`]).
+    pub fn set_url(&mut self, url: &str) -> Result<(), ParseError> {
+        let parts = split_url(url)?;
+        self.uri.clear();
+        push_base_uri(&parts, &mut self.uri);
+        if let Some(query) = parts.query {
+            self.add_form(query);
+        }
+        Ok(())
     }
 
     /// Adds a parameter as an Authorization header carries it (RFC 5849
@@ -214,16 +253,13 @@ impl Signer {
 
     /// RFC 5849 §3.4.1.1: writes the signature base string of the
     /// parameters added so far: the upper-cased method, the base string URI
-    /// of `url` (§3.4.1.2) and the normalized parameters (§3.4.1.3.2), each
-    /// encoded (§3.6) and joined with `&`. Read it with
-    /// [`Signer::base_string_text`].
+    /// of the URL given to [`Signer::set_url`] (§3.4.1.2) and the
+    /// normalized parameters (§3.4.1.3.2), each encoded (§3.6) and joined
+    /// with `&`. Read it with [`Signer::base_string_text`].
     ///
     /// The parameters are held encoded twice already, each with its `%26`
     /// and `%3D`, so the normalized parameters are copied piece by piece.
-    pub fn base_string(&mut self, http_method: &str, url: &str) -> Result<(), ParseError> {
-        let parts = split_url(url)?;
-        self.uri.clear();
-        push_base_uri(&parts, &mut self.uri);
+    pub fn base_string(&mut self, http_method: &str) {
         self.base.clear();
         // §3.4.1.1 step 1: upper-casing only changes unreserved letters,
         // so it commutes with the encoding.
@@ -239,7 +275,6 @@ impl Signer {
             self.base
                 .extend_from_slice(&self.encoded[span.start + skip..span.end]);
         }
-        Ok(())
     }
 
     /// The base string written by the last [`Signer::base_string`].
@@ -344,10 +379,16 @@ impl Signer {
             }
             out.extend_from_slice(b"\", ");
         }
-        for span in &self.protocol {
-            push_once_encoded(span.name(&self.encoded), &mut out);
-            out.extend_from_slice(b"=\"");
-            push_once_encoded(span.value(&self.encoded), &mut out);
+        for &(span, clean) in &self.protocol {
+            if clean {
+                out.extend_from_slice(span.name(&self.encoded));
+                out.extend_from_slice(b"=\"");
+                out.extend_from_slice(span.value(&self.encoded));
+            } else {
+                push_once_encoded(span.name(&self.encoded), &mut out);
+                out.extend_from_slice(b"=\"");
+                push_once_encoded(span.value(&self.encoded), &mut out);
+            }
             out.extend_from_slice(b"\", ");
         }
         out.extend_from_slice(b"oauth_signature=\"");
@@ -382,16 +423,13 @@ mod tests {
     #[test]
     fn twitter_example_signs_and_builds_the_header() {
         let mut s = Signer::new();
-        s.add_form("include_entities=true");
+        s.set_url("https://api.twitter.com/1.1/statuses/update.json?include_entities=true")
+            .unwrap();
         s.add_form("status=Hello%20Ladies%20%2b%20Gentlemen%2c%20a%20signed%20OAuth%20request%21");
         for (n, v) in TWITTER_PROTOCOL {
             s.add_protocol(n, v);
         }
-        s.base_string(
-            "post",
-            "https://api.twitter.com/1.1/statuses/update.json?include_entities=true",
-        )
-        .unwrap();
+        s.base_string("post");
         let base = s.base_string_text().to_string();
         assert!(base.starts_with("POST&https%3A%2F%2Fapi.twitter.com%2F1.1%2Fstatuses%2Fupdate.json&include_entities%3Dtrue%26oauth_consumer_key"));
         assert!(base.ends_with("status%3DHello%2520Ladies%2520%252B%2520Gentlemen%252C%2520a%2520signed%2520OAuth%2520request%2521"));
@@ -438,10 +476,10 @@ mod tests {
         for (method, url, body) in cases {
             let mut s = Signer::new();
             let query = split_url(url).unwrap().query.unwrap_or("");
-            s.add_form(query);
+            s.set_url(url).unwrap();
             s.add_form(body);
             s.add_encoded("oauth_nonce", "a%2Bb+c");
-            s.base_string(method, url).unwrap();
+            s.base_string(method);
             let mine = s.base_string_text().to_string();
             let mut notes = Vec::new();
             let mut params = parse_form(query, Source::Query, &mut notes);
@@ -458,14 +496,15 @@ mod tests {
     #[test]
     fn clear_forgets_the_last_request() {
         let mut s = Signer::new();
-        s.add_form("a=1&b=2");
+        s.set_url("http://x/?a=1&b=2").unwrap();
         s.add_protocol("oauth_nonce", "n");
-        s.base_string("GET", "http://x/").unwrap();
+        s.base_string("GET");
         s.sign_hmac(HashAlg::Sha256, "cs", "ts");
         s.authorization(Some("r\"q"));
         s.clear();
+        s.set_url("http://y/").unwrap();
         s.add_protocol("oauth_nonce", "m");
-        s.base_string("GET", "http://y/").unwrap();
+        s.base_string("GET");
         assert_eq!(
             s.base_string_text(),
             "GET&http%3A%2F%2Fy%2F&oauth_nonce%3Dm"
@@ -488,18 +527,20 @@ mod tests {
             SignatureMethod::Plaintext,
         ] {
             let mut s = Signer::new();
+            s.set_url("http://x/").unwrap();
             s.add(b"a", b"b c");
-            s.base_string("GET", "http://x/").unwrap();
+            s.base_string("GET");
             let base = s.base_string_text().to_string();
             let want = signature::sign(method, &base, &secrets).unwrap();
             assert_eq!(s.sign(method, &secrets).unwrap(), want, "{method}");
         }
         let mut s = Signer::new();
-        s.base_string("GET", "http://x/").unwrap();
+        s.set_url("http://x/").unwrap();
+        s.base_string("GET");
         assert!(s
             .sign(SignatureMethod::HmacSha1, &Secrets::default())
             .is_err());
-        assert!(s.base_string("GET", "not a url").is_err());
+        assert!(s.set_url("not a url").is_err());
         assert!(!format!("{s:?}").contains("c s"));
     }
 }
