@@ -262,6 +262,65 @@ pub fn parse(value: &str) -> Result<Option<AuthHeader>, ParseError> {
     }))
 }
 
+/// The fast reading of a header already in the canonical form of
+/// RFC 5849 §3.5.1, for checking many requests: `OAuth ` then
+/// `name="value"` pairs joined by `,` and spaces, names of `realm` or
+/// `oauth_*` (lower-case letters, digits, `_`), values without `\\`, and
+/// every value but `realm`'s made of unreserved characters and valid `%XX`
+/// escapes (§3.6). Calls `each(name, value as written)` for every pair in
+/// order and returns true; returns false as soon as the header is anything
+/// else (the caller then takes [`parse`], which reads and reports it all),
+/// after which the pairs already passed to `each` must be discarded.
+pub fn read_canonical<'a>(value: &'a str, mut each: impl FnMut(&'a str, &'a str)) -> bool {
+    let s = value.as_bytes();
+    if s.len() < 6 || !s[..5].eq_ignore_ascii_case(b"oauth") || s[5] != b' ' {
+        return false;
+    }
+    let mut i = 5;
+    loop {
+        while s.get(i) == Some(&b' ') {
+            i += 1;
+        }
+        let name_start = i;
+        while i < s.len() && (s[i].is_ascii_lowercase() || s[i].is_ascii_digit() || s[i] == b'_') {
+            i += 1;
+        }
+        let name = &value[name_start..i];
+        let realm = name == "realm";
+        if !(realm || name.starts_with("oauth_")) || s.get(i..i + 2) != Some(b"=\"") {
+            return false;
+        }
+        i += 2;
+        let value_start = i;
+        let Some(len) = memchr::memchr(b'"', &s[i..]) else {
+            return false;
+        };
+        i += len;
+        let raw = &s[value_start..i];
+        let canonical = if realm {
+            !raw.contains(&b'\\')
+        } else {
+            // Hex digits are unreserved, so only the '%' needs a look ahead.
+            raw.iter().enumerate().all(|(k, &b)| {
+                crate::encode::is_unreserved(b)
+                    || (b == b'%'
+                        && raw.get(k + 1).is_some_and(u8::is_ascii_hexdigit)
+                        && raw.get(k + 2).is_some_and(u8::is_ascii_hexdigit))
+            })
+        };
+        if !canonical {
+            return false;
+        }
+        each(name, &value[value_start..i]);
+        i += 1;
+        match s.get(i) {
+            None => return true,
+            Some(b',') => i += 1,
+            Some(_) => return false,
+        }
+    }
+}
+
 fn unescape_quoted(s: &str) -> String {
     if !s.contains('\\') {
         return s.to_string();
@@ -405,5 +464,38 @@ mod tests {
         let e = parse("\u{a0}\u{a0}\u{a0}oaUTH\u{a0}").unwrap_err();
         assert!(e.to_string().contains("a space after"), "{e}");
         assert_eq!(e.found_text(), "\u{a0}");
+    }
+
+    #[test]
+    fn read_canonical_takes_only_the_canonical_form() {
+        let mut got = Vec::new();
+        assert!(read_canonical(
+            r#"OAuth realm="Photos, Inc", oauth_token="a%2Fb",oauth_nonce="""#,
+            |n, v| got.push((n, v))
+        ));
+        assert_eq!(
+            got,
+            [
+                ("realm", "Photos, Inc"),
+                ("oauth_token", "a%2Fb"),
+                ("oauth_nonce", "")
+            ]
+        );
+        for other in [
+            "Basic abc",
+            "OAuth",
+            "OAuth  ",
+            "OAuth oauth_token=\"a\",",
+            "OAuth oauth_token=a",
+            "OAuth oauth_token=\"a b\"",
+            "OAuth oauth_token=\"a%2\"",
+            "OAuth oauth_token=\"a\" oauth_nonce=\"b\"",
+            "OAuth oauth_token=\"a\",\toauth_nonce=\"b\"",
+            "OAuth x_token=\"a\"",
+            "OAuth realm=\"a\\\"b\"",
+            "OAuth oauth_token=\"a",
+        ] {
+            assert!(!read_canonical(other, |_, _| {}), "{other}");
+        }
     }
 }

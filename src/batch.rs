@@ -13,7 +13,10 @@ use crate::input::jsonl;
 use crate::pipeline::{self, RunOptions};
 use crate::request::Request;
 use crate::signature::{Secrets, SignatureMethod};
-use crate::verify::{verify_request, Identity, VerifyError};
+use crate::signer::Signer;
+use crate::verify::{
+    verify_canonical, verify_request, Identity, RequestParts, Verification, VerifyError,
+};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -34,6 +37,17 @@ impl Keys {
         match self {
             Keys::Same(s) => Ok(Cow::Borrowed(s)),
             Keys::ByConsumer(c) => c.secrets_for(id),
+        }
+    }
+
+    /// The consumer and token secrets for `id`, borrowed, for the fast path.
+    pub fn shared_secrets(&self, id: Identity<'_>) -> Option<(&str, &str)> {
+        match self {
+            Keys::Same(s) => Some((
+                s.consumer_secret.as_ref()?.expose(),
+                s.token_secret.as_ref().map_or("", |t| t.expose()),
+            )),
+            Keys::ByConsumer(c) => c.shared_secrets(id),
         }
     }
 }
@@ -104,6 +118,66 @@ pub fn one_line(e: &ParseError) -> String {
     format!("{}: {} (column {})", e.context, e.kind, e.line_col().1)
 }
 
+/// A valid request's result.
+fn valid(v: Verification) -> Checked {
+    Checked {
+        verdict: Verdict::Valid,
+        signature_method: Some(v.signature_method),
+        consumer_key: v.consumer_key,
+        method: Some(v.method),
+        base_uri: Some(v.base_uri),
+        reason: None,
+        notes: Vec::new(),
+    }
+}
+
+/// The fast path's view of a request: its only Authorization header and
+/// its first Content-Type. `None` with several Authorization headers.
+fn parts<'a, N, V>(
+    method: &'a str,
+    url: &'a str,
+    headers: &'a [(N, V)],
+    body: &'a [u8],
+) -> Option<RequestParts<'a>>
+where
+    N: AsRef<str>,
+    V: AsRef<str>,
+{
+    let (mut authorization, mut content_type) = (None, None);
+    for (name, value) in headers {
+        let name = name.as_ref();
+        if name.eq_ignore_ascii_case("authorization") {
+            if authorization.replace(value.as_ref()).is_some() {
+                return None;
+            }
+        } else if content_type.is_none() && name.eq_ignore_ascii_case("content-type") {
+            content_type = Some(value.as_ref());
+        }
+    }
+    Some(RequestParts {
+        method,
+        url,
+        authorization: authorization?,
+        content_type,
+        body,
+    })
+}
+
+/// Verifies one request, on `signer`'s buffers when it can.
+pub fn check_with(request: &Request, keys: &Keys, signer: &mut Signer) -> Checked {
+    let fast = parts(
+        &request.method,
+        &request.url,
+        &request.headers,
+        &request.body,
+    )
+    .and_then(|p| verify_canonical(signer, &p, |id| keys.shared_secrets(id)));
+    match fast {
+        Some(v) => valid(v),
+        None => check(request, keys),
+    }
+}
+
 /// Verifies one request.
 pub fn check(request: &Request, keys: &Keys) -> Checked {
     let v = match verify_request(request, |id| keys.secrets_for(id)) {
@@ -117,17 +191,9 @@ pub fn check(request: &Request, keys: &Keys) -> Checked {
             }
         }
     };
-    let (valid, signature_valid) = (v.is_valid(), v.signature_valid);
-    let mut checked = Checked {
-        verdict: Verdict::Valid,
-        signature_method: Some(v.signature_method),
-        consumer_key: v.consumer_key,
-        method: Some(v.method),
-        base_uri: Some(v.base_uri),
-        reason: None,
-        notes: Vec::new(),
-    };
-    if valid {
+    let (is_valid, signature_valid) = (v.is_valid(), v.signature_valid);
+    let mut checked = valid(v);
+    if is_valid {
         return checked;
     }
     checked.verdict = Verdict::Invalid;
@@ -167,6 +233,14 @@ fn rerun_secrets(request: &Request, keys: &Keys) -> Option<Secrets> {
 
 /// Reads one JSON Lines line (without its line break) and verifies it.
 pub fn check_line(line: &[u8], keys: &Keys) -> Checked {
+    check_line_with(line, keys, &mut Signer::new())
+}
+
+/// [`check_line`] on `signer`'s buffers: a line is read without copying
+/// and checked on the fast path ([`verify_canonical`]); only what that path
+/// does not answer (an invalid signature, an unusual request, a bad line)
+/// is read and checked again in full.
+pub fn check_line_with(line: &[u8], keys: &Keys, signer: &mut Signer) -> Checked {
     let text = match std::str::from_utf8(line) {
         Ok(t) => t,
         Err(e) => {
@@ -176,6 +250,14 @@ pub fn check_line(line: &[u8], keys: &Keys) -> Checked {
             ))
         }
     };
+    let fast = jsonl::read_line_ref(text).and_then(|l| {
+        let body = l.body.as_deref().unwrap_or("").as_bytes();
+        let p = parts(&l.method, &l.url, &l.headers.0, body)?;
+        verify_canonical(signer, &p, |id| keys.shared_secrets(id))
+    });
+    if let Some(v) = fast {
+        return valid(v);
+    }
     match jsonl::read_line(text) {
         Ok(request) => check(&request, keys),
         Err(e) => Checked::malformed(one_line(&e)),
@@ -186,13 +268,16 @@ pub fn check_line(line: &[u8], keys: &Keys) -> Checked {
 pub fn check_lines<L: AsRef<[u8]> + Sync>(lines: &[L], keys: &Keys) -> Vec<Checked> {
     lines
         .par_iter()
-        .map(|l| check_line(l.as_ref(), keys))
+        .map_init(Signer::new, |s, l| check_line_with(l.as_ref(), keys, s))
         .collect()
 }
 
 /// [`check`] over requests, in parallel, results in order.
 pub fn check_requests(requests: &[&Request], keys: &Keys) -> Vec<Checked> {
-    requests.par_iter().map(|r| check(r, keys)).collect()
+    requests
+        .par_iter()
+        .map_init(Signer::new, |s, r| check_with(r, keys, s))
+        .collect()
 }
 
 /// How many requests got each verdict.

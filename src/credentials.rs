@@ -137,6 +137,21 @@ impl Credentials {
     }
 }
 
+impl Credentials {
+    /// The HMAC/PLAINTEXT secrets for `id`, borrowed: the consumer secret
+    /// and the token secret (empty without a token). `None` when the file
+    /// has none for it; [`Credentials::secrets_for`] then says why.
+    pub fn shared_secrets(&self, id: Identity<'_>) -> Option<(&str, &str)> {
+        let consumer = self.consumers.get(id.consumer_key?)?;
+        let cs = consumer.consumer_secret.as_ref()?.expose();
+        let ts = match id.token.filter(|t| !t.is_empty()) {
+            None => consumer.token_secret.as_ref().map_or("", |t| t.expose()),
+            Some(token) => self.tokens.get(token)?.expose(),
+        };
+        Some((cs, ts))
+    }
+}
+
 fn consumer(
     key: &str,
     entry: &toml::Value,

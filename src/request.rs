@@ -104,8 +104,20 @@ impl Request {
     /// RFC 5849 §3.4.1.3.1: the body is a parameter source only when it is
     /// single-part and `Content-Type` is `application/x-www-form-urlencoded`.
     pub fn has_form_body(&self) -> bool {
-        self.media_type().as_deref() == Some("application/x-www-form-urlencoded")
+        self.header("content-type")
+            .is_some_and(is_form_content_type)
     }
+}
+
+/// RFC 5849 §3.4.1.3.1: true when a `Content-Type` value names
+/// `application/x-www-form-urlencoded` (any case, parameters ignored).
+pub fn is_form_content_type(content_type: &str) -> bool {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .eq_ignore_ascii_case("application/x-www-form-urlencoded")
 }
 
 /// Which reader produced a request.
