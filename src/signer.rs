@@ -29,7 +29,7 @@
 use crate::base_string::{push_base_uri, split_url};
 use crate::encode::{
     encode_to_vec, encode_twice_to_vec, push_once_encoded, reencode_twice_to_vec,
-    reencode_twice_until,
+    reencode_twice_until, Until,
 };
 use crate::error::ParseError;
 use crate::signature::{self, constant_time_eq, HashAlg, Secrets, SignError, SignatureMethod};
@@ -219,12 +219,12 @@ impl Signer {
             }
             let start = self.encoded.len();
             self.encoded.extend_from_slice(b"%26");
-            i += reencode_twice_until(&raw[i..], true, b"=&", &mut self.encoded);
+            i += reencode_twice_until(&raw[i..], true, Until::AmpersandOrEquals, &mut self.encoded);
             let name_end = self.encoded.len();
             self.encoded.extend_from_slice(b"%3D");
             if raw.get(i) == Some(&b'=') {
                 i += 1;
-                i += reencode_twice_until(&raw[i..], true, b"&", &mut self.encoded);
+                i += reencode_twice_until(&raw[i..], true, Until::Ampersand, &mut self.encoded);
             }
             self.push_span(start, name_end);
         }

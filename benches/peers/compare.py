@@ -40,7 +40,7 @@ def main():
     ours_rate = ours["requests"] / ours["seconds"]
 
     print()
-    print(f"| signer | requests | seconds (best of 3) | requests/s | µs/request | oauth1-doctor is × faster |")
+    print(f"| signer | requests | seconds (best pass) | requests/s | µs/request | oauth1-doctor is × faster |")
     print("|---|---:|---:|---:|---:|---:|")
     for t in timings:
         rate = t["requests"] / t["seconds"]
