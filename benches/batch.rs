@@ -1,9 +1,11 @@
 //! Batch verify throughput: 10,000 JSON Lines requests (the X/Twitter
 //! documentation request with a varying nonce, signed here) through
-//! `batch::check_lines` on every core, and one line on one core.
+//! `batch::check_lines` on every core, and one line on one core (with a
+//! new `Signer` each time, and with one reused as the workers do).
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use oauth1_doctor::batch::{check_line, check_lines, Keys, Verdict};
+use oauth1_doctor::batch::{check_line, check_line_with, check_lines, Keys, Verdict};
+use oauth1_doctor::signer::Signer;
 use oauth1_doctor::credentials::Credentials;
 use oauth1_doctor::encode::encode;
 use oauth1_doctor::input::{jsonl, NoFiles};
@@ -51,6 +53,10 @@ fn bench(c: &mut Criterion) {
     g.throughput(Throughput::Elements(1));
     g.bench_function("check_line/one-core", |b| {
         b.iter(|| check_line(black_box(lines[7].as_bytes()), &keys))
+    });
+    let mut signer = Signer::new();
+    g.bench_function("check_line_with/one-core-reused-signer", |b| {
+        b.iter(|| check_line_with(black_box(lines[7].as_bytes()), &keys, &mut signer))
     });
     g.finish();
 }
