@@ -5,12 +5,12 @@
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use oauth1_doctor::batch::{check_line, check_line_with, check_lines, Keys, Verdict};
-use oauth1_doctor::signer::Signer;
 use oauth1_doctor::credentials::Credentials;
 use oauth1_doctor::encode::encode;
 use oauth1_doctor::input::{jsonl, NoFiles};
 use oauth1_doctor::pipeline::{run, RunOptions};
 use oauth1_doctor::signature::Secrets;
+use oauth1_doctor::signer::Signer;
 use std::time::Duration;
 
 const CK: &str = "xvz1evFS4wEEPTGEFPHBog";

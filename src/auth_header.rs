@@ -339,6 +339,19 @@ fn unescape_quoted(s: &str) -> String {
     out
 }
 
+/// Writes `realm="…"` as a quoted-string (RFC 2617, RFC 5849 §3.5.1):
+/// `"` and `\` are escaped with a backslash, nothing is percent-encoded.
+pub(crate) fn push_realm(realm: &str, out: &mut Vec<u8>) {
+    out.extend_from_slice(b"realm=\"");
+    for &b in realm.as_bytes() {
+        if b == b'"' || b == b'\\' {
+            out.push(b'\\');
+        }
+        out.push(b);
+    }
+    out.push(b'"');
+}
+
 /// RFC 5849 §3.5.1: builds the canonical header value,
 /// `OAuth realm="…", name="encoded value", …`, in the order given.
 /// `realm` is written as a quoted-string (RFC 2617), not percent-encoded.
@@ -358,14 +371,7 @@ where
     out.extend_from_slice(b"OAuth ");
     let mut first = true;
     if let Some(r) = realm {
-        out.extend_from_slice(b"realm=\"");
-        for &b in r.as_bytes() {
-            if b == b'"' || b == b'\\' {
-                out.push(b'\\');
-            }
-            out.push(b);
-        }
-        out.push(b'"');
+        push_realm(r, &mut out);
         first = false;
     }
     for (name, value) in params {

@@ -26,6 +26,7 @@
 //! assert!(s.authorization(Some("Photos")).ends_with(r#"oauth_signature="MdpQcU8iPSUjWoN%2FUDMsK2sui9I%3D""#));
 //! ```
 
+use crate::auth_header::push_realm;
 use crate::base_string::{push_base_uri, split_url};
 use crate::encode::{
     encode_to_vec, encode_twice_to_vec, push_once_encoded, reencode_twice_to_vec,
@@ -370,14 +371,8 @@ impl Signer {
         out.clear();
         out.extend_from_slice(b"OAuth ");
         if let Some(r) = realm {
-            out.extend_from_slice(b"realm=\"");
-            for &b in r.as_bytes() {
-                if b == b'"' || b == b'\\' {
-                    out.push(b'\\');
-                }
-                out.push(b);
-            }
-            out.extend_from_slice(b"\", ");
+            push_realm(r, &mut out);
+            out.extend_from_slice(b", ");
         }
         for &(span, clean) in &self.protocol {
             if clean {
