@@ -1,14 +1,34 @@
 //! The Authorization header parser (RFC 5849 §3.5.1): never panics, and
-//! what it reads survives `build` then `parse` unchanged.
+//! what it reads survives `build` then `parse` unchanged. The batch path's
+//! `read_canonical` never panics either, and what it accepts, `parse`
+//! reads as the same pairs with no violation but a repeated name.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use oauth1_doctor::auth_header::{build, parse};
+use oauth1_doctor::auth_header::{build, parse, read_canonical};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
+    let mut pairs = Vec::new();
+    if read_canonical(text, |n, v| pairs.push((n.to_string(), v.to_string()))) {
+        let parsed = parse(text)
+            .unwrap_or_else(|e| panic!("canonical {text:?} does not parse: {e}"))
+            .unwrap_or_else(|| panic!("canonical {text:?} is not OAuth"));
+        let read: Vec<(String, String)> = parsed
+            .params
+            .iter()
+            .map(|p| (p.name.clone(), p.raw_value.clone()))
+            .collect();
+        assert_eq!(pairs, read, "{text:?}");
+        for v in &parsed.violations {
+            assert!(
+                matches!(v.code, "header-duplicate-param" | "header-scheme-case"),
+                "canonical {text:?} has a violation: {v:?}"
+            );
+        }
+    }
     let Ok(Some(header)) = parse(text) else {
         return;
     };
