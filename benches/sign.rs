@@ -47,6 +47,13 @@ fn params() -> Vec<Param> {
 /// The full path on reused buffers ([`Signer`]): parameters added decoded,
 /// base string, HMAC, base64, Authorization header.
 fn signer_sign(s: &mut Signer) -> usize {
+    signer_sign_until_base(s);
+    s.sign_hmac(HashAlg::Sha1, CS, TS);
+    s.authorization(None).len()
+}
+
+/// [`signer_sign`] up to the base string.
+fn signer_sign_until_base(s: &mut Signer) {
     s.clear();
     s.set_url(URL).unwrap();
     s.add(b"include_entities", b"true");
@@ -58,8 +65,6 @@ fn signer_sign(s: &mut Signer) -> usize {
         s.add_protocol(n, v);
     }
     s.base_string("POST");
-    s.sign_hmac(HashAlg::Sha1, CS, TS);
-    s.authorization(None).len()
 }
 
 /// The full path through `signature_for`: base string URI, normalization, base string, HMAC, base64, header.
@@ -137,32 +142,38 @@ fn bench(c: &mut Criterion) {
     c.bench_function("sign/twitter-example/signature-for-hmac-sha1", |b| {
         b.iter(|| full_sign(black_box(&params), black_box(&secrets)))
     });
-    // The full path's stages, to see where time goes beyond the hash.
-    c.bench_function("sign/twitter-example/stage/base-uri", |b| {
-        b.iter(|| oauth1_doctor::base_string::base_string_uri(black_box(URL)).unwrap())
-    });
-    c.bench_function("sign/twitter-example/stage/normalize", |b| {
-        b.iter(|| oauth1_doctor::params::normalize_bytes(black_box(&params)))
-    });
-    let normalized = oauth1_doctor::params::normalize_bytes(&params);
-    c.bench_function("sign/twitter-example/stage/base-string", |b| {
+    // The Signer's stages, to see where time goes beyond the hash.
+    c.bench_function("sign/twitter-example/stage/set-url", |b| {
         b.iter(|| {
-            oauth1_doctor::base_string::base_string_bytes(
-                "POST",
-                black_box(URL),
-                black_box(&normalized),
-            )
+            signer.clear();
+            signer.set_url(black_box(URL)).unwrap();
         })
     });
-    c.bench_function("sign/twitter-example/stage/hmac-base64", |b| {
+    c.bench_function("sign/twitter-example/stage/add-8-params", |b| {
         b.iter(|| {
-            oauth1_doctor::signature::sign(
-                SignatureMethod::HmacSha1,
-                black_box(BASE),
-                black_box(&secrets),
-            )
-            .unwrap()
+            signer.clear();
+            signer.add(b"include_entities", b"true");
+            signer.add(
+                black_box(b"status"),
+                b"Hello Ladies + Gentlemen, a signed OAuth request!",
+            );
+            for (n, v) in PROTOCOL {
+                signer.add_protocol(black_box(n), v);
+            }
         })
+    });
+    c.bench_function("sign/twitter-example/stage/up-to-base-string", |b| {
+        b.iter(|| {
+            signer_sign_until_base(black_box(&mut signer));
+        })
+    });
+    signer_sign(&mut signer);
+    assert_eq!(signer.base_string_text(), BASE);
+    c.bench_function("sign/twitter-example/stage/sign-hmac", |b| {
+        b.iter(|| signer.sign_hmac(HashAlg::Sha1, black_box(CS), TS).len())
+    });
+    c.bench_function("sign/twitter-example/stage/authorization", |b| {
+        b.iter(|| signer.authorization(black_box(None)).len())
     });
     c.bench_function("sign/twitter-example/bare-hmac-sha1", |b| {
         b.iter(|| {

@@ -155,6 +155,17 @@ pub fn encode_twice_to_vec(bytes: &[u8], out: &mut Vec<u8>) {
 }
 
 fn encode_with(bytes: &[u8], out: &mut Vec<u8>, table: &Table) {
+    // Keys, nonces, tokens: longer text is mostly free of escapes, and one
+    // test over all of it (vectorized, no early exit) then one copy beats
+    // going block by block.
+    if bytes.len() >= 32
+        && bytes
+            .iter()
+            .fold(true, |ok, &b| ok & is_unreserved_arith(b))
+    {
+        out.extend_from_slice(bytes);
+        return;
+    }
     let mut chunks = bytes.chunks_exact(16);
     for chunk in &mut chunks {
         let mut block = [0u8; 16];
