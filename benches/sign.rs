@@ -49,7 +49,7 @@ fn params() -> Vec<Param> {
 fn signer_sign(s: &mut Signer) -> usize {
     signer_sign_until_base(s);
     s.sign_hmac(HashAlg::Sha1, CS, TS);
-    s.authorization(None).len()
+    s.authorization_bytes(None).len()
 }
 
 /// [`signer_sign`] up to the base string.
@@ -112,7 +112,7 @@ fn sign_peer_set(s: &mut Signer, set: &[PeerRequest]) -> usize {
         s.add_protocol("oauth_version", "1.0");
         s.base_string(&r.method);
         s.sign_hmac(HashAlg::Sha1, &r.consumer_secret, &r.token_secret);
-        total += s.authorization(None).len();
+        total += s.authorization_bytes(None).len();
     }
     total
 }
@@ -173,7 +173,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| signer.sign_hmac(HashAlg::Sha1, black_box(CS), TS).len())
     });
     c.bench_function("sign/twitter-example/stage/authorization", |b| {
-        b.iter(|| signer.authorization(black_box(None)).len())
+        b.iter(|| signer.authorization_bytes(black_box(None)).len())
     });
     c.bench_function("sign/twitter-example/bare-hmac-sha1", |b| {
         b.iter(|| {

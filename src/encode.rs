@@ -153,14 +153,18 @@ pub fn encode_twice_to_vec(bytes: &[u8], out: &mut Vec<u8>) {
 }
 
 fn encode_with(bytes: &[u8], out: &mut Vec<u8>, table: &Table) {
-    // Keys, nonces, tokens: longer text is mostly free of escapes, and one
-    // test over all of it (vectorized, no early exit) then one copy beats
-    // going block by block.
-    if bytes.len() >= 32
-        && bytes
+    // Most names and values need no escape: one test (vectorized, without
+    // an early exit, for longer text) then one copy beats going block by
+    // block.
+    let clean = if bytes.len() >= 32 {
+        bytes
             .iter()
             .fold(true, |ok, &b| ok & is_unreserved_arith(b))
-    {
+    } else {
+        // Short text: a table test that stops at the first escape.
+        bytes.iter().all(|&b| UNRESERVED[b as usize])
+    };
+    if clean {
         out.extend_from_slice(bytes);
         return;
     }

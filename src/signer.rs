@@ -126,7 +126,7 @@ pub struct Signer {
     /// signer wipes it when dropped).
     signature: String,
     /// The last Authorization header.
-    header: String,
+    header: Vec<u8>,
 }
 
 impl fmt::Debug for Signer {
@@ -186,12 +186,18 @@ impl Signer {
 
     /// Records the parameter written to `encoded` from `start`.
     fn push_span(&mut self, start: usize, name_end: usize) -> Span {
-        let mut prefix = [0u8; 8];
         let name = &self.encoded[start + 3..name_end];
-        let n = name.len().min(8);
-        prefix[..n].copy_from_slice(&name[..n]);
+        let prefix = match name.first_chunk::<8>() {
+            Some(head) => u64::from_be_bytes(*head),
+            // Shorter names are zero-padded, byte by byte (a copy of
+            // variable length would be a call to memcpy).
+            None => name
+                .iter()
+                .enumerate()
+                .fold(0, |p, (i, &b)| p | u64::from(b) << (56 - 8 * i)),
+        };
         let span = Span {
-            prefix: u64::from_be_bytes(prefix),
+            prefix,
             start,
             name_end,
             end: self.encoded.len(),
@@ -383,11 +389,19 @@ impl Signer {
     /// parameters, in the order added, then `oauth_signature`; the same
     /// text as [`crate::auth_header::build`].
     pub fn authorization(&mut self, realm: Option<&str>) -> &str {
-        let mut out = std::mem::take(&mut self.header).into_bytes();
+        // ASCII, or the realm's UTF-8 copied whole, so this cannot fail.
+        std::str::from_utf8(self.authorization_bytes(realm)).unwrap_or_default()
+    }
+
+    /// [`Signer::authorization`] as the bytes that go on the wire, for
+    /// callers that write bytes (most HTTP clients take a header value as
+    /// bytes): it spares checking again that the text is UTF-8.
+    pub fn authorization_bytes(&mut self, realm: Option<&str>) -> &[u8] {
+        let out = &mut self.header;
         out.clear();
         out.extend_from_slice(b"OAuth ");
         if let Some(r) = realm {
-            push_realm(r, &mut out);
+            push_realm(r, out);
             out.extend_from_slice(b", ");
         }
         for &(span, clean) in &self.protocol {
@@ -396,18 +410,16 @@ impl Signer {
                 out.extend_from_slice(b"=\"");
                 out.extend_from_slice(span.value(&self.encoded));
             } else {
-                push_once_encoded(span.name(&self.encoded), &mut out);
+                push_once_encoded(span.name(&self.encoded), out);
                 out.extend_from_slice(b"=\"");
-                push_once_encoded(span.value(&self.encoded), &mut out);
+                push_once_encoded(span.value(&self.encoded), out);
             }
             out.extend_from_slice(b"\", ");
         }
         out.extend_from_slice(b"oauth_signature=\"");
-        encode_to_vec(self.signature.as_bytes(), &mut out);
+        encode_to_vec(self.signature.as_bytes(), out);
         out.push(b'"');
-        // ASCII, or the realm's UTF-8 copied whole.
-        self.header = String::from_utf8(out).unwrap_or_default();
-        &self.header
+        out
     }
 }
 
