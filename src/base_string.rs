@@ -63,7 +63,7 @@ pub fn split_url(url: &str) -> Result<UrlParts<'_>, ParseError> {
         .is_some_and(|b| b.is_ascii_alphabetic())
         && scheme
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b));
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
     if !scheme_ok {
         return Err(url_error(
             url,
@@ -75,12 +75,22 @@ pub fn split_url(url: &str) -> Result<UrlParts<'_>, ParseError> {
         ));
     }
     let auth_start = sep + 3;
-    let auth_end = url.as_bytes()[auth_start..]
-        .iter()
-        .position(|b| matches!(b, b'/' | b'?' | b'#'))
-        .map_or(url.len(), |i| auth_start + i);
+    // One pass over the authority: where it ends, its last '@' (user
+    // information comes before it), and the first ':' after that '@'.
+    let (mut auth_end, mut last_at, mut first_colon) = (url.len(), None, None);
+    for (i, &b) in url.as_bytes()[auth_start..].iter().enumerate() {
+        match b {
+            b'/' | b'?' | b'#' => {
+                auth_end = auth_start + i;
+                break;
+            }
+            b'@' => (last_at, first_colon) = (Some(i), None),
+            b':' if first_colon.is_none() => first_colon = Some(i),
+            _ => {}
+        }
+    }
     let authority = &url[auth_start..auth_end];
-    let (userinfo, hostport, hp_start) = match authority.bytes().rposition(|b| b == b'@') {
+    let (userinfo, hostport, hp_start) = match last_at {
         Some(i) => (
             Some(&authority[..i]),
             &authority[i + 1..],
@@ -119,7 +129,8 @@ pub fn split_url(url: &str) -> Result<UrlParts<'_>, ParseError> {
             }
         }
     } else {
-        match hostport.bytes().position(|b| b == b':') {
+        // `first_colon` counts from the authority's start.
+        match first_colon.map(|c| c - (hp_start - auth_start)) {
             Some(i) => (&hostport[..i], Some(&hostport[i + 1..])),
             None => (hostport, None),
         }
@@ -533,6 +544,28 @@ mod tests {
             let u = format!("http://www.example.com:{port}/");
             let err = base_string_uri(&u).unwrap_err();
             assert!(err.to_string().contains("port"), "{u}: {err}");
+        }
+    }
+
+    /// RFC 3986 §3.2: user information, host and port split where they
+    /// should, whatever ':' and '@' the user information holds.
+    #[test]
+    fn authority_parts() {
+        let cases = [
+            ("http://h/x", None, "h", None),
+            ("http://h:81/x", None, "h", Some("81")),
+            ("http://u:p@h:81/x", Some("u:p"), "h", Some("81")),
+            ("http://a@b:c@H?q", Some("a@b:c"), "H", None),
+            ("http://u@[::1]:8080/", Some("u"), "[::1]", Some("8080")),
+            ("http://h:/x", None, "h", Some("")),
+        ];
+        for (url, userinfo, host, port) in cases {
+            let p = split_url(url).unwrap();
+            assert_eq!(
+                (p.userinfo, p.host, p.port),
+                (userinfo, host, port),
+                "{url}"
+            );
         }
     }
 

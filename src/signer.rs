@@ -120,7 +120,7 @@ pub struct Signer {
     uri: String,
     /// The base string (§3.4.1.1).
     base: Vec<u8>,
-    /// The HMAC key (§3.4.2), wiped after each use.
+    /// The HMAC key (§3.4.2), wiped when the signer is dropped.
     key: Vec<u8>,
     /// The last signature, base64 (or the PLAINTEXT key, which is why the
     /// signer wipes it when dropped).
@@ -344,7 +344,9 @@ impl Signer {
                 }
             }
         }
-        self.key.as_mut_slice().zeroize();
+        // The key stays until the next signature overwrites it, and is
+        // wiped when the signer is dropped; the secrets it is made of stay
+        // in the caller's memory anyway.
         self.key.clear();
         &self.signature
     }
