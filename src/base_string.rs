@@ -444,46 +444,22 @@ pub fn base_string_bytes(method: &str, base_uri: &str, normalized_parameters: &[
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// RFC 5849 §3.4.1.1 straight from the parameters: the normalized string
-/// (§3.4.1.3.2) is written already encoded a second time, which only turns
-/// `%` into `%25`, `=` into `%3D` and `&` into `%26` (single-encoded text
-/// holds nothing else outside the unreserved set). Same result as
-/// [`base_string`] over [`crate::params::normalize`], one pass fewer; this
-/// is the signing hot path.
+/// RFC 5849 §3.4.1.1 straight from the parameters, for a caller that
+/// already holds the base string URI: the same result as [`base_string`]
+/// over [`crate::params::normalize`], computed by [`crate::signer::Signer`].
 pub fn base_string_from_params<'a>(
     method: &str,
     base_uri: &str,
     params: impl IntoIterator<Item = &'a crate::params::Param>,
 ) -> String {
-    let sorted = crate::params::SortedPairs::new(params);
-    let mut out = Vec::with_capacity(
-        method.len() + 2 + base_uri.len() * 3 / 2 + sorted.encoded_len() * 5 / 4 + 64,
-    );
-    encode_to_vec(method.as_bytes(), &mut out);
-    out.push(b'&');
-    encode_to_vec(base_uri.as_bytes(), &mut out);
-    out.push(b'&');
-    for (i, (name, value)) in sorted.iter().enumerate() {
-        if i > 0 {
-            out.extend_from_slice(b"%26");
-        }
-        push_reencoded(name, &mut out);
-        out.extend_from_slice(b"%3D");
-        push_reencoded(value, &mut out);
+    let params = params.into_iter();
+    let mut signer = crate::signer::Signer::with_capacity(params.size_hint().0, 512);
+    signer.set_base_uri(base_uri);
+    for p in params {
+        signer.add(&p.name, &p.value);
     }
-    // Only ASCII was written, so this cannot fail.
-    String::from_utf8(out).unwrap_or_default()
-}
-
-/// Encodes already-encoded text again (RFC 5849 §3.6): only `%` changes.
-fn push_reencoded(encoded: &[u8], out: &mut Vec<u8>) {
-    let mut rest = encoded;
-    while let Some(i) = memchr::memchr(b'%', rest) {
-        out.extend_from_slice(&rest[..i]);
-        out.extend_from_slice(b"%25");
-        rest = &rest[i + 1..];
-    }
-    out.extend_from_slice(rest);
+    signer.base_string(method);
+    signer.base_string_text().to_string()
 }
 
 #[cfg(test)]

@@ -238,8 +238,8 @@ pub fn check_line(line: &[u8], keys: &Keys) -> Checked {
 
 /// [`check_line`] on `signer`'s buffers: a line is read without copying
 /// and checked on the fast path ([`verify_canonical`]); only what that path
-/// does not answer (an invalid signature, an unusual request, a bad line)
-/// is read and checked again in full.
+/// does not answer (an invalid signature, an unusual request) is checked
+/// again in full.
 pub fn check_line_with(line: &[u8], keys: &Keys, signer: &mut Signer) -> Checked {
     let text = match std::str::from_utf8(line) {
         Ok(t) => t,
@@ -250,17 +250,16 @@ pub fn check_line_with(line: &[u8], keys: &Keys, signer: &mut Signer) -> Checked
             ))
         }
     };
-    let fast = jsonl::read_line_ref(text).and_then(|l| {
-        let body = l.body.as_deref().unwrap_or("").as_bytes();
-        let p = parts(&l.method, &l.url, &l.headers.0, body)?;
-        verify_canonical(signer, &p, |id| keys.shared_secrets(id))
-    });
-    if let Some(v) = fast {
-        return valid(v);
-    }
-    match jsonl::read_line(text) {
-        Ok(request) => check(&request, keys),
-        Err(e) => Checked::malformed(one_line(&e)),
+    let line = match jsonl::read_line_ref(text) {
+        Ok(line) => line,
+        Err(e) => return Checked::malformed(one_line(&e)),
+    };
+    let body = line.body.as_deref().unwrap_or("").as_bytes();
+    let fast = parts(&line.method, &line.url, &line.headers.0, body)
+        .and_then(|p| verify_canonical(signer, &p, |id| keys.shared_secrets(id)));
+    match fast {
+        Some(v) => valid(v),
+        None => check(&line.into_request(), keys),
     }
 }
 

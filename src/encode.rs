@@ -213,22 +213,15 @@ fn all_unreserved(block: &[u8; 16]) -> bool {
         .fold(true, |ok, &b| ok & is_unreserved_arith(b))
 }
 
-/// Decoding and RFC 5849 §3.6 encoding in one pass, into a byte buffer:
-/// gives exactly `encode_to_vec(&decode_lenient(raw, plus_is_space).0)`
-/// without the intermediate vector. A `%XX` escape becomes its octet
-/// (written back as itself, or as `%XX` in upper case), a malformed escape
-/// is a literal `%`, and with `plus_is_space` (form encoding, §3.4.1.3.1)
-/// a `+` is a space. This is how the signing hot path reads a query, a form
-/// body or an Authorization header value (§3.5.1).
-pub fn reencode_to_vec(raw: &[u8], plus_is_space: bool, out: &mut Vec<u8>) {
-    reencode_until(raw, plus_is_space, Until::End, out, &ONCE);
-}
-
-/// [`reencode_to_vec`], then encoded a second time, as
-/// [`encode_twice_to_vec`]: a query, body or header value straight to its
-/// form in the signature base string.
+/// Decoding and RFC 5849 §3.6 encoding applied twice, in one pass, into a
+/// byte buffer: gives exactly what [`encode_twice_to_vec`] gives on
+/// `decode_lenient(raw, plus_is_space).0`, without the intermediate
+/// vectors. A `%XX` escape becomes its octet, a malformed escape is a
+/// literal `%`, and with `plus_is_space` (form encoding, §3.4.1.3.1) a `+`
+/// is a space. This is how the signing path reads an Authorization header
+/// value (§3.5.1) straight to its form in the base string.
 pub fn reencode_twice_to_vec(raw: &[u8], plus_is_space: bool, out: &mut Vec<u8>) {
-    reencode_until(raw, plus_is_space, Until::End, out, &TWICE);
+    reencode_until(raw, plus_is_space, Until::End, out);
 }
 
 /// Where [`reencode_twice_until`] stops: RFC 5849 §3.4.1.3.1 splits a
@@ -252,7 +245,7 @@ pub fn reencode_twice_until(
     until: Until,
     out: &mut Vec<u8>,
 ) -> usize {
-    reencode_until(raw, plus_is_space, until, out, &TWICE)
+    reencode_until(raw, plus_is_space, until, out)
 }
 
 /// Octets that [`reencode_until`] must look at: escapes, `+` and the
@@ -266,13 +259,8 @@ const SPECIAL: [bool; 256] = {
     t
 };
 
-fn reencode_until(
-    raw: &[u8],
-    plus_is_space: bool,
-    until: Until,
-    out: &mut Vec<u8>,
-    table: &Table,
-) -> usize {
+fn reencode_until(raw: &[u8], plus_is_space: bool, until: Until, out: &mut Vec<u8>) -> usize {
+    let table = &TWICE;
     let mut i = 0;
     let mut buf = [0u8; BLOCK_OUT];
     while i < raw.len() {

@@ -304,9 +304,9 @@ fn looks_like_form(body: &[u8]) -> bool {
 /// pairs (encoded, sorted) joined with `&`. Duplicate names and empty
 /// values are kept.
 ///
-/// All encodings go into one buffer and are sorted as spans of it: this is
-/// the hot path of signing, and one allocation per name and value would
-/// cost more than the hashing.
+/// All encodings go into one buffer and are sorted as spans of it. (The
+/// signing path, [`crate::signer::Signer`], goes further and writes the
+/// base string's form of each pair directly.)
 ///
 /// ```
 /// use oauth1_doctor::params::{normalize, Param, Source};
@@ -364,11 +364,6 @@ impl SortedPairs {
         self.spans
             .iter()
             .map(|&(s, n, e)| (&self.buf[s..n], &self.buf[n..e]))
-    }
-
-    /// Total encoded length of names and values.
-    pub fn encoded_len(&self) -> usize {
-        self.buf.len()
     }
 }
 

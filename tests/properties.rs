@@ -3,7 +3,7 @@
 use oauth1_doctor::auth_header;
 use oauth1_doctor::base_string::{base_string, base_string_uri};
 use oauth1_doctor::encode::{
-    decode_lenient, decode_strict, encode, encode_to_vec, encode_twice_to_vec, reencode_to_vec,
+    decode_lenient, decode_strict, encode, encode_to_vec, encode_twice_to_vec,
     reencode_twice_to_vec,
 };
 use oauth1_doctor::params::{normalize, parse_form, Param, Source};
@@ -52,7 +52,7 @@ proptest! {
         prop_assert_eq!(decode_strict(&enc).unwrap(), s.as_bytes());
     }
 
-    /// The one-pass transcoders give what decoding then encoding gives,
+    /// The one-pass transcoder gives what decoding then encoding twice gives,
     /// on text full of escapes, bad escapes, `+` and non-ASCII.
     #[test]
     fn reencode_is_decode_then_encode(raw in "([%+=&a-fA-F0-9 ~*.é\\-]|%[0-9a-fA-F]{2}){0,24}", plus in any::<bool>()) {
@@ -61,9 +61,6 @@ proptest! {
         encode_to_vec(&decoded, &mut once);
         encode_to_vec(&once, &mut twice);
         let mut got = Vec::new();
-        reencode_to_vec(raw.as_bytes(), plus, &mut got);
-        prop_assert_eq!(&got, &once);
-        got.clear();
         reencode_twice_to_vec(raw.as_bytes(), plus, &mut got);
         prop_assert_eq!(&got, &twice);
         got.clear();

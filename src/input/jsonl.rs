@@ -24,56 +24,6 @@ use std::fmt;
 
 const CONTEXT: &str = "JSON Lines request";
 
-#[derive(Deserialize)]
-struct Line {
-    method: String,
-    url: String,
-    #[serde(default)]
-    headers: Headers,
-    #[serde(default)]
-    body: Option<String>,
-}
-
-/// Header fields in order, from an object or an array of pairs.
-#[derive(Default)]
-struct Headers(Vec<(String, String)>);
-
-impl<'de> Deserialize<'de> for Headers {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Headers, D::Error> {
-        d.deserialize_any(HeadersVisitor)
-    }
-}
-
-struct HeadersVisitor;
-
-impl<'de> Visitor<'de> for HeadersVisitor {
-    type Value = Headers;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an object of \"Name\": \"value\" or an array of [\"Name\", \"value\"] pairs")
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Headers, E> {
-        Ok(Headers::default())
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Headers, A::Error> {
-        let mut out = Vec::with_capacity(map.size_hint().unwrap_or(4));
-        while let Some((name, value)) = map.next_entry::<String, String>()? {
-            out.push((name, value));
-        }
-        Ok(Headers(out))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Headers, A::Error> {
-        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(4));
-        while let Some((name, value)) = seq.next_element::<(String, String)>()? {
-            out.push((name, value));
-        }
-        Ok(Headers(out))
-    }
-}
-
 /// One line read without copying: strings that hold no JSON escape are
 /// borrowed from the line. For the batch path, which reads millions.
 #[derive(Deserialize)]
@@ -112,7 +62,7 @@ impl<'de: 'a, 'a> Visitor<'de> for HeadersRefVisitor<'a> {
     type Value = HeadersRef<'a>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        HeadersVisitor.expecting(f)
+        f.write_str("an object of \"Name\": \"value\" or an array of [\"Name\", \"value\"] pairs")
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<HeadersRef<'a>, E> {
@@ -136,8 +86,28 @@ impl<'de: 'a, 'a> Visitor<'de> for HeadersRefVisitor<'a> {
     }
 }
 
-/// Reads one line without copying what it need not; `None` when it is not
-/// a request line, for which [`read_line`] gives the error.
+impl LineRef<'_> {
+    /// The request, owning its text.
+    pub fn into_request(self) -> Request {
+        Request {
+            method: self.method.into_owned(),
+            url: self.url.into_owned(),
+            headers: self
+                .headers
+                .0
+                .into_iter()
+                .map(|(n, v)| (n.into_owned(), v.into_owned()))
+                .collect(),
+            body: self
+                .body
+                .map(|b| b.into_owned().into_bytes())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// Reads one line (without its line break), copying only strings that
+/// hold a JSON escape.
 ///
 /// ```
 /// use oauth1_doctor::input::jsonl::read_line_ref;
@@ -145,8 +115,8 @@ impl<'de: 'a, 'a> Visitor<'de> for HeadersRefVisitor<'a> {
 /// assert_eq!(r.url, "http://x/p");
 /// assert_eq!(r.headers.0[0].1, "q\"1");
 /// ```
-pub fn read_line_ref(line: &str) -> Option<LineRef<'_>> {
-    serde_json::from_str(line).ok()
+pub fn read_line_ref(line: &str) -> Result<LineRef<'_>, ParseError> {
+    serde_json::from_str(line).map_err(|e| json_error(line, &e))
 }
 
 /// Reads one line (without its line break) as a request.
@@ -158,15 +128,7 @@ pub fn read_line_ref(line: &str) -> Option<LineRef<'_>> {
 /// assert!(r.body.is_empty());
 /// ```
 pub fn read_line(line: &str) -> Result<Request, ParseError> {
-    match serde_json::from_str::<Line>(line) {
-        Ok(l) => Ok(Request {
-            method: l.method,
-            url: l.url,
-            headers: l.headers.0,
-            body: l.body.map(String::into_bytes).unwrap_or_default(),
-        }),
-        Err(e) => Err(json_error(line, &e)),
-    }
+    read_line_ref(line).map(LineRef::into_request)
 }
 
 fn json_error(line: &str, e: &serde_json::Error) -> ParseError {
