@@ -698,11 +698,7 @@ pub fn prepare(fixture: &Fixture, files: &dyn Files) -> Result<Case, Mismatch> {
 /// A value fit to print: PLAINTEXT signatures and keys are the secrets
 /// themselves, so only their length is shown.
 fn shown(method: Option<SignatureMethod>, value: &str) -> String {
-    if method == Some(SignatureMethod::Plaintext) {
-        format!("<PLAINTEXT signature: {} chars>", value.len())
-    } else {
-        format!("{value:?}")
-    }
+    crate::signature::masked_signature(method, value).unwrap_or_else(|| format!("{value:?}"))
 }
 
 fn compare(
