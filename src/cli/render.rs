@@ -321,3 +321,22 @@ pub fn walkthrough(w: &Walkthrough, read: &ReadRequest, source: &str) -> String 
     }
     o
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issue11_visible_escapes_every_control_and_bidi_character() {
+        assert!(matches!(visible("plain text é ✓"), Cow::Borrowed(_)));
+        assert_eq!(visible("a\x1b[31mb"), "a\\u{1b}[31mb");
+        assert_eq!(visible("\u{9b}31m\u{7f}"), "\\u{9b}31m\\u{7f}");
+        assert_eq!(visible("x\u{202e}y"), "x\\u{202e}y");
+        assert_eq!(visible("a\nb\tc\r"), "a\\nb\\tc\\r");
+        assert_eq!(visible_lines("a\nb\tc\x07"), "a\nb\tc\\u{7}");
+        for b in 0u32..0x20 {
+            let c = char::from_u32(b).unwrap();
+            assert!(!visible(&c.to_string()).contains(c), "{b:#x}");
+        }
+    }
+}
