@@ -205,11 +205,7 @@ fn vector_secrets(vector: &Vector) -> crate::signature::Secrets {
 
 /// A signature fit to print: a PLAINTEXT signature is the secrets themselves.
 fn shown(method: SignatureMethod, value: &str) -> String {
-    if method == SignatureMethod::Plaintext {
-        format!("<PLAINTEXT signature: {} chars>", value.len())
-    } else {
-        format!("{value:?}")
-    }
+    crate::signature::masked_signature(Some(method), value).unwrap_or_else(|| format!("{value:?}"))
 }
 
 /// The byte length of a base64 signature (`None` if it is not base64).

@@ -311,11 +311,48 @@ fn locate(text: &str, table: Option<&str>, key: &str) -> (usize, usize) {
     line_col(text, table_at)
 }
 
+/// A TOML error message without the string values it quotes (`invalid
+/// type: string "…"`): in a fixture they may be secrets. Only their
+/// length is kept.
+fn unquote_strings(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find("string \"") {
+        let (head, tail) = rest.split_at(at + 7);
+        out.push_str(head);
+        let body = &tail[1..];
+        // serde writes the value with Debug escapes: a quote inside is \".
+        let mut end = None;
+        let mut escaped = false;
+        for (i, c) in body.char_indices() {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => {
+                    end = Some(i);
+                    break;
+                }
+                _ => escaped = false,
+            }
+        }
+        let Some(end) = end else {
+            out.push_str("(not shown)");
+            return out;
+        };
+        out.push_str(&format!(
+            "({} chars, not shown)",
+            body[..end].chars().count()
+        ));
+        rest = &body[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Reads and validates one fixture; `path` is only used in messages.
 pub fn load(path: &str, text: &str) -> Result<Fixture, FixtureError> {
     let fixture: Fixture = toml::from_str(text).map_err(|e| {
         let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
-        let message = e.message().to_string();
+        let message = unquote_strings(e.message());
         let key = message
             .split('`')
             .nth(1)
@@ -698,11 +735,7 @@ pub fn prepare(fixture: &Fixture, files: &dyn Files) -> Result<Case, Mismatch> {
 /// A value fit to print: PLAINTEXT signatures and keys are the secrets
 /// themselves, so only their length is shown.
 fn shown(method: Option<SignatureMethod>, value: &str) -> String {
-    if method == Some(SignatureMethod::Plaintext) {
-        format!("<PLAINTEXT signature: {} chars>", value.len())
-    } else {
-        format!("{value:?}")
-    }
+    crate::signature::masked_signature(method, value).unwrap_or_else(|| format!("{value:?}"))
 }
 
 fn compare(
@@ -971,6 +1004,18 @@ impl Case {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn issue11_fixture_toml_errors_never_quote_a_string_value() {
+        let text = "name = \"x\"\ndescription = \"d\"\nsecrets = \"hunter2-secret\"\n";
+        let e = load("x.toml", text).unwrap_err().to_string();
+        assert!(!e.contains("hunter2"), "{e}");
+        assert!(e.contains("14 chars"), "{e}");
+        assert_eq!(
+            unquote_strings(r#"invalid type: string "a\"b", expected x"#),
+            "invalid type: string (4 chars, not shown), expected x"
+        );
+    }
     use crate::input::NoFiles;
 
     const PHOTOS: &str = r#"

@@ -48,7 +48,12 @@ pub struct BodyHashCheck {
 }
 
 /// Every step of signing one request.
-#[derive(Debug, Clone, Serialize)]
+///
+/// The fields hold the values as computed, for callers that compare them;
+/// its JSON form and the `shown_*` methods, what front ends print, mask a
+/// PLAINTEXT signature like the key (RFC 5849 §3.4.4: it *is* the key)
+/// unless the walkthrough was made with [`RunOptions::show_secrets`].
+#[derive(Debug, Clone)]
 pub struct Walkthrough {
     /// RFC 5849 §3.4.1.1: the method, upper-cased.
     pub method: String,
@@ -90,6 +95,79 @@ pub struct Walkthrough {
     pub not_computed: Option<String>,
     /// Everything accepted but worth knowing, in pipeline order.
     pub violations: Vec<Violation>,
+    /// Whether the secrets it holds may be printed ([`RunOptions::show_secrets`]).
+    pub show_secrets: bool,
+}
+
+impl Walkthrough {
+    /// `value` fit to print: a PLAINTEXT signature is masked (RFC 5849
+    /// §3.4.4) unless secrets may be shown.
+    fn shown<'a>(&self, value: &'a str) -> std::borrow::Cow<'a, str> {
+        match crate::signature::masked_signature(self.signature_method, value) {
+            Some(mask) if !self.show_secrets => mask.into(),
+            _ => value.into(),
+        }
+    }
+
+    /// The computed signature, fit to print.
+    pub fn shown_signature(&self) -> Option<std::borrow::Cow<'_, str>> {
+        self.signature.as_deref().map(|s| self.shown(s))
+    }
+
+    /// The carried `oauth_signature` (decoded), fit to print.
+    pub fn shown_request_signature(&self) -> Option<std::borrow::Cow<'_, str>> {
+        self.request_signature.as_deref().map(|s| self.shown(s))
+    }
+
+    /// The carried `oauth_signature` as written, fit to print.
+    pub fn shown_request_signature_raw(&self) -> Option<std::borrow::Cow<'_, str>> {
+        self.request_signature_raw.as_deref().map(|s| self.shown(s))
+    }
+
+    /// The request URL, fit to print: a PLAINTEXT `oauth_signature` in the
+    /// query (RFC 5849 §3.5.3) is masked.
+    pub fn shown_url(&self) -> std::borrow::Cow<'_, str> {
+        let (Some(raw), Some(Source::Query)) =
+            (&self.request_signature_raw, self.request_signature_source)
+        else {
+            return self.url.as_str().into();
+        };
+        let shown = self.shown(raw);
+        if shown == raw.as_str() || raw.is_empty() {
+            return self.url.as_str().into();
+        }
+        self.url.replace(raw.as_str(), &shown).into()
+    }
+}
+
+impl Serialize for Walkthrough {
+    /// The `--json` form: every field, with [`Walkthrough::shown_url`] and
+    /// the `shown_*` signatures in place of the values as computed.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut o = s.serialize_struct("Walkthrough", 20)?;
+        o.serialize_field("method", &self.method)?;
+        o.serialize_field("method_as_sent", &self.method_as_sent)?;
+        o.serialize_field("url", &self.shown_url())?;
+        o.serialize_field("base_uri", &self.base_uri)?;
+        o.serialize_field("parameters", &self.parameters)?;
+        o.serialize_field("normalized_parameters", &self.normalized_parameters)?;
+        o.serialize_field("base_string", &self.base_string)?;
+        o.serialize_field("signature_method", &self.signature_method)?;
+        o.serialize_field("signature_method_as_sent", &self.signature_method_as_sent)?;
+        o.serialize_field("key", &self.key)?;
+        o.serialize_field("signature", &self.shown_signature())?;
+        o.serialize_field("request_signature", &self.shown_request_signature())?;
+        o.serialize_field("request_signature_raw", &self.shown_request_signature_raw())?;
+        o.serialize_field("request_signature_source", &self.request_signature_source)?;
+        o.serialize_field("valid", &self.valid)?;
+        o.serialize_field("realm", &self.realm)?;
+        o.serialize_field("body_signed", &self.body_signed)?;
+        o.serialize_field("body_hash", &self.body_hash)?;
+        o.serialize_field("not_computed", &self.not_computed)?;
+        o.serialize_field("violations", &self.violations)?;
+        o.end()
+    }
 }
 
 impl Walkthrough {
@@ -114,7 +192,8 @@ pub enum PipelineError {
 /// Options for [`run`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RunOptions {
-    /// Show the signing key instead of its masked shape.
+    /// Show the signing key instead of its masked shape, and a PLAINTEXT
+    /// signature (the key itself, RFC 5849 §3.4.4) instead of its length.
     pub show_secrets: bool,
 }
 
@@ -264,6 +343,7 @@ fn finish(
         body_hash,
         not_computed,
         violations,
+        show_secrets: options.show_secrets,
     }
 }
 

@@ -179,10 +179,36 @@ pub struct PublicKey(RsaPublicKey);
 #[error("{0}")]
 pub struct KeyError(pub String);
 
-fn pem_label(pem: &str) -> Option<&str> {
-    let start = pem.find("-----BEGIN ")? + 11;
-    let end = pem[start..].find("-----")? + start;
-    Some(&pem[start..end])
+/// The label of the first PEM block (RFC 7468 §2): `Some(Ok(label))` for a
+/// well-formed `-----BEGIN label-----` line, `Some(Err(line))` when a BEGIN
+/// line is there but malformed (its 1-based line number: the text after it
+/// is key material and is never quoted), `None` without one.
+fn pem_label(pem: &str) -> Option<Result<&str, usize>> {
+    let at = pem.find("-----BEGIN ")?;
+    let line = pem[..at].matches('\n').count() + 1;
+    let rest = &pem[at + 11..];
+    let eol = rest.find(['\r', '\n']).unwrap_or(rest.len());
+    let Some(label) = rest[..eol].trim_end().strip_suffix("-----") else {
+        return Some(Err(line));
+    };
+    // RFC 7468 §3: a label is printable ASCII; real ones are short capitals.
+    let plausible = label.len() <= 64
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b' ' || b == b'-');
+    if plausible && !label.ends_with('-') {
+        Some(Ok(label))
+    } else {
+        Some(Err(line))
+    }
+}
+
+/// RFC 7468 §2: what a malformed BEGIN line gets as an error. The key's
+/// text is never quoted, only where the line is.
+fn malformed_begin(line: usize, expected: &str) -> KeyError {
+    KeyError(format!(
+        "line {line}: the PEM BEGIN line is malformed: expected {expected} on one line, five dashes on each side (the key's text is not shown)"
+    ))
 }
 
 fn literal_newline_hint(pem: &str) -> &'static str {
@@ -199,21 +225,22 @@ impl PrivateKey {
         let pem = pem.trim();
         let hint = literal_newline_hint(pem);
         let key = match pem_label(pem) {
-            Some("RSA PRIVATE KEY") => RsaPrivateKey::from_pkcs1_pem(pem)
+            Some(Err(line)) => return Err(malformed_begin(line, "-----BEGIN RSA PRIVATE KEY----- or -----BEGIN PRIVATE KEY-----")),
+            Some(Ok("RSA PRIVATE KEY")) => RsaPrivateKey::from_pkcs1_pem(pem)
                 .map_err(|e| KeyError(format!("not a valid PKCS#1 RSA private key: {e}{hint}")))?,
-            Some("PRIVATE KEY") => RsaPrivateKey::from_pkcs8_pem(pem)
+            Some(Ok("PRIVATE KEY")) => RsaPrivateKey::from_pkcs8_pem(pem)
                 .map_err(|e| KeyError(format!("not a valid PKCS#8 RSA private key: {e}{hint}")))?,
-            Some("ENCRYPTED PRIVATE KEY") => {
+            Some(Ok("ENCRYPTED PRIVATE KEY")) => {
                 return Err(KeyError(
                     "the private key is encrypted; decrypt it first (openssl pkcs8 -in key.pem -out plain.pem)".into(),
                 ))
             }
-            Some(l @ ("CERTIFICATE" | "PUBLIC KEY" | "RSA PUBLIC KEY")) => {
+            Some(Ok(l @ ("CERTIFICATE" | "PUBLIC KEY" | "RSA PUBLIC KEY"))) => {
                 return Err(KeyError(format!(
                     "this is a {l}, not a private key: signing needs the private key (a certificate or public key can only verify)"
                 )))
             }
-            Some(other) => {
+            Some(Ok(other)) => {
                 return Err(KeyError(format!(
                     "expected an RSA PRIVATE KEY or PRIVATE KEY PEM block, found {other:?}"
                 )))
@@ -258,11 +285,17 @@ impl PublicKey {
         let pem = pem.trim();
         let hint = literal_newline_hint(pem);
         let key = match pem_label(pem) {
-            Some("PUBLIC KEY") => RsaPublicKey::from_public_key_pem(pem)
+            Some(Err(line)) => {
+                return Err(malformed_begin(
+                    line,
+                    "-----BEGIN PUBLIC KEY----- (or RSA PUBLIC KEY, CERTIFICATE)",
+                ))
+            }
+            Some(Ok("PUBLIC KEY")) => RsaPublicKey::from_public_key_pem(pem)
                 .map_err(|e| KeyError(format!("not a valid RSA public key: {e}{hint}")))?,
-            Some("RSA PUBLIC KEY") => RsaPublicKey::from_pkcs1_pem(pem)
+            Some(Ok("RSA PUBLIC KEY")) => RsaPublicKey::from_pkcs1_pem(pem)
                 .map_err(|e| KeyError(format!("not a valid PKCS#1 RSA public key: {e}{hint}")))?,
-            Some("CERTIFICATE") => {
+            Some(Ok("CERTIFICATE")) => {
                 use x509_cert::der::{DecodePem, Encode};
                 let cert = x509_cert::Certificate::from_pem(pem)
                     .map_err(|e| KeyError(format!("not a valid X.509 certificate: {e}{hint}")))?;
@@ -277,10 +310,10 @@ impl PublicKey {
                     ))
                 })?
             }
-            Some("RSA PRIVATE KEY" | "PRIVATE KEY") => {
+            Some(Ok("RSA PRIVATE KEY" | "PRIVATE KEY")) => {
                 return Ok(PrivateKey::from_pem(pem)?.public_key());
             }
-            Some(other) => {
+            Some(Ok(other)) => {
                 return Err(KeyError(format!(
                 "expected a PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE PEM block, found {other:?}"
             )))
@@ -387,6 +420,16 @@ pub fn key_shape(secrets: &Secrets, show: bool) -> String {
         part("consumer secret", cs),
         part("token secret", ts)
     )
+}
+
+/// RFC 5849 §3.4.4: a PLAINTEXT signature is the key itself
+/// (`encode(consumer secret)&encode(token secret)`), so it is printed like
+/// the key: this gives the mask to print instead of `value` when `method`
+/// is PLAINTEXT, `None` when the value is fit to print. Every report that
+/// shows a signature (explain, verify, diff, check, conform) goes through it.
+pub fn masked_signature(method: Option<SignatureMethod>, value: &str) -> Option<String> {
+    (method == Some(SignatureMethod::Plaintext))
+        .then(|| format!("<PLAINTEXT signature: {} chars>", value.len()))
 }
 
 /// The HMAC of `data` under `key` with `hash`, base64-encoded (RFC 5849 §3.4.2 step 2).

@@ -9,7 +9,7 @@
 
 use super::explain::{self, ExplainArgs, Mode};
 use super::inputs::{DiskFiles, FormatArg};
-use super::render::{pad, BAD, GOOD};
+use super::render::{pad, visible, BAD, GOOD};
 use super::Outcome;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Args;
@@ -404,7 +404,7 @@ impl Output {
     fn human(&self, at: Position<'_>, c: &Checked) -> String {
         let label = match at {
             Position::Line(n) => format!("line {n}"),
-            Position::Label(l) => l.to_string(),
+            Position::Label(l) => visible(l).into_owned(),
         };
         let style = if c.verdict == Verdict::Valid {
             GOOD
@@ -417,19 +417,24 @@ impl Output {
             self.paint(style, &pad(c.verdict.as_str(), 12))
         );
         if let (Some(m), Some(method), Some(uri)) = (c.signature_method, &c.method, &c.base_uri) {
-            o.push_str(&format!("{:<11}  {method} {uri}", m.as_str()));
+            o.push_str(&format!(
+                "{:<11}  {} {}",
+                m.as_str(),
+                visible(method),
+                visible(uri)
+            ));
             if let Some(k) = &c.consumer_key {
-                o.push_str(&format!("  consumer {k}"));
+                o.push_str(&format!("  consumer {}", visible(k)));
             }
             if c.reason.is_some() {
                 o.push_str(": ");
             }
         }
         if let Some(r) = &c.reason {
-            o.push_str(r);
+            o.push_str(&visible(r));
         }
         for n in &c.notes {
-            o.push_str(&format!("; {} ({})", n.message, n.section));
+            o.push_str(&format!("; {} ({})", visible(&n.message), n.section));
         }
         o.push('\n');
         o

@@ -1,7 +1,7 @@
 //! `check`: run fixture files (default: the bundled corpus) through the
 //! pipeline, one pass/fail line per case and a closing `N passed, M failed`.
 
-use super::render::{paint, BAD, DIM, GOOD};
+use super::render::{paint, visible, visible_lines, BAD, DIM, GOOD};
 use super::Outcome;
 use anyhow::{bail, Context, Result};
 use clap::Args;
@@ -149,27 +149,27 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
                 (Some(n), true) => anstream::println!(
                     "{}  {}  {}",
                     paint(GOOD, "pass"),
-                    super::render::pad(n, width),
-                    paint(DIM, &r.path)
+                    super::render::pad(&visible(n), width),
+                    paint(DIM, visible(&r.path))
                 ),
                 (Some(n), false) => {
                     anstream::println!(
                         "{}  {}  {}",
                         paint(BAD, "FAIL"),
-                        super::render::pad(n, width),
-                        paint(DIM, &r.path)
+                        super::render::pad(&visible(n), width),
+                        paint(DIM, visible(&r.path))
                     );
                     if let Some(m) = &r.mismatch {
                         anstream::println!("      first differing stage: {}", m.stage);
-                        anstream::println!("      expected: {}", m.expected);
-                        anstream::println!("      actual:   {}", m.actual);
+                        anstream::println!("      expected: {}", visible(&m.expected));
+                        anstream::println!("      actual:   {}", visible(&m.actual));
                     }
                 }
                 (None, _) => {
                     anstream::println!(
                         "{}  {}",
                         paint(BAD, "FAIL"),
-                        r.error.as_deref().unwrap_or("")
+                        visible_lines(r.error.as_deref().unwrap_or(""))
                     );
                 }
             }

@@ -2,10 +2,12 @@
 //!
 //! Each vector runs `sh -c COMMAND` once, with the vector's inputs as one
 //! JSON object on standard input; its standard output is the answer. A
-//! signer that hangs is killed (its whole process group) at the timeout.
+//! signer that hangs is killed at the timeout, and whatever a signer
+//! started is killed when it exits (see `process_tree`).
 
 use super::check::load_corpus;
-use super::render::{paint, BAD, DIM, GOOD};
+use super::process_tree;
+use super::render::{clip, paint, visible, BAD, DIM, GOOD};
 use super::Outcome;
 use anyhow::{bail, Context, Result};
 use clap::Args;
@@ -98,27 +100,23 @@ pub fn vectors(report: &ReportArgs) -> Result<Vec<Vector>> {
     Ok(out)
 }
 
-fn kill_group(child: &mut std::process::Child) {
-    // The signer runs in its own process group: kill the shell and anything it started.
-    let _ = Command::new("kill")
-        .args(["-KILL", "--", &format!("-{}", child.id())])
-        .stderr(Stdio::null())
-        .status();
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
-fn reader<R: Read + Send + 'static>(r: R, limit: u64) -> mpsc::Receiver<Vec<u8>> {
+/// Reads `r` to its end, keeping the first `limit` bytes: the rest is
+/// read and dropped, so a signer that prints too much is not stopped by
+/// a closed pipe (SIGPIPE) but finishes, and the cut is reported.
+fn reader<R: Read + Send + 'static>(r: R, limit: u64) -> mpsc::Receiver<(Vec<u8>, bool)> {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let mut buf = Vec::new();
-        let _ = r.take(limit).read_to_end(&mut buf);
-        let _ = tx.send(buf);
+        let mut r = r;
+        let _ = (&mut r).take(limit).read_to_end(&mut buf);
+        let over = std::io::copy(&mut r, &mut std::io::sink()).unwrap_or(0) > 0;
+        let _ = tx.send((buf, over));
     });
     rx
 }
 
 /// Runs the signer once; its standard output, or why there is none.
+/// Whatever it started is killed and reaped before this returns.
 pub fn run_signer(command: &str, input: &str, timeout: Duration) -> Result<String, String> {
     let mut cmd = Command::new("sh");
     cmd.arg("-c")
@@ -126,15 +124,9 @@ pub fn run_signer(command: &str, input: &str, timeout: Duration) -> Result<Strin
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::CommandExt;
-        cmd.process_group(0);
-    }
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| format!("cannot start the signer: {e}"))?;
-    let stdin = child.stdin.take();
+    let mut signer =
+        process_tree::spawn(&mut cmd).map_err(|e| format!("cannot start the signer: {e}"))?;
+    let stdin = signer.child.stdin.take();
     let input = input.as_bytes().to_vec();
     std::thread::spawn(move || {
         if let Some(mut s) = stdin {
@@ -142,43 +134,54 @@ pub fn run_signer(command: &str, input: &str, timeout: Duration) -> Result<Strin
             let _ = s.write_all(&input);
         }
     });
-    let out = reader(child.stdout.take().expect("piped"), MAX_OUTPUT);
-    let err = reader(child.stderr.take().expect("piped"), 64 * 1024);
+    let out = reader(signer.child.stdout.take().expect("piped"), MAX_OUTPUT);
+    let err = reader(signer.child.stderr.take().expect("piped"), 64 * 1024);
     let start = Instant::now();
     let status = loop {
-        match child.try_wait() {
+        match signer.child.try_wait() {
             Ok(Some(status)) => break status,
             Ok(None) if start.elapsed() >= timeout => {
-                kill_group(&mut child);
+                let killed = match signer.kill_tree() {
+                    Ok(()) => "the signer and what it started were killed".to_string(),
+                    Err(e) => format!("killing the signer failed: {e}"),
+                };
                 return Err(format!(
-                    "timed out after {:.1}s (the signer was killed)",
+                    "timed out after {:.1}s ({killed})",
                     timeout.as_secs_f64()
                 ));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(5)),
             Err(e) => {
-                kill_group(&mut child);
+                let _ = signer.kill_tree();
                 return Err(format!("cannot wait for the signer: {e}"));
             }
         }
     };
+    // The signer is done: what it left running (a background job, a
+    // daemon) is killed now, which also closes the output it held open.
+    signer.sweep();
     let grace = Duration::from_millis(500).max(timeout.saturating_sub(start.elapsed()));
-    let stdout = match out.recv_timeout(grace) {
-        Ok(b) => b,
-        Err(_) => {
-            kill_group(&mut child);
-            return Err("the signer exited but something it started kept its output open".into());
-        }
+    let Ok((stdout, over)) = out.recv_timeout(grace) else {
+        return Err("the signer exited but something it started kept its output open".into());
     };
     let stderr = err
         .recv_timeout(Duration::from_millis(200))
+        .map(|(b, _)| b)
         .unwrap_or_default();
+    if over {
+        return Err(format!(
+            "output over {} MiB, truncated (not an answer)",
+            MAX_OUTPUT / (1024 * 1024)
+        ));
+    }
     if !status.success() {
+        // The signer's own words, as it wrote them but with control
+        // characters escaped (they must not reach the terminal).
         let last = String::from_utf8_lossy(&stderr)
             .lines()
             .rev()
             .find(|l| !l.trim().is_empty())
-            .map(|l| format!(": {}", super::render::clip(l.trim(), 160)))
+            .map(|l| format!(": {}", clip(&visible(l.trim()), 160)))
             .unwrap_or_default();
         return Err(format!("the signer failed ({status}){last}"));
     }
@@ -271,17 +274,17 @@ pub fn report(suite: &str, grades: &[Grade], args: &ReportArgs) -> Result<Outcom
             .unwrap_or(0);
         for g in grades {
             if g.passed {
-                anstream::println!("{}  {}", paint(GOOD, "pass"), g.id);
+                anstream::println!("{}  {}", paint(GOOD, "pass"), visible(&g.id));
                 continue;
             }
             anstream::println!(
                 "{}  {}  {}",
                 paint(BAD, "FAIL"),
-                super::render::pad(&g.id, width),
-                g.reason.as_deref().unwrap_or("")
+                super::render::pad(&visible(&g.id), width),
+                visible(g.reason.as_deref().unwrap_or(""))
             );
             if let Some(m) = &g.mistakes {
-                anstream::println!("      mistake: {}", m.join(", "));
+                anstream::println!("      mistake: {}", visible(&m.join(", ")));
             }
             if let Some((expected, reported)) = &g.base_string_diff {
                 anstream::println!(
@@ -295,7 +298,7 @@ pub fn report(suite: &str, grades: &[Grade], args: &ReportArgs) -> Result<Outcom
                 let r: Vec<&str> = r.iter().map(String::as_str).collect();
                 let diff = similar::TextDiff::from_slices(&e, &r);
                 for change in diff.iter_all_changes() {
-                    let line = change.value();
+                    let line = visible(change.value());
                     match change.tag() {
                         similar::ChangeTag::Delete => {
                             anstream::println!("      {}", paint(BAD, format!("- {line}")))
@@ -326,6 +329,7 @@ pub fn run(args: ConformArgs) -> Result<Outcome> {
     }
     let timeout = Duration::from_secs_f64(args.timeout);
     let vectors = vectors(&args.report)?;
+    process_tree::become_subreaper();
     let jobs = args.jobs.clamp(1, 64).min(vectors.len());
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Grade>>> = Mutex::new(vec![None; vectors.len()]);
@@ -341,6 +345,8 @@ pub fn run(args: ConformArgs) -> Result<Outcome> {
             });
         }
     });
+    // Anything still here left the signer's group and cleared its marker.
+    process_tree::sweep_all();
     let grades: Vec<Grade> = results
         .into_inner()
         .map_err(|_| anyhow::anyhow!("a worker panicked"))?

@@ -341,7 +341,7 @@ fn shown(v: &str) -> String {
     if v.is_empty() {
         "(empty)".into()
     } else {
-        visible(v)
+        visible(v).into_owned()
     }
 }
 

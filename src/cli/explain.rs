@@ -45,7 +45,12 @@ pub fn run(args: ExplainArgs, mode: Mode) -> Result<Outcome> {
                 // One line per request: report it and go on with the others.
                 let first = e.to_string();
                 let first = first.lines().next().unwrap_or("");
-                anstream::println!("{label}: {} {first}", paint(BAD, "error:"));
+                anstream::println!(
+                    "{}: {} {}",
+                    render::visible(&label),
+                    paint(BAD, "error:"),
+                    render::visible(first)
+                );
                 unverifiable += 1;
                 continue;
             }
@@ -66,7 +71,12 @@ pub fn run(args: ExplainArgs, mode: Mode) -> Result<Outcome> {
             match problem {
                 Some(p) if many => {
                     // One line per request: report it and go on with the others.
-                    anstream::println!("{label}: {} {p}", paint(BAD, "error:"));
+                    anstream::println!(
+                        "{}: {} {}",
+                        render::visible(&label),
+                        paint(BAD, "error:"),
+                        render::visible(&p)
+                    );
                     unverifiable += 1;
                     continue;
                 }
@@ -127,9 +137,11 @@ fn verdict(w: &Walkthrough, label: &str, path: &str, many: bool) -> String {
     let method = w
         .signature_method
         .map_or("?".to_string(), |m| m.to_string());
-    let carried = w.request_signature.as_deref().unwrap_or("");
+    let carried = w.shown_request_signature().unwrap_or_default();
+    let carried = render::visible(&carried);
+    let expected = w.shown_signature();
     let prefix = if many {
-        format!("{label}: ")
+        format!("{}: ", render::visible(label))
     } else {
         String::new()
     };
@@ -144,27 +156,30 @@ fn verdict(w: &Walkthrough, label: &str, path: &str, many: bool) -> String {
         return format!(
             "{prefix}{} oauth_signature does not match ({method}): expected {}, actual {carried}\n",
             paint(BAD, "invalid:"),
-            w.signature.as_deref().unwrap_or("?")
+            expected.as_deref().unwrap_or("?")
         );
     }
     let mut o = format!(
         "{prefix}{} oauth_signature does not match ({method})\n",
         paint(BAD, "invalid:")
     );
-    if let Some(s) = &w.signature {
+    if let Some(s) = &expected {
         o.push_str(&format!("  expected  {s}\n"));
     }
     o.push_str(&format!("  actual    {carried}\n"));
     for v in &w.violations {
         if v.code.starts_with("signature-") || v.code.starts_with("body-hash") {
-            o.push_str(&format!("  note: {v}\n"));
+            o.push_str(&format!("  note: {}\n", render::visible(&v.to_string())));
         }
     }
     o.push_str(&format!(
         "  {}\n",
         paint(
             DIM,
-            format!("run `oauth1-doctor explain {path}` to see each step of the signature")
+            format!(
+                "run `oauth1-doctor explain {}` to see each step of the signature",
+                render::visible(path)
+            )
         )
     ));
     o

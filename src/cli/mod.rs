@@ -11,6 +11,7 @@ mod diffview;
 mod explain;
 mod hunt;
 mod inputs;
+mod process_tree;
 mod record;
 mod render;
 mod sign;
@@ -71,7 +72,11 @@ pub enum Outcome {
 
 /// Runs the CLI and returns the process exit code.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = match Cli::try_parse_from(&argv) {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e, &argv),
+    };
     let choice = match cli.color {
         ColorWhen::Auto => anstream::ColorChoice::Auto,
         ColorWhen::Always => anstream::ColorChoice::Always,
@@ -97,4 +102,106 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The long names of every flag that takes a secret (value name `SECRET`).
+fn secret_flags() -> Vec<String> {
+    fn walk(c: &clap::Command, out: &mut Vec<String>) {
+        for a in c.get_arguments() {
+            let secret = a
+                .get_value_names()
+                .is_some_and(|names| names.iter().any(|n| n.as_str() == "SECRET"));
+            if let (true, Some(long)) = (secret, a.get_long()) {
+                out.push(format!("--{long}"));
+            }
+        }
+        for sub in c.get_subcommands() {
+            walk(sub, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&<Cli as clap::CommandFactory>::command(), &mut out);
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The arguments that are, or may be part of, a secret: the value of a
+/// secret-taking flag (`--consumer-secret VALUE` or `--consumer-secret=VALUE`)
+/// and the arguments that follow it up to the next flag (a secret with a
+/// space, unquoted). Each with its position (1 = the first argument) and
+/// the flag it follows.
+fn secret_arguments(argv: &[String]) -> Vec<(usize, String, String)> {
+    let flags = secret_flags();
+    let mut out = Vec::new();
+    let mut after: Option<&str> = None;
+    let mut i = 1;
+    while i < argv.len() {
+        let a = &argv[i];
+        if a == "--" {
+            break;
+        }
+        if let Some(flag) = flags.iter().find(|f| a == *f) {
+            if let Some(v) = argv.get(i + 1) {
+                out.push((i + 1, flag.clone(), v.clone()));
+            }
+            after = Some(flag);
+            i += 2;
+            continue;
+        }
+        if let Some(flag) = flags.iter().find(|f| {
+            a.strip_prefix(f.as_str())
+                .is_some_and(|rest| rest.starts_with('='))
+        }) {
+            out.push((i, flag.clone(), a[flag.len() + 1..].to_string()));
+            after = Some(flag);
+        } else if a.starts_with('-') {
+            after = None;
+        } else if let Some(flag) = after {
+            out.push((i, flag.to_string(), a.clone()));
+        }
+        i += 1;
+    }
+    out
+}
+
+/// A clap error, unless it would echo a secret: then which argument was
+/// wrong, by position, without its value (secrets are never printed).
+fn usage_error(e: clap::Error, argv: &[std::ffi::OsString]) -> ExitCode {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        e.exit();
+    }
+    let argv: Vec<String> = argv
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let rendered = e.render().to_string();
+    let invalid = match e.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        _ => None,
+    };
+    let leak = secret_arguments(&argv).into_iter().find(|(_, _, value)| {
+        !value.is_empty()
+            && (rendered.contains(value.as_str())
+                || invalid
+                    .as_deref()
+                    .is_some_and(|i| !i.is_empty() && value.contains(i)))
+    });
+    let Some((position, flag, _)) = leak else {
+        e.exit();
+    };
+    let what = match e.kind() {
+        ErrorKind::UnknownArgument => format!("unexpected argument at position {position}"),
+        _ => format!("invalid arguments (near position {position})"),
+    };
+    render::error(&anyhow::anyhow!(
+        "{what}; its value is not shown because it follows {flag}, which takes a secret (quote a secret that holds spaces, and write one that starts with '-' as {flag}=VALUE)\n\nFor more information, try '--help'."
+    ));
+    ExitCode::from(2)
 }

@@ -1,5 +1,7 @@
 //! `record`: turn a known-good request (e.g. a request Postman sent and the
-//! server accepted) into a fixture file, written atomically.
+//! server accepted) into a fixture file, written atomically and readable
+//! by the user only (0600), like the copied private key; when the fixture
+//! cannot be written, the key file written before it is removed.
 
 use super::inputs::{RequestArgs, SecretArgs};
 use super::Outcome;
@@ -41,9 +43,15 @@ pub fn write_atomically(path: &Path, content: &[u8], force: bool) -> Result<()> 
         .ok_or_else(|| anyhow!("{}: not a file name", path.display()))?
         .to_string_lossy();
     let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        // Fixtures hold secrets (and the private key): readable by the user only.
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options
         .open(&tmp)
         .with_context(|| format!("cannot create {}", tmp.display()))?;
     let written = f.write_all(content).and_then(|_| f.sync_all());
@@ -202,10 +210,17 @@ pub fn run(args: RecordArgs) -> Result<Outcome> {
     }
     std::fs::create_dir_all(&args.dir)
         .with_context(|| format!("cannot create {}", args.dir.display()))?;
+    let key_path = args.dir.join(&key_file);
     if let Some(pem) = &key_pem {
-        write_atomically(&args.dir.join(&key_file), pem.as_bytes(), args.force)?;
+        write_atomically(&key_path, pem.as_bytes(), args.force)?;
     }
-    write_atomically(&path, text.as_bytes(), args.force)?;
+    if let Err(e) = write_atomically(&path, text.as_bytes(), args.force) {
+        // No key file without the fixture that names it.
+        if key_pem.is_some() {
+            let _ = std::fs::remove_file(&key_path);
+        }
+        return Err(e);
+    }
     anstream::println!("wrote {shown} (it holds the secrets given: keep test secrets only)");
     Ok(Outcome::Ok)
 }

@@ -4,6 +4,7 @@
 use anstyle::{AnsiColor, Style};
 use oauth1_doctor::pipeline::Walkthrough;
 use oauth1_doctor::ReadRequest;
+use std::borrow::Cow;
 
 pub const BOLD: Style = Style::new().bold();
 pub const DIM: Style = Style::new().dimmed();
@@ -19,10 +20,11 @@ pub fn paint(style: Style, text: impl std::fmt::Display) -> String {
     format!("{style}{text}{style:#}")
 }
 
-/// Prints an error to stderr as `error: …`.
+/// Prints an error to stderr as `error: …` (its text may quote input:
+/// control characters are escaped, line breaks kept).
 pub fn error(e: &anyhow::Error) {
     let text = format!("{e:#}");
-    anstream::eprintln!("{}: {text}", paint(BAD, "error"));
+    anstream::eprintln!("{}: {}", paint(BAD, "error"), visible_lines(&text));
 }
 
 /// Pads `s` to `width` characters.
@@ -46,12 +48,45 @@ pub fn clip(s: &str, max: usize) -> String {
     }
 }
 
-/// Shows control characters visibly (`\n`, `\t`, …) so a stray newline cannot hide.
-pub fn visible(s: &str) -> String {
-    s.escape_debug()
-        .to_string()
-        .replace("\\\"", "\"")
-        .replace("\\'", "'")
+/// Untrusted text (a header value, a signer's stderr, a fixture name, a
+/// label) fit for a terminal, on one line: every control character is
+/// written as an escape (`\n`, `\t`, `\r`, `\u{1b}`), so a stray newline
+/// cannot hide and no escape sequence reaches the terminal.
+pub fn visible(s: &str) -> Cow<'_, str> {
+    escape_controls(s, false)
+}
+
+/// [`visible`] for text whose line breaks are structure (an error's
+/// caret under the line it points at): `\n` and tab stay as they are.
+pub fn visible_lines(s: &str) -> Cow<'_, str> {
+    escape_controls(s, true)
+}
+
+/// True for what must never reach a terminal raw: C0 controls, DEL, C1
+/// controls (U+0080–U+009F, U+009B is a CSI on its own), and the Unicode
+/// bidirectional controls that reorder what is shown (Trojan Source).
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The one escaping helper of every human renderer (see [`visible`]).
+fn escape_controls(s: &str, keep_newlines: bool) -> Cow<'_, str> {
+    let kept = |c: char| keep_newlines && matches!(c, '\n' | '\t');
+    if !s.chars().any(|c| is_unsafe(c) && !kept(c)) {
+        return Cow::Borrowed(s);
+    }
+    let mut o = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            c if kept(c) || !is_unsafe(c) => o.push(c),
+            '\n' => o.push_str("\\n"),
+            '\t' => o.push_str("\\t"),
+            '\r' => o.push_str("\\r"),
+            c => o.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        }
+    }
+    Cow::Owned(o)
 }
 
 /// The `explain` walkthrough: each RFC 5849 step as a teacher would draw it.
@@ -68,23 +103,31 @@ pub fn walkthrough(w: &Walkthrough, read: &ReadRequest, source: &str) -> String 
     o.push_str(&format!(
         "{} {} ({})\n",
         paint(BOLD, "Request"),
-        source,
+        visible(source),
         format!("{:?}", read.format).to_lowercase()
     ));
-    o.push_str(&format!("  {} {}\n", w.method_as_sent, w.url));
+    o.push_str(&format!(
+        "  {} {}\n",
+        visible(&w.method_as_sent),
+        visible(&w.shown_url())
+    ));
     for note in &read.assumptions {
-        o.push_str(&format!("  {} {note}\n", paint(WARN, "assumed:")));
+        o.push_str(&format!(
+            "  {} {}\n",
+            paint(WARN, "assumed:"),
+            visible(note)
+        ));
     }
 
     step(&mut o, 1, "Method", "RFC 5849 §3.4.1.1");
-    o.push_str(&format!("  {}", paint(METHOD, &w.method)));
+    o.push_str(&format!("  {}", paint(METHOD, visible(&w.method))));
     if w.method != w.method_as_sent {
         o.push_str(&format!("  (sent as {:?}; upper-cased)", w.method_as_sent));
     }
     o.push('\n');
 
     step(&mut o, 2, "Base string URI", "RFC 5849 §3.4.1.2");
-    o.push_str(&format!("  {}\n", paint(URI, &w.base_uri)));
+    o.push_str(&format!("  {}\n", paint(URI, visible(&w.base_uri))));
     o.push_str(&format!(
         "  {}\n",
         paint(
@@ -203,7 +246,11 @@ pub fn walkthrough(w: &Walkthrough, read: &ReadRequest, source: &str) -> String 
     let method = w
         .signature_method
         .map(|m| m.as_str().to_string())
-        .or_else(|| w.signature_method_as_sent.clone())
+        .or_else(|| {
+            w.signature_method_as_sent
+                .as_deref()
+                .map(|m| visible(m).into_owned())
+        })
         .unwrap_or_else(|| "(none)".into());
     let section = w.signature_method.map_or("RFC 5849 §3.4", |m| m.section());
     step(&mut o, 6, &format!("Key and signature: {method}"), section);
@@ -214,15 +261,22 @@ pub fn walkthrough(w: &Walkthrough, read: &ReadRequest, source: &str) -> String 
         }
         _ => {}
     }
-    match &w.signature {
+    match w.shown_signature() {
         Some(s) => o.push_str(&format!("  computed   {}\n", paint(BOLD, s))),
         None => o.push_str(&format!(
             "  computed   {}\n",
-            paint(WARN, w.not_computed.as_deref().unwrap_or("not computed"))
+            paint(
+                WARN,
+                visible(w.not_computed.as_deref().unwrap_or("not computed"))
+            )
         )),
     }
-    if let (Some(s), Some(src)) = (&w.request_signature, &w.request_signature_source) {
-        o.push_str(&format!("  in request {s}  ({})\n", src.as_str()));
+    if let (Some(s), Some(src)) = (w.shown_request_signature(), &w.request_signature_source) {
+        o.push_str(&format!(
+            "  in request {}  ({})\n",
+            visible(&s),
+            src.as_str()
+        ));
     }
     match w.valid {
         Some(true) => o.push_str(&format!(
@@ -238,7 +292,8 @@ pub fn walkthrough(w: &Walkthrough, read: &ReadRequest, source: &str) -> String 
     if let Some(b) = &w.body_hash {
         o.push_str(&format!(
             "  body hash  carried {}; SHA-1 {}",
-            b.carried, b.sha1
+            visible(&b.carried),
+            b.sha1
         ));
         if let Some(m) = &b.method_hash {
             o.push_str(&format!("; method digest {m}"));
@@ -261,8 +316,27 @@ pub fn walkthrough(w: &Walkthrough, read: &ReadRequest, source: &str) -> String 
     if !notes.is_empty() {
         o.push_str(&format!("\n{}\n", paint(BOLD, "Notes")));
         for n in notes {
-            o.push_str(&format!("  {} {n}\n", paint(WARN, "•")));
+            o.push_str(&format!("  {} {}\n", paint(WARN, "•"), visible(&n)));
         }
     }
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issue11_visible_escapes_every_control_and_bidi_character() {
+        assert!(matches!(visible("plain text é ✓"), Cow::Borrowed(_)));
+        assert_eq!(visible("a\x1b[31mb"), "a\\u{1b}[31mb");
+        assert_eq!(visible("\u{9b}31m\u{7f}"), "\\u{9b}31m\\u{7f}");
+        assert_eq!(visible("x\u{202e}y"), "x\\u{202e}y");
+        assert_eq!(visible("a\nb\tc\r"), "a\\nb\\tc\\r");
+        assert_eq!(visible_lines("a\nb\tc\x07"), "a\nb\tc\\u{7}");
+        for b in 0u32..0x20 {
+            let c = char::from_u32(b).unwrap();
+            assert!(!visible(&c.to_string()).contains(c), "{b:#x}");
+        }
+    }
 }
