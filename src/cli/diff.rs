@@ -545,6 +545,12 @@ fn aligned(r: &DiffReport, reference: &str) -> String {
             paint(DIM, "(identical apart from nonce and timestamp)")
         ));
     }
+    if a.coarse {
+        o.push_str(&format!(
+            "  {}\n",
+            paint(DIM, "(too many differing parameters for a minimal alignment: parameters were matched by name in sorted order)")
+        ));
+    }
     o
 }
 
