@@ -320,7 +320,7 @@ pub fn diff(
     };
     let hunt = match (&situation, &c.read) {
         (Some(Situation::SignerInconsistent), Some(read)) => {
-            hunt_candidate(read, &secrets.candidate)
+            hunt_candidate(read, &secrets.candidate, options.hunt_budget)
         }
         _ => None,
     };
