@@ -325,6 +325,10 @@ fn chars(
     c: Range<usize>,
 ) {
     let (gs, cs) = (&good[g.clone()], &candidate[c.clone()]);
+    if gs == cs {
+        push(spans, SpanKind::Same, g, c);
+        return;
+    }
     // Runs of the same tag, merged.
     let mut runs: Vec<(ChangeTag, String)> = Vec::new();
     let mut add = |tag: ChangeTag, value: &str| match runs.last_mut() {
