@@ -94,6 +94,8 @@ pub fn parse(value: &str) -> Result<Option<AuthHeader>, ParseError> {
         ));
     }
     let mut params: Vec<HeaderParam> = Vec::new();
+    // Names met so far: the duplicate check stays linear in the header.
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut first = true;
     loop {
         // Separator: whitespace and at most one comma (several are tolerated).
@@ -240,7 +242,7 @@ pub fn parse(value: &str) -> Result<Option<AuthHeader>, ParseError> {
                 }
             }
         };
-        if params.iter().any(|p| p.name == name) {
+        if !seen.insert(name.clone()) {
             violations.push(Violation::new(
                 "header-duplicate-param",
                 SECTION,

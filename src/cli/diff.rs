@@ -38,6 +38,8 @@ pub struct DiffArgs {
     pub secrets: SecretArgs,
     #[command(flatten)]
     pub sides: SideSecretArgs,
+    #[command(flatten)]
+    pub budget: super::hunt::BudgetArgs,
 }
 
 /// Secrets for one side only; they override the shared ones.
@@ -264,6 +266,7 @@ pub fn run(args: DiffArgs) -> Result<Outcome> {
                     &secrets,
                     &DiffOptions {
                         good_from_postman: from_postman,
+                        hunt_budget: args.budget.budget(),
                     },
                 )
                 .map_err(|e| anyhow!("{e}"))?,
@@ -423,6 +426,13 @@ fn render(r: &DiffReport, reference: &str, cand_path: &str) -> String {
                     o.push_str(&format!("    {}\n", paint(DIM, e)));
                 }
             }
+            Some(h) if !h.matched && h.budget.exhausted => o.push_str(&format!(
+                "  {}\n",
+                paint(
+                    DIM,
+                    format!("the hunt for a known signer mistake was cut short by its budget ({} variants tried); run `oauth1-doctor hunt {cand_path}` with a larger --budget-time or --budget-memory to search further", h.budget.candidates_tried)
+                )
+            )),
             Some(h) if !h.matched => o.push_str(&format!(
                 "  {}\n",
                 paint(
@@ -543,6 +553,12 @@ fn aligned(r: &DiffReport, reference: &str) -> String {
         o.push_str(&format!(
             "  {}\n",
             paint(DIM, "(identical apart from nonce and timestamp)")
+        ));
+    }
+    if a.coarse {
+        o.push_str(&format!(
+            "  {}\n",
+            paint(DIM, "(too many differing parameters for a minimal alignment: parameters were matched by name in sorted order)")
         ));
     }
     o

@@ -28,6 +28,38 @@ pub struct HuntArgs {
     /// Print one JSON object (documented in the README) instead of text.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub budget: BudgetArgs,
+}
+
+/// The hunt's budget (`hunt`, and the hunt `diff` runs on a signer-inconsistent candidate).
+#[derive(Debug, Clone, Args)]
+pub struct BudgetArgs {
+    /// Stop the hunt after this many seconds and report what it covered.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5.0, value_parser = budget_seconds)]
+    pub budget_time: f64,
+    /// Stop the hunt before its search state would pass this many MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..=1 << 20))]
+    pub budget_memory: u64,
+}
+
+fn budget_seconds(s: &str) -> std::result::Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= 86_400.0 => Ok(v),
+        _ => Err(format!(
+            "{s:?} is not a number of seconds between 0 and 86400"
+        )),
+    }
+}
+
+impl BudgetArgs {
+    /// The budget, its clock started now.
+    pub fn budget(&self) -> hunt::Budget {
+        hunt::Budget::new(
+            std::time::Duration::from_secs_f64(self.budget_time),
+            (self.budget_memory as usize).saturating_mul(1 << 20),
+        )
+    }
 }
 
 pub fn run(args: HuntArgs) -> Result<Outcome> {
@@ -55,6 +87,7 @@ pub fn run(args: HuntArgs) -> Result<Outcome> {
         depth: args.depth as usize,
         target,
         expected_base_string,
+        budget: args.budget.budget(),
     };
     let start = Instant::now();
     let result = hunt::hunt(&read.request, &secrets, &options)
@@ -82,6 +115,38 @@ pub fn run(args: HuntArgs) -> Result<Outcome> {
     })
 }
 
+/// What a hunt cut short by its budget covered, in one sentence.
+fn cut_short(r: &HuntResult) -> String {
+    let b = &r.budget;
+    let why = match b.limit {
+        Some(hunt::Limit::Time) => "its time limit (--budget-time)",
+        Some(hunt::Limit::Memory) => "its memory limit (--budget-memory)",
+        _ => "its variant limit",
+    };
+    let of = b
+        .candidates_planned
+        .map_or(String::new(), |p| format!(" of at most {p}"));
+    let covered = if b.depth_completed == 0 {
+        "only the correct signer was checked".to_string()
+    } else {
+        format!(
+            "every combination of up to {} mistake(s) was checked",
+            b.depth_completed
+        )
+    };
+    let more = if r.matched {
+        "; other explanations of the same size may exist"
+    } else {
+        ""
+    };
+    format!(
+        "search cut short by {why} after {} variants{of} (depth {} asked, {} MiB of search state at most): {covered}{more}; raise the limit to search further",
+        b.candidates_tried,
+        r.depth,
+        b.memory_bytes >> 20
+    )
+}
+
 /// The human report: verdict, mistakes in pipeline order, base string diff, effort.
 fn human(r: &HuntResult, source: &str, elapsed_ms: f64, colour: bool) -> String {
     let mut o = String::new();
@@ -100,12 +165,22 @@ fn human(r: &HuntResult, source: &str, elapsed_ms: f64, colour: bool) -> String 
     ));
     let server = r.hunted != Hunted::RequestSignature;
     let who = if server { "server" } else { "signer" };
-    if !r.matched {
+    if !r.matched && r.budget.exhausted {
+        o.push_str(&format!(
+            "{} no variant reproduces {what} within the budget; no cause is claimed\n",
+            paint(BAD, "✗"),
+        ));
+    } else if !r.matched {
         o.push_str(&format!(
             "{} no variant up to depth {} reproduces {what}; no cause is claimed\n",
             paint(BAD, "✗"),
             r.depth
         ));
+    }
+    if r.budget.exhausted {
+        o.push_str(&format!("{} {}\n", paint(WARN, "!"), cut_short(r)));
+    }
+    if !r.matched {
         if !r.ruled_out.is_empty() {
             o.push_str(&format!("\n{}\n", paint(BOLD, "Ruled out")));
             for line in &r.ruled_out {

@@ -114,6 +114,10 @@ pub struct Alignment {
     pub candidate: String,
     /// Runs covering both strings in order.
     pub spans: Vec<AlignedSpan>,
+    /// True when the strings differed in too many pairs for a minimal
+    /// alignment: pairs were then matched by name in sorted order, which
+    /// may mark more text changed than strictly differs.
+    pub coarse: bool,
 }
 
 impl Alignment {
@@ -149,45 +153,37 @@ pub fn align(good: &str, candidate: &str) -> Alignment {
     };
     let gn: Vec<String> = gt.iter().map(|r| name(good, r)).collect();
     let cn: Vec<String> = ct.iter().map(|r| name(candidate, r)).collect();
-    let ops = similar::capture_diff_slices(Algorithm::Myers, &gn, &cn);
+    let (steps, coarse) = pair_tokens(&gn, &cn);
     let mut spans: Vec<AlignedSpan> = Vec::new();
-    // Positions come from running cursors: an empty side of an op carries
+    // Positions come from running cursors: an empty side of a step carries
     // no reliable index of its own.
     let (mut gpos, mut cpos) = (0usize, 0usize);
     let width = |toks: &[Range<usize>], r: &Range<usize>| -> usize {
         toks[r.clone()].iter().map(|t| t.len()).sum()
     };
-    for op in ops {
-        let (_, old, new) = op.as_tag_tuple();
-        let one_for_one = old.len() == new.len()
-            && matches!(
-                op,
-                similar::DiffOp::Equal { .. } | similar::DiffOp::Replace { .. }
-            );
-        if one_for_one {
-            for (gi, ci) in old.zip(new) {
+    for step in steps {
+        match step {
+            Step::Pair(gi, ci) => {
                 chars(&mut spans, good, candidate, gt[gi].clone(), ct[ci].clone());
                 gpos = gt[gi].end;
                 cpos = ct[ci].end;
             }
-        } else {
-            let (gw, cw) = (width(&gt, &old), width(&ct, &new));
-            push(
-                &mut spans,
-                SpanKind::Changed,
-                gpos..gpos + gw,
-                cpos..cpos + cw,
-            );
-            gpos += gw;
-            cpos += cw;
+            Step::Gap(old, new) => {
+                let (gw, cw) = (width(&gt, &old), width(&ct, &new));
+                push(
+                    &mut spans,
+                    SpanKind::Changed,
+                    gpos..gpos + gw,
+                    cpos..cpos + cw,
+                );
+                gpos += gw;
+                cpos += cw;
+            }
         }
     }
     let (gv, cv) = (volatile_ranges(good), volatile_ranges(candidate));
-    let inside = |ranges: &[Range<usize>], r: &Range<usize>| {
-        ranges.iter().any(|v| v.start <= r.start && r.end <= v.end)
-    };
     for s in spans.iter_mut().filter(|s| s.kind == SpanKind::Changed) {
-        if inside(&gv, &s.good) && inside(&cv, &s.candidate) {
+        if gv.covers(&s.good) && cv.covers(&s.candidate) {
             s.kind = SpanKind::Volatile;
         }
     }
@@ -195,7 +191,79 @@ pub fn align(good: &str, candidate: &str) -> Alignment {
         good: good.to_string(),
         candidate: candidate.to_string(),
         spans,
+        coarse,
     }
+}
+
+/// More differing pairs than this (both sides together, after the common
+/// head and tail) are aligned by a merge on names instead of Myers' diff,
+/// whose cost grows with the product of size and differences.
+const MAX_DIFFED_PAIRS: usize = 8192;
+
+/// Longer differing middles of one pair are marked changed as one run
+/// instead of being diffed character by character.
+const MAX_DIFFED_CHARS: usize = 4096;
+
+/// One step of the pair-level alignment.
+enum Step {
+    /// Pair `i` of the good string against pair `j` of the candidate.
+    Pair(usize, usize),
+    /// Pairs present on one side only (or replaced in unequal numbers).
+    Gap(Range<usize>, Range<usize>),
+}
+
+/// Aligns the pair names: the common head and tail pair up one for one,
+/// the middle goes through Myers' diff when small, else through a merge
+/// in byte order (normalized parameters are sorted, RFC 5849 §3.4.1.3.2),
+/// which is linear; the second value is true in that coarse case.
+fn pair_tokens(gn: &[String], cn: &[String]) -> (Vec<Step>, bool) {
+    let head = gn.iter().zip(cn).take_while(|(a, b)| a == b).count();
+    let tail = gn[head..]
+        .iter()
+        .rev()
+        .zip(cn[head..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let (gm, cm) = (head..gn.len() - tail, head..cn.len() - tail);
+    let mut steps: Vec<Step> = (0..head).map(|i| Step::Pair(i, i)).collect();
+    let coarse = gm.len() + cm.len() > MAX_DIFFED_PAIRS;
+    if coarse {
+        let (mut i, mut j) = (gm.start, cm.start);
+        while i < gm.end || j < cm.end {
+            if i < gm.end && j < cm.end && gn[i] == cn[j] {
+                steps.push(Step::Pair(i, j));
+                i += 1;
+                j += 1;
+            } else if j >= cm.end || (i < gm.end && gn[i] < cn[j]) {
+                steps.push(Step::Gap(i..i + 1, j..j));
+                i += 1;
+            } else {
+                steps.push(Step::Gap(i..i, j..j + 1));
+                j += 1;
+            }
+        }
+    } else {
+        for op in similar::capture_diff_slices(Algorithm::Myers, &gn[gm.clone()], &cn[cm.clone()]) {
+            let (_, old, new) = op.as_tag_tuple();
+            let (old, new) = (
+                old.start + gm.start..old.end + gm.start,
+                new.start + cm.start..new.end + cm.start,
+            );
+            let one_for_one = old.len() == new.len()
+                && matches!(
+                    op,
+                    similar::DiffOp::Equal { .. } | similar::DiffOp::Replace { .. }
+                );
+            if one_for_one {
+                steps.extend(old.zip(new).map(|(i, j)| Step::Pair(i, j)));
+            } else {
+                steps.push(Step::Gap(old, new));
+            }
+        }
+    }
+    let (gl, cl) = (gn.len(), cn.len());
+    steps.extend((0..tail).rev().map(|k| Step::Pair(gl - 1 - k, cl - 1 - k)));
+    (steps, coarse)
 }
 
 /// Cuts a base string after each `&` and `%26`.
@@ -256,18 +324,35 @@ fn chars(
     g: Range<usize>,
     c: Range<usize>,
 ) {
-    let diff = TextDiff::configure()
-        .algorithm(Algorithm::Myers)
-        .timeout(std::time::Duration::from_millis(200))
-        .diff_chars(&good[g.clone()], &candidate[c.clone()]);
+    let (gs, cs) = (&good[g.clone()], &candidate[c.clone()]);
+    if gs == cs {
+        push(spans, SpanKind::Same, g, c);
+        return;
+    }
     // Runs of the same tag, merged.
     let mut runs: Vec<(ChangeTag, String)> = Vec::new();
-    for change in diff.iter_all_changes() {
-        match runs.last_mut() {
-            Some((tag, text)) if *tag == change.tag() => text.push_str(change.value()),
-            _ => runs.push((change.tag(), change.value().to_string())),
+    let mut add = |tag: ChangeTag, value: &str| match runs.last_mut() {
+        Some((t, text)) if *t == tag => text.push_str(value),
+        _ => runs.push((tag, value.to_string())),
+    };
+    let head = common_prefix(gs, cs);
+    let tail = common_prefix_rev(&gs[head..], &cs[head..]);
+    let (gmid, cmid) = (&gs[head..gs.len() - tail], &cs[head..cs.len() - tail]);
+    add(ChangeTag::Equal, &gs[..head]);
+    if gmid.len() + cmid.len() > MAX_DIFFED_CHARS {
+        add(ChangeTag::Delete, gmid);
+        add(ChangeTag::Insert, cmid);
+    } else {
+        let diff = TextDiff::configure()
+            .algorithm(Algorithm::Myers)
+            .timeout(std::time::Duration::from_millis(200))
+            .diff_chars(gmid, cmid);
+        for change in diff.iter_all_changes() {
+            add(change.tag(), change.value());
         }
     }
+    add(ChangeTag::Equal, &gs[gs.len() - tail..]);
+    runs.retain(|(_, t)| !t.is_empty());
     slide_left(&mut runs);
     let (mut gi, mut ci) = (g.start, c.start);
     for (tag, text) in runs {
@@ -290,6 +375,28 @@ fn chars(
     }
 }
 
+/// Bytes the two strings share at their start, on a character boundary.
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.char_indices()
+        .zip(b.chars())
+        .find(|((_, x), y)| x != y)
+        .map_or(a.len().min(b.len()), |((i, _), _)| i)
+}
+
+/// Bytes the two strings share at their end, on a character boundary.
+fn common_prefix_rev(a: &str, b: &str) -> usize {
+    a.chars()
+        .rev()
+        .zip(b.chars().rev())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x.len_utf8())
+        .sum()
+}
+
+/// At most this many characters of slide: enough to make a torn `%XX`
+/// escape whole, and bounded on runs of one repeated character.
+const MAX_SLIDE: usize = 16;
+
 /// Moves a lone insertion or deletion as far left as it can go without
 /// changing the result (`com%` + `3A8443%` + `2F` becomes `com` +
 /// `%3A8443` + `%2F`), so that a whole escape is marked, not a torn one.
@@ -300,11 +407,13 @@ fn slide_left(runs: &mut Vec<(ChangeTag, String)>) {
             && runs[i - 1].0 == ChangeTag::Equal
             && !matches!(runs.get(i + 1), Some(r) if r.0 != ChangeTag::Equal);
         if lone {
+            let mut slid = 0;
             while let (Some(p), Some(l)) = (runs[i - 1].1.chars().last(), runs[i].1.chars().last())
             {
-                if p != l {
+                if p != l || slid == MAX_SLIDE {
                     break;
                 }
+                slid += 1;
                 runs[i - 1].1.pop();
                 runs[i].1.pop();
                 runs[i].1.insert(0, p);
@@ -321,16 +430,48 @@ fn slide_left(runs: &mut Vec<(ChangeTag, String)>) {
 
 /// Byte ranges of the `oauth_nonce` and `oauth_timestamp` values in a base
 /// string (encoded once more in its third part, so `name%3Dvalue%26`).
-fn volatile_ranges(sbs: &str) -> Vec<Range<usize>> {
+fn volatile_ranges(sbs: &str) -> Volatile {
+    let amps: Vec<usize> = sbs.match_indices("%26").map(|(i, _)| i).collect();
     let mut out = Vec::new();
     for name in ["oauth_nonce%3D", "oauth_timestamp%3D"] {
         for (i, _) in sbs.match_indices(name) {
             let start = i + name.len();
-            let end = sbs[start..].find("%26").map_or(sbs.len(), |j| start + j);
-            out.push(start..end);
+            let k = amps.partition_point(|&a| a < start);
+            out.push(start..amps.get(k).copied().unwrap_or(sbs.len()));
         }
     }
-    out
+    Volatile::new(out)
+}
+
+/// Volatile ranges sorted by start, with the furthest end reached so far,
+/// so that "is this span inside one of them" is a binary search.
+struct Volatile {
+    starts: Vec<usize>,
+    reach: Vec<usize>,
+}
+
+impl Volatile {
+    fn new(mut ranges: Vec<Range<usize>>) -> Volatile {
+        ranges.sort_by_key(|r| r.start);
+        let mut far = 0;
+        let reach = ranges
+            .iter()
+            .map(|r| {
+                far = far.max(r.end);
+                far
+            })
+            .collect();
+        Volatile {
+            starts: ranges.iter().map(|r| r.start).collect(),
+            reach,
+        }
+    }
+
+    /// True when some range holds all of `r`.
+    fn covers(&self, r: &Range<usize>) -> bool {
+        let k = self.starts.partition_point(|&s| s <= r.start);
+        k > 0 && self.reach[k - 1] >= r.end
+    }
 }
 
 #[cfg(test)]

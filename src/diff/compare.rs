@@ -13,6 +13,7 @@ use crate::params::{collect, Collected, Source};
 use crate::pipeline::{run, PipelineError, RunOptions, Walkthrough};
 use crate::request::ReadRequest;
 use crate::signature::{hmac_base64, key_shape, Secrets};
+use std::collections::HashMap;
 
 /// A URL split into the parts the base string URI is made of.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -319,7 +320,7 @@ pub fn diff(
     };
     let hunt = match (&situation, &c.read) {
         (Some(Situation::SignerInconsistent), Some(read)) => {
-            hunt_candidate(read, &secrets.candidate)
+            hunt_candidate(read, &secrets.candidate, options.hunt_budget)
         }
         _ => None,
     };
@@ -570,10 +571,35 @@ fn describe_encoding(c: &str, g: &str) -> String {
     }
 }
 
-struct ParamCtx {
+struct ParamCtx<'v> {
     body_cause: bool,
     omitted: bool,
     header_not_encoded: bool,
+    /// Each side's parameters by trimmed name: the distinct raw names, in order of first appearance.
+    good_trimmed: Trimmed<'v>,
+    candidate_trimmed: Trimmed<'v>,
+}
+
+type Trimmed<'v> = HashMap<String, Vec<&'v Pv>>;
+
+fn trimmed_names(v: &View) -> Trimmed<'_> {
+    let mut m: Trimmed<'_> = HashMap::new();
+    for p in &v.params {
+        let e = m.entry(p.name_str().trim().to_string()).or_default();
+        if !e.iter().any(|q| q.name == p.name) {
+            e.push(p);
+        }
+    }
+    m
+}
+
+/// The first parameter of a side whose name, trimmed, is `p`'s trimmed
+/// name while its raw name differs (a name with stray whitespace).
+fn whitespace_twin<'v>(side: &Trimmed<'v>, p: &Pv) -> Option<&'v Pv> {
+    side.get(p.name_str().trim())?
+        .iter()
+        .find(|q| q.name != p.name)
+        .copied()
 }
 
 /// RFC 5849 §3.4.1.3: the parameters, as a multiset keyed by name across
@@ -589,6 +615,8 @@ fn compare_params(g: &View, c: &View, out: &mut Vec<Finding>) {
                     .any(|v| v.code == "header-value-not-encoded")
             })
         }),
+        good_trimmed: trimmed_names(g),
+        candidate_trimmed: trimmed_names(c),
     };
     if let (Some(gc), Some(cc)) = (&g.collected, &c.collected) {
         if gc.body_is_form != cc.body_is_form {
@@ -631,11 +659,9 @@ fn compare_params(g: &View, c: &View, out: &mut Vec<Finding>) {
         .filter(|p| p.source == Some(Source::Query) && !p.is_oauth())
         .collect();
     if !g_query.is_empty()
-        && g_query.iter().all(|p| {
-            !c.params
-                .iter()
-                .any(|q| q.name_str().trim() == p.name_str().trim())
-        })
+        && g_query
+            .iter()
+            .all(|p| !ctx.candidate_trimmed.contains_key(p.name_str().trim()))
     {
         ctx.omitted = true;
         let names: Vec<String> = g_query.iter().map(|p| p.name_str()).collect();
@@ -649,33 +675,39 @@ fn compare_params(g: &View, c: &View, out: &mut Vec<Finding>) {
             "the candidate signs none of the query parameters; RFC 5849 §3.4.1.3.1 signs every query parameter with the others: add the decoded query pairs to the signed parameters".into(),
         ));
     }
+    // Both sides grouped by name in one pass each, names in order of first
+    // appearance (good side first): linear in the number of parameters.
     let mut names: Vec<&[u8]> = Vec::new();
-    for p in g.params.iter().chain(c.params.iter()) {
-        if !names.contains(&p.name.as_slice()) {
+    let mut by_name: HashMap<&[u8], (Vec<&Pv>, Vec<&Pv>)> = HashMap::new();
+    for (p, good_side) in g
+        .params
+        .iter()
+        .map(|p| (p, true))
+        .chain(c.params.iter().map(|p| (p, false)))
+    {
+        let entry = by_name.entry(p.name.as_slice()).or_insert_with(|| {
             names.push(&p.name);
+            (Vec::new(), Vec::new())
+        });
+        if good_side {
+            entry.0.push(p);
+        } else {
+            entry.1.push(p);
         }
     }
     for name in names {
-        let gl: Vec<&Pv> = g.params.iter().filter(|p| p.name == name).collect();
-        let cl: Vec<&Pv> = c.params.iter().filter(|p| p.name == name).collect();
+        let Some((gl, cl)) = by_name.remove(name) else {
+            continue;
+        };
         if is_volatile(name) {
             if cl.is_empty() {
-                missing(g, c, gl[0], &ctx, out);
+                missing(gl[0], &ctx, out);
             } else if gl.is_empty() {
-                extra(g, cl[0], &ctx, out);
+                extra(cl[0], &ctx, out);
             }
             continue;
         }
-        let mut cm = cl.clone();
-        let mut matched = Vec::new();
-        let mut gm = gl.clone();
-        gm.retain(|gp| match cm.iter().position(|cp| cp.signed == gp.signed) {
-            Some(i) => {
-                matched.push((*gp, cm.remove(i)));
-                false
-            }
-            None => true,
-        });
+        let (matched, gm, cm) = pair_by_signed(&gl, &cl);
         for (gp, cp) in matched {
             same_signed(g, c, gp, cp, &ctx, out);
         }
@@ -683,11 +715,11 @@ fn compare_params(g: &View, c: &View, out: &mut Vec<Finding>) {
             continue;
         }
         if cl.is_empty() {
-            gm.iter().for_each(|gp| missing(g, c, gp, &ctx, out));
+            gm.iter().for_each(|gp| missing(gp, &ctx, out));
             continue;
         }
         if gl.is_empty() {
-            cm.iter().for_each(|cp| extra(g, cp, &ctx, out));
+            cm.iter().for_each(|cp| extra(cp, &ctx, out));
             continue;
         }
         let first = gm.first().or(gl.first()).copied().unwrap_or(gl[0]);
@@ -743,6 +775,43 @@ fn compare_params(g: &View, c: &View, out: &mut Vec<Finding>) {
             ));
         }
     }
+}
+
+/// Pairs each known-good copy of one parameter with the first unmatched
+/// candidate copy that signs the same text. Returns the pairs (in known-good
+/// order) and the unmatched copies of each side, in their order. Linear:
+/// each signed text keeps a queue of its candidate copies.
+#[allow(clippy::type_complexity)]
+fn pair_by_signed<'v>(
+    gl: &[&'v Pv],
+    cl: &[&'v Pv],
+) -> (Vec<(&'v Pv, &'v Pv)>, Vec<&'v Pv>, Vec<&'v Pv>) {
+    let mut queues: HashMap<&str, std::collections::VecDeque<usize>> = HashMap::new();
+    for (i, cp) in cl.iter().enumerate() {
+        queues.entry(cp.signed.as_str()).or_default().push_back(i);
+    }
+    let mut used = vec![false; cl.len()];
+    let mut matched = Vec::new();
+    let mut gm = Vec::new();
+    for gp in gl {
+        match queues
+            .get_mut(gp.signed.as_str())
+            .and_then(|q| q.pop_front())
+        {
+            Some(i) => {
+                used[i] = true;
+                matched.push((*gp, cl[i]));
+            }
+            None => gm.push(*gp),
+        }
+    }
+    let cm = cl
+        .iter()
+        .zip(&used)
+        .filter(|(_, u)| !**u)
+        .map(|(p, _)| *p)
+        .collect();
+    (matched, gm, cm)
 }
 
 fn collapsed(p: &Pv, good: usize, cand: usize) -> Finding {
@@ -801,8 +870,7 @@ fn same_signed(g: &View, c: &View, gp: &Pv, cp: &Pv, ctx: &ParamCtx, out: &mut V
 }
 
 /// A parameter the known-good side signs and the candidate does not.
-fn missing(g: &View, c: &View, gp: &Pv, ctx: &ParamCtx, out: &mut Vec<Finding>) {
-    let _ = g;
+fn missing(gp: &Pv, ctx: &ParamCtx, out: &mut Vec<Finding>) {
     if ctx.omitted && gp.source == Some(Source::Query) && !gp.is_oauth() {
         return;
     }
@@ -818,11 +886,7 @@ fn missing(g: &View, c: &View, gp: &Pv, ctx: &ParamCtx, out: &mut Vec<Finding>) 
     } else if name == "oauth_body_hash" {
         finding("body-hash-presence", Category::BodyHash, loc, good, None, Effect::BaseString,
             "the known-good signs oauth_body_hash and the candidate does not (OAuth Request Body Hash §3.1, signed per RFC 5849 §3.4.1.3.1): add the body hash".into())
-    } else if let Some(cp) = c
-        .params
-        .iter()
-        .find(|q| q.name != gp.name && q.name_str().trim() == name.trim())
-    {
+    } else if let Some(cp) = whitespace_twin(&ctx.candidate_trimmed, gp) {
         finding("param-name-whitespace", gp.category(), loc, Some(visible(&name)), Some(visible(&cp.name_str())), Effect::BaseString,
             "a parameter name differs only by stray whitespace, which is encoded and signed (RFC 5849 §3.4.1.3.2): trim the name".into())
     } else if gp.value.is_empty() {
@@ -836,15 +900,12 @@ fn missing(g: &View, c: &View, gp: &Pv, ctx: &ParamCtx, out: &mut Vec<Finding>) 
 }
 
 /// A parameter the candidate signs and the known-good side does not.
-fn extra(g: &View, cp: &Pv, ctx: &ParamCtx, out: &mut Vec<Finding>) {
+fn extra(cp: &Pv, ctx: &ParamCtx, out: &mut Vec<Finding>) {
     if ctx.body_cause && cp.source == Some(Source::Body) {
         return;
     }
     let name = cp.name_str();
-    if g.params
-        .iter()
-        .any(|q| q.name != cp.name && q.name_str().trim() == name.trim())
-    {
+    if whitespace_twin(&ctx.good_trimmed, cp).is_some() {
         return; // reported from the known-good side as param-name-whitespace
     }
     let loc = cp.location();

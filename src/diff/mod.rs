@@ -81,6 +81,8 @@ pub struct DiffOptions {
     /// The known-good request came from Postman (see [`postman::from_postman`]):
     /// findings a Postman OAuth 1.0 setting explains say which.
     pub good_from_postman: bool,
+    /// What the hunt run on a signer-inconsistent candidate may spend.
+    pub hunt_budget: crate::hunt::Budget,
 }
 
 /// What a finding is about (the layer it belongs to).
@@ -311,6 +313,8 @@ pub struct HuntSummary {
     pub mistakes: Vec<String>,
     /// One sentence per mistake.
     pub explanations: Vec<String>,
+    /// What the hunt covered within its budget (`exhausted`: cut short).
+    pub budget: crate::hunt::BudgetReport,
 }
 
 /// The result of [`diff`].
@@ -377,13 +381,16 @@ pub enum DiffError {
 /// that reproduces its `oauth_signature`. `None` when the hunt cannot run
 /// (no signature, unknown method, missing secret); a hunt that finds
 /// nothing is `matched: false` and names no mistake.
-pub fn hunt_candidate(candidate: &ReadRequest, secrets: &Secrets) -> Option<HuntSummary> {
-    let r = crate::hunt::hunt(
-        &candidate.request,
-        secrets,
-        &crate::hunt::HuntOptions::default(),
-    )
-    .ok()?;
+pub fn hunt_candidate(
+    candidate: &ReadRequest,
+    secrets: &Secrets,
+    budget: crate::hunt::Budget,
+) -> Option<HuntSummary> {
+    let options = crate::hunt::HuntOptions {
+        budget,
+        ..crate::hunt::HuntOptions::default()
+    };
+    let r = crate::hunt::hunt(&candidate.request, secrets, &options).ok()?;
     let explanations = r
         .details
         .first()
@@ -398,5 +405,6 @@ pub fn hunt_candidate(candidate: &ReadRequest, secrets: &Secrets) -> Option<Hunt
         matched: r.matched,
         mistakes: r.mistakes.iter().map(|id| id.to_string()).collect(),
         explanations,
+        budget: r.budget,
     })
 }

@@ -28,5 +28,6 @@ pub mod search;
 
 pub use catalogue::{catalogue, mistake, postman_options, Mistake, PostmanOption, Stage};
 pub use search::{
-    hunt, hunt_signature, Applied, HuntError, HuntOptions, HuntResult, Hunted, MAX_DEPTH,
+    hunt, hunt_signature, Applied, Budget, BudgetReport, HuntError, HuntOptions, HuntResult,
+    Hunted, Limit, MAX_DEPTH,
 };

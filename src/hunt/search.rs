@@ -33,6 +33,7 @@ use sha2::{Sha256, Sha512};
 use std::collections::HashMap;
 use std::fmt;
 use std::rc::Rc;
+use std::time::{Duration, Instant};
 
 /// The deepest combination hunted.
 pub const MAX_DEPTH: usize = 4;
@@ -46,6 +47,8 @@ pub struct HuntOptions {
     pub target: Option<String>,
     /// Hunt for this base string (e.g. one a server reported) instead of a signature.
     pub expected_base_string: Option<String>,
+    /// How much the search may spend before it stops and says so.
+    pub budget: Budget,
 }
 
 impl Default for HuntOptions {
@@ -54,8 +57,84 @@ impl Default for HuntOptions {
             depth: 2,
             target: None,
             expected_base_string: None,
+            budget: Budget::default(),
         }
     }
+}
+
+/// What a hunt may spend: the search stops before it would go past any
+/// limit and reports what it covered ([`BudgetReport`]). The library reads
+/// no clock unless the caller gives a deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    /// Stop trying variants once this instant has passed (`None`: no time limit).
+    pub deadline: Option<Instant>,
+    /// Bytes of search state (parameter lists, normalized strings and base
+    /// strings built for variants, and the bookkeeping of outcomes) the
+    /// search may hold. The request as read is not counted.
+    pub memory: usize,
+    /// Stop after this many variants (`None`: no limit).
+    pub variants: Option<u64>,
+}
+
+impl Budget {
+    /// The default time limit of the command-line tool.
+    pub const DEFAULT_TIME: Duration = Duration::from_secs(5);
+    /// The default memory limit: 256 MiB of search state.
+    pub const DEFAULT_MEMORY: usize = 256 << 20;
+
+    /// A budget of `time` from now and `memory` bytes.
+    pub fn new(time: Duration, memory: usize) -> Budget {
+        Budget {
+            deadline: Instant::now().checked_add(time),
+            memory,
+            variants: None,
+        }
+    }
+}
+
+impl Default for Budget {
+    /// No time limit, [`Budget::DEFAULT_MEMORY`], no variant limit.
+    fn default() -> Self {
+        Budget {
+            deadline: None,
+            memory: Budget::DEFAULT_MEMORY,
+            variants: None,
+        }
+    }
+}
+
+/// Which limit of the [`Budget`] stopped the search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Limit {
+    /// The deadline passed.
+    Time,
+    /// The next variant could have taken the search state past the memory limit.
+    Memory,
+    /// The variant limit was reached.
+    Variants,
+}
+
+/// What the search covered within its [`Budget`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BudgetReport {
+    /// True when the search stopped before finishing the depth asked for.
+    pub exhausted: bool,
+    /// The limit that stopped it (`null` when it finished).
+    pub limit: Option<Limit>,
+    /// The largest combination size searched completely (0: only the correct signer).
+    pub depth_completed: usize,
+    /// Variants tried (the same as `tried`).
+    pub candidates_tried: u64,
+    /// Variants the depth asked for would have taken, counted from the catalogue
+    /// forms that apply to this request (an upper bound: the search drops forms
+    /// that change nothing); `null` when the search stopped before counting them.
+    pub candidates_planned: Option<u64>,
+    /// The most bytes of search state held at once.
+    pub memory_bytes: usize,
+    /// The memory limit, in bytes.
+    pub memory_limit: usize,
 }
 
 /// What was hunted for.
@@ -110,10 +189,19 @@ pub struct HuntResult {
     pub ruled_out: Vec<String>,
     /// Inputs that are likely wrong when nothing matched.
     pub suggestions: Vec<String>,
+    /// What the search covered within its budget; `exhausted` says it was cut short.
+    pub budget: BudgetReport,
 }
 
 impl fmt::Display for HuntResult {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.matched && self.budget.exhausted {
+            return write!(
+                f,
+                "no variant reproduces the target within the budget (search cut short after depth {} of {}, {} tried)",
+                self.budget.depth_completed, self.depth, self.tried
+            );
+        }
         if !self.matched {
             return write!(
                 f,
@@ -230,7 +318,7 @@ fn run(
     };
     // Cheap checks first: decode the target before any secret is touched.
     let targets = decode_targets(&wanted, mode, public.as_ref());
-    let mut engine = Engine::new(&prep, mode, targets);
+    let mut engine = Engine::new(&prep, mode, targets, options.budget);
     let correct_base_string = engine.base_string(&Knobs::default()).to_string();
     let signer_follows_rfc = match (hunted, &carried) {
         (Hunted::RequestSignature, _) | (_, None) => None,
@@ -239,7 +327,7 @@ fn run(
         }
         _ => None,
     };
-    let found = engine.search(options.depth);
+    let (found, depth_completed) = engine.search(options.depth);
     let details: Vec<Vec<Applied>> = found
         .iter()
         .map(|(atoms, target)| engine.describe(atoms, *target))
@@ -256,7 +344,16 @@ fn run(
     let (ruled_out, suggestions) = if matched {
         (Vec::new(), Vec::new())
     } else {
-        engine.no_match_notes(options.depth, secrets)
+        engine.no_match_notes(depth_completed, secrets)
+    };
+    let budget = BudgetReport {
+        exhausted: engine.stopped.is_some(),
+        limit: engine.stopped,
+        depth_completed,
+        candidates_tried: engine.tried,
+        candidates_planned: engine.planned(options.depth),
+        memory_bytes: engine.peak,
+        memory_limit: options.budget.memory,
     };
     Ok(HuntResult {
         matched,
@@ -272,6 +369,7 @@ fn run(
         depth: options.depth,
         ruled_out,
         suggestions,
+        budget,
     })
 }
 
@@ -909,10 +1007,34 @@ struct Engine<'a> {
     macs: HashMap<(u32, u8), KeyedMac>,
     seen: HashMap<Outcome, Option<usize>>,
     tried: u64,
+    budget: Budget,
+    /// Bytes of search state held now (caches, interned base strings, bookkeeping).
+    held: usize,
+    /// The most bytes held at once.
+    peak: usize,
+    /// The most one variant has added to `held`: the room kept free for the next one.
+    per_variant: usize,
+    /// The limit that stopped the search, once one has.
+    stopped: Option<Limit>,
+}
+
+/// Bookkeeping bytes per entry of a hash map (key, value, hash and slack).
+const ENTRY: usize = 64;
+
+fn params_bytes(v: &[Param]) -> usize {
+    v.iter()
+        .map(|q| {
+            std::mem::size_of::<Param>()
+                + q.name.len()
+                + q.value.len()
+                + q.raw_name.len()
+                + q.raw_value.as_ref().map_or(0, String::len)
+        })
+        .sum()
 }
 
 impl<'a> Engine<'a> {
-    fn new(prep: &'a Prepared, mode: Mode, targets: Vec<Target>) -> Engine<'a> {
+    fn new(prep: &'a Prepared, mode: Mode, targets: Vec<Target>, budget: Budget) -> Engine<'a> {
         Engine {
             prep,
             mode,
@@ -929,7 +1051,98 @@ impl<'a> Engine<'a> {
             macs: HashMap::new(),
             seen: HashMap::new(),
             tried: 0,
+            budget,
+            held: 0,
+            peak: 0,
+            per_variant: 0,
+            stopped: None,
         }
+    }
+
+    fn hold(&mut self, bytes: usize) {
+        self.held += bytes;
+        self.peak = self.peak.max(self.held);
+    }
+
+    /// Whether one more variant fits the budget. Over the memory limit,
+    /// the caches that can be rebuilt are dropped first; the search stops
+    /// only when even then the next variant could go past the limit.
+    fn may_try(&mut self) -> bool {
+        if self.stopped.is_some() {
+            return false;
+        }
+        if self.budget.variants.is_some_and(|v| self.tried >= v) {
+            self.stopped = Some(Limit::Variants);
+            return false;
+        }
+        if self.budget.deadline.is_some_and(|d| Instant::now() >= d) {
+            self.stopped = Some(Limit::Time);
+            return false;
+        }
+        if self.held + self.per_variant > self.budget.memory {
+            self.evict();
+            if self.held + self.per_variant > self.budget.memory {
+                self.stopped = Some(Limit::Memory);
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Drops the caches of URIs, parameter lists and normalized strings
+    /// (rebuilt on demand); interned base strings and outcomes stay.
+    fn evict(&mut self) {
+        let freed: usize = self.uris.values().map(|u| u.len() + ENTRY).sum::<usize>()
+            + self
+                .colls
+                .values()
+                .map(|c| params_bytes(c) + ENTRY)
+                .sum::<usize>()
+            + self.norms.values().map(|n| n.len() + ENTRY).sum::<usize>();
+        self.uris.clear();
+        self.colls.clear();
+        self.norms.clear();
+        self.held -= freed.min(self.held);
+    }
+
+    /// One variant: its outcome, with the bytes it added remembered as the
+    /// room to keep for the next.
+    fn variant(&mut self, k: &Knobs) -> Outcome {
+        let before = self.held;
+        self.tried += 1;
+        let out = self.outcome(k);
+        if !self.seen.contains_key(&out) {
+            self.hold(ENTRY);
+        }
+        self.per_variant = self.per_variant.max(self.held.saturating_sub(before));
+        out
+    }
+
+    /// Variants the search up to `depth` would try, when the atoms are known.
+    fn planned(&self, depth: usize) -> Option<u64> {
+        if depth >= 1 && self.atoms.is_empty() && self.stopped.is_some() {
+            return None;
+        }
+        let singles = candidate_ops(self.prep, self.mode).len() as u64;
+        // Combinations of `size` atoms, at most one per group: the
+        // elementary symmetric sums of the group sizes.
+        let mut sizes: Vec<u64> = Vec::new();
+        for a in &self.atoms {
+            let g = a.group as usize;
+            if sizes.len() <= g {
+                sizes.resize(g + 1, 0);
+            }
+            sizes[g] += 1;
+        }
+        let mut e = vec![0u64; depth + 1];
+        e[0] = 1;
+        for n in sizes {
+            for k in (1..=depth).rev() {
+                e[k] = e[k].saturating_add(e[k - 1].saturating_mul(n));
+            }
+        }
+        let combos: u64 = e.iter().skip(2).fold(0u64, |a, b| a.saturating_add(*b));
+        Some(1 + if depth >= 1 { singles } else { 0 } + combos)
     }
 
     fn knobs_of(&self, atoms: &[usize]) -> Knobs {
@@ -942,27 +1155,35 @@ impl<'a> Engine<'a> {
 
     /// Searches sizes 0..=depth and returns every smallest explanation:
     /// the atoms (indices into `self.atoms`) and the target they match.
-    fn search(&mut self, depth: usize) -> Vec<(Vec<usize>, usize)> {
+    /// Also returns the largest size searched completely.
+    fn search(&mut self, depth: usize) -> (Vec<(Vec<usize>, usize)>, usize) {
         let mut found: Vec<(usize, Vec<usize>, usize)> = Vec::new();
-        let zero = self.outcome(&Knobs::default());
-        self.tried += 1;
+        // The correct signer is always tried, whatever the budget.
+        let zero = self.variant(&Knobs::default());
         if let Some(t) = self.check(zero) {
             found.push((self.targets[t].output.is_some() as usize, Vec::new(), t));
         }
+        let mut completed = 0;
         if depth > 0 && found.iter().all(|f| f.0 >= 1) {
             self.build_atoms(zero, &mut found);
         }
+        if self.stopped.is_none() {
+            completed = depth.min(1);
+        }
         let mut best = found.iter().map(|f| f.0).min();
         for size in 2..=depth {
-            if best.is_some_and(|b| size > b) {
+            if best.is_some_and(|b| size > b) || self.stopped.is_some() {
                 break;
             }
             let mut chosen = Vec::with_capacity(size);
             self.combos(size, 0, 0, Knobs::default(), &mut chosen, &mut found);
             best = found.iter().map(|f| f.0).min();
+            if self.stopped.is_none() {
+                completed = size;
+            }
         }
         let Some(best) = best else {
-            return Vec::new();
+            return (Vec::new(), completed);
         };
         let mut out: Vec<(Vec<usize>, usize)> = Vec::new();
         let mut ids_seen: Vec<Vec<usize>> = Vec::new();
@@ -980,7 +1201,7 @@ impl<'a> Engine<'a> {
                 out.push((atoms, t));
             }
         }
-        out
+        (out, completed)
     }
 
     /// Size 1: keeps the atoms that change something, one per distinct
@@ -1000,10 +1221,12 @@ impl<'a> Engine<'a> {
                     groups.len() - 1
                 }
             } as u8;
+            if !self.may_try() {
+                return;
+            }
             let mut k = Knobs::default();
             op.apply(&mut k);
-            let out = self.outcome(&k);
-            self.tried += 1;
+            let out = self.variant(&k);
             if out == zero || kept.iter().any(|(a, o)| a.mistake == mistake && *o == out) {
                 continue;
             }
@@ -1028,8 +1251,10 @@ impl<'a> Engine<'a> {
         found: &mut Vec<(usize, Vec<usize>, usize)>,
     ) {
         if chosen.len() == size {
-            self.tried += 1;
-            let out = self.outcome(&knobs);
+            if !self.may_try() {
+                return;
+            }
+            let out = self.variant(&knobs);
             if let Some(t) = self.check(out) {
                 let total = size + self.targets[t].output.is_some() as usize;
                 found.push((total, chosen.clone(), t));
@@ -1045,6 +1270,9 @@ impl<'a> Engine<'a> {
             let bit = 1u64 << a.group;
             if used & bit != 0 {
                 continue;
+            }
+            if self.stopped.is_some() {
+                return;
             }
             let mut k = knobs;
             a.op.apply(&mut k);
@@ -1139,6 +1367,7 @@ impl<'a> Engine<'a> {
         let id = match self.base_ids.get(b.as_str()) {
             Some(&id) => id,
             None => {
+                self.hold(b.len() + ENTRY);
                 let rc: Rc<str> = Rc::from(b);
                 let id = self.bases.len() as u32;
                 self.bases.push(rc.clone());
@@ -1147,6 +1376,7 @@ impl<'a> Engine<'a> {
             }
         };
         self.base_of.insert(*s, id);
+        self.hold(ENTRY);
         id
     }
 
@@ -1206,6 +1436,7 @@ impl<'a> Engine<'a> {
             s.push('?');
             s.push_str(q);
         }
+        self.hold(s.len() + ENTRY);
         let rc: Rc<str> = Rc::from(s);
         self.uris.insert(*u, rc.clone());
         rc
@@ -1293,6 +1524,7 @@ impl<'a> Engine<'a> {
             }
             out = kept;
         }
+        self.hold(params_bytes(&out) + ENTRY);
         let rc = Rc::new(out);
         self.colls.insert(*c, rc.clone());
         rc
@@ -1348,6 +1580,7 @@ impl<'a> Engine<'a> {
             s.push('=');
             s.push_str(value);
         }
+        self.hold(s.len() + ENTRY);
         let rc: Rc<str> = Rc::from(s);
         self.norms.insert(*n, rc.clone());
         rc
@@ -1589,6 +1822,72 @@ mod tests {
         let hex = "31da50714f223d25235a837f50332c2b6b2e8bd2";
         let r = hunt(&photos(hex), &secrets(), &HuntOptions::default()).unwrap();
         assert_eq!(r.mistakes, ["signature-hex"]);
+    }
+
+    #[test]
+    fn issue11_variant_budget_cuts_the_search_short_and_says_so() {
+        let request = photos("MdpQcU8iPSUjWoN%2FUDMsK2sui9I%3D");
+        let wrong = Secrets::shared("wrong", "pfkkdhi9sl3r4s00");
+        let full = hunt(&request, &wrong, &HuntOptions::default()).unwrap();
+        assert!(!full.budget.exhausted && full.budget.limit.is_none());
+        assert_eq!(full.budget.depth_completed, 2);
+        assert_eq!(full.budget.candidates_tried, full.tried);
+        let planned = full.budget.candidates_planned.unwrap();
+        assert!(full.tried <= planned, "{} > {planned}", full.tried);
+        for cap in [1, 7, 40] {
+            let options = HuntOptions {
+                budget: Budget {
+                    variants: Some(cap),
+                    ..Budget::default()
+                },
+                ..HuntOptions::default()
+            };
+            let r = hunt(&request, &wrong, &options).unwrap();
+            assert!(r.budget.exhausted, "cap {cap}");
+            assert_eq!(r.budget.limit, Some(Limit::Variants));
+            assert_eq!(r.tried, cap, "the search stops at the cap");
+            assert!(r.budget.depth_completed < 2);
+            assert!(!r.matched && r.mistakes.is_empty());
+            assert!(r.to_string().contains("cut short"), "{r}");
+        }
+    }
+
+    #[test]
+    fn issue11_memory_budget_is_never_exceeded() {
+        let request = photos("MdpQcU8iPSUjWoN%2FUDMsK2sui9I%3D");
+        let wrong = Secrets::shared("wrong", "pfkkdhi9sl3r4s00");
+        let full = hunt(&request, &wrong, &HuntOptions::default()).unwrap();
+        let limit = full.budget.memory_bytes / 3;
+        let options = HuntOptions {
+            budget: Budget {
+                memory: limit,
+                ..Budget::default()
+            },
+            ..HuntOptions::default()
+        };
+        let r = hunt(&request, &wrong, &options).unwrap();
+        assert!(r.budget.exhausted);
+        assert_eq!(r.budget.limit, Some(Limit::Memory));
+        assert!(r.tried < full.tried);
+        assert!(
+            r.budget.memory_bytes <= limit,
+            "{} > {limit}",
+            r.budget.memory_bytes
+        );
+    }
+
+    #[test]
+    fn issue11_a_budget_does_not_change_a_match_found_within_it() {
+        let signed = "get&http%3A%2F%2Fphotos.example.net%2Fphotos&file%3Dvacation.jpg%26oauth_consumer_key%3Ddpf43f3p2l4k3l03%26oauth_nonce%3DchapoH%26oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D137131202%26oauth_token%3Dnnch734d00sl2jdk%26size%3Doriginal";
+        let sig = crate::signature::sign(SignatureMethod::HmacSha1, signed, &secrets()).unwrap();
+        let request = photos(&crate::encode::encode(&sig));
+        let options = HuntOptions {
+            budget: Budget::new(Duration::from_secs(3600), 64 << 20),
+            ..HuntOptions::default()
+        };
+        let r = hunt(&request, &secrets(), &options).unwrap();
+        assert_eq!(r.mistakes, ["method-not-uppercased"]);
+        assert!(!r.budget.exhausted);
     }
 
     #[test]
