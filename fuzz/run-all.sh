@@ -12,7 +12,9 @@
 # with a name that says what it found, and `cargo test --test
 # fuzz_regressions` replays it. Logs go to fuzz/target/logs/<target>.log.
 # Each target runs as one process (no -jobs: libFuzzer would send a job's
-# output to a fuzz-N.log of its own).
+# output to a fuzz-N.log of its own). With KEEP_GOING=1 a target goes on
+# past a crash (libFuzzer's -fork=1 -ignore_crashes=1): for a target whose
+# known crash is not fixed yet; every crash is still left in artifacts/.
 set -u
 cd "$(dirname "$0")"
 
@@ -56,7 +58,23 @@ seed() {
     [ -n "$(ls -A "$dir")" ] && return
     case $1 in
     fixture) find ../fixtures/vectors -name '*.toml' -exec cp {} "$dir" \; ;;
-    http | hunt) find ../fixtures/readers/http -type f -exec cp {} "$dir" \; ;;
+    http) find ../fixtures/readers/http -type f -exec cp {} "$dir" \; ;;
+    hunt)
+        # selector byte (0: hunt as sent, 4: signed correctly), then the request
+        for f in ../fixtures/diff/*/candidate.http; do
+            n=$(basename "$(dirname "$f")")
+            { printf '\0'; cat "$f"; } >"$dir/$n"
+            { printf '\4'; cat "$f"; } >"$dir/$n-signed"
+        done
+        ;;
+    diff)
+        # selector byte, known-good, NUL, candidate
+        for d in ../fixtures/diff/*/; do
+            [ -f "$d/known_good.http" ] && [ -f "$d/candidate.http" ] || continue
+            { printf '\4'; cat "$d/known_good.http"; printf '\0'; cat "$d/candidate.http"; } \
+                >"$dir/$(basename "$d")"
+        done
+        ;;
     curl) find ../fixtures/readers/curl -type f -exec cp {} "$dir" \; ;;
     har) find ../fixtures/readers/har -type f -exec cp {} "$dir" \; ;;
     echo) find ../fixtures/diff -name 'server_response*' -exec sh -c 'cp "$1" "$2/$(basename "$(dirname "$1")")"' _ {} "$dir" \; ;;
@@ -72,10 +90,13 @@ failed=0
 for t in "${targets[@]}"; do
     seed "$t"
     echo "== $t: ${seconds}s" >&2
+    extra=()
+    [ "${KEEP_GOING:-0}" = 1 ] && extra=(-fork=1 -ignore_crashes=1)
     fuzz run "$t" -- -max_total_time="$seconds" -max_len="$(max_len "$t")" \
-        -print_final_stats=1 >"$logs/$t.log" 2>&1
+        -print_final_stats=1 "${extra[@]}" >"$logs/$t.log" 2>&1
     rc=$?
-    line=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$logs/$t.log" | tail -n 1)
+    # "#N DONE cov: …" in one process; "#N: cov: … crash: a/b/c …" in fork mode.
+    line=$(grep -E '^#[0-9]+([[:space:]]+DONE|:[[:space:]]+cov)' "$logs/$t.log" | tail -n 1)
     if [ $rc -ne 0 ]; then
         failed=1
         crash=$(grep -m1 -E 'panicked at|ERROR: libFuzzer|SUMMARY' "$logs/$t.log")

@@ -13,7 +13,9 @@ use oauth1_doctor::Format;
 /// base string.
 fn side(bytes: &[u8], base_string: bool) -> Option<Side> {
     if base_string {
-        return Some(Side::BaseString(String::from_utf8_lossy(bytes).into_owned()));
+        return Some(Side::BaseString(
+            String::from_utf8_lossy(bytes).into_owned(),
+        ));
     }
     let options = ReadOptions {
         format: Some(Format::Http),
@@ -43,7 +45,10 @@ fn self_diff(s: &Side, secrets: &SideSecrets, options: &DiffOptions) {
         significant.is_empty(),
         "a side diffed with itself has significant findings {significant:?}: {s:?}"
     );
-    assert!(r.equivalent, "a side diffed with itself is not equivalent: {s:?}");
+    assert!(
+        r.equivalent,
+        "a side diffed with itself is not equivalent: {s:?}"
+    );
     assert_eq!(r.situation, Some(Situation::Equivalent));
     assert!(r.cause().is_none());
 }

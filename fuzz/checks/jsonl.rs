@@ -9,6 +9,7 @@ use oauth1_doctor::Request;
 use std::borrow::Cow;
 
 /// A borrowed string lies inside `line` and holds the bytes it points at.
+#[allow(clippy::ptr_arg)] // the Cow's variant is what is checked
 fn check_borrowed(line: &str, s: &Cow<'_, str>) {
     if let Cow::Borrowed(b) = s {
         let start = b.as_ptr() as usize;
@@ -73,7 +74,10 @@ pub fn check(data: &[u8]) {
             assert_eq!(reads.len(), owned.len());
             for (read, (i, request)) in reads.iter().zip(&owned) {
                 assert_eq!(&read.request, request);
-                assert_eq!(read.label.as_deref(), Some(format!("line {}", i + 1).as_str()));
+                assert_eq!(
+                    read.label.as_deref(),
+                    Some(format!("line {}", i + 1).as_str())
+                );
             }
         }
         (Err(e), Some(i)) => {

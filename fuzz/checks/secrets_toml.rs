@@ -98,9 +98,11 @@ pub fn check(data: &[u8]) {
                 consumer_key: Some(key),
                 token,
             };
-            let token_secret = token
-                .filter(|t| !t.is_empty())
-                .map(|t| tokens[t].as_str().expect("a loaded token secret is a string"));
+            let token_secret = token.filter(|t| !t.is_empty()).map(|t| {
+                tokens[t]
+                    .as_str()
+                    .expect("a loaded token secret is a string")
+            });
             let full = creds
                 .secrets_for(id)
                 .unwrap_or_else(|e| panic!("{key:?} {token:?} not found: {e}"));
