@@ -97,7 +97,14 @@ for t in "${targets[@]}"; do
     rc=$?
     # "#N DONE cov: …" in one process; "#N: cov: … crash: a/b/c …" in fork mode.
     line=$(grep -E '^#[0-9]+([[:space:]]+DONE|:[[:space:]]+cov)' "$logs/$t.log" | tail -n 1)
-    if [ $rc -ne 0 ]; then
+    if [ "${KEEP_GOING:-0}" = 1 ] && [ -n "$line" ]; then
+        # Fork mode exits non-zero when it ignored crashes; its last line counts them.
+        if [ $rc -ne 0 ]; then
+            failed=1
+            line="$line (exit $rc: crashes kept in fuzz/artifacts/$t/)"
+        fi
+        summary+=("$t: $line")
+    elif [ $rc -ne 0 ]; then
         failed=1
         crash=$(grep -m1 -E 'panicked at|ERROR: libFuzzer|SUMMARY' "$logs/$t.log")
         artifact=$(grep -m1 -o 'artifact_prefix=[^;]*; Test unit written to [^ ]*' "$logs/$t.log")
