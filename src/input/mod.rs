@@ -3,9 +3,11 @@
 //!
 //! Readers never touch the file system themselves: anything a request
 //! refers to (cURL's `@file`) is fetched through [`Files`], so the library
-//! stays pure and tests can supply files from memory.
+//! stays pure and tests can supply files from memory. [`files`] holds the
+//! disk-backed [`Files`] and the rule for which files a request may name.
 
 pub mod curl;
+pub mod files;
 pub mod har;
 pub mod http;
 pub mod jsonl;
@@ -28,12 +30,26 @@ pub(crate) fn text_for_errors(input: &[u8]) -> String {
 }
 
 /// Access to files an input refers to (cURL `@file`, `@-`).
+///
+/// An implementation decides which files may be read: see
+/// [`files::ConfinedFiles`] for the rule the command line applies to
+/// pasted requests, and [`NoFiles`] for front ends fed from the network.
 pub trait Files {
     /// The content of `path` (`-` is standard input), or a message saying why not.
     fn read(&self, path: &str) -> Result<Vec<u8>, String>;
+
+    /// How `path` is resolved, for people ("relative to the cURL file's
+    /// directory"), when the implementation can say.
+    fn describe(&self, _path: &str) -> Option<String> {
+        None
+    }
 }
 
 /// A [`Files`] that has no files: every reference is an error.
+///
+/// Front ends that take requests from the network (a `listen` or `serve`
+/// server, a web page) must read with `NoFiles`: a request sent by
+/// someone else never reads a file of the machine that runs the server.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NoFiles;
 
