@@ -28,13 +28,21 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum FileError {
-    /// The file could not be opened or read.
-    #[error("cannot read {path}: {source}")]
+    /// The file could not be opened (or resolved).
+    #[error("cannot open {path}: {error}")]
+    Open {
+        /// The file as named.
+        path: String,
+        /// The system's reason.
+        error: std::io::Error,
+    },
+    /// The file could not be read.
+    #[error("cannot read {path}: {error}")]
     Io {
         /// The file as named.
         path: String,
         /// The system's reason.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The file holds more than the limit; only the limit is known, not its size.
     #[error("{path} is larger than the {limit}-byte ({mib} MiB) limit", mib = limit / (1024 * 1024))]
@@ -67,9 +75,9 @@ pub fn read_limited(reader: impl Read, name: &str) -> Result<Vec<u8>, FileError>
     reader
         .take(MAX_INPUT as u64 + 1)
         .read_to_end(&mut buf)
-        .map_err(|source| FileError::Io {
+        .map_err(|error| FileError::Io {
             path: name.to_string(),
-            source,
+            error,
         })?;
     if buf.len() > MAX_INPUT {
         return Err(FileError::TooLarge {
@@ -85,9 +93,9 @@ pub fn read_limited(reader: impl Read, name: &str) -> Result<Vec<u8>, FileError>
 /// file is read, so `<(…)` process substitution keeps working.
 pub fn read_bounded(path: &Path) -> Result<Vec<u8>, FileError> {
     let name = path.display().to_string();
-    let f = File::open(path).map_err(|source| FileError::Io {
+    let f = File::open(path).map_err(|error| FileError::Open {
         path: name.clone(),
-        source,
+        error,
     })?;
     read_limited(f, &name)
 }
@@ -97,7 +105,7 @@ pub fn read_bounded_text(path: &Path) -> Result<String, FileError> {
     let bytes = read_bounded(path)?;
     String::from_utf8(bytes).map_err(|_| FileError::Io {
         path: path.display().to_string(),
-        source: std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text"),
+        error: std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text"),
     })
 }
 
@@ -166,9 +174,9 @@ impl ConfinedFiles {
     /// Also allows the file `path`, or every file below it if it is a
     /// directory. The path must exist; it is resolved now.
     pub fn allow(&mut self, path: &Path) -> Result<(), FileError> {
-        let resolved = std::fs::canonicalize(path).map_err(|source| FileError::Io {
+        let resolved = std::fs::canonicalize(path).map_err(|error| FileError::Open {
             path: path.display().to_string(),
-            source,
+            error,
         })?;
         self.allowed.push(resolved);
         Ok(())
@@ -202,9 +210,9 @@ impl ConfinedFiles {
         if under_never(&joined) {
             return Err(refuse(never_reason(), false, Some(joined)));
         }
-        let resolved = std::fs::canonicalize(&joined).map_err(|source| FileError::Io {
+        let resolved = std::fs::canonicalize(&joined).map_err(|error| FileError::Open {
             path: path.to_string(),
-            source,
+            error,
         })?;
         if under_never(&resolved) {
             return Err(refuse(never_reason(), false, Some(resolved)));
@@ -231,9 +239,9 @@ impl ConfinedFiles {
         };
         // Checked before opening, so a FIFO is never opened (opening one
         // for reading waits for a writer).
-        let meta = std::fs::metadata(&resolved).map_err(|source| FileError::Io {
+        let meta = std::fs::metadata(&resolved).map_err(|error| FileError::Open {
             path: path.to_string(),
-            source,
+            error,
         })?;
         if !meta.is_file() {
             return Err(refuse(not_regular(&meta), false, Some(resolved)));
@@ -281,13 +289,13 @@ fn open_regular(path: &Path, shown: &str) -> Result<File, FileError> {
         use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(libc::O_NONBLOCK);
     }
-    let f = options.open(path).map_err(|source| FileError::Io {
+    let f = options.open(path).map_err(|error| FileError::Open {
         path: shown.to_string(),
-        source,
+        error,
     })?;
-    let meta = f.metadata().map_err(|source| FileError::Io {
+    let meta = f.metadata().map_err(|error| FileError::Open {
         path: shown.to_string(),
-        source,
+        error,
     })?;
     if !meta.is_file() {
         return Err(FileError::Refused {
