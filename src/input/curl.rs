@@ -2020,6 +2020,15 @@ pub fn render(request: &Request, dialect: Dialect) -> Result<String, RenderError
         lines.push("--globoff".into());
     }
     for (name, value) in &request.headers {
+        if name.starts_with('@') {
+            // Only a line of a `-H @file` file can hold such a header:
+            // as an argument, curl reads `-H @…` as a file name.
+            return Err(RenderError {
+                what: format!("header {name}"),
+                dialect,
+                reason: "curl reads -H @… as a file name, so a header whose name starts with @ cannot be given on the command line".into(),
+            });
+        }
         let field = if value.is_empty() {
             format!("{name};")
         } else {
@@ -2229,6 +2238,32 @@ mod tests {
     fn data_urlencode_equals_wins_over_at() {
         let r = one("curl --data-urlencode 'n@f=x y' http://h/");
         assert_eq!(r.request.body, b"n@f=x%20y");
+    }
+
+    /// Issue 11: `-H @file` whose file names itself (or `@-` fed `@-`)
+    /// recursed without end. As in curl, a line of the file is a header
+    /// line: never read as a file again.
+    #[test]
+    fn issue11_header_file_lines_are_not_read_again() {
+        let files = Mem(&[("h", b"A: 1\r\n@h\n@-\n@h: 2\n"), ("-", b"@-\n")]);
+        let r = &read(b"curl -H @h -H @- http://h/", &files).unwrap()[0];
+        // `@h: 2` has a colon, so curl sends it as a header named `@h`.
+        assert_eq!(
+            r.request.headers,
+            vec![
+                ("A".to_string(), "1".to_string()),
+                ("@h".into(), "2".into())
+            ]
+        );
+        let noted = r
+            .violations
+            .iter()
+            .filter(|v| v.code == "curl-header-without-colon")
+            .count();
+        assert_eq!(noted, 3, "{:?}", r.violations);
+        // Such a header cannot be written back as a command line.
+        let e = render(&r.request, Dialect::Bash).unwrap_err();
+        assert!(e.reason.contains("file name"), "{e}");
     }
 
     #[test]
