@@ -24,14 +24,19 @@ use oauth1_doctor::input::curl::{self, Dialect};
 use oauth1_doctor::input::{har, http, Files};
 use std::path::Path;
 
-struct AnyFile;
+/// As in the `curl` fuzz target: every path exists, holding the input after
+/// its first NUL byte, or without one a little text derived from its name.
+struct AnyFile<'a>(Option<&'a [u8]>);
 
-impl Files for AnyFile {
+impl Files for AnyFile<'_> {
     fn read(&self, path: &str) -> Result<Vec<u8>, String> {
         if path.starts_with('!') {
             return Err(format!("cannot read {path:?}"));
         }
-        Ok(format!("{path}\r\n={path}").into_bytes())
+        Ok(match self.0 {
+            Some(c) => c.to_vec(),
+            None => format!("{path}\r\n={path}").into_bytes(),
+        })
     }
 }
 
@@ -73,8 +78,12 @@ fn check_http(data: &[u8]) {
 }
 
 fn check_curl(data: &[u8]) {
-    let Some((&selector, input)) = data.split_first() else {
+    let Some((&selector, data)) = data.split_first() else {
         return;
+    };
+    let (input, files) = match data.iter().position(|b| *b == 0) {
+        Some(i) => (&data[..i], AnyFile(Some(&data[i + 1..]))),
+        None => (data, AnyFile(None)),
     };
     let dialect = match selector % 4 {
         0 => None,
@@ -82,13 +91,13 @@ fn check_curl(data: &[u8]) {
         2 => Some(Dialect::Cmd),
         _ => Some(Dialect::PowerShell),
     };
-    let Ok(reads) = curl::read_dialect(input, dialect, &AnyFile) else {
+    let Ok(reads) = curl::read_dialect(input, dialect, &files) else {
         return;
     };
     for read in reads {
         for d in Dialect::ALL {
             if let Ok(text) = curl::render(&read.request, d) {
-                let back = curl::read_dialect(text.as_bytes(), Some(d), &AnyFile).unwrap();
+                let back = curl::read_dialect(text.as_bytes(), Some(d), &files).unwrap();
                 assert_eq!(back[0].request, read.request, "{d:?}\n{text}");
             }
         }

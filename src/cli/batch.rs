@@ -8,7 +8,7 @@
 //! takes the `explain`-style path in `explain.rs`, unchanged.
 
 use super::explain::{self, ExplainArgs, Mode};
-use super::inputs::{DiskFiles, FormatArg};
+use super::inputs::{read_text_file, FormatArg};
 use super::render::{pad, visible, BAD, GOOD};
 use super::Outcome;
 use anyhow::{anyhow, bail, Context, Result};
@@ -16,6 +16,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use oauth1_doctor::batch::{check_lines, check_requests, Checked, Keys, Summary, Verdict};
 use oauth1_doctor::credentials::Credentials;
+use oauth1_doctor::input::files::NamedFiles;
 use oauth1_doctor::input::MAX_INPUT;
 use serde::Serialize;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
@@ -89,14 +90,13 @@ fn keys(args: &VerifyArgs) -> Result<Keys> {
     if given.iter().any(|g| *g) {
         bail!("--secrets gives the secrets for every request: drop --consumer-secret, --token-secret, --private-key and --public-key (and unset OAUTH1_* variables)");
     }
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read the secrets file {}", path.display()))?;
+    let text = read_text_file(path, "the secrets file")?;
     let dir = path
         .parent()
         .map(|p| p.to_string_lossy().into_owned())
         .unwrap_or_default();
     let dir = if dir.is_empty() { ".".to_string() } else { dir };
-    let credentials = Credentials::from_toml(&text, &dir, &DiskFiles)
+    let credentials = Credentials::from_toml(&text, &dir, &NamedFiles)
         .map_err(|e| anyhow!("secrets file {}: {e}", path.display()))?;
     if credentials.is_empty() {
         bail!(

@@ -6,6 +6,7 @@ use super::Outcome;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use oauth1_doctor::fixtures::{self, join_relative, parent, BundledFiles, Case, Mismatch};
+use oauth1_doctor::input::files::{read_bounded, read_bounded_text};
 use oauth1_doctor::input::Files;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -26,7 +27,7 @@ pub struct FixtureDir(pub String);
 impl Files for FixtureDir {
     fn read(&self, path: &str) -> std::result::Result<Vec<u8>, String> {
         let p = join_relative(&self.0, path);
-        std::fs::read(&p).map_err(|e| format!("cannot read {p}: {e}"))
+        read_bounded(Path::new(&p)).map_err(|e| e.to_string())
     }
 }
 
@@ -83,7 +84,7 @@ pub fn load_corpus(paths: &[PathBuf]) -> Result<Vec<Loaded>> {
     let mut out = Vec::new();
     for f in files {
         let shown = f.to_string_lossy().replace('\\', "/");
-        let loaded = match std::fs::read_to_string(&f) {
+        let loaded = match read_bounded_text(&f) {
             Ok(text) => prepare(
                 shown.clone(),
                 &text,
@@ -91,7 +92,7 @@ pub fn load_corpus(paths: &[PathBuf]) -> Result<Vec<Loaded>> {
             ),
             Err(e) => Loaded {
                 path: shown.clone(),
-                case: Err(format!("{shown}: cannot read: {e}")),
+                case: Err(e.to_string()),
             },
         };
         out.push(loaded);

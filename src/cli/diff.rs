@@ -1,10 +1,12 @@
 //! `diff`: a known-good request against a candidate (or a server's echoed
 //! base string against a candidate), findings ranked, base strings aligned.
 
-use super::inputs::{read_input, DiskFiles, FormatArg, SecretArgs};
+use super::inputs::{
+    private_key_file, public_key_file, read_input, secret_file, DiskFiles, FormatArg, SecretArgs,
+};
 use super::render::{pad, paint, visible, BAD, BOLD, DIM, GOOD, WARN};
 use super::Outcome;
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, Result};
 use clap::Args;
 use oauth1_doctor::diff::base_diff::{is_base_string, SpanKind};
 use oauth1_doctor::diff::echo::{self, ServerEcho};
@@ -12,7 +14,7 @@ use oauth1_doctor::diff::{
     self, postman, DiffOptions, DiffReport, Finding, Side, SideSecrets, Situation,
 };
 use oauth1_doctor::input::{self, ReadOptions};
-use oauth1_doctor::signature::{PrivateKey, PublicKey, Secrets, SignatureMethod};
+use oauth1_doctor::signature::{Secrets, SignatureMethod};
 use oauth1_doctor::{Format, Secret};
 use std::path::PathBuf;
 
@@ -30,6 +32,9 @@ pub struct DiffArgs {
     /// The body of the server's 401 response: an echoed base string or signature is compared with the candidate.
     #[arg(long, value_name = "FILE")]
     pub server_response: Option<PathBuf>,
+    /// Let a cURL command read this file, or any file below this directory, with @FILE (repeatable). Without it only files below each cURL file's own directory are read.
+    #[arg(long = "allow-file", value_name = "PATH")]
+    pub allow_file: Vec<PathBuf>,
     /// Print one JSON object (the documented contract) instead of text.
     #[arg(long)]
     pub json: bool,
@@ -109,15 +114,7 @@ pub struct SideSecretArgs {
 
 fn secret_from(value: &Option<String>, file: &Option<PathBuf>) -> Result<Option<Secret>> {
     if let Some(f) = file {
-        let mut s = std::fs::read_to_string(f)
-            .with_context(|| format!("cannot read the secret file {}", f.display()))?;
-        if s.ends_with('\n') {
-            s.pop();
-            if s.ends_with('\r') {
-                s.pop();
-            }
-        }
-        return Ok(Some(Secret::new(s)));
+        return Ok(Some(secret_file(f)?));
     }
     Ok(value.clone().map(Secret::new))
 }
@@ -136,16 +133,10 @@ fn overlay(
         base.token_secret = Some(s);
     }
     if let Some(p) = private {
-        let pem = std::fs::read_to_string(p)
-            .with_context(|| format!("cannot read the private key {}", p.display()))?;
-        base.private_key =
-            Some(PrivateKey::from_pem(&pem).map_err(|e| anyhow!("{}: {e}", p.display()))?);
+        base.private_key = Some(private_key_file(p)?);
     }
     if let Some(p) = public {
-        let pem = std::fs::read_to_string(p)
-            .with_context(|| format!("cannot read the public key {}", p.display()))?;
-        base.public_key =
-            Some(PublicKey::from_pem(&pem).map_err(|e| anyhow!("{}: {e}", p.display()))?);
+        base.public_key = Some(public_key_file(p)?);
     }
     Ok(base)
 }
@@ -187,8 +178,9 @@ impl DiffArgs {
             scheme: self.scheme.clone(),
             entry: None,
         };
+        let files = DiskFiles::for_request(path, &self.allow_file)?;
         let mut reads =
-            input::read(&bytes, &options, &DiskFiles).map_err(|e| anyhow!("{who} {path}: {e}"))?;
+            input::read(&bytes, &options, &files).map_err(|e| anyhow!("{who} {path}: {e}"))?;
         if reads.is_empty() {
             bail!("{who} {path}: no request found");
         }
@@ -212,6 +204,16 @@ pub fn run(args: DiffArgs) -> Result<Outcome> {
         ([c], Some(_)) => (None, c.clone()),
         _ => bail!("diff needs GOOD and CANDIDATE (or --server-response FILE and CANDIDATE)"),
     };
+    // A response in which nothing was recognised gives nothing to compare
+    // with: without GOOD there is no answer, which is not "equivalent".
+    if let (Some(e), None, Some(p)) = (&echo, &good_path, &args.server_response) {
+        if !e.reveals_anything() {
+            bail!(
+                "server response {}: nothing to compare with: no base string, base string URI or signature was recognised in it (known shapes: debug_sbs, oauth_signature_base_string, \"Expected signature base string\", \"Acceptable signature base string\", WordPress \"Shoud be\", LTI ours=/yours=, Tumblr \"does not match expected value\"); give the whole body of the server's 401 response, or a known-good request as GOOD",
+                p.display()
+            );
+        }
+    }
     let (candidate, _) = args.read_side(&cand_path, "candidate")?;
     // The candidate's own base string (the server echo is compared with it).
     let candidate_sbs = match &candidate {
@@ -281,6 +283,12 @@ pub fn run(args: DiffArgs) -> Result<Outcome> {
         (None, _) => (None, false),
     };
 
+    let same = match &report {
+        Some(r) => r.equivalent,
+        None => server
+            .as_ref()
+            .is_some_and(|(_, _, notes)| notes.is_empty()),
+    };
     if args.json {
         #[derive(serde::Serialize)]
         struct Out {
@@ -291,7 +299,7 @@ pub fn run(args: DiffArgs) -> Result<Outcome> {
         let report_json = match &report {
             Some(r) => serde_json::to_value(r)?,
             None => serde_json::json!({
-                "equivalent": false, "situation": null, "findings": [],
+                "equivalent": same, "situation": null, "findings": [],
                 "base_strings": {"good": null, "candidate": candidate_sbs},
                 "good_valid": null, "candidate_valid": null, "hunt": null
             }),
@@ -330,12 +338,6 @@ pub fn run(args: DiffArgs) -> Result<Outcome> {
         }
         anstream::print!("{o}");
     }
-    let same = match &report {
-        Some(r) => r.equivalent,
-        None => server
-            .as_ref()
-            .is_some_and(|(_, _, notes)| notes.is_empty()),
-    };
     Ok(if same { Outcome::Ok } else { Outcome::Mismatch })
 }
 

@@ -5,10 +5,10 @@
 
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Args;
+use oauth1_doctor::input::files::{read_bounded, read_limited, ConfinedFiles, FileError};
 use oauth1_doctor::input::{self, Files, ReadOptions};
 use oauth1_doctor::signature::{PrivateKey, PublicKey, Secrets, SignatureMethod};
 use oauth1_doctor::{Format, ReadRequest, Secret};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Where to read a request from.
@@ -26,6 +26,9 @@ pub struct RequestArgs {
     /// For a HAR file: only this entry (0-based).
     #[arg(long, value_name = "N")]
     pub entry: Option<usize>,
+    /// Let a cURL command read this file, or any file below this directory, with @FILE (repeatable). Without it only files below the cURL file's own directory (the working directory for standard input) are read.
+    #[arg(long = "allow-file", value_name = "PATH")]
+    pub allow_file: Vec<PathBuf>,
 }
 
 /// `--format` values.
@@ -52,43 +55,103 @@ impl From<FormatArg> for Format {
     }
 }
 
-/// The real file system, for cURL's `@file` references.
-pub struct DiskFiles;
+/// The files a cURL command may read with `@FILE`: standard input for
+/// `@-`, and otherwise the library's rule ([`ConfinedFiles`]): below the
+/// cURL file's own directory (the working directory when the command
+/// came from standard input) or a path given with `--allow-file`, never
+/// from /proc, /sys or /dev, regular files only, 16 MiB at most.
+pub struct DiskFiles(ConfinedFiles);
+
+impl DiskFiles {
+    /// The files a command read from `request` (a path, or `-`) may name.
+    pub fn for_request(request: &str, allowed: &[PathBuf]) -> Result<DiskFiles> {
+        let (base, name) = if request == "-" {
+            (
+                PathBuf::from("."),
+                "the working directory (the command came from standard input)",
+            )
+        } else {
+            let parent = Path::new(request).parent().unwrap_or(Path::new(""));
+            let base = if parent.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                parent.to_path_buf()
+            };
+            (base, "the cURL file's directory")
+        };
+        let mut files = ConfinedFiles::new(&base, name);
+        for a in allowed {
+            files
+                .allow(a)
+                .map_err(|e| anyhow!("--allow-file {}: {e}", a.display()))?;
+        }
+        Ok(DiskFiles(files))
+    }
+}
 
 impl Files for DiskFiles {
     fn read(&self, path: &str) -> std::result::Result<Vec<u8>, String> {
         if path == "-" {
-            let mut buf = Vec::new();
-            std::io::stdin()
-                .take(input::MAX_INPUT as u64 + 1)
-                .read_to_end(&mut buf)
-                .map_err(|e| format!("cannot read standard input: {e}"))?;
-            return Ok(buf);
+            return read_limited(std::io::stdin(), "standard input").map_err(|e| e.to_string());
         }
-        // At most one byte over the limit: the reader then refuses it.
-        let mut buf = Vec::new();
-        std::fs::File::open(path)
-            .and_then(|f| f.take(input::MAX_INPUT as u64 + 1).read_to_end(&mut buf))
-            .map_err(|e| format!("cannot read {path:?}: {e}"))?;
-        Ok(buf)
+        self.0.check(path).map_err(|e| match &e {
+            FileError::Refused {
+                allowable: true,
+                resolved,
+                ..
+            } => format!(
+                "{e}; to let oauth1-doctor read it, pass --allow-file {}",
+                resolved.as_deref().unwrap_or(Path::new(path)).display()
+            ),
+            _ => e.to_string(),
+        })?;
+        self.0.read(path)
+    }
+
+    fn describe(&self, path: &str) -> Option<String> {
+        if path == "-" {
+            return Some("from standard input".into());
+        }
+        self.0.describe(path)
     }
 }
 
 /// Reads the bytes of a file argument (`-` is standard input), refusing inputs over the limit.
 pub fn read_input(path: &str) -> Result<Vec<u8>> {
-    let mut buf = Vec::new();
     if path == "-" {
-        std::io::stdin()
-            .take(input::MAX_INPUT as u64 + 1)
-            .read_to_end(&mut buf)
-            .context("cannot read the request from standard input")?;
-    } else {
-        let f = std::fs::File::open(path).with_context(|| format!("cannot open {path:?}"))?;
-        f.take(input::MAX_INPUT as u64 + 1)
-            .read_to_end(&mut buf)
-            .with_context(|| format!("cannot read {path:?}"))?;
+        return Ok(read_limited(std::io::stdin(), "standard input")?);
     }
-    Ok(buf)
+    Ok(read_bounded(Path::new(path))?)
+}
+
+/// Reads a file the user named as text (a secret, a key), within the limit.
+pub fn read_text_file(path: &Path, what: &str) -> Result<String> {
+    let bytes = read_bounded(path).with_context(|| format!("cannot read {what}"))?;
+    String::from_utf8(bytes).map_err(|_| anyhow!("{what} {} is not UTF-8 text", path.display()))
+}
+
+/// A secret from a file: one trailing line break is removed.
+pub fn secret_file(path: &Path) -> Result<Secret> {
+    let mut s = read_text_file(path, "the secret file")?;
+    if s.ends_with('\n') {
+        s.pop();
+        if s.ends_with('\r') {
+            s.pop();
+        }
+    }
+    Ok(Secret::new(s))
+}
+
+/// An RSA private key file (PEM).
+pub fn private_key_file(p: &Path) -> Result<PrivateKey> {
+    let pem = read_text_file(p, "the private key")?;
+    PrivateKey::from_pem(&pem).map_err(|e| anyhow!("{}: {e}", p.display()))
+}
+
+/// An RSA public key or certificate file (PEM).
+pub fn public_key_file(p: &Path) -> Result<PublicKey> {
+    let pem = read_text_file(p, "the public key")?;
+    PublicKey::from_pem(&pem).map_err(|e| anyhow!("{}: {e}", p.display()))
 }
 
 impl RequestArgs {
@@ -100,11 +163,12 @@ impl RequestArgs {
             scheme: self.scheme.clone(),
             entry: self.entry,
         };
-        let reqs = input::read(&bytes, &options, &DiskFiles).map_err(|e| anyhow!("{e}"))?;
-        if reqs.is_empty() {
+        let files = DiskFiles::for_request(&self.request, &self.allow_file)?;
+        let reads = input::read(&bytes, &options, &files).map_err(|e| anyhow!("{e}"))?;
+        if reads.is_empty() {
             bail!("{}: no request found", self.request);
         }
-        Ok(reqs)
+        Ok(reads)
     }
 
     /// Reads exactly one request (the first, for a HAR with several).
@@ -152,18 +216,6 @@ pub struct SecretArgs {
     pub show_secrets: bool,
 }
 
-fn secret_file(path: &Path) -> Result<Secret> {
-    let mut s = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read the secret file {}", path.display()))?;
-    if s.ends_with('\n') {
-        s.pop();
-        if s.ends_with('\r') {
-            s.pop();
-        }
-    }
-    Ok(Secret::new(s))
-}
-
 impl SecretArgs {
     /// Loads every secret given, reading key files.
     pub fn load(&self) -> Result<Secrets> {
@@ -177,22 +229,16 @@ impl SecretArgs {
             (None, Some(s)) => Some(Secret::new(s.clone())),
             (None, None) => None,
         };
-        let private_key = match &self.private_key {
-            Some(p) => {
-                let pem = std::fs::read_to_string(p)
-                    .with_context(|| format!("cannot read the private key {}", p.display()))?;
-                Some(PrivateKey::from_pem(&pem).map_err(|e| anyhow!("{}: {e}", p.display()))?)
-            }
-            None => None,
-        };
-        let public_key = match &self.public_key {
-            Some(p) => {
-                let pem = std::fs::read_to_string(p)
-                    .with_context(|| format!("cannot read the public key {}", p.display()))?;
-                Some(PublicKey::from_pem(&pem).map_err(|e| anyhow!("{}: {e}", p.display()))?)
-            }
-            None => None,
-        };
+        let private_key = self
+            .private_key
+            .as_deref()
+            .map(private_key_file)
+            .transpose()?;
+        let public_key = self
+            .public_key
+            .as_deref()
+            .map(public_key_file)
+            .transpose()?;
         Ok(Secrets {
             consumer_secret,
             token_secret,

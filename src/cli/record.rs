@@ -137,10 +137,7 @@ pub fn run(args: RecordArgs) -> Result<Outcome> {
     };
     let key_file = format!("{}.pem", args.name);
     let key_pem = match &args.secrets.private_key {
-        Some(p) => Some(
-            std::fs::read_to_string(p)
-                .with_context(|| format!("cannot read the private key {}", p.display()))?,
-        ),
+        Some(p) => Some(super::inputs::read_text_file(p, "the private key")?),
         None => None,
     };
     let fixture = Fixture {

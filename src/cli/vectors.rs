@@ -136,10 +136,10 @@ fn export(args: ExportArgs) -> Result<Outcome> {
 fn grade_table(args: GradeArgs) -> Result<Outcome> {
     let vectors = vectors(&args.report)?;
     let shown = args.results.display().to_string();
+    let table = oauth1_doctor::input::files::read_bounded(&args.results)?;
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
-        .from_path(&args.results)
-        .with_context(|| format!("cannot read {shown}"))?;
+        .from_reader(table.as_slice());
     let headers: Vec<String> = reader
         .headers()
         .with_context(|| format!("{shown}: cannot read the header row"))?

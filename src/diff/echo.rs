@@ -101,6 +101,18 @@ pub fn parse(body: &str) -> ServerEcho {
 }
 
 impl ServerEcho {
+    /// Whether the response gave any value to compare with: a base string
+    /// (the server's or the client's), a base string URI or a signature.
+    /// A body in which nothing was recognised reveals nothing, whatever
+    /// keywords it mentions.
+    pub fn reveals_anything(&self) -> bool {
+        self.base_string.is_some()
+            || self.client_base_string.is_some()
+            || self.base_uri.is_some()
+            || self.expected_signature.is_some()
+            || self.received_signature.is_some()
+    }
+
     /// The base string to compare the candidate's with: the server's own,
     /// or (WordPress) the candidate's base string with the server's base
     /// string URI put in its place, so that only the URI can differ.
@@ -212,20 +224,24 @@ fn form_pairs(text: &str) -> Vec<(String, String)> {
 }
 
 fn known_shape(t: &str) -> Option<ServerEcho> {
+    // A shape is recognised only with a value: a body that names a shape's
+    // keyword but holds nothing after it is not that shape.
     if let Some(i) = t.find("debug_sbs=") {
-        let mut e = ServerEcho::new(EchoShape::DebugSbs);
         let sbs = t[i + "debug_sbs=".len()..].trim();
         let sbs = sbs.split_whitespace().next().unwrap_or("");
-        e.found.push("the server's base string (debug_sbs)".into());
-        e.base_string = Some(sbs.to_string());
-        return Some(e);
+        if !sbs.is_empty() {
+            let mut e = ServerEcho::new(EchoShape::DebugSbs);
+            e.found.push("the server's base string (debug_sbs)".into());
+            e.base_string = Some(sbs.to_string());
+            return Some(e);
+        }
     }
     if t.contains("oauth_signature_base_string=") {
         let mut e = ServerEcho::new(EchoShape::Jira);
         for (n, v) in form_pairs(t.split_whitespace().next().unwrap_or(t)) {
             match n.as_str() {
-                "oauth_signature_base_string" => e.base_string = Some(v),
-                "oauth_signature" => e.received_signature = Some(v),
+                "oauth_signature_base_string" if !v.is_empty() => e.base_string = Some(v),
+                "oauth_signature" if !v.is_empty() => e.received_signature = Some(v),
                 _ => {}
             }
         }
@@ -267,7 +283,9 @@ fn known_shape(t: &str) -> Option<ServerEcho> {
             e.found
                 .push("the base string URI the server used (\"base uri\")".into());
         }
-        return Some(e);
+        if e.reveals_anything() {
+            return Some(e);
+        }
     }
     if find_ci(t, "ours=").is_some() && find_ci(t, "yours=").is_some() {
         let mut e = ServerEcho::new(EchoShape::ImsLti);
@@ -277,8 +295,15 @@ fn known_shape(t: &str) -> Option<ServerEcho> {
             .match_indices("ours=")
             .find(|(i, _)| *i == 0 || lower.as_bytes()[i - 1] != b'y')
             .map(|(i, _)| i);
-        let ours = ours_at.and_then(|i| token_after(&t[i..], "ours="));
-        let yours = token_after(t, "yours=");
+        let yours_at = find_ci(t, "yours=");
+        // Each value ends where the other marker starts, so an empty
+        // `ours=` does not take the word `yours=` as its value.
+        let region = |from: usize, other: Option<usize>| match other {
+            Some(o) if o > from => &t[from..o],
+            _ => &t[from..],
+        };
+        let ours = ours_at.and_then(|i| token_after(region(i, yours_at), "ours="));
+        let yours = yours_at.and_then(|i| token_after(region(i, ours_at), "yours="));
         match ours {
             Some(v) if is_base_string(v) => {
                 e.base_string = Some(v.to_string());
@@ -304,7 +329,9 @@ fn known_shape(t: &str) -> Option<ServerEcho> {
             }
             None => {}
         }
-        return Some(e);
+        if e.reveals_anything() {
+            return Some(e);
+        }
     }
     if let Some(i) = find_ci(t, "does not match expected value") {
         let mut e = ServerEcho::new(EchoShape::Tumblr);
@@ -313,16 +340,18 @@ fn known_shape(t: &str) -> Option<ServerEcho> {
         let before = &t[..i];
         e.received_signature = before.rfind('[').and_then(|a| {
             let b = before[a..].find(']')? + a;
-            Some(before[a + 1..b].to_string())
+            Some(before[a + 1..b].to_string()).filter(|v| !v.is_empty())
         });
         let after = &t[i..];
         e.expected_signature = after.find('[').and_then(|a| {
             let b = after[a..].find(']')? + a;
-            Some(after[a + 1..b].to_string())
+            Some(after[a + 1..b].to_string()).filter(|v| !v.is_empty())
         });
-        e.found
-            .push("the signature the server received and the one it expected (Tumblr)".into());
-        return Some(e);
+        if e.reveals_anything() {
+            e.found
+                .push("the signature the server received and the one it expected (Tumblr)".into());
+            return Some(e);
+        }
     }
     None
 }
@@ -363,9 +392,14 @@ fn find_base_string(t: &str) -> Option<String> {
     let at = lower
         .find("&http%3a%2f%2f")
         .or_else(|| lower.find("&https%3a%2f%2f"))?;
+    // The method is the ASCII letters just before `&`; the character before
+    // them may be any character (a no-break space in HTML), so step over it
+    // by its own length, not by one byte.
     let start = t[..at]
-        .rfind(|c: char| !c.is_ascii_alphabetic())
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !c.is_ascii_alphabetic())
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let end = t[at..]
         .find(|c: char| c.is_whitespace() || c == '"' || c == '<' || c == '\'')
         .map_or(t.len(), |i| at + i);
@@ -436,6 +470,63 @@ mod tests {
         fn shaped_bodies_with_noise_are_read(noise in "[ -~]{0,40}") {
             let _ = parse(&format!("ours= {noise} yours={noise} does not match expected value [{noise}"));
             let _ = parse(&format!("Shoud be:{noise}We are using this base uri:"));
+        }
+    }
+
+    /// Issue 11: a character of several bytes just before a base string
+    /// (a no-break space in an HTML page) made the method's start land
+    /// inside it.
+    #[test]
+    fn issue11_multibyte_character_before_a_base_string() {
+        for before in ["\u{a0}", "é", "\u{2028}", "😀", "<p>\u{a0}"] {
+            let body = format!("{before}GET&http%3A%2F%2Fh%2Fx&a%3D1</p>");
+            let e = parse(&body);
+            assert_eq!(
+                e.base_string.as_deref(),
+                Some("GET&http%3A%2F%2Fh%2Fx&a%3D1"),
+                "{body:?}"
+            );
+        }
+        // With no letters before the `&` the base string is not one.
+        assert_eq!(parse("\u{a0}&http%3A%2F%2Fh%2Fx&a%3D1").base_string, None);
+    }
+
+    /// Issue 11: a body that names a shape's keyword but holds no value is
+    /// not that shape, and reveals nothing.
+    #[test]
+    fn issue11_keywords_without_values_are_not_a_shape() {
+        for body in [
+            "oauth_problem=signature_invalid&debug_sbs=",
+            "oauth_signature_base_string=&oauth_signature=",
+            "Expected signature base string: ",
+            "Acceptable signature base string:<br>",
+            "OAuth signature does not match. Shoud be: <b>",
+            "Invalid signature ours= yours=",
+            "oauth_signature [] does not match expected value []",
+            "oauth_signature does not match expected value",
+            "{\"error\": \"the base string and oauth_signature were wrong\"}",
+        ] {
+            let e = parse(body);
+            assert_eq!(e.shape, EchoShape::Unknown, "{body:?}");
+            assert!(!e.reveals_anything(), "{body:?}: {e:?}");
+            assert!(e.found[0].starts_with("nothing"), "{body:?}");
+        }
+        assert!(parse("debug_sbs=GET&http%3A%2F%2Fh%2F&").reveals_anything());
+    }
+
+    proptest::proptest! {
+        /// Any text, with base-string markers put after arbitrary
+        /// (multi-byte) characters, is read without a panic.
+        #[test]
+        fn any_text_around_base_string_markers(
+            before in "\\PC{0,8}",
+            method in "[A-Za-z]{0,4}",
+            after in "\\PC{0,8}",
+        ) {
+            for marker in ["&http%3A%2F%2F", "&HTTPS%3a%2f%2f"] {
+                let _ = parse(&format!("{before}{method}{marker}{after}"));
+                let _ = parse(&format!("{before}{method}{marker}h%2F&a{after} ours={after} yours= Shoud be:{before}"));
+            }
         }
     }
 

@@ -1174,6 +1174,8 @@ struct Builder<'a> {
     words: Vec<Word>,
     file_cache: HashMap<String, Vec<u8>>,
     read_total: usize,
+    /// The option being applied (`-d`, `--header`), for the assumptions.
+    option: String,
     method: Option<String>,
     urls: Vec<Word>,
     headers: Vec<(String, String)>,
@@ -1210,6 +1212,7 @@ impl<'a> Builder<'a> {
             words: lexed.words,
             file_cache: HashMap::new(),
             read_total: 0,
+            option: String::new(),
             method: None,
             urls: Vec::new(),
             headers: Vec::new(),
@@ -1382,6 +1385,8 @@ impl<'a> Builder<'a> {
     }
 
     /// The content of `path`, through [`Files`], counted against [`MAX_INPUT`].
+    /// Each file read is listed in the assumptions, with its size and how
+    /// its path was resolved, since its content becomes part of the request.
     fn file(&mut self, path: &str, span: Span) -> Result<Vec<u8>, ParseError> {
         if let Some(c) = self.file_cache.get(path) {
             return Ok(c.clone());
@@ -1394,18 +1399,30 @@ impl<'a> Builder<'a> {
                 },
                 span,
             )
-            .with_hint("curl reads @FILE relative to the current directory; use --data-raw to send a literal @")
+            .with_hint("use --data-raw to send a literal @")
         })?;
         self.read_total += content.len();
         if self.read_total > MAX_INPUT {
             return Err(self.error(
-                ParseErrorKind::TooLarge {
-                    limit: MAX_INPUT,
-                    actual: self.read_total,
+                ParseErrorKind::Invalid {
+                    what: format!("@{path}"),
+                    reason: format!(
+                        "the files the command reads add up to more than the {MAX_INPUT}-byte (16 MiB) limit"
+                    ),
                 },
                 span,
             ));
         }
+        let how = self
+            .files
+            .describe(path)
+            .map(|d| format!(", {d}"))
+            .unwrap_or_default();
+        self.assumptions.push(format!(
+            "read @{path} ({} bytes) for {}{how}",
+            content.len(),
+            self.option
+        ));
         self.file_cache.insert(path.to_string(), content.clone());
         Ok(content)
     }
@@ -1418,6 +1435,7 @@ impl<'a> Builder<'a> {
         arg: Option<Word>,
     ) -> Result<(), ParseError> {
         let arg_span = arg.as_ref().map_or(span, |a| a.span);
+        name.clone_into(&mut self.option);
         let text = arg.as_ref().map(Word::text).unwrap_or_default();
         let bytes = arg.map(|a| a.bytes).unwrap_or_default();
         match effect {
@@ -1496,16 +1514,26 @@ impl<'a> Builder<'a> {
 
     /// `-H`: `Name: value` adds a header, `Name:` removes one curl would
     /// add, `Name;` sends it empty, `@file` reads one header per line.
+    ///
+    /// As in curl, a line of the file is a header line and nothing else: a
+    /// line `@other` is not read as a file again (curl sends no such
+    /// header, since it has no colon), so nothing nests.
     fn header(&mut self, text: &str, span: Span) -> Result<(), ParseError> {
         if let Some(path) = text.strip_prefix('@') {
             let content = self.file(path, span)?;
             for line in String::from_utf8_lossy(&content).lines() {
                 if !line.trim().is_empty() {
-                    self.header(line, span)?;
+                    self.header_line(line);
                 }
             }
             return Ok(());
         }
+        self.header_line(text);
+        Ok(())
+    }
+
+    /// One header line, from the command or from a `-H @file`.
+    fn header_line(&mut self, text: &str) {
         match text.find([':', ';']) {
             Some(p) if text.as_bytes()[p] == b':' => {
                 let name = text[..p].trim().to_string();
@@ -1527,7 +1555,6 @@ impl<'a> Builder<'a> {
                 format!("-H {text:?} has no colon; curl does not send it"),
             )),
         }
-        Ok(())
     }
 
     /// What one data option adds to the body, before joining with `&`.
@@ -1993,6 +2020,15 @@ pub fn render(request: &Request, dialect: Dialect) -> Result<String, RenderError
         lines.push("--globoff".into());
     }
     for (name, value) in &request.headers {
+        if name.starts_with('@') {
+            // Only a line of a `-H @file` file can hold such a header:
+            // as an argument, curl reads `-H @…` as a file name.
+            return Err(RenderError {
+                what: format!("header {name}"),
+                dialect,
+                reason: "curl reads -H @… as a file name, so a header whose name starts with @ cannot be given on the command line".into(),
+            });
+        }
         let field = if value.is_empty() {
             format!("{name};")
         } else {
@@ -2202,6 +2238,32 @@ mod tests {
     fn data_urlencode_equals_wins_over_at() {
         let r = one("curl --data-urlencode 'n@f=x y' http://h/");
         assert_eq!(r.request.body, b"n@f=x%20y");
+    }
+
+    /// Issue 11: `-H @file` whose file names itself (or `@-` fed `@-`)
+    /// recursed without end. As in curl, a line of the file is a header
+    /// line: never read as a file again.
+    #[test]
+    fn issue11_header_file_lines_are_not_read_again() {
+        let files = Mem(&[("h", b"A: 1\r\n@h\n@-\n@h: 2\n"), ("-", b"@-\n")]);
+        let r = &read(b"curl -H @h -H @- http://h/", &files).unwrap()[0];
+        // `@h: 2` has a colon, so curl sends it as a header named `@h`.
+        assert_eq!(
+            r.request.headers,
+            vec![
+                ("A".to_string(), "1".to_string()),
+                ("@h".into(), "2".into())
+            ]
+        );
+        let noted = r
+            .violations
+            .iter()
+            .filter(|v| v.code == "curl-header-without-colon")
+            .count();
+        assert_eq!(noted, 3, "{:?}", r.violations);
+        // Such a header cannot be written back as a command line.
+        let e = render(&r.request, Dialect::Bash).unwrap_err();
+        assert!(e.reason.contains("file name"), "{e}");
     }
 
     #[test]

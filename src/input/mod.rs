@@ -3,9 +3,11 @@
 //!
 //! Readers never touch the file system themselves: anything a request
 //! refers to (cURL's `@file`) is fetched through [`Files`], so the library
-//! stays pure and tests can supply files from memory.
+//! stays pure and tests can supply files from memory. [`files`] holds the
+//! disk-backed [`Files`] and the rule for which files a request may name.
 
 pub mod curl;
+pub mod files;
 pub mod har;
 pub mod http;
 pub mod jsonl;
@@ -28,12 +30,26 @@ pub(crate) fn text_for_errors(input: &[u8]) -> String {
 }
 
 /// Access to files an input refers to (cURL `@file`, `@-`).
+///
+/// An implementation decides which files may be read: see
+/// [`files::ConfinedFiles`] for the rule the command line applies to
+/// pasted requests, and [`NoFiles`] for front ends fed from the network.
 pub trait Files {
     /// The content of `path` (`-` is standard input), or a message saying why not.
     fn read(&self, path: &str) -> Result<Vec<u8>, String>;
+
+    /// How `path` is resolved, for people ("relative to the cURL file's
+    /// directory"), when the implementation can say.
+    fn describe(&self, _path: &str) -> Option<String> {
+        None
+    }
 }
 
 /// A [`Files`] that has no files: every reference is an error.
+///
+/// Front ends that take requests from the network (a `listen` or `serve`
+/// server, a web page) must read with `NoFiles`: a request sent by
+/// someone else never reads a file of the machine that runs the server.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NoFiles;
 
@@ -63,15 +79,15 @@ pub fn sniff(input: &[u8]) -> Format {
     let text = String::from_utf8_lossy(&input[..input.len().min(4096)]);
     let t = text.trim_start_matches('\u{feff}').trim_start();
     if t.starts_with('{') {
-        // JSON Lines: the first line alone is a request object.
+        // JSON Lines: the first line alone is a request object. Its names
+        // are found by a scan, not a parse, so a line nested deeper than
+        // serde_json's limit is still JSON Lines (and its reader says
+        // what is wrong with it) rather than a HAR file.
         let first_line = input.split(|b| *b == b'\n').next().unwrap_or(&[]);
-        if first_line.len() <= 1024 * 1024 {
-            if let Ok(serde_json::Value::Object(m)) =
-                serde_json::from_slice::<serde_json::Value>(first_line)
-            {
-                if m.contains_key("method") && m.contains_key("url") && !m.contains_key("log") {
-                    return Format::Jsonl;
-                }
+        if let Some(names) = top_level_names(first_line) {
+            let has = |n: &[u8]| names.contains(&n);
+            if has(b"method") && has(b"url") && !has(b"log") {
+                return Format::Jsonl;
             }
         }
         return Format::Har;
@@ -94,6 +110,47 @@ pub fn sniff(input: &[u8]) -> Format {
     } else {
         Format::Http
     }
+}
+
+/// The names of the top-level members of the one JSON object `line`
+/// holds (a BOM and whitespace around it allowed), or `None` when the line
+/// is not one whole object. A single pass with a depth counter: no
+/// recursion, whatever the nesting.
+fn top_level_names(line: &[u8]) -> Option<Vec<&[u8]>> {
+    let line = line.strip_prefix("\u{feff}".as_bytes()).unwrap_or(line);
+    let start = line.iter().position(|b| !b.is_ascii_whitespace())?;
+    if line[start] != b'{' {
+        return None;
+    }
+    let mut names = Vec::new();
+    let mut depth = 0usize;
+    let mut i = start;
+    while i < line.len() {
+        match line[i] {
+            b'"' => {
+                let from = i + 1;
+                i = from;
+                while *line.get(i)? != b'"' {
+                    i += if line[i] == b'\\' { 2 } else { 1 };
+                }
+                let next = line[i + 1..].iter().find(|b| !b.is_ascii_whitespace());
+                if depth == 1 && next == Some(&b':') {
+                    names.push(&line[from..i]);
+                }
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    let rest_blank = line[i + 1..].iter().all(u8::is_ascii_whitespace);
+                    return rest_blank.then_some(names);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Reads every request in `input`: one for HTTP, one per URL for cURL,
@@ -172,5 +229,37 @@ mod tests {
             Format::Jsonl
         );
         assert_eq!(sniff(b"GET /curl HTTP/1.1\r\n"), Format::Http);
+        assert_eq!(
+            sniff(b"{\"url\": \"http://h/\", \"x\": {\"log\": 1}, \"method\": \"GET\"}\r\n"),
+            Format::Jsonl
+        );
+        assert_eq!(
+            sniff(b"{\"log\": {\"method\": \"GET\", \"url\": \"u\"}}"),
+            Format::Har
+        );
+        assert_eq!(sniff(b"{\"method\": \"GET\", \"url\": \"u\""), Format::Har);
+    }
+
+    /// Issue 11: a JSON Lines line nested deeper than serde_json's
+    /// recursion limit (128) was taken for a HAR file. It is JSON Lines,
+    /// and reading it is a clear error on line 1, not a stack overflow.
+    #[test]
+    fn issue11_deeply_nested_json_line_is_json_lines() {
+        for depth in [127, 200, 100_000] {
+            let line = format!(
+                "{{\"method\":\"GET\",\"url\":\"http://h/\",\"x\":{}\"\\\"[{{\"{}}}\n",
+                "[".repeat(depth),
+                "]".repeat(depth)
+            );
+            assert_eq!(sniff(line.as_bytes()), Format::Jsonl, "{depth}");
+            // An ignored field is skipped without recursion, however deep.
+            let r = read(line.as_bytes(), &ReadOptions::default(), &NoFiles);
+            assert_eq!(r.unwrap()[0].request.url, "http://h/", "{depth}");
+            // A field that is read must have its expected shape.
+            let line = line.replace("\"x\"", "\"headers\"");
+            assert_eq!(sniff(line.as_bytes()), Format::Jsonl, "{depth}");
+            let e = read(line.as_bytes(), &ReadOptions::default(), &NoFiles).unwrap_err();
+            assert!(e.to_string().contains("line 1"), "{e}");
+        }
     }
 }
