@@ -212,6 +212,41 @@ fn issue11_control_characters_in_the_request_are_escaped() {
     }
 }
 
+/// The same through the commands that compare and search: a cURL command
+/// can carry any byte (`$'\e'`), so decoded names, values and header text
+/// reach `diff` and `hunt` too.
+#[test]
+fn issue11_control_characters_are_escaped_by_diff_and_hunt() {
+    let dir = tempfile::tempdir().unwrap();
+    let curl = "curl -X POST 'https://api.example.com/x' -H $'X-Evil: \\e]0;pwned\\a' -H $'Authorization: OAuth oauth_consumer_key=\"k\\e[31mK\", oauth_nonce=\"n\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1\", oauth_version=\"1.0\", oauth_signature=\"abc%3D\"' --data-urlencode $'status=a\\e[32mB'\n";
+    std::fs::write(dir.path().join("c.curl"), curl).unwrap();
+    std::fs::write(
+        dir.path().join("g.http"),
+        "POST https://api.example.com/x HTTP/1.1\r\nHost: api.example.com\r\nContent-Type: application/x-www-form-urlencoded\r\nAuthorization: OAuth oauth_consumer_key=\"k\", oauth_nonce=\"n\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1\", oauth_version=\"1.0\", oauth_signature=\"abc%3D\"\r\n\r\nstatus=x",
+    )
+    .unwrap();
+    let runs: [&[&str]; 4] = [
+        &["diff", "g.http", "c.curl"],
+        &["diff", "g.http", "c.curl", "--consumer-secret", "x"],
+        &["hunt", "c.curl", "--consumer-secret", "x"],
+        &["explain", "c.curl"],
+    ];
+    for args in runs {
+        let o = Command::new(env!("CARGO_BIN_EXE_oauth1-doctor"))
+            .args(args)
+            .args(["--color", "always"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let out = text(&o);
+        assert!(o.status.code().is_some_and(|c| c < 2), "{args:?}: {out}");
+        assert!(!out.contains("\x1b[31mK"), "{args:?}: {out:?}");
+        assert!(!out.contains("\x1b[32mB"), "{args:?}: {out:?}");
+        assert!(!out.contains("\x1b]0;"), "{args:?}: {out:?}");
+        assert!(!out.contains('\x07'), "{args:?}: {out:?}");
+    }
+}
+
 // ---- conform: no process left behind ----
 
 /// A tag no other process carries: the test's `sleep` runs for

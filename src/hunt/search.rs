@@ -41,7 +41,11 @@ pub const MAX_DEPTH: usize = 4;
 /// What to hunt for and how hard.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HuntOptions {
-    /// How many mistakes may combine (0 checks only the correct signature; at most [`MAX_DEPTH`]).
+    /// How many base-string and key mistakes may combine (0: only the correct
+    /// signer's base string and key; at most [`MAX_DEPTH`]). Output mistakes
+    /// (how the signature itself was written or sent, e.g.
+    /// `signature-double-encoded-in-header`) are read off the target at every
+    /// depth and are not counted, so an answer may name depth + 1 mistakes.
     pub depth: usize,
     /// Hunt for this signature (e.g. one a server said it expected) instead of the request's own.
     pub target: Option<String>,
