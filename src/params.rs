@@ -121,6 +121,20 @@ impl Collected {
 /// empty value; empty segments (`a=1&&b=2`) are skipped.
 pub fn parse_form(text: &str, source: Source, violations: &mut Vec<Violation>) -> Vec<Param> {
     let mut out = Vec::new();
+    parse_form_into(text, source, violations, &mut out);
+    out
+}
+
+/// [`parse_form`] appending to `out`, which grows once: a form can hold
+/// millions of parameters, and doubling (or a second list to append) would
+/// hold them twice.
+fn parse_form_into(
+    text: &str,
+    source: Source,
+    violations: &mut Vec<Violation>,
+    out: &mut Vec<Param>,
+) {
+    out.reserve_exact(memchr::memchr_iter(b'&', text.as_bytes()).count() + 1);
     let where_ = source.as_str();
     for seg in text.split('&') {
         if seg.is_empty() {
@@ -164,7 +178,6 @@ pub fn parse_form(text: &str, source: Source, violations: &mut Vec<Violation>) -
             raw_value: raw_value.map(str::to_string),
         });
     }
-    out
 }
 
 /// RFC 5849 §3.4.1.3.1 and §3.5: collects the parameters a request signs.
@@ -177,10 +190,10 @@ pub fn parse_form(text: &str, source: Source, violations: &mut Vec<Violation>) -
 pub fn collect(request: &Request) -> Result<Collected, ParseError> {
     let mut violations = Vec::new();
     let url = split_url(&request.url)?;
-    let mut all = match url.query {
-        Some(q) => parse_form(q, Source::Query, &mut violations),
-        None => Vec::new(),
-    };
+    let mut all = Vec::new();
+    if let Some(q) = url.query {
+        parse_form_into(q, Source::Query, &mut violations, &mut all);
+    }
     let body_is_form = request.has_form_body();
     if body_is_form {
         let text = String::from_utf8_lossy(&request.body);
@@ -191,7 +204,7 @@ pub fn collect(request: &Request) -> Result<Collected, ParseError> {
                 "the form body is not valid UTF-8; invalid bytes were read as U+FFFD",
             ));
         }
-        all.extend(parse_form(&text, Source::Body, &mut violations));
+        parse_form_into(&text, Source::Body, &mut violations, &mut all);
     } else if !request.body.is_empty() && looks_like_form(&request.body) {
         violations.push(Violation::new(
             "form-shaped-body-not-signed",

@@ -7,7 +7,7 @@
 use crate::base_string::{base_string, base_string_uri, normalize_method, BaseStringParts};
 use crate::encode::encode_bytes;
 use crate::error::{ParseError, Violation};
-use crate::params::{collect, normalize, CarriedSignature, Collected, Source};
+use crate::params::{collect, normalize, CarriedSignature, Collected, Param, Source};
 use crate::request::Request;
 use crate::signature::{
     body_hash, body_hash_match, key_shape, sign, verify, HashAlg, Secrets, SignError,
@@ -15,7 +15,9 @@ use crate::signature::{
 };
 use serde::Serialize;
 
-/// One row of the parameter table.
+/// One row of the parameter table, made from a [`Param`] when shown
+/// (a walkthrough keeps only the parameters: a row per parameter would
+/// hold seven strings each, too many for a request with millions).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ParamRow {
     /// Decoded name.
@@ -32,6 +34,29 @@ pub struct ParamRow {
     pub encoded_name: String,
     /// Value encoded per RFC 5849 §3.6.
     pub encoded_value: String,
+}
+
+impl From<&Param> for ParamRow {
+    fn from(p: &Param) -> ParamRow {
+        ParamRow {
+            name: p.name_str(),
+            value: p.value_str(),
+            source: p.source,
+            raw_name: p.raw_name.clone(),
+            raw_value: p.raw_value.clone(),
+            encoded_name: encode_bytes(&p.name),
+            encoded_value: encode_bytes(&p.value),
+        }
+    }
+}
+
+/// Serializes parameters as [`ParamRow`]s, one row at a time.
+struct Rows<'a>(&'a [Param]);
+
+impl Serialize for Rows<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(ParamRow::from))
+    }
 }
 
 /// What the `oauth_body_hash` check found.
@@ -63,8 +88,9 @@ pub struct Walkthrough {
     pub url: String,
     /// RFC 5849 §3.4.1.2: the base string URI.
     pub base_uri: String,
-    /// RFC 5849 §3.4.1.3.1: the signed parameters, in order of appearance.
-    pub parameters: Vec<ParamRow>,
+    /// RFC 5849 §3.4.1.3.1: the signed parameters, in order of appearance
+    /// ([`Walkthrough::parameter_rows`] for their table rows).
+    pub parameters: Vec<Param>,
     /// RFC 5849 §3.4.1.3.2: the normalized parameter string.
     pub normalized_parameters: String,
     /// RFC 5849 §3.4.1.1: the signature base string.
@@ -140,6 +166,13 @@ impl Walkthrough {
     }
 }
 
+impl Walkthrough {
+    /// The parameter table, a row per parameter, made as it is read.
+    pub fn parameter_rows(&self) -> impl ExactSizeIterator<Item = ParamRow> + '_ {
+        self.parameters.iter().map(ParamRow::from)
+    }
+}
+
 impl Serialize for Walkthrough {
     /// The `--json` form: every field, with [`Walkthrough::shown_url`] and
     /// the `shown_*` signatures in place of the values as computed.
@@ -150,7 +183,7 @@ impl Serialize for Walkthrough {
         o.serialize_field("method_as_sent", &self.method_as_sent)?;
         o.serialize_field("url", &self.shown_url())?;
         o.serialize_field("base_uri", &self.base_uri)?;
-        o.serialize_field("parameters", &self.parameters)?;
+        o.serialize_field("parameters", &Rows(&self.parameters))?;
         o.serialize_field("normalized_parameters", &self.normalized_parameters)?;
         o.serialize_field("base_string", &self.base_string)?;
         o.serialize_field("signature_method", &self.signature_method)?;
@@ -315,19 +348,7 @@ fn finish(
         method_as_sent: request.method.clone(),
         url: request.url.clone(),
         base_uri,
-        parameters: collected
-            .params
-            .iter()
-            .map(|p| ParamRow {
-                name: p.name_str(),
-                value: p.value_str(),
-                source: p.source,
-                raw_name: p.raw_name.clone(),
-                raw_value: p.raw_value.clone(),
-                encoded_name: encode_bytes(&p.name),
-                encoded_value: encode_bytes(&p.value),
-            })
-            .collect(),
+        parameters: collected.params,
         normalized_parameters: normalized,
         base_string: base,
         signature_method,

@@ -474,3 +474,29 @@ fn readme_first_command_names_the_mistake() {
     assert!(first.contains("status (param-encoding)"), "{first}");
     assert!(out.contains("writes a space as '+'"), "{out}");
 }
+
+/// Issue 11: explain's human table stops after 200 parameters and says
+/// how many more there are; `--json` still lists every one.
+#[test]
+fn issue11_explain_table_is_cut_and_json_lists_all() {
+    let body: Vec<String> = (0..250).map(|i| format!("p{i:03}=v")).collect();
+    let request = format!(
+        "POST /r HTTP/1.1\r\nHost: example.com\r\nContent-Type: application/x-www-form-urlencoded\r\nAuthorization: OAuth oauth_consumer_key=\"ck\", oauth_nonce=\"n\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1\"\r\n\r\n{}",
+        body.join("&")
+    );
+    let o = doctor(&["explain", "-"], Some(request.as_bytes()));
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(out.contains("p199"), "{out}");
+    assert!(!out.contains("  p200  "), "{out}");
+    assert!(
+        out.contains("… 54 more parameters; --json shows all"),
+        "{out}"
+    );
+    let o = doctor(&["explain", "--json", "-"], Some(request.as_bytes()));
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["parameters"].as_array().unwrap().len(), 254);
+    assert_eq!(v["parameters"][249]["name"], "p249");
+}

@@ -502,22 +502,47 @@ fn render(r: &DiffReport, reference: &str, cand_path: &str) -> String {
 /// colour is off; wrapped so that the markers stay under their characters.
 fn aligned(r: &DiffReport, reference: &str) -> String {
     const WIDTH: usize = 100;
+    // Past this many characters on a side, only lines with a change are
+    // shown (at most `MAX_LINES` of them): printing megabytes of equal
+    // text helps no one.
+    const HUGE: usize = 20_000;
+    const MAX_LINES: usize = 50;
     let colour = anstream::stdout().current_choice() != anstream::ColorChoice::Never;
     let a = &r.alignment;
-    let mut good: Vec<(char, SpanKind)> = Vec::new();
-    let mut cand: Vec<(char, SpanKind)> = Vec::new();
-    for s in &a.spans {
-        good.extend(a.good[s.good.clone()].chars().map(|c| (c, s.kind)));
-        cand.extend(
-            a.candidate[s.candidate.clone()]
-                .chars()
-                .map(|c| (c, s.kind)),
-        );
-    }
     let w = reference.len().max(9);
     let mut o = String::new();
-    for (label, chars, style) in [(reference, &good, GOOD), ("candidate", &cand, BAD)] {
-        for (i, chunk) in chars.chunks(WIDTH).enumerate() {
+    for (label, text, is_good, style) in [
+        (reference, &a.good, true, GOOD),
+        ("candidate", &a.candidate, false, BAD),
+    ] {
+        // The characters of one side with the kind of span they are in,
+        // read lazily (a vector of them would take 16 bytes a character).
+        let mut chars = a.spans.iter().flat_map(|s| {
+            let range = if is_good {
+                s.good.clone()
+            } else {
+                s.candidate.clone()
+            };
+            text[range].chars().map(move |c| (c, s.kind))
+        });
+        let huge = text.len() > HUGE;
+        let mut chunk: Vec<(char, SpanKind)> = Vec::with_capacity(WIDTH);
+        let (mut i, mut shown, mut skipped) = (0usize, 0usize, 0usize);
+        let mut empty = true;
+        loop {
+            chunk.clear();
+            chunk.extend(chars.by_ref().take(WIDTH));
+            if chunk.is_empty() {
+                break;
+            }
+            empty = false;
+            let changed = chunk.iter().any(|(_, k)| *k == SpanKind::Changed);
+            if huge && (!changed || shown >= MAX_LINES) {
+                skipped += 1;
+                i += 1;
+                continue;
+            }
+            shown += 1;
             let mut line = String::new();
             let mut run = String::new();
             let mut run_kind = SpanKind::Same;
@@ -529,7 +554,7 @@ fn aligned(r: &DiffReport, reference: &str) -> String {
                 }
                 run.clear();
             };
-            for (c, k) in chunk {
+            for (c, k) in &chunk {
                 if *k != run_kind {
                     flush(&mut line, &mut run, run_kind);
                     run_kind = *k;
@@ -537,8 +562,21 @@ fn aligned(r: &DiffReport, reference: &str) -> String {
                 run.push(*c);
             }
             flush(&mut line, &mut run, run_kind);
-            let head = if i == 0 { label } else { "" };
-            o.push_str(&format!("  {}  {line}\n", pad(head, w)));
+            let head = if i == 0 || (huge && shown == 1) {
+                label
+            } else {
+                ""
+            };
+            if huge {
+                o.push_str(&format!(
+                    "  {}  {}\n",
+                    pad(head, w),
+                    paint(DIM, format!("(from character {})", i * WIDTH))
+                ));
+                o.push_str(&format!("  {}  {line}\n", pad("", w)));
+            } else {
+                o.push_str(&format!("  {}  {line}\n", pad(head, w)));
+            }
             let marks: String = chunk
                 .iter()
                 .map(|(_, k)| if *k == SpanKind::Changed { '^' } else { ' ' })
@@ -546,9 +584,33 @@ fn aligned(r: &DiffReport, reference: &str) -> String {
             if !colour && marks.contains('^') {
                 o.push_str(&format!("  {}  {}\n", pad("", w), marks.trim_end()));
             }
+            i += 1;
         }
-        if chars.is_empty() {
+        if empty {
             o.push_str(&format!("  {}  (empty)\n", pad(label, w)));
+        } else if huge {
+            if shown == 0 {
+                o.push_str(&format!(
+                    "  {}  {}\n",
+                    pad(label, w),
+                    paint(
+                        DIM,
+                        format!("({} characters, no changed line)", text.chars().count())
+                    )
+                ));
+            } else if skipped > 0 {
+                o.push_str(&format!(
+                    "  {}  {}\n",
+                    pad("", w),
+                    paint(
+                        DIM,
+                        format!(
+                            "({skipped} of {i} lines of {WIDTH} characters not shown: {} characters; only changed lines are shown, at most {MAX_LINES})",
+                            text.chars().count()
+                        )
+                    )
+                ));
+            }
         }
     }
     if a.is_same() {

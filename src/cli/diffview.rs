@@ -33,6 +33,9 @@ pub fn char_diff(
     width: usize,
     colour: bool,
 ) -> String {
+    if expected.len() + actual.len() > CHAR_DIFF_LIMIT {
+        return coarse_diff(labels, expected, actual, width, colour);
+    }
     let mut cells = Vec::with_capacity(expected.len().max(actual.len()));
     for (tag, text) in runs(expected, actual) {
         for c in text.chars() {
@@ -84,6 +87,69 @@ pub fn char_diff(
         }
     }
     out
+}
+
+/// Longest pair of strings (bytes, both sides) given a character diff;
+/// past it the diff is coarse (see [`coarse_diff`]), as a character diff
+/// can cost the product of the lengths.
+const CHAR_DIFF_LIMIT: usize = 20_000;
+
+/// [`char_diff`] for huge strings: the common prefix and suffix are cut
+/// (a linear scan), and the differing middle, with a little context and
+/// clipped to [`CHAR_DIFF_LIMIT`], gets the character diff. A note says so.
+fn coarse_diff(
+    labels: (&str, &str),
+    expected: &str,
+    actual: &str,
+    width: usize,
+    colour: bool,
+) -> String {
+    const CONTEXT: usize = 40;
+    let prefix = expected
+        .char_indices()
+        .zip(actual.chars())
+        .find(|((_, a), b)| a != b)
+        .map_or(expected.len().min(actual.len()), |((i, _), _)| i);
+    let suffix = expected[prefix..]
+        .chars()
+        .rev()
+        .zip(actual[prefix..].chars().rev())
+        .take_while(|(a, b)| a == b)
+        .map(|(a, _)| a.len_utf8())
+        .sum::<usize>();
+    let start = floor_char(expected, prefix.saturating_sub(CONTEXT));
+    let clip = |s: &str, end: usize| -> (usize, bool) {
+        let end = end.max(start);
+        let cap = floor_char(s, (start + CHAR_DIFF_LIMIT / 2).min(s.len()));
+        (end.min(cap), end > cap)
+    };
+    let (e_end, e_cut) = clip(expected, expected.len() - suffix);
+    let (a_end, a_cut) = clip(actual, actual.len() - suffix);
+    let note = format!(
+        "(strings of {} and {} characters: too long for a character diff; {} equal characters at the start and {} at the end are not shown{})",
+        expected.chars().count(),
+        actual.chars().count(),
+        expected[..start].chars().count(),
+        expected[e_end..].chars().count().min(actual[a_end..].chars().count()),
+        if e_cut || a_cut { ", and the differing middle is cut" } else { "" }
+    );
+    let mut out = format!("  {}\n", paint(DIM, note));
+    out.push_str(&char_diff(
+        labels,
+        &expected[start..e_end],
+        &actual[start..a_end],
+        width,
+        colour,
+    ));
+    out
+}
+
+/// The largest char boundary of `s` at or below `i`.
+fn floor_char(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// One rendered line: plain text, with changed runs collected so each is
@@ -200,5 +266,20 @@ mod tests {
     fn equal_strings_have_no_markers_and_long_ones_wrap() {
         let out = char_diff(("a", "b"), "abcdef", "abcdef", 4, false);
         assert_eq!(out, "  a  abcd\n  b  abcd\n  a  ef\n  b  ef\n");
+    }
+
+    #[test]
+    fn issue11_huge_strings_get_a_coarse_bounded_diff() {
+        let a = format!("{}A{}", "x".repeat(30_000), "y".repeat(30_000));
+        let b = format!("{}B{}", "x".repeat(30_000), "y".repeat(30_000));
+        let out = char_diff(("a", "b"), &a, &b, 100, false);
+        assert!(out.contains("too long for a character diff"), "{out}");
+        assert!(out.contains("29960 equal characters at the start"), "{out}");
+        assert!(out.contains('A') && out.contains('B') && out.contains('^'));
+        assert!(out.len() < 1_000, "{} bytes", out.len());
+        let c = "z".repeat(50_000);
+        let out = char_diff(("a", "b"), &a, &c, 100, false);
+        assert!(out.contains("the differing middle is cut"), "{out}");
+        assert!(out.len() < 100_000, "{} bytes", out.len());
     }
 }

@@ -5,7 +5,7 @@ use super::render::{self, paint, BAD, DIM, GOOD};
 use super::Outcome;
 use anyhow::{bail, Result};
 use clap::Args;
-use oauth1_doctor::pipeline::{self, RunOptions, Walkthrough};
+use oauth1_doctor::pipeline::{self, ParamRow, RunOptions, Walkthrough};
 use oauth1_doctor::ReadRequest;
 
 #[derive(Debug, Args)]
@@ -88,7 +88,7 @@ pub fn run(args: ExplainArgs, mode: Mode) -> Result<Outcome> {
             outcome = Outcome::Mismatch;
         }
         if args.json {
-            anstream::println!("{}", serde_json::to_string(&json_report(&w, read))?);
+            write_json_report(w, read)?;
         } else if mode == Mode::Explain {
             anstream::print!("{}", render::walkthrough(&w, read, &label));
         } else {
@@ -104,7 +104,64 @@ pub fn run(args: ExplainArgs, mode: Mode) -> Result<Outcome> {
     Ok(outcome)
 }
 
-/// The `--json` object for explain and verify (documented in the README).
+/// Prints the `--json` object for explain and verify (documented in the
+/// README) on one line: keys in alphabetical order, as a JSON map sorts
+/// them, with the parameter table written row by row rather than held as
+/// one JSON value (a form can have millions of parameters).
+fn write_json_report(mut w: Walkthrough, read: &ReadRequest) -> Result<()> {
+    use std::io::Write;
+    let params = std::mem::take(&mut w.parameters);
+    let v = json_report(&w, read);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    out.write_all(b"{")?;
+    if let Some(obj) = v.as_object() {
+        for (i, (key, value)) in obj.iter().enumerate() {
+            if i > 0 {
+                out.write_all(b",")?;
+            }
+            serde_json::to_writer(&mut out, key)?;
+            out.write_all(b":")?;
+            if key == "parameters" {
+                out.write_all(b"[")?;
+                for (j, p) in params.iter().enumerate() {
+                    if j > 0 {
+                        out.write_all(b",")?;
+                    }
+                    serde_json::to_writer(&mut out, &SortedRow(ParamRow::from(p)))?;
+                }
+                out.write_all(b"]")?;
+            } else {
+                serde_json::to_writer(&mut out, value)?;
+            }
+        }
+    }
+    out.write_all(b"}\n")?;
+    out.flush()?;
+    Ok(())
+}
+
+/// A parameter row with its keys in alphabetical order, like the rest of
+/// the `--json` object.
+struct SortedRow(ParamRow);
+
+impl serde::Serialize for SortedRow {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let r = &self.0;
+        let mut o = s.serialize_struct("ParamRow", 7)?;
+        o.serialize_field("encoded_name", &r.encoded_name)?;
+        o.serialize_field("encoded_value", &r.encoded_value)?;
+        o.serialize_field("name", &r.name)?;
+        o.serialize_field("raw_name", &r.raw_name)?;
+        o.serialize_field("raw_value", &r.raw_value)?;
+        o.serialize_field("source", &r.source)?;
+        o.serialize_field("value", &r.value)?;
+        o.end()
+    }
+}
+
+/// The `--json` object for explain and verify, as one JSON value.
 fn json_report(w: &Walkthrough, read: &ReadRequest) -> serde_json::Value {
     let mut v = serde_json::to_value(w).unwrap_or_default();
     if let Some(obj) = v.as_object_mut() {

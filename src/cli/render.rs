@@ -6,6 +6,10 @@ use oauth1_doctor::pipeline::Walkthrough;
 use oauth1_doctor::ReadRequest;
 use std::borrow::Cow;
 
+/// Rows of the parameter table shown before the rest is summed up (the
+/// JSON form always lists every parameter).
+const TABLE_ROWS: usize = 200;
+
 pub const BOLD: Style = Style::new().bold();
 pub const DIM: Style = Style::new().dimmed();
 pub const GOOD: Style = AnsiColor::Green.on_default().bold();
@@ -141,8 +145,8 @@ pub fn walkthrough(w: &Walkthrough, read: &ReadRequest, source: &str) -> String 
         o.push_str("  (none)\n");
     } else {
         let rows: Vec<[String; 4]> = w
-            .parameters
-            .iter()
+            .parameter_rows()
+            .take(TABLE_ROWS)
             .map(|p| {
                 [
                     clip(&visible(&p.name), 32),
@@ -179,6 +183,18 @@ pub fn walkthrough(w: &Walkthrough, read: &ReadRequest, source: &str) -> String 
                 .collect();
             o.push_str(line.trim_end());
             o.push('\n');
+        }
+        if w.parameters.len() > TABLE_ROWS {
+            o.push_str(&format!(
+                "  {}\n",
+                paint(
+                    DIM,
+                    format!(
+                        "… {} more parameters; --json shows all",
+                        w.parameters.len() - TABLE_ROWS
+                    )
+                )
+            ));
         }
     }
     let body_note = match (w.body_signed, read.request.body.is_empty()) {

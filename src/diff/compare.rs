@@ -126,13 +126,8 @@ fn request_view(
         }
     }
     let parse_err = |error| DiffError::Parse { side, error };
-    let collected = collect(&request).map_err(parse_err)?;
-    let walk = run(&request, secrets, RunOptions::default()).map_err(|e| match e {
-        PipelineError::Parse(p) => parse_err(p),
-    })?;
-    let written_uri = uri_parts(&request.url).ok_or(DiffError::BaseString { side })?;
-    let signed_uri = uri_parts(&walk.base_uri).ok_or(DiffError::BaseString { side })?;
-    let params = collected
+    let mut collected = collect(&request).map_err(parse_err)?;
+    let params: Vec<Pv> = collected
         .params
         .iter()
         .map(|p| Pv {
@@ -143,6 +138,15 @@ fn request_view(
             signed: crate::encode::encode_bytes(&p.value),
         })
         .collect();
+    // The comparison reads the parameters from `params` only; a request
+    // can hold millions, so the collected copy goes before the pipeline
+    // makes its own.
+    collected.params = Vec::new();
+    let walk = run(&request, secrets, RunOptions::default()).map_err(|e| match e {
+        PipelineError::Parse(p) => parse_err(p),
+    })?;
+    let written_uri = uri_parts(&request.url).ok_or(DiffError::BaseString { side })?;
+    let signed_uri = uri_parts(&walk.base_uri).ok_or(DiffError::BaseString { side })?;
     let mut read = read.clone();
     read.request = request;
     Ok(View {

@@ -1212,7 +1212,10 @@ impl<'a> Engine<'a> {
     /// outcome of each mistake, and records single-mistake matches.
     fn build_atoms(&mut self, zero: Outcome, found: &mut Vec<(usize, Vec<usize>, usize)>) {
         let mut groups: Vec<&'static str> = Vec::new();
-        let mut kept: Vec<(Atom, Outcome)> = Vec::new();
+        // (mistake, outcome) pairs already kept: a set, since a request
+        // with millions of parameters gives millions of candidate forms.
+        let mut kept: std::collections::HashSet<(usize, Outcome)> =
+            std::collections::HashSet::new();
         for (id, op) in candidate_ops(self.prep, self.mode) {
             let Some(mistake) = catalogue::index_of(id) else {
                 continue;
@@ -1231,12 +1234,11 @@ impl<'a> Engine<'a> {
             let mut k = Knobs::default();
             op.apply(&mut k);
             let out = self.variant(&k);
-            if out == zero || kept.iter().any(|(a, o)| a.mistake == mistake && *o == out) {
+            if out == zero || !kept.insert((mistake, out)) {
                 continue;
             }
             let atom = Atom { mistake, group, op };
             self.atoms.push(atom);
-            kept.push((atom, out));
             if let Some(t) = self.check(out) {
                 let total = 1 + self.targets[t].output.is_some() as usize;
                 found.push((total, vec![self.atoms.len() - 1], t));
