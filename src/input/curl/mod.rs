@@ -16,23 +16,23 @@
 //!
 //! The source follows those steps: `lexer` splits the command into shell
 //! words for its [`Dialect`] (one file per shell), `options` is curl's
-//! option table, `build` applies the options and builds the request(s)
+//! option table, `builder` applies the options and builds the request(s)
 //! (body, headers, URL), and `render` writes a request back as a command
 //! line.
 
-mod build;
+mod builder;
 mod lexer;
 mod options;
 mod render;
 
-pub use build::FORM_BOUNDARY;
+pub use builder::FORM_BOUNDARY;
 pub use lexer::{detect_dialect, Dialect};
 pub use render::{render, RenderError};
 
 use super::{Files, MAX_INPUT};
 use crate::error::{ParseError, ParseErrorKind, Span};
 use crate::request::ReadRequest;
-use build::Builder;
+use builder::Builder;
 use lexer::lex;
 
 const CONTEXT: &str = "cURL command";

@@ -81,25 +81,7 @@ pub(super) fn lex_posix(input: &[u8], cont: u8, text: &str) -> Result<Lexed, Par
             }
             b'\'' => {
                 cur.begin(i);
-                let close = input[i + 1..]
-                    .iter()
-                    .position(|c| *c == b'\'')
-                    .ok_or_else(|| {
-                        let e = unterminated(text, i, "single-quoted string");
-                        match multiline_quote {
-                            Some(at) => {
-                                let (line, col) = crate::error::line_col(text, at);
-                                e.with_hint(format!("the quote opened at line {line}, column {col} runs over a line break: its closing quote is probably missing"))
-                            }
-                            None => e,
-                        }
-                    })?;
-                let content = &input[i + 1..i + 1 + close];
-                if multiline_quote.is_none() && content.contains(&b'\n') {
-                    multiline_quote = Some(i);
-                }
-                cur.bytes.extend_from_slice(content);
-                i += close + 2;
+                i = single_quoted(input, i, &mut cur.bytes, text, &mut multiline_quote)?;
             }
             b'$' if input.get(i + 1) == Some(&b'\'') => {
                 cur.begin(i);
@@ -163,6 +145,38 @@ pub(super) fn lex_posix(input: &[u8], cont: u8, text: &str) -> Result<Lexed, Par
     }
     cur.finish(n, &mut out.words);
     Ok(out)
+}
+
+/// Reads a bash single-quoted string starting at the `'` at `i`; returns
+/// the index after the closing quote. `multiline_quote` is the first
+/// single-quoted string that spans lines: when a later quote is left open,
+/// the missing quote is more likely there.
+fn single_quoted(
+    input: &[u8],
+    i: usize,
+    out: &mut Vec<u8>,
+    text: &str,
+    multiline_quote: &mut Option<usize>,
+) -> Result<usize, ParseError> {
+    let close = input[i + 1..]
+        .iter()
+        .position(|c| *c == b'\'')
+        .ok_or_else(|| {
+            let e = unterminated(text, i, "single-quoted string");
+            match *multiline_quote {
+                Some(at) => {
+                    let (line, col) = crate::error::line_col(text, at);
+                    e.with_hint(format!("the quote opened at line {line}, column {col} runs over a line break: its closing quote is probably missing"))
+                }
+                None => e,
+            }
+        })?;
+    let content = &input[i + 1..i + 1 + close];
+    if multiline_quote.is_none() && content.contains(&b'\n') {
+        *multiline_quote = Some(i);
+    }
+    out.extend_from_slice(content);
+    Ok(i + close + 2)
 }
 
 /// Reads a bash double-quoted string starting at the `"` at `i`; returns

@@ -2,8 +2,8 @@
 //! then the C runtime's argument splitting (`"…"`, `""`, `\"`).
 
 use super::{continuation_end, expansion_violation, note_rest, push_once, unterminated};
-use super::{Current, Lexed};
-use crate::error::ParseError;
+use super::{Current, Lexed, Word};
+use crate::error::{ParseError, Violation};
 
 /// Whether an unquoted word starts with `'` (Postman's single-quoted export
 /// under cmd, where `'` is not a quote character).
@@ -27,7 +27,17 @@ pub(super) fn uses_single_quotes_in_cmd(input: &[u8]) -> bool {
 /// before a quote).
 pub(super) fn lex_cmd(input: &[u8], text: &str) -> Result<Lexed, ParseError> {
     let mut out = Lexed::default();
-    // Pass 1: cmd.exe builds the command line; `map` keeps each byte's origin.
+    let (line, map) = command_line(input, text, &mut out.violations)?;
+    split_arguments(&line, &map, &mut out.words);
+    Ok(out)
+}
+
+/// Pass 1: cmd.exe builds the command line; `map` keeps each byte's origin.
+fn command_line(
+    input: &[u8],
+    text: &str,
+    violations: &mut Vec<Violation>,
+) -> Result<(Vec<u8>, Vec<usize>), ParseError> {
     let mut line: Vec<u8> = Vec::new();
     let mut map: Vec<usize> = Vec::new();
     let mut in_quotes = false;
@@ -78,7 +88,7 @@ pub(super) fn lex_cmd(input: &[u8], text: &str) -> Result<Lexed, ParseError> {
                             "at the end of line {} (no ^ continuation)",
                             text[..i.min(text.len())].matches('\n').count() + 1
                         ),
-                        &mut out.violations,
+                        violations,
                     );
                     break;
                 }
@@ -87,12 +97,7 @@ pub(super) fn lex_cmd(input: &[u8], text: &str) -> Result<Lexed, ParseError> {
                 i += 1;
             }
             b'&' | b'|' => {
-                note_rest(
-                    input,
-                    i + 1,
-                    &format!("at {:?}", b as char),
-                    &mut out.violations,
-                );
+                note_rest(input, i + 1, &format!("at {:?}", b as char), violations);
                 break;
             }
             b'<' | b'>' => {
@@ -118,7 +123,7 @@ pub(super) fn lex_cmd(input: &[u8], text: &str) -> Result<Lexed, ParseError> {
                     .take_while(|c| !matches!(c, b' ' | b'\n' | b'"'))
                     .any(|c| *c == b'%')
                 {
-                    push_once(&mut out.violations, expansion_violation());
+                    push_once(violations, expansion_violation());
                 }
                 started = true;
                 line.push(b);
@@ -139,8 +144,11 @@ pub(super) fn lex_cmd(input: &[u8], text: &str) -> Result<Lexed, ParseError> {
         return Err(unterminated(text, quote_start, "double-quoted string"));
     }
     map.push(n);
+    Ok((line, map))
+}
 
-    // Pass 2: the C runtime splits the command line into arguments.
+/// Pass 2: the C runtime splits the command line into arguments.
+fn split_arguments(line: &[u8], map: &[usize], words: &mut Vec<Word>) {
     let mut cur = Current::new();
     let mut in_q = false;
     let mut k = 0;
@@ -174,7 +182,7 @@ pub(super) fn lex_cmd(input: &[u8], text: &str) -> Result<Lexed, ParseError> {
                 }
             }
             b' ' | b'\t' | b'\r' | b'\n' if !in_q => {
-                cur.finish(map[k], &mut out.words);
+                cur.finish(map[k], words);
                 k += 1;
             }
             _ => {
@@ -183,8 +191,7 @@ pub(super) fn lex_cmd(input: &[u8], text: &str) -> Result<Lexed, ParseError> {
             }
         }
     }
-    cur.finish(map[line.len()], &mut out.words);
-    Ok(out)
+    cur.finish(map[line.len()], words);
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use super::{
     continuation_end, expansion_violation, note_rest, push_once, radix_digits, unterminated,
 };
 use super::{Current, Lexed};
-use crate::error::ParseError;
+use crate::error::{ParseError, Violation};
 
 /// PowerShell: `'…'` (with `''`), `"…"` with backtick escapes and `""`,
 /// backtick escapes and line continuation outside quotes. The flag is set
@@ -75,64 +75,10 @@ pub(super) fn lex_powershell(input: &[u8], text: &str) -> Result<(Lexed, bool), 
             }
             b'"' => {
                 cur.begin(i);
-                let mut j = i + 1;
-                loop {
-                    match input.get(j) {
-                        None => return Err(unterminated(text, i, "double-quoted string")),
-                        Some(b'"') if input.get(j + 1) == Some(&b'"') => {
-                            cur.bytes.push(b'"');
-                            j += 2;
-                        }
-                        Some(b'"') => {
-                            if input[j - 1] == b'\\' && j - 1 > i {
-                                bash_like = true;
-                            }
-                            break;
-                        }
-                        Some(b'`') if j + 1 < n => {
-                            let c = input[j + 1];
-                            j += 2;
-                            match c {
-                                b'0' => cur.bytes.push(0),
-                                b'a' => cur.bytes.push(7),
-                                b'b' => cur.bytes.push(8),
-                                b'e' => cur.bytes.push(27),
-                                b'f' => cur.bytes.push(12),
-                                b'n' => cur.bytes.push(b'\n'),
-                                b'r' => cur.bytes.push(b'\r'),
-                                b't' => cur.bytes.push(b'\t'),
-                                b'v' => cur.bytes.push(11),
-                                b'u' if input.get(j) == Some(&b'{') => {
-                                    let (v, used) = radix_digits(&input[j + 1..], 16, 6);
-                                    match char::from_u32(v).filter(|_| {
-                                        used > 0 && input.get(j + 1 + used) == Some(&b'}')
-                                    }) {
-                                        Some(ch) => {
-                                            let mut buf = [0; 4];
-                                            cur.bytes.extend_from_slice(
-                                                ch.encode_utf8(&mut buf).as_bytes(),
-                                            );
-                                            j += used + 2;
-                                        }
-                                        None => cur.bytes.push(b'u'),
-                                    }
-                                }
-                                _ => cur.bytes.push(c),
-                            }
-                        }
-                        Some(b'$') if matches!(input.get(j + 1), Some(c) if c.is_ascii_alphabetic() || matches!(c, b'_' | b'{' | b'(')) =>
-                        {
-                            push_once(&mut out.violations, expansion_violation());
-                            cur.bytes.push(b'$');
-                            j += 1;
-                        }
-                        Some(c) => {
-                            cur.bytes.push(*c);
-                            j += 1;
-                        }
-                    }
-                }
-                i = j + 1;
+                let (next, ends_in_backslash) =
+                    double_quoted(input, i, &mut cur.bytes, text, &mut out.violations)?;
+                bash_like |= ends_in_backslash;
+                i = next;
             }
             b'|' | b';' => {
                 cur.finish(i, &mut out.words);
@@ -173,6 +119,76 @@ pub(super) fn lex_powershell(input: &[u8], text: &str) -> Result<(Lexed, bool), 
     }
     cur.finish(n, &mut out.words);
     Ok((out, bash_like))
+}
+
+/// Reads a PowerShell double-quoted string starting at the `"` at `i`
+/// (`""` and backtick escapes); returns the index after the closing quote,
+/// and whether the string ends in a backslash (`\"`).
+fn double_quoted(
+    input: &[u8],
+    i: usize,
+    out: &mut Vec<u8>,
+    text: &str,
+    violations: &mut Vec<Violation>,
+) -> Result<(usize, bool), ParseError> {
+    let n = input.len();
+    let mut bash_like = false;
+    let mut j = i + 1;
+    loop {
+        match input.get(j) {
+            None => return Err(unterminated(text, i, "double-quoted string")),
+            Some(b'"') if input.get(j + 1) == Some(&b'"') => {
+                out.push(b'"');
+                j += 2;
+            }
+            Some(b'"') => {
+                if input[j - 1] == b'\\' && j - 1 > i {
+                    bash_like = true;
+                }
+                break;
+            }
+            Some(b'`') if j + 1 < n => {
+                let c = input[j + 1];
+                j += 2;
+                match c {
+                    b'0' => out.push(0),
+                    b'a' => out.push(7),
+                    b'b' => out.push(8),
+                    b'e' => out.push(27),
+                    b'f' => out.push(12),
+                    b'n' => out.push(b'\n'),
+                    b'r' => out.push(b'\r'),
+                    b't' => out.push(b'\t'),
+                    b'v' => out.push(11),
+                    b'u' if input.get(j) == Some(&b'{') => {
+                        let (v, used) = radix_digits(&input[j + 1..], 16, 6);
+                        match char::from_u32(v)
+                            .filter(|_| used > 0 && input.get(j + 1 + used) == Some(&b'}'))
+                        {
+                            Some(ch) => {
+                                let mut buf = [0; 4];
+                                out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+                                j += used + 2;
+                            }
+                            None => out.push(b'u'),
+                        }
+                    }
+                    _ => out.push(c),
+                }
+            }
+            Some(b'$') if matches!(input.get(j + 1), Some(c) if c.is_ascii_alphabetic() || matches!(c, b'_' | b'{' | b'(')) =>
+            {
+                push_once(violations, expansion_violation());
+                out.push(b'$');
+                j += 1;
+            }
+            Some(c) => {
+                out.push(*c);
+                j += 1;
+            }
+        }
+    }
+    Ok((j + 1, bash_like))
 }
 
 #[cfg(test)]

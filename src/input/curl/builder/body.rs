@@ -150,6 +150,45 @@ impl Builder<'_> {
         Ok(part)
     }
 
+    /// The body curl sends, with the Content-Type curl adds for it: the
+    /// data joined with `&` (unless `-G` moved it to the query), or the
+    /// multipart form.
+    pub(super) fn body(&mut self, has_data: bool, data: &[u8]) -> Vec<u8> {
+        let mut body = Vec::new();
+        if has_data && !self.get {
+            body = data.to_vec();
+            if self.json {
+                self.default_header("Content-Type", "application/json".into());
+                self.default_header("Accept", "application/json".into());
+            } else if !self.has_header("content-type") {
+                self.headers.push((
+                    "Content-Type".into(),
+                    "application/x-www-form-urlencoded".into(),
+                ));
+                self.assumptions.push("curl adds Content-Type: application/x-www-form-urlencoded for -d/--data, so the body is signed as form parameters (RFC 5849 §3.4.1.3.1)".into());
+            }
+        } else if !self.form.is_empty() {
+            body = self.multipart_body();
+            let ct = match self
+                .headers
+                .iter()
+                .position(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+            {
+                Some(i) => {
+                    let v = format!("{}; boundary={FORM_BOUNDARY}", self.headers[i].1);
+                    self.headers.remove(i);
+                    v
+                }
+                None => format!("multipart/form-data; boundary={FORM_BOUNDARY}"),
+            };
+            if !self.removed.contains("content-type") {
+                self.headers.push(("Content-Type".into(), ct));
+            }
+            self.assumptions.push("-F sends a multipart/form-data body: its fields are not signed (RFC 5849 §3.4.1.3.1); curl picks a random boundary, a fixed one is used here".into());
+        }
+        body
+    }
+
     pub(super) fn multipart_body(&self) -> Vec<u8> {
         let mut body = Vec::new();
         for p in &self.form {

@@ -102,6 +102,25 @@ impl<'a> Builder<'a> {
         if words.len() > 1 && matches!(words[0].bytes.as_slice(), b"$" | b">" | b"%" | b"PS>") {
             words.remove(0);
         }
+        self.program(&words)?;
+        let mut k = 1;
+        while k < words.len() {
+            let w = &words[k];
+            let t = w.text();
+            if t.starts_with("--") && t.len() > 2 {
+                k = self.long_option(&words, k, &t)?;
+            } else if t.starts_with('-') && t.len() > 1 {
+                k = self.short_options(&words, k)?;
+            } else {
+                self.urls.push(w.clone());
+                k += 1;
+            }
+        }
+        self.finish(&words)
+    }
+
+    /// The first word must be the command curl (with any path, or `curl.exe`).
+    fn program(&self, words: &[Word]) -> Result<(), ParseError> {
         let Some(first) = words.first() else {
             return Err(self
                 .error(
@@ -127,92 +146,90 @@ impl<'a> Builder<'a> {
                     "the input must be a curl command line, e.g. curl --request POST 'https://…'",
                 ));
         }
-        let mut k = 1;
-        while k < words.len() {
-            let w = &words[k];
-            let t = w.text();
-            if t.starts_with("--") && t.len() > 2 {
-                let (name, inline) = match t[2..].split_once('=') {
-                    Some((n, v)) if lookup_long(n).is_some() => {
-                        (n.to_string(), Some(v.to_string()))
-                    }
-                    _ => (t[2..].to_string(), None),
-                };
-                let looked = lookup_long(&name).or_else(|| {
-                    // --no-<flag> turns a flag off: never changes the signed request here.
-                    name.strip_prefix("no-")
-                        .and_then(lookup_long)
-                        .filter(|(arg, _)| !arg)
-                        .map(|_| (false, Effect::Ignore))
-                });
-                if name == "location" {
-                    self.postman_shape = true;
-                }
-                let Some((takes_arg, effect)) = looked else {
-                    self.unknown.push(t.clone());
-                    k += 1;
-                    continue;
-                };
-                if takes_arg {
-                    let arg = match inline {
-                        Some(v) => {
-                            self.violations.push(Violation::new(
-                                "curl-option-equals",
-                                "curl(1)",
-                                format!("curl does not accept --{name}=value (it would say the option is unknown); read as --{name} {v:?}"),
-                            ));
-                            Word {
-                                bytes: v.into_bytes(),
-                                span: w.span,
-                            }
-                        }
-                        None => {
-                            k += 1;
-                            self.argument(&words, k, w, &format!("--{name}"))?
-                        }
-                    };
-                    self.apply(effect, &format!("--{name}"), w.span, Some(arg))?;
-                } else {
-                    self.apply(effect, &format!("--{name}"), w.span, None)?;
-                }
-                k += 1;
-            } else if t.starts_with('-') && t.len() > 1 {
-                // Short options are ASCII letters, possibly clustered (-sSL, -XPOST).
-                let mut c = 1;
-                while c < w.bytes.len() {
-                    let letter = w.bytes[c] as char;
-                    let looked = lookup_short(letter).filter(|_| w.bytes[c].is_ascii());
-                    let Some((long, takes_arg, effect)) = looked else {
-                        self.unknown
-                            .push(format!("-{}", String::from_utf8_lossy(&w.bytes[c..c + 1])));
-                        c += 1;
-                        continue;
-                    };
-                    if takes_arg {
-                        let rest_at = c + 1;
-                        let arg = if rest_at < w.bytes.len() {
-                            // -XPOST, -H'…': the rest of the word is the argument.
-                            Word {
-                                bytes: w.bytes[rest_at..].to_vec(),
-                                span: w.span,
-                            }
-                        } else {
-                            k += 1;
-                            self.argument(&words, k, w, &format!("-{letter} (--{long})"))?
-                        };
-                        self.apply(effect, &format!("-{letter}"), w.span, Some(arg))?;
-                        break;
-                    }
-                    self.apply(effect, &format!("-{letter}"), w.span, None)?;
-                    c += 1;
-                }
-                k += 1;
-            } else {
-                self.urls.push(w.clone());
-                k += 1;
-            }
+        Ok(())
+    }
+
+    /// A long option at `words[k]` (`--name`, `--name=value`, `--no-name`)
+    /// and its argument, applied; returns the index of the next word.
+    fn long_option(&mut self, words: &[Word], mut k: usize, t: &str) -> Result<usize, ParseError> {
+        let w = &words[k];
+        let (name, inline) = match t[2..].split_once('=') {
+            Some((n, v)) if lookup_long(n).is_some() => (n.to_string(), Some(v.to_string())),
+            _ => (t[2..].to_string(), None),
+        };
+        let looked = lookup_long(&name).or_else(|| {
+            // --no-<flag> turns a flag off: never changes the signed request here.
+            name.strip_prefix("no-")
+                .and_then(lookup_long)
+                .filter(|(arg, _)| !arg)
+                .map(|_| (false, Effect::Ignore))
+        });
+        if name == "location" {
+            self.postman_shape = true;
         }
-        self.finish(&words)
+        let Some((takes_arg, effect)) = looked else {
+            self.unknown.push(t.to_string());
+            return Ok(k + 1);
+        };
+        if takes_arg {
+            let arg = match inline {
+                Some(v) => {
+                    self.violations.push(Violation::new(
+                        "curl-option-equals",
+                        "curl(1)",
+                        format!("curl does not accept --{name}=value (it would say the option is unknown); read as --{name} {v:?}"),
+                    ));
+                    Word {
+                        bytes: v.into_bytes(),
+                        span: w.span,
+                    }
+                }
+                None => {
+                    k += 1;
+                    self.argument(words, k, w, &format!("--{name}"))?
+                }
+            };
+            self.apply(effect, &format!("--{name}"), w.span, Some(arg))?;
+        } else {
+            self.apply(effect, &format!("--{name}"), w.span, None)?;
+        }
+        Ok(k + 1)
+    }
+
+    /// Short options at `words[k]` (`-X POST`, `-XPOST`, `-sSL`) and the
+    /// argument of the last one, applied; returns the index of the next word.
+    fn short_options(&mut self, words: &[Word], mut k: usize) -> Result<usize, ParseError> {
+        let w = &words[k];
+        // Short options are ASCII letters, possibly clustered (-sSL, -XPOST).
+        let mut c = 1;
+        while c < w.bytes.len() {
+            let letter = w.bytes[c] as char;
+            let looked = lookup_short(letter).filter(|_| w.bytes[c].is_ascii());
+            let Some((long, takes_arg, effect)) = looked else {
+                self.unknown
+                    .push(format!("-{}", String::from_utf8_lossy(&w.bytes[c..c + 1])));
+                c += 1;
+                continue;
+            };
+            if takes_arg {
+                let rest_at = c + 1;
+                let arg = if rest_at < w.bytes.len() {
+                    // -XPOST, -H'…': the rest of the word is the argument.
+                    Word {
+                        bytes: w.bytes[rest_at..].to_vec(),
+                        span: w.span,
+                    }
+                } else {
+                    k += 1;
+                    self.argument(words, k, w, &format!("-{letter} (--{long})"))?
+                };
+                self.apply(effect, &format!("-{letter}"), w.span, Some(arg))?;
+                break;
+            }
+            self.apply(effect, &format!("-{letter}"), w.span, None)?;
+            c += 1;
+        }
+        Ok(k + 1)
     }
 
     fn argument(
@@ -366,6 +383,28 @@ impl<'a> Builder<'a> {
             ));
         }
         let has_data = !self.data.is_empty();
+        self.check_combinations(has_data)?;
+        let data = self.data.join(&b'&');
+        let default_method = if self.head {
+            "HEAD"
+        } else if self.get {
+            "GET"
+        } else if has_data || !self.form.is_empty() {
+            "POST"
+        } else {
+            "GET"
+        };
+        let method = self.method.clone().unwrap_or_else(|| default_method.into());
+
+        // Headers curl adds itself that matter here.
+        let body = self.body(has_data, &data);
+        self.option_headers();
+        self.requests(method, body, &data)
+    }
+
+    /// Options curl refuses to combine: `-F` with `-d`, `-G` or `-I`; `-I`
+    /// with `-d` unless `-G` moves the data to the query.
+    fn check_combinations(&self, has_data: bool) -> Result<(), ParseError> {
         if !self.form.is_empty() && (has_data || self.get || self.head) {
             let span = self.form_span.unwrap_or_default();
             return Err(self
@@ -390,102 +429,17 @@ impl<'a> Builder<'a> {
                 )
                 .with_hint("remove -I, or add -G"));
         }
-        let data = self.data.join(&b'&');
-        let default_method = if self.head {
-            "HEAD"
-        } else if self.get {
-            "GET"
-        } else if has_data || !self.form.is_empty() {
-            "POST"
-        } else {
-            "GET"
-        };
-        let method = self.method.clone().unwrap_or_else(|| default_method.into());
+        Ok(())
+    }
 
-        // Headers curl adds itself that matter here.
-        let mut body = Vec::new();
-        if has_data && !self.get {
-            body = data.clone();
-            if self.json {
-                self.default_header("Content-Type", "application/json".into());
-                self.default_header("Accept", "application/json".into());
-            } else if !self.has_header("content-type") {
-                self.headers.push((
-                    "Content-Type".into(),
-                    "application/x-www-form-urlencoded".into(),
-                ));
-                self.assumptions.push("curl adds Content-Type: application/x-www-form-urlencoded for -d/--data, so the body is signed as form parameters (RFC 5849 §3.4.1.3.1)".into());
-            }
-        } else if !self.form.is_empty() {
-            body = self.multipart_body();
-            let ct = match self
-                .headers
-                .iter()
-                .position(|(n, _)| n.eq_ignore_ascii_case("content-type"))
-            {
-                Some(i) => {
-                    let v = format!("{}; boundary={FORM_BOUNDARY}", self.headers[i].1);
-                    self.headers.remove(i);
-                    v
-                }
-                None => format!("multipart/form-data; boundary={FORM_BOUNDARY}"),
-            };
-            if !self.removed.contains("content-type") {
-                self.headers.push(("Content-Type".into(), ct));
-            }
-            self.assumptions.push("-F sends a multipart/form-data body: its fields are not signed (RFC 5849 §3.4.1.3.1); curl picks a random boundary, a fixed one is used here".into());
-        }
-        if let Some(token) = self.bearer.clone() {
-            self.default_header("Authorization", format!("Bearer {token}"));
-            self.violations.push(Violation::new(
-                "curl-oauth2-bearer",
-                "curl(1)",
-                "--oauth2-bearer sends an OAuth 2.0 bearer token, not an OAuth 1.0 signature",
-            ));
-        }
-        if let Some(user) = self.user.clone() {
-            use base64::Engine;
-            let creds = if user.contains(':') {
-                user.clone()
-            } else {
-                format!("{user}:")
-            };
-            let encoded = base64::engine::general_purpose::STANDARD.encode(creds);
-            let had_auth = self.has_header("authorization");
-            self.default_header("Authorization", format!("Basic {encoded}"));
-            self.violations.push(Violation::new(
-                "curl-basic-auth",
-                "curl(1)",
-                if had_auth {
-                    "-u/--user asks for HTTP Basic authentication, which is not OAuth; the Authorization header given with -H replaces it"
-                } else {
-                    "-u/--user sends HTTP Basic authentication (Authorization: Basic …), which is not OAuth 1.0"
-                },
-            ));
-        }
-        if let Some(ua) = self.user_agent.clone() {
-            self.default_header("User-Agent", ua);
-        }
-        if let Some(r) = self.referer.clone() {
-            let r = r.strip_suffix(";auto").unwrap_or(&r).to_string();
-            if !r.is_empty() {
-                self.default_header("Referer", r);
-            }
-        }
-        if let Some(c) = self.cookie.clone() {
-            if c.contains('=') {
-                self.default_header("Cookie", c);
-            } else {
-                self.violations.push(Violation::new(
-                    "curl-cookie-file",
-                    "curl(1)",
-                    format!(
-                        "-b {c:?} names a cookie file, which is not read; cookies are never signed"
-                    ),
-                ));
-            }
-        }
-
+    /// One request per URL, each with the same method, headers and body
+    /// (curl sends the same options to each).
+    fn requests(
+        &mut self,
+        method: String,
+        body: Vec<u8>,
+        data: &[u8],
+    ) -> Result<Vec<ReadRequest>, ParseError> {
         let urls = std::mem::take(&mut self.urls);
         if urls.len() > MAX_URLS {
             return Err(self
@@ -500,7 +454,7 @@ impl<'a> Builder<'a> {
         }
         let mut extras: Vec<&[u8]> = Vec::new();
         if self.get && !data.is_empty() {
-            extras.push(&data);
+            extras.push(data);
         }
         extras.extend(self.url_query.iter().map(Vec::as_slice));
         let extra = String::from_utf8_lossy(&extras.join(&b'&')).into_owned();

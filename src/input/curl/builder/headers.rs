@@ -50,6 +50,61 @@ impl Builder<'_> {
         }
     }
 
+    /// The headers curl adds for `--oauth2-bearer`, `-u`, `-A`, `-e` and
+    /// `-b`, with a violation for the ones that are not OAuth 1.0.
+    pub(super) fn option_headers(&mut self) {
+        if let Some(token) = self.bearer.clone() {
+            self.default_header("Authorization", format!("Bearer {token}"));
+            self.violations.push(Violation::new(
+                "curl-oauth2-bearer",
+                "curl(1)",
+                "--oauth2-bearer sends an OAuth 2.0 bearer token, not an OAuth 1.0 signature",
+            ));
+        }
+        if let Some(user) = self.user.clone() {
+            use base64::Engine;
+            let creds = if user.contains(':') {
+                user.clone()
+            } else {
+                format!("{user}:")
+            };
+            let encoded = base64::engine::general_purpose::STANDARD.encode(creds);
+            let had_auth = self.has_header("authorization");
+            self.default_header("Authorization", format!("Basic {encoded}"));
+            self.violations.push(Violation::new(
+                "curl-basic-auth",
+                "curl(1)",
+                if had_auth {
+                    "-u/--user asks for HTTP Basic authentication, which is not OAuth; the Authorization header given with -H replaces it"
+                } else {
+                    "-u/--user sends HTTP Basic authentication (Authorization: Basic …), which is not OAuth 1.0"
+                },
+            ));
+        }
+        if let Some(ua) = self.user_agent.clone() {
+            self.default_header("User-Agent", ua);
+        }
+        if let Some(r) = self.referer.clone() {
+            let r = r.strip_suffix(";auto").unwrap_or(&r).to_string();
+            if !r.is_empty() {
+                self.default_header("Referer", r);
+            }
+        }
+        if let Some(c) = self.cookie.clone() {
+            if c.contains('=') {
+                self.default_header("Cookie", c);
+            } else {
+                self.violations.push(Violation::new(
+                    "curl-cookie-file",
+                    "curl(1)",
+                    format!(
+                        "-b {c:?} names a cookie file, which is not read; cookies are never signed"
+                    ),
+                ));
+            }
+        }
+    }
+
     pub(super) fn has_header(&self, name: &str) -> bool {
         self.headers
             .iter()
