@@ -28,7 +28,41 @@ pub enum Keys {
     ByConsumer(Credentials),
 }
 
+/// Why no [`Keys`] could be chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeysError {
+    /// Neither a secrets file nor secrets for every request.
+    #[error("no secrets to verify with: give a secrets file or the secrets for every request")]
+    NoSecrets,
+    /// Both a secrets file and secrets for every request: which would apply is unclear.
+    #[error("a secrets file gives the secrets for every request: give either it or the same secrets for all, not both")]
+    Both,
+    /// The secrets file names no consumer.
+    #[error(
+        "no [consumers] entry: add `\"<consumer key>\" = \"<consumer secret>\"` under [consumers]"
+    )]
+    NoConsumers,
+}
+
 impl Keys {
+    /// Which secrets verify which request: those of a secrets file, looked
+    /// up by each request's `oauth_consumer_key` and `oauth_token` (RFC 5849
+    /// §3.1), or the same secrets for every request; never both, and never
+    /// none (secrets with no consumer secret and no key count as none).
+    pub fn choose(file: Option<Credentials>, same: Option<Secrets>) -> Result<Keys, KeysError> {
+        let usable = |s: &Secrets| {
+            s.consumer_secret.is_some() || s.public_key.is_some() || s.private_key.is_some()
+        };
+        match (file, same) {
+            (Some(_), Some(_)) => Err(KeysError::Both),
+            (Some(c), None) if c.is_empty() => Err(KeysError::NoConsumers),
+            (Some(c), None) => Ok(Keys::ByConsumer(c)),
+            (None, Some(s)) if usable(&s) => Ok(Keys::Same(Box::new(s))),
+            (None, _) => Err(KeysError::NoSecrets),
+        }
+    }
+
     /// The secrets to verify a request from `id` with, or why there are none.
     pub fn secrets_for(&self, id: Identity<'_>) -> Result<Cow<'_, Secrets>, String> {
         match self {
@@ -298,6 +332,41 @@ mod tests {
         assert_eq!(
             c.reason.as_deref(),
             Some("the line is not valid UTF-8 (byte 12)")
+        );
+    }
+
+    /// A secrets file or the same secrets for all, never both or neither.
+    #[test]
+    fn keys_are_chosen_from_one_source() {
+        let file = || match keys() {
+            Keys::ByConsumer(c) => c,
+            Keys::Same(_) => unreachable!(),
+        };
+        let same = Secrets::shared("cs", "");
+        assert!(matches!(
+            Keys::choose(Some(file()), None),
+            Ok(Keys::ByConsumer(_))
+        ));
+        assert!(matches!(
+            Keys::choose(None, Some(same.clone())),
+            Ok(Keys::Same(_))
+        ));
+        assert_eq!(
+            Keys::choose(Some(file()), Some(same)).err(),
+            Some(KeysError::Both)
+        );
+        // A token secret alone verifies nothing.
+        let token_only = Secrets {
+            token_secret: Some(crate::Secret::new("ts")),
+            ..Secrets::default()
+        };
+        assert_eq!(
+            Keys::choose(None, Some(token_only)).err(),
+            Some(KeysError::NoSecrets)
+        );
+        assert_eq!(
+            Keys::choose(Some(Credentials::default()), None).err(),
+            Some(KeysError::NoConsumers)
         );
     }
 }
