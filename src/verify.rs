@@ -126,8 +126,9 @@ pub struct Checked {
     /// the request carries none, or it was not checked).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body_hash_valid: Option<bool>,
-    /// For an invalid request: the signature computed here, masked for
-    /// PLAINTEXT (RFC 5849 §3.4.4: it is the key) unless secrets are shown.
+    /// For an invalid request in single-request `verify`: the signature
+    /// computed here, masked for PLAINTEXT (RFC 5849 §3.4.4: it is the key)
+    /// unless secrets are shown. Batch `verify` prints no signature.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_signature: Option<String>,
     /// For an invalid request: the carried `oauth_signature` (decoded),
@@ -242,8 +243,9 @@ fn notes(violations: &[Violation]) -> Vec<Violation> {
 /// RFC 5849 §3.2: verifies `request` with the secrets `secrets_for` gives
 /// for its consumer key and token, under the one verdict rule ([`judge`]).
 /// A valid request takes the lean path; an invalid one is run through the
-/// whole pipeline again to say why (notes, and the signatures compared,
-/// masked for PLAINTEXT unless `options.show_secrets`).
+/// whole pipeline again to say why (its notes). Batch `verify` prints no
+/// signature, so this leaves `expected_signature` and `actual_signature`
+/// empty; [`Checked::from_walkthrough`] fills them (masked for PLAINTEXT).
 pub fn check<'k, F>(request: &Request, secrets_for: F, options: RunOptions) -> Checked
 where
     F: FnOnce(Identity<'_>) -> Result<Cow<'k, Secrets>, String>,
@@ -269,8 +271,6 @@ where
         let full = Checked::from_walkthrough(&w);
         if full.verdict == checked.verdict {
             checked.notes = full.notes;
-            checked.expected_signature = full.expected_signature;
-            checked.actual_signature = full.actual_signature;
         }
     }
     checked
@@ -610,7 +610,7 @@ mod tests {
     }
 
     /// RFC 5849 §3.4.4: an invalid PLAINTEXT request shows both signatures
-    /// masked (they are the key), in single and batch verify alike.
+    /// masked (they are the key) in single verify, and none in batch.
     #[test]
     fn plaintext_signatures_are_masked_in_the_verdict() {
         let s = Secrets::shared("cs", "ts");
@@ -620,21 +620,24 @@ mod tests {
         );
         let batch = check(&r, |_| Ok(Cow::Borrowed(&s)), RunOptions::default());
         assert_eq!(batch.verdict, Verdict::Invalid);
+        assert_eq!(batch.reason.as_deref(), Some(SIGNATURE_MISMATCH));
         assert_eq!(
-            batch.expected_signature.as_deref(),
+            (batch.expected_signature, batch.actual_signature),
+            (None, None)
+        );
+        let w = run(&r, &s, RunOptions::default()).unwrap();
+        let single = Checked::from_walkthrough(&w);
+        assert_eq!(single.verdict, Verdict::Invalid);
+        assert_eq!(
+            single.expected_signature.as_deref(),
             Some("<PLAINTEXT signature: 5 chars>")
         );
         assert_eq!(
-            batch.actual_signature.as_deref(),
+            single.actual_signature.as_deref(),
             Some("<PLAINTEXT signature: 8 chars>")
         );
-        let w = run(&r, &s, RunOptions::default()).unwrap();
-        assert_eq!(Checked::from_walkthrough(&w), batch);
-        let shown = check(
-            &r,
-            |_| Ok(Cow::Borrowed(&s)),
-            RunOptions { show_secrets: true },
-        );
+        let w = run(&r, &s, RunOptions { show_secrets: true }).unwrap();
+        let shown = Checked::from_walkthrough(&w);
         assert_eq!(shown.expected_signature.as_deref(), Some("cs&ts"));
     }
 
