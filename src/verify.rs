@@ -246,6 +246,20 @@ fn notes(violations: &[Violation]) -> Vec<Violation> {
 /// whole pipeline again to say why (its notes). Batch `verify` prints no
 /// signature, so this leaves `expected_signature` and `actual_signature`
 /// empty; [`Checked::from_walkthrough`] fills them (masked for PLAINTEXT).
+///
+/// ```
+/// use oauth1_doctor::{verify::{check, Verdict}, Request, signature::Secrets};
+/// use std::borrow::Cow;
+/// let request = Request::new("GET", "http://photos.example.net/photos?file=vacation.jpg&size=original")
+///     .with_header("Authorization", r#"OAuth realm="Photos", oauth_consumer_key="dpf43f3p2l4k3l03", oauth_token="nnch734d00sl2jdk", oauth_signature_method="HMAC-SHA1", oauth_timestamp="137131202", oauth_nonce="chapoH", oauth_signature="MdpQcU8iPSUjWoN%2FUDMsK2sui9I%3D""#);
+/// let right = Secrets::shared("kd94hf93k423kf44", "pfkkdhi9sl3r4s00");
+/// let c = check(&request, |_| Ok(Cow::Borrowed(&right)), Default::default());
+/// assert_eq!(c.verdict, Verdict::Valid);
+/// let wrong = Secrets::shared("kd94hf93k423kf44", "other");
+/// let c = check(&request, |_| Ok(Cow::Borrowed(&wrong)), Default::default());
+/// assert_eq!(c.verdict, Verdict::Invalid);
+/// assert_eq!(c.reason.as_deref(), Some("oauth_signature does not match"));
+/// ```
 pub fn check<'k, F>(request: &Request, secrets_for: F, options: RunOptions) -> Checked
 where
     F: FnOnce(Identity<'_>) -> Result<Cow<'k, Secrets>, String>,
