@@ -8,15 +8,12 @@
 //! output order is stable however the work was spread.
 
 use crate::credentials::Credentials;
-use crate::error::{ParseError, Violation};
 use crate::input::jsonl;
-use crate::pipeline::{self, RunOptions};
+use crate::pipeline::RunOptions;
 use crate::request::Request;
-use crate::signature::{Secrets, SignatureMethod};
+use crate::signature::Secrets;
 use crate::signer::Signer;
-use crate::verify::{
-    verify_canonical, verify_request, Identity, RequestParts, Verification, VerifyError,
-};
+use crate::verify::{verify_canonical, Identity, RequestParts, Verification};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -31,7 +28,41 @@ pub enum Keys {
     ByConsumer(Credentials),
 }
 
+/// Why no [`Keys`] could be chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeysError {
+    /// Neither a secrets file nor secrets for every request.
+    #[error("no secrets to verify with: give a secrets file or the secrets for every request")]
+    NoSecrets,
+    /// Both a secrets file and secrets for every request: which would apply is unclear.
+    #[error("a secrets file gives the secrets for every request: give either it or the same secrets for all, not both")]
+    Both,
+    /// The secrets file names no consumer.
+    #[error(
+        "no [consumers] entry: add `\"<consumer key>\" = \"<consumer secret>\"` under [consumers]"
+    )]
+    NoConsumers,
+}
+
 impl Keys {
+    /// Which secrets verify which request: those of a secrets file, looked
+    /// up by each request's `oauth_consumer_key` and `oauth_token` (RFC 5849
+    /// §3.1), or the same secrets for every request; never both, and never
+    /// none (secrets with no consumer secret and no key count as none).
+    pub fn choose(file: Option<Credentials>, same: Option<Secrets>) -> Result<Keys, KeysError> {
+        let usable = |s: &Secrets| {
+            s.consumer_secret.is_some() || s.public_key.is_some() || s.private_key.is_some()
+        };
+        match (file, same) {
+            (Some(_), Some(_)) => Err(KeysError::Both),
+            (Some(c), None) if c.is_empty() => Err(KeysError::NoConsumers),
+            (Some(c), None) => Ok(Keys::ByConsumer(c)),
+            (None, Some(s)) if usable(&s) => Ok(Keys::Same(Box::new(s))),
+            (None, _) => Err(KeysError::NoSecrets),
+        }
+    }
+
     /// The secrets to verify a request from `id` with, or why there are none.
     pub fn secrets_for(&self, id: Identity<'_>) -> Result<Cow<'_, Secrets>, String> {
         match self {
@@ -52,83 +83,11 @@ impl Keys {
     }
 }
 
-/// What was concluded about one request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Verdict {
-    /// The signature (and body hash, if any) checks out.
-    Valid,
-    /// The signature or the body hash does not match.
-    Invalid,
-    /// Nothing could be concluded: no signature, unknown method, no secrets.
-    Unverifiable,
-    /// The input is not a request: bad JSON, URL or Authorization header.
-    Malformed,
-}
-
-impl Verdict {
-    /// The lower-case name used in output and JSON.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Valid => "valid",
-            Verdict::Invalid => "invalid",
-            Verdict::Unverifiable => "unverifiable",
-            Verdict::Malformed => "malformed",
-        }
-    }
-}
-
-/// The result for one request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Checked {
-    /// The verdict.
-    pub verdict: Verdict,
-    /// The declared `oauth_signature_method`, when it could be read.
-    pub signature_method: Option<SignatureMethod>,
-    /// `oauth_consumer_key`, when it could be read.
-    pub consumer_key: Option<String>,
-    /// The HTTP method, upper-cased (RFC 5849 §3.4.1.1).
-    pub method: Option<String>,
-    /// The base string URI (RFC 5849 §3.4.1.2).
-    pub base_uri: Option<String>,
-    /// Why the request is not valid, in one line (`None` when valid).
-    pub reason: Option<String>,
-    /// For an invalid request: what the full pipeline noticed about the
-    /// signature and body hash (e.g. a `+` that became a space).
-    pub notes: Vec<Violation>,
-}
-
-impl Checked {
-    /// A malformed request, with why.
-    pub fn malformed(reason: impl Into<String>) -> Checked {
-        Checked {
-            verdict: Verdict::Malformed,
-            signature_method: None,
-            consumer_key: None,
-            method: None,
-            base_uri: None,
-            reason: Some(reason.into()),
-            notes: Vec::new(),
-        }
-    }
-}
-
-/// A parse error in one line: what, where (column) and no echo of the input.
-pub fn one_line(e: &ParseError) -> String {
-    format!("{}: {} (column {})", e.context, e.kind, e.line_col().1)
-}
+pub use crate::verify::{one_line, Checked, Verdict};
 
 /// A valid request's result.
 fn valid(v: Verification) -> Checked {
-    Checked {
-        verdict: Verdict::Valid,
-        signature_method: Some(v.signature_method),
-        consumer_key: v.consumer_key,
-        method: Some(v.method),
-        base_uri: Some(v.base_uri),
-        reason: None,
-        notes: Vec::new(),
-    }
+    Checked::from_verification(v)
 }
 
 /// The fast path's view of a request: its only Authorization header and
@@ -178,57 +137,9 @@ pub fn check_with(request: &Request, keys: &Keys, signer: &mut Signer) -> Checke
     }
 }
 
-/// Verifies one request.
+/// Verifies one request under the one verdict rule ([`crate::verify::check`]).
 pub fn check(request: &Request, keys: &Keys) -> Checked {
-    let v = match verify_request(request, |id| keys.secrets_for(id)) {
-        Ok(v) => v,
-        Err(VerifyError::Parse(e)) => return Checked::malformed(one_line(&e)),
-        Err(e) => {
-            return Checked {
-                verdict: Verdict::Unverifiable,
-                reason: Some(e.to_string()),
-                ..Checked::malformed("")
-            }
-        }
-    };
-    let (is_valid, signature_valid) = (v.is_valid(), v.signature_valid);
-    let mut checked = valid(v);
-    if is_valid {
-        return checked;
-    }
-    checked.verdict = Verdict::Invalid;
-    checked.reason = Some(
-        if signature_valid {
-            "oauth_body_hash does not match the body (OAuth Request Body Hash §4.2)"
-        } else {
-            "oauth_signature does not match"
-        }
-        .to_string(),
-    );
-    // The rare path: run the whole pipeline to say why.
-    let explained = rerun_secrets(request, keys)
-        .and_then(|s| pipeline::run(request, &s, RunOptions::default()).ok());
-    if let Some(w) = explained {
-        checked.notes = w
-            .violations
-            .into_iter()
-            .filter(|n| n.code.starts_with("signature-") || n.code.starts_with("body-hash"))
-            .collect();
-    }
-    checked
-}
-
-/// The secrets [`check`] used, looked up again for the explaining rerun.
-fn rerun_secrets(request: &Request, keys: &Keys) -> Option<Secrets> {
-    let c = crate::params::collect(request).ok()?;
-    let key = c.value_of("oauth_consumer_key");
-    let token = c.value_of("oauth_token");
-    keys.secrets_for(Identity {
-        consumer_key: key.as_deref(),
-        token: token.as_deref(),
-    })
-    .ok()
-    .map(Cow::into_owned)
+    crate::verify::check(request, |id| keys.secrets_for(id), RunOptions::default())
 }
 
 /// Reads one JSON Lines line (without its line break) and verifies it.
@@ -421,6 +332,41 @@ mod tests {
         assert_eq!(
             c.reason.as_deref(),
             Some("the line is not valid UTF-8 (byte 12)")
+        );
+    }
+
+    /// A secrets file or the same secrets for all, never both or neither.
+    #[test]
+    fn keys_are_chosen_from_one_source() {
+        let file = || match keys() {
+            Keys::ByConsumer(c) => c,
+            Keys::Same(_) => unreachable!(),
+        };
+        let same = Secrets::shared("cs", "");
+        assert!(matches!(
+            Keys::choose(Some(file()), None),
+            Ok(Keys::ByConsumer(_))
+        ));
+        assert!(matches!(
+            Keys::choose(None, Some(same.clone())),
+            Ok(Keys::Same(_))
+        ));
+        assert_eq!(
+            Keys::choose(Some(file()), Some(same)).err(),
+            Some(KeysError::Both)
+        );
+        // A token secret alone verifies nothing.
+        let token_only = Secrets {
+            token_secret: Some(crate::Secret::new("ts")),
+            ..Secrets::default()
+        };
+        assert_eq!(
+            Keys::choose(None, Some(token_only)).err(),
+            Some(KeysError::NoSecrets)
+        );
+        assert_eq!(
+            Keys::choose(Some(Credentials::default()), None).err(),
+            Some(KeysError::NoConsumers)
         );
     }
 }

@@ -1001,6 +1001,174 @@ impl Case {
     }
 }
 
+/// What [`Fixture::record`] made of a known-good request: the fixture,
+/// the text of its file, and the private key file to write beside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    /// The fixture, as loaded back from `text`.
+    pub fixture: Fixture,
+    /// The file's content (TOML, with a first comment line): it holds the
+    /// secrets given, so a front end writes it readable by the user only.
+    pub text: String,
+    /// The file name (`<name>.toml`).
+    pub file_name: String,
+    /// The private key to copy beside it, when the request is RSA-signed:
+    /// `(file name, PEM text)`, the file name as the fixture names it.
+    pub key_file: Option<(String, String)>,
+}
+
+/// Why a request could not be recorded as a fixture. Never holds a secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RecordError {
+    /// The name is not fit for a file name.
+    #[error("{0:?}: use letters, digits, '-', '_' and '.' only (it becomes the file name)")]
+    BadName(String),
+    /// The request could not be read.
+    #[error(transparent)]
+    Pipeline(#[from] pipeline::PipelineError),
+    /// No signature could be computed with the secrets given.
+    #[error("cannot record: {0}")]
+    CannotSign(String),
+    /// The carried `oauth_signature` does not verify with the secrets
+    /// given (RFC 5849 §3.2), so the request is not known-good.
+    #[error("not recorded: the request's oauth_signature does not verify with these secrets, so it is not known-good (run `oauth1-doctor explain` on it)")]
+    NotKnownGood,
+    /// A fixture's body is text.
+    #[error("cannot record a body that is not UTF-8 text")]
+    BodyNotUtf8,
+    /// The fixture could not be written as TOML.
+    #[error("cannot write the fixture as TOML: {0}")]
+    Toml(String),
+    /// A bug: the recorded fixture does not load or check.
+    #[error("internal: the recorded fixture does not check: {0}")]
+    DoesNotCheck(String),
+}
+
+/// True when `name` is fit to be a fixture's file name: letters, digits,
+/// `-`, `_` and `.`, not starting with a dot.
+pub fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// The one key file a recorded fixture may name, held in memory.
+struct KeyInMemory<'a> {
+    key: Option<(&'a str, &'a str)>,
+}
+
+impl Files for KeyInMemory<'_> {
+    fn read(&self, path: &str) -> Result<Vec<u8>, String> {
+        match self.key {
+            Some((name, pem)) if name == path => Ok(pem.as_bytes().to_vec()),
+            _ => Err(format!("{path}: not found")),
+        }
+    }
+}
+
+impl Fixture {
+    /// Records a known-good request (e.g. one Postman sent and the server
+    /// accepted) as a fixture named `name`: its method, URL, Content-Type,
+    /// Authorization header and body, the secrets given, and what the
+    /// pipeline computes at each stage (RFC 5849 §3.4.1.2 base string URI,
+    /// §3.4.1.3.2 normalized parameters, §3.4.1.1 base string, §3.4.2–§3.4.4
+    /// signature). A request whose carried signature does not verify with
+    /// `secrets` is refused. `private_key_pem` is the text of the private
+    /// key file given for RSA, copied beside the fixture. The result has
+    /// been loaded back and checked; nothing is written here.
+    pub fn record(
+        request: &Request,
+        secrets: &Secrets,
+        private_key_pem: Option<&str>,
+        name: &str,
+        description: &str,
+    ) -> Result<Recorded, RecordError> {
+        if !valid_name(name) {
+            return Err(RecordError::BadName(name.to_string()));
+        }
+        let w = pipeline::run(request, secrets, RunOptions::default())?;
+        let Some(signature) = w.signature.clone() else {
+            return Err(RecordError::CannotSign(
+                w.not_computed
+                    .clone()
+                    .unwrap_or_else(|| "no signature could be computed".into()),
+            ));
+        };
+        if w.valid == Some(false) {
+            return Err(RecordError::NotKnownGood);
+        }
+        let mut headers: Vec<(String, String)> = request
+            .headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("authorization"))
+            .cloned()
+            .collect();
+        headers.dedup();
+        let body = if request.body.is_empty() {
+            None
+        } else {
+            Some(String::from_utf8(request.body.clone()).map_err(|_| RecordError::BodyNotUtf8)?)
+        };
+        let key_file = private_key_pem.map(|pem| (format!("{name}.pem"), pem.to_string()));
+        let fixture = Fixture {
+            name: name.to_string(),
+            description: description.to_string(),
+            given_base_string: None,
+            request: Some(RequestSpec {
+                method: Some(request.method.clone()),
+                url: Some(request.url.clone()),
+                content_type: request.header("content-type").map(str::to_string),
+                headers: (!headers.is_empty()).then_some(headers),
+                body,
+                ..RequestSpec::default()
+            }),
+            oauth: None,
+            secrets: Some(SecretsSpec {
+                consumer_secret: secrets
+                    .consumer_secret
+                    .as_ref()
+                    .map(|s| s.expose().to_string()),
+                token_secret: secrets
+                    .token_secret
+                    .as_ref()
+                    .map(|s| s.expose().to_string()),
+                private_key_file: key_file.as_ref().map(|(f, _)| f.clone()),
+                public_key_file: None,
+            }),
+            expected: Expected {
+                base_uri: Some(w.base_uri.clone()),
+                normalized_parameters: Some(w.normalized_parameters.clone()),
+                base_string: Some(w.base_string.clone()),
+                signature: Some(signature),
+                authorization: None,
+                error: None,
+            },
+        };
+        let toml =
+            toml::to_string_pretty(&fixture).map_err(|e| RecordError::Toml(e.to_string()))?;
+        let text = format!(
+            "# Recorded by oauth1-doctor record. It holds the secrets given: keep test secrets only.\n{toml}"
+        );
+        // The file must load and check before anyone writes it.
+        let file_name = format!("{name}.toml");
+        let reloaded =
+            load(&file_name, &text).map_err(|e| RecordError::DoesNotCheck(e.to_string()))?;
+        let files = KeyInMemory {
+            key: key_file.as_ref().map(|(f, pem)| (f.as_str(), pem.as_str())),
+        };
+        check(&reloaded, &files).map_err(|m| RecordError::DoesNotCheck(m.to_string()))?;
+        Ok(Recorded {
+            fixture: reloaded,
+            text,
+            file_name,
+            key_file,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1117,5 +1285,39 @@ authorization = 'OAuth oauth_signature="MdpQcU8iPSUjWoN%2FUDMsK2sui9I%3D", realm
             "http://x/p?a%20b=c#f"
         );
         assert_eq!(append_query("http://x/p?z", [("a", "")]), "http://x/p?z&a=");
+    }
+
+    /// RFC 5849 §1.2's photos request records as a fixture that checks;
+    /// with a wrong secret it is not known-good (RFC 5849 §3.2).
+    #[test]
+    fn rfc5849_1_2_photos_request_records() {
+        let r = Request::new("GET", "http://photos.example.net/photos?file=vacation.jpg&size=original")
+            .with_header("Cookie", "session=not-recorded")
+            .with_header("Authorization", r#"OAuth realm="Photos", oauth_consumer_key="dpf43f3p2l4k3l03", oauth_token="nnch734d00sl2jdk", oauth_signature_method="HMAC-SHA1", oauth_timestamp="137131202", oauth_nonce="chapoH", oauth_signature="MdpQcU8iPSUjWoN%2FUDMsK2sui9I%3D""#);
+        let secrets = Secrets::shared("kd94hf93k423kf44", "pfkkdhi9sl3r4s00");
+        let rec = Fixture::record(&r, &secrets, None, "photos", "from RFC 5849 §1.2").unwrap();
+        assert_eq!(rec.file_name, "photos.toml");
+        assert_eq!(rec.key_file, None);
+        assert_eq!(
+            rec.fixture.expected.signature.as_deref(),
+            Some("MdpQcU8iPSUjWoN/UDMsK2sui9I=")
+        );
+        assert!(!rec.text.contains("not-recorded"), "{}", rec.text);
+        assert_eq!(load("photos.toml", &rec.text).unwrap(), rec.fixture);
+
+        let wrong = Secrets::shared("wrong", "pfkkdhi9sl3r4s00");
+        assert_eq!(
+            Fixture::record(&r, &wrong, None, "photos", "d"),
+            Err(RecordError::NotKnownGood)
+        );
+        assert_eq!(
+            Fixture::record(&r, &secrets, None, "../up", "d"),
+            Err(RecordError::BadName("../up".into()))
+        );
+        let unsigned = Secrets::default();
+        assert!(matches!(
+            Fixture::record(&r, &unsigned, None, "photos", "d"),
+            Err(RecordError::CannotSign(_))
+        ));
     }
 }

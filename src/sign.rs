@@ -9,6 +9,7 @@ use crate::params::{collect, Param};
 use crate::pipeline::{run, PipelineError, RunOptions, Walkthrough};
 use crate::request::Request;
 use crate::signature::{body_hash, body_hash_alg, sign, Secrets, SignError, SignatureMethod};
+use serde::Serialize;
 
 /// The protocol parameters to sign with, in the order they are written.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -64,14 +65,15 @@ impl Protocol {
     }
 }
 
-/// A signed request and how it was signed.
-#[derive(Debug, Clone)]
+/// A signed request and how it was signed: `sign --output json` prints
+/// it (keys sorted).
+#[derive(Debug, Clone, Serialize)]
 pub struct Signed {
+    /// The Authorization header value.
+    pub authorization: String,
     /// The request with its `Authorization` header set and `oauth_*`
     /// parameters removed from the query and body.
     pub request: Request,
-    /// The Authorization header value.
-    pub authorization: String,
     /// The signature (decoded).
     pub signature: String,
     /// Every step of the signing.
@@ -90,6 +92,153 @@ pub enum SignRequestError {
     /// The secrets do not allow signing.
     #[error(transparent)]
     Sign(#[from] SignError),
+    /// RFC 5849 §3.1: `oauth_consumer_key` is required, and neither the
+    /// request nor the caller gave one.
+    #[error(
+        "no oauth_consumer_key: give one (or put an OAuth Authorization header in the request)"
+    )]
+    NoConsumerKey,
+}
+
+/// Which `oauth_version` to send (RFC 5849 §3.1: optional; if present,
+/// its value must be `1.0`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Version {
+    /// Keep what the request carries; a request without an OAuth
+    /// Authorization header gets `1.0`.
+    #[default]
+    Default,
+    /// Send this value.
+    Set(String),
+    /// Send none.
+    Omit,
+}
+
+/// What a caller asks [`sign_with_defaults`] for: each `Some` sets that
+/// protocol parameter over what the request carries; the rest take the
+/// protocol defaults.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SignOptions {
+    /// `oauth_consumer_key` (RFC 5849 §3.1).
+    pub consumer_key: Option<String>,
+    /// `oauth_token` (RFC 5849 §3.1; none for two-legged requests).
+    pub token: Option<String>,
+    /// `oauth_signature_method` (RFC 5849 §3.1; default `HMAC-SHA1`).
+    pub signature_method: Option<String>,
+    /// `oauth_timestamp` (RFC 5849 §3.3; default [`Fresh::timestamp`]).
+    pub timestamp: Option<String>,
+    /// `oauth_nonce` (RFC 5849 §3.3; default [`Fresh::nonce`]).
+    pub nonce: Option<String>,
+    /// `realm` of the Authorization header (RFC 5849 §3.5.1; not signed).
+    pub realm: Option<String>,
+    /// `oauth_callback` (RFC 5849 §2.1).
+    pub callback: Option<String>,
+    /// `oauth_verifier` (RFC 5849 §2.3).
+    pub verifier: Option<String>,
+    /// `oauth_version`.
+    pub version: Version,
+    /// Add `oauth_body_hash` (OAuth Request Body Hash §3.2).
+    pub body_hash: bool,
+    /// Show secrets in the walkthrough ([`RunOptions::show_secrets`]).
+    pub show_secrets: bool,
+}
+
+/// Values only the caller can make, since the library has no clock and no
+/// randomness: used when neither the request nor [`SignOptions`] gives one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fresh {
+    /// Seconds since 1970-01-01 UTC (RFC 5849 §3.3).
+    pub timestamp: String,
+    /// A random string, unique for this timestamp (RFC 5849 §3.3).
+    pub nonce: String,
+}
+
+/// The protocol parameters to sign `request` with: those it carries
+/// (RFC 5849 §3.5), overridden by `options`, with the defaults filled in:
+/// `oauth_signature_method` `HMAC-SHA1`, `oauth_timestamp` and
+/// `oauth_nonce` from `fresh` (RFC 5849 §3.3), and `oauth_version` `1.0`
+/// for a request without an OAuth Authorization header (RFC 5849 §3.1).
+///
+/// ```
+/// use oauth1_doctor::sign::{protocol_with_defaults, Fresh, SignOptions};
+/// use oauth1_doctor::Request;
+/// let request = Request::new("GET", "http://x.example/p");
+/// let options = SignOptions { consumer_key: Some("ck".into()), ..SignOptions::default() };
+/// let fresh = Fresh { timestamp: "1".into(), nonce: "abc".into() };
+/// let p = protocol_with_defaults(&request, &options, &fresh).unwrap();
+/// let names: Vec<_> = p.params.iter().map(|(n, v)| format!("{n}={v}")).collect();
+/// assert_eq!(names, ["oauth_consumer_key=ck", "oauth_signature_method=HMAC-SHA1",
+///     "oauth_timestamp=1", "oauth_nonce=abc", "oauth_version=1.0"]);
+/// ```
+pub fn protocol_with_defaults(
+    request: &Request,
+    options: &SignOptions,
+    fresh: &Fresh,
+) -> Result<Protocol, SignRequestError> {
+    let had_header = request.headers_named("authorization").any(|v| {
+        v.trim_start()
+            .get(..5)
+            .is_some_and(|s| s.eq_ignore_ascii_case("oauth"))
+    });
+    let mut protocol = Protocol::from_request(request)?;
+    if let Some(r) = &options.realm {
+        protocol.realm = Some(r.clone());
+    }
+    for (name, value) in [
+        ("oauth_consumer_key", &options.consumer_key),
+        ("oauth_token", &options.token),
+        ("oauth_signature_method", &options.signature_method),
+        ("oauth_timestamp", &options.timestamp),
+        ("oauth_nonce", &options.nonce),
+        ("oauth_callback", &options.callback),
+        ("oauth_verifier", &options.verifier),
+    ] {
+        if let Some(v) = value {
+            protocol.set(name, v.clone());
+        }
+    }
+    if protocol.get("oauth_consumer_key").is_none() {
+        return Err(SignRequestError::NoConsumerKey);
+    }
+    for (name, default) in [
+        ("oauth_signature_method", "HMAC-SHA1"),
+        ("oauth_timestamp", fresh.timestamp.as_str()),
+        ("oauth_nonce", fresh.nonce.as_str()),
+    ] {
+        if protocol.get(name).is_none() {
+            protocol.set(name, default);
+        }
+    }
+    match &options.version {
+        Version::Omit => protocol.remove("oauth_version"),
+        Version::Set(v) => protocol.set("oauth_version", v.clone()),
+        Version::Default if !had_header && protocol.get("oauth_version").is_none() => {
+            protocol.set("oauth_version", "1.0")
+        }
+        Version::Default => {}
+    }
+    Ok(protocol)
+}
+
+/// Signs `request` the way `sign` does: [`protocol_with_defaults`], then
+/// [`sign_request`] (protocol parameters moved to the Authorization header,
+/// `oauth_body_hash` added when asked).
+pub fn sign_with_defaults(
+    request: &Request,
+    options: &SignOptions,
+    fresh: &Fresh,
+    secrets: &Secrets,
+) -> Result<Signed, SignRequestError> {
+    let protocol = protocol_with_defaults(request, options, fresh)?;
+    sign_request(
+        request,
+        &protocol,
+        secrets,
+        options.body_hash,
+        RunOptions {
+            show_secrets: options.show_secrets,
+        },
+    )
 }
 
 impl From<PipelineError> for SignRequestError {
@@ -191,8 +340,8 @@ pub fn sign_request(
     let mut signed = unsigned;
     signed.set_header("Authorization", authorization.clone());
     Ok(Signed {
-        request: signed,
         authorization,
+        request: signed,
         signature,
         walkthrough,
     })
@@ -276,5 +425,83 @@ mod tests {
         )
         .unwrap();
         assert_eq!(lean, s.signature);
+    }
+
+    fn fresh() -> Fresh {
+        Fresh {
+            timestamp: "1700000000".into(),
+            nonce: "fresh-nonce".into(),
+        }
+    }
+
+    /// RFC 5849 §3.1 and §3.3: what the request and the caller give wins
+    /// over the defaults; `oauth_version` is added only to a request
+    /// without an OAuth header, unless asked.
+    #[test]
+    fn protocol_defaults_fill_only_what_is_missing() {
+        let bare = Request::new("GET", "http://x.example/p");
+        let err = protocol_with_defaults(&bare, &SignOptions::default(), &fresh());
+        assert_eq!(err, Err(SignRequestError::NoConsumerKey));
+
+        let carried = bare.clone().with_header(
+            "Authorization",
+            r#"OAuth oauth_consumer_key="ck", oauth_nonce="old", oauth_signature_method="PLAINTEXT", oauth_signature="x""#,
+        );
+        let p = protocol_with_defaults(&carried, &SignOptions::default(), &fresh()).unwrap();
+        assert_eq!(p.get("oauth_nonce"), Some("old"));
+        assert_eq!(p.get("oauth_signature_method"), Some("PLAINTEXT"));
+        assert_eq!(p.get("oauth_timestamp"), Some("1700000000"));
+        assert_eq!(p.get("oauth_version"), None);
+
+        let options = SignOptions {
+            consumer_key: Some("other".into()),
+            nonce: Some("given".into()),
+            version: Version::Set("1.0a".into()),
+            ..SignOptions::default()
+        };
+        let p = protocol_with_defaults(&carried, &options, &fresh()).unwrap();
+        assert_eq!(p.get("oauth_consumer_key"), Some("other"));
+        assert_eq!(p.get("oauth_nonce"), Some("given"));
+        assert_eq!(p.get("oauth_version"), Some("1.0a"));
+
+        let bare_key = SignOptions {
+            consumer_key: Some("ck".into()),
+            ..SignOptions::default()
+        };
+        let p = protocol_with_defaults(&bare, &bare_key, &fresh()).unwrap();
+        assert_eq!(p.get("oauth_signature_method"), Some("HMAC-SHA1"));
+        assert_eq!(p.get("oauth_nonce"), Some("fresh-nonce"));
+        assert_eq!(p.get("oauth_version"), Some("1.0"));
+        let omit = SignOptions {
+            version: Version::Omit,
+            ..bare_key
+        };
+        let p = protocol_with_defaults(&bare, &omit, &fresh()).unwrap();
+        assert_eq!(p.get("oauth_version"), None);
+    }
+
+    /// RFC 5849 §3.5.1: protocol parameters in the query move to the
+    /// header, and the request signs (RFC 5849 §1.2's photos request).
+    #[test]
+    fn rfc5849_1_2_photos_request_signs_with_defaults() {
+        let r = Request::new(
+            "GET",
+            "http://photos.example.net/photos?file=vacation.jpg&size=original&oauth_token=nnch734d00sl2jdk",
+        );
+        let options = SignOptions {
+            consumer_key: Some("dpf43f3p2l4k3l03".into()),
+            timestamp: Some("137131202".into()),
+            nonce: Some("chapoH".into()),
+            realm: Some("Photos".into()),
+            version: Version::Omit,
+            ..SignOptions::default()
+        };
+        let secrets = Secrets::shared("kd94hf93k423kf44", "pfkkdhi9sl3r4s00");
+        let s = sign_with_defaults(&r, &options, &fresh(), &secrets).unwrap();
+        assert_eq!(s.signature, "MdpQcU8iPSUjWoN/UDMsK2sui9I=");
+        assert_eq!(
+            s.request.url,
+            "http://photos.example.net/photos?file=vacation.jpg&size=original"
+        );
     }
 }

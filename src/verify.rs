@@ -9,11 +9,13 @@
 use crate::auth_header::read_canonical;
 use crate::base_string::{base_string_from_params, base_string_uri, normalize_method};
 use crate::encode::decode_strict;
-use crate::error::ParseError;
+use crate::error::{ParseError, Violation};
 use crate::params::{collect, Param};
+use crate::pipeline::{self, RunOptions, Walkthrough};
 use crate::request::{is_form_content_type, Request};
 use crate::signature::{body_hash_match, verify, Secrets, SignError, SignatureMethod};
 use crate::signer::Signer;
+use serde::Serialize;
 use std::borrow::Cow;
 
 /// Who signed a request: what a verifier looks its secrets up by.
@@ -44,11 +46,253 @@ pub struct Verification {
 }
 
 impl Verification {
-    /// True when the signature is valid and a carried body hash matches:
-    /// OAuth Request Body Hash §4.2 has the verifier check both.
+    /// True when the signature is valid and a carried body hash matches
+    /// ([`judge`], the one verdict rule).
     pub fn is_valid(&self) -> bool {
-        self.signature_valid && self.body_hash_valid != Some(false)
+        judge(self.signature_valid, self.body_hash_valid).0 == Verdict::Valid
     }
+}
+
+/// What was concluded about one request, by single-request and batch
+/// `verify` alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// The signature (and body hash, if any) checks out.
+    Valid,
+    /// The signature or the body hash does not match.
+    Invalid,
+    /// Nothing could be concluded: no signature, unknown method, no secrets.
+    Unverifiable,
+    /// The input is not a request: bad JSON, URL or Authorization header.
+    Malformed,
+}
+
+impl Verdict {
+    /// The lower-case name used in output and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Valid => "valid",
+            Verdict::Invalid => "invalid",
+            Verdict::Unverifiable => "unverifiable",
+            Verdict::Malformed => "malformed",
+        }
+    }
+}
+
+/// Why a request whose signature verifies is invalid all the same.
+pub const BODY_HASH_MISMATCH: &str = "oauth_body_hash does not match the body";
+/// Why a request is invalid when its signature does not verify.
+pub const SIGNATURE_MISMATCH: &str = "oauth_signature does not match";
+
+/// The one verdict rule, for a request whose signature could be checked:
+/// RFC 5849 §3.2 has the server recompute the signature, and OAuth Request
+/// Body Hash §4.2 has a server that receives `oauth_body_hash` check it
+/// too, so a request is valid only when its signature verifies and the
+/// body hash it carries (if any) matches its body. Returns the verdict and,
+/// when invalid, why.
+pub fn judge(
+    signature_valid: bool,
+    body_hash_valid: Option<bool>,
+) -> (Verdict, Option<&'static str>) {
+    match (signature_valid, body_hash_valid) {
+        (false, _) => (Verdict::Invalid, Some(SIGNATURE_MISMATCH)),
+        (true, Some(false)) => (Verdict::Invalid, Some(BODY_HASH_MISMATCH)),
+        (true, _) => (Verdict::Valid, None),
+    }
+}
+
+/// The whole answer of `verify` for one request: the verdict, why, and
+/// what was compared. It is the `--json` object of batch `verify` (one per
+/// line), and what single-request `verify` prints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Checked {
+    /// The verdict ([`judge`]).
+    pub verdict: Verdict,
+    /// The declared `oauth_signature_method`, when it could be read.
+    pub signature_method: Option<SignatureMethod>,
+    /// `oauth_consumer_key`, when it could be read.
+    pub consumer_key: Option<String>,
+    /// The HTTP method, upper-cased (RFC 5849 §3.4.1.1).
+    pub method: Option<String>,
+    /// The base string URI (RFC 5849 §3.4.1.2).
+    pub base_uri: Option<String>,
+    /// Why the request is not valid, in one line (`None` when valid).
+    pub reason: Option<String>,
+    /// For an invalid request: what the full pipeline noticed about the
+    /// signature and body hash (e.g. a `+` that became a space).
+    pub notes: Vec<Violation>,
+    /// Whether the carried `oauth_body_hash` matches the body (absent when
+    /// the request carries none, or it was not checked).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_hash_valid: Option<bool>,
+    /// For an invalid request in single-request `verify`: the signature
+    /// computed here, masked for PLAINTEXT (RFC 5849 §3.4.4: it is the key)
+    /// unless secrets are shown. Batch `verify` prints no signature.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_signature: Option<String>,
+    /// For an invalid request: the carried `oauth_signature` (decoded),
+    /// masked like `expected_signature`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actual_signature: Option<String>,
+    /// For an unverifiable request whose method is known: the method whose
+    /// secrets were missing or unusable (a front end says how to give them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub needs_secrets_for: Option<SignatureMethod>,
+}
+
+impl Checked {
+    /// A malformed request, with why.
+    pub fn malformed(reason: impl Into<String>) -> Checked {
+        Checked {
+            verdict: Verdict::Malformed,
+            signature_method: None,
+            consumer_key: None,
+            method: None,
+            base_uri: None,
+            reason: Some(reason.into()),
+            notes: Vec::new(),
+            body_hash_valid: None,
+            expected_signature: None,
+            actual_signature: None,
+            needs_secrets_for: None,
+        }
+    }
+
+    /// An unverifiable request, with why.
+    pub fn unverifiable(reason: impl Into<String>) -> Checked {
+        Checked {
+            verdict: Verdict::Unverifiable,
+            ..Checked::malformed(reason)
+        }
+    }
+
+    /// The lean path's answer under [`judge`]: valid or invalid, with no
+    /// notes yet.
+    pub fn from_verification(v: Verification) -> Checked {
+        let (verdict, reason) = judge(v.signature_valid, v.body_hash_valid);
+        Checked {
+            verdict,
+            signature_method: Some(v.signature_method),
+            consumer_key: v.consumer_key,
+            method: Some(v.method),
+            base_uri: Some(v.base_uri),
+            reason: reason.map(str::to_string),
+            notes: Vec::new(),
+            body_hash_valid: v.body_hash_valid,
+            expected_signature: None,
+            actual_signature: None,
+            needs_secrets_for: None,
+        }
+    }
+
+    /// A walkthrough's answer under [`judge`] (what single-request `verify`
+    /// prints): unverifiable without a carried signature, a known method or
+    /// the secrets to check it; otherwise valid or invalid, an invalid one
+    /// with the signatures compared (masked) and the pipeline's notes on
+    /// the signature and body hash.
+    pub fn from_walkthrough(w: &Walkthrough) -> Checked {
+        let consumer_key = w
+            .parameters
+            .iter()
+            .find(|p| p.is_protocol() && p.name == b"oauth_consumer_key")
+            .map(|p| p.value_str());
+        let mut c = Checked {
+            signature_method: w.signature_method,
+            consumer_key,
+            method: Some(w.method.clone()),
+            base_uri: Some(w.base_uri.clone()),
+            ..Checked::unverifiable("")
+        };
+        if w.request_signature.is_none() {
+            c.reason = Some("the request carries no oauth_signature to verify (look in the Authorization header, query or form body)".into());
+            return c;
+        }
+        let Some(signature_valid) = w.valid else {
+            c.needs_secrets_for = w.signature_method;
+            c.reason = Some(match (w.signature_method, &w.not_computed) {
+                (None, Some(why)) => why.clone(),
+                (Some(m), _) => format!("{m} cannot be checked without its secrets"),
+                (None, None) => "no signature method to check".into(),
+            });
+            return c;
+        };
+        c.body_hash_valid = w.body_hash.as_ref().map(|h| h.matched.is_some());
+        let (verdict, reason) = judge(signature_valid, c.body_hash_valid);
+        c.verdict = verdict;
+        c.reason = reason.map(str::to_string);
+        if verdict == Verdict::Invalid {
+            c.expected_signature = w.shown_signature().map(Cow::into_owned);
+            c.actual_signature = w.shown_request_signature().map(Cow::into_owned);
+            c.notes = notes(&w.violations);
+        }
+        c
+    }
+}
+
+/// The pipeline's notes that bear on a verdict: about the signature and
+/// the body hash.
+fn notes(violations: &[Violation]) -> Vec<Violation> {
+    violations
+        .iter()
+        .filter(|n| n.code.starts_with("signature-") || n.code.starts_with("body-hash"))
+        .cloned()
+        .collect()
+}
+
+/// RFC 5849 §3.2: verifies `request` with the secrets `secrets_for` gives
+/// for its consumer key and token, under the one verdict rule ([`judge`]).
+/// A valid request takes the lean path; an invalid one is run through the
+/// whole pipeline again to say why (its notes). Batch `verify` prints no
+/// signature, so this leaves `expected_signature` and `actual_signature`
+/// empty; [`Checked::from_walkthrough`] fills them (masked for PLAINTEXT).
+///
+/// ```
+/// use oauth1_doctor::{verify::{check, Verdict}, Request, signature::Secrets};
+/// use std::borrow::Cow;
+/// let request = Request::new("GET", "http://photos.example.net/photos?file=vacation.jpg&size=original")
+///     .with_header("Authorization", r#"OAuth realm="Photos", oauth_consumer_key="dpf43f3p2l4k3l03", oauth_token="nnch734d00sl2jdk", oauth_signature_method="HMAC-SHA1", oauth_timestamp="137131202", oauth_nonce="chapoH", oauth_signature="MdpQcU8iPSUjWoN%2FUDMsK2sui9I%3D""#);
+/// let right = Secrets::shared("kd94hf93k423kf44", "pfkkdhi9sl3r4s00");
+/// let c = check(&request, |_| Ok(Cow::Borrowed(&right)), Default::default());
+/// assert_eq!(c.verdict, Verdict::Valid);
+/// let wrong = Secrets::shared("kd94hf93k423kf44", "other");
+/// let c = check(&request, |_| Ok(Cow::Borrowed(&wrong)), Default::default());
+/// assert_eq!(c.verdict, Verdict::Invalid);
+/// assert_eq!(c.reason.as_deref(), Some("oauth_signature does not match"));
+/// ```
+pub fn check<'k, F>(request: &Request, secrets_for: F, options: RunOptions) -> Checked
+where
+    F: FnOnce(Identity<'_>) -> Result<Cow<'k, Secrets>, String>,
+{
+    let mut used: Option<Cow<'k, Secrets>> = None;
+    let v = verify_request(request, |id| {
+        let s = secrets_for(id)?;
+        used = Some(s.clone());
+        Ok(s)
+    });
+    let v = match v {
+        Ok(v) => v,
+        Err(VerifyError::Parse(e)) => return Checked::malformed(one_line(&e)),
+        Err(e) => return Checked::unverifiable(e.to_string()),
+    };
+    let mut checked = Checked::from_verification(v);
+    if checked.verdict == Verdict::Valid {
+        return checked;
+    }
+    // The rare path: run the whole pipeline to say why.
+    let explained = used.and_then(|s| pipeline::run(request, &s, options).ok());
+    if let Some(w) = explained {
+        let full = Checked::from_walkthrough(&w);
+        if full.verdict == checked.verdict {
+            checked.notes = full.notes;
+        }
+    }
+    checked
+}
+
+/// A parse error in one line: what, where (column) and no echo of the input.
+pub fn one_line(e: &ParseError) -> String {
+    format!("{}: {} (column {})", e.context, e.kind, e.line_col().1)
 }
 
 /// Why a request could not be verified at all.
@@ -363,6 +607,66 @@ mod tests {
         let v = verify_request(&bad, lookup).unwrap();
         assert_eq!((v.signature_valid, v.body_hash_valid), (true, Some(false)));
         assert!(!v.is_valid());
+        // One rule: the walkthrough (single verify) and `check` (batch) agree.
+        for (r, verdict) in [(&good, Verdict::Valid), (&bad, Verdict::Invalid)] {
+            let batch = check(r, lookup, RunOptions::default());
+            let w = run(r, &s, RunOptions::default()).unwrap();
+            let single = Checked::from_walkthrough(&w);
+            assert_eq!(batch.verdict, verdict);
+            assert_eq!(single.verdict, verdict);
+            assert_eq!(batch.reason, single.reason);
+            assert_eq!(batch.body_hash_valid, single.body_hash_valid);
+        }
+        assert_eq!(
+            check(&bad, lookup, RunOptions::default()).reason.as_deref(),
+            Some(BODY_HASH_MISMATCH)
+        );
+    }
+
+    /// RFC 5849 §3.4.4: an invalid PLAINTEXT request shows both signatures
+    /// masked (they are the key) in single verify, and none in batch.
+    #[test]
+    fn plaintext_signatures_are_masked_in_the_verdict() {
+        let s = Secrets::shared("cs", "ts");
+        let r = Request::new("GET", "http://x/").with_header(
+            "Authorization",
+            r#"OAuth oauth_consumer_key="k", oauth_signature_method="PLAINTEXT", oauth_signature="cs%26wrong""#,
+        );
+        let batch = check(&r, |_| Ok(Cow::Borrowed(&s)), RunOptions::default());
+        assert_eq!(batch.verdict, Verdict::Invalid);
+        assert_eq!(batch.reason.as_deref(), Some(SIGNATURE_MISMATCH));
+        assert_eq!(
+            (batch.expected_signature, batch.actual_signature),
+            (None, None)
+        );
+        let w = run(&r, &s, RunOptions::default()).unwrap();
+        let single = Checked::from_walkthrough(&w);
+        assert_eq!(single.verdict, Verdict::Invalid);
+        assert_eq!(
+            single.expected_signature.as_deref(),
+            Some("<PLAINTEXT signature: 5 chars>")
+        );
+        assert_eq!(
+            single.actual_signature.as_deref(),
+            Some("<PLAINTEXT signature: 8 chars>")
+        );
+        let w = run(&r, &s, RunOptions { show_secrets: true }).unwrap();
+        let shown = Checked::from_walkthrough(&w);
+        assert_eq!(shown.expected_signature.as_deref(), Some("cs&ts"));
+    }
+
+    #[test]
+    fn walkthrough_without_signature_or_secrets_is_unverifiable() {
+        let r = twitter();
+        let w = run(&r, &Secrets::default(), RunOptions::default()).unwrap();
+        let c = Checked::from_walkthrough(&w);
+        assert_eq!(c.verdict, Verdict::Unverifiable);
+        assert_eq!(c.needs_secrets_for, Some(SignatureMethod::HmacSha1));
+        let unsigned = Request::new("GET", "http://x/");
+        let w = run(&unsigned, &secrets(), RunOptions::default()).unwrap();
+        let c = Checked::from_walkthrough(&w);
+        assert_eq!(c.verdict, Verdict::Unverifiable);
+        assert!(c.reason.unwrap().contains("no oauth_signature"));
     }
 
     fn fast(request: &Request, signer: &mut Signer, s: &Secrets) -> Option<Verification> {

@@ -14,7 +14,9 @@ use super::Outcome;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use oauth1_doctor::batch::{check_lines, check_requests, Checked, Keys, Summary, Verdict};
+use oauth1_doctor::batch::{
+    check_lines, check_requests, Checked, Keys, KeysError, Summary, Verdict,
+};
 use oauth1_doctor::credentials::Credentials;
 use oauth1_doctor::input::files::NamedFiles;
 use oauth1_doctor::input::MAX_INPUT;
@@ -69,42 +71,44 @@ pub fn run(args: VerifyArgs) -> Result<Outcome> {
     })
 }
 
+/// Reads the secrets file and the secrets the flags name, and lets the
+/// library choose ([`Keys::choose`]); the flags' secrets are not read when
+/// only a secrets file is given.
 fn keys(args: &VerifyArgs) -> Result<Keys> {
     let flags = &args.base.secrets;
-    let Some(path) = &args.secrets else {
-        let secrets = flags.load()?;
-        if secrets.consumer_secret.is_none()
-            && secrets.public_key.is_none()
-            && secrets.private_key.is_none()
-        {
-            bail!("no secrets to verify with: pass --secrets FILE (secrets per consumer key), or --consumer-secret / --public-key for every request");
-        }
-        return Ok(Keys::Same(Box::new(secrets)));
-    };
     let given = [
         flags.consumer_secret.is_some() || flags.consumer_secret_file.is_some(),
         flags.token_secret.is_some() || flags.token_secret_file.is_some(),
         flags.private_key.is_some(),
         flags.public_key.is_some(),
-    ];
-    if given.iter().any(|g| *g) {
-        bail!("--secrets gives the secrets for every request: drop --consumer-secret, --token-secret, --private-key and --public-key (and unset OAUTH1_* variables)");
-    }
+    ]
+    .contains(&true);
+    let same = match (&args.secrets, given) {
+        (Some(_), false) => None,
+        _ => Some(flags.load()?),
+    };
+    let file = args.secrets.as_deref().map(credentials).transpose()?;
+    let chosen = Keys::choose(file, same);
+    chosen.map_err(|e| match e {
+        KeysError::NoSecrets => anyhow!("no secrets to verify with: pass --secrets FILE (secrets per consumer key), or --consumer-secret / --public-key for every request"),
+        KeysError::Both => anyhow!("--secrets gives the secrets for every request: drop --consumer-secret, --token-secret, --private-key and --public-key (and unset OAUTH1_* variables)"),
+        e => anyhow!(
+            "secrets file {}: {e}",
+            args.secrets.as_deref().unwrap_or(std::path::Path::new("")).display()
+        ),
+    })
+}
+
+/// Reads a secrets file (TOML, see the README).
+fn credentials(path: &std::path::Path) -> Result<Credentials> {
     let text = read_text_file(path, "the secrets file")?;
     let dir = path
         .parent()
         .map(|p| p.to_string_lossy().into_owned())
         .unwrap_or_default();
     let dir = if dir.is_empty() { ".".to_string() } else { dir };
-    let credentials = Credentials::from_toml(&text, &dir, &NamedFiles)
-        .map_err(|e| anyhow!("secrets file {}: {e}", path.display()))?;
-    if credentials.is_empty() {
-        bail!(
-            "secrets file {}: no [consumers] entry: add `\"<consumer key>\" = \"<consumer secret>\"` under [consumers]",
-            path.display()
-        );
-    }
-    Ok(Keys::ByConsumer(credentials))
+    Credentials::from_toml(&text, &dir, &NamedFiles)
+        .map_err(|e| anyhow!("secrets file {}: {e}", path.display()))
 }
 
 /// Lines of one chunk in one buffer (one allocation per chunk, not per

@@ -6,6 +6,7 @@ use super::Outcome;
 use anyhow::{bail, Result};
 use clap::Args;
 use oauth1_doctor::pipeline::{self, ParamRow, RunOptions, Walkthrough};
+use oauth1_doctor::verify::{Checked, Verdict};
 use oauth1_doctor::ReadRequest;
 
 #[derive(Debug, Args)]
@@ -56,43 +57,40 @@ pub fn run(args: ExplainArgs, mode: Mode) -> Result<Outcome> {
             }
             Err(e) => bail!("{e}"),
         };
-        if mode == Mode::Verify {
-            let problem = if w.request_signature.is_none() {
-                Some("the request carries no oauth_signature to verify (look in the Authorization header, query or form body)".to_string())
-            } else if w.valid.is_none() {
-                let detail = match w.signature_method {
-                    Some(m) => missing_secret_message(m, false),
-                    None => w.not_computed.clone().unwrap_or_default(),
-                };
-                Some(format!("cannot verify: {detail}"))
-            } else {
-                None
+        let checked = (mode == Mode::Verify).then(|| Checked::from_walkthrough(&w));
+        if let Some(c) = checked
+            .as_ref()
+            .filter(|c| c.verdict == Verdict::Unverifiable)
+        {
+            let p = match c.needs_secrets_for {
+                Some(m) => format!("cannot verify: {}", missing_secret_message(m, false)),
+                None if w.request_signature.is_none() => c.reason.clone().unwrap_or_default(),
+                None => format!("cannot verify: {}", c.reason.as_deref().unwrap_or("")),
             };
-            match problem {
-                Some(p) if many => {
-                    // One line per request: report it and go on with the others.
-                    anstream::println!(
-                        "{}: {} {}",
-                        render::visible(&label),
-                        paint(BAD, "error:"),
-                        render::visible(&p)
-                    );
-                    unverifiable += 1;
-                    continue;
-                }
-                Some(p) => bail!("{label}: {p}"),
-                None => {}
+            if many {
+                // One line per request: report it and go on with the others.
+                anstream::println!(
+                    "{}: {} {}",
+                    render::visible(&label),
+                    paint(BAD, "error:"),
+                    render::visible(&p)
+                );
+                unverifiable += 1;
+                continue;
             }
+            bail!("{label}: {p}");
         }
-        if w.valid == Some(false) {
+        let invalid = match &checked {
+            Some(c) => c.verdict == Verdict::Invalid,
+            None => w.valid == Some(false),
+        };
+        if invalid {
             outcome = Outcome::Mismatch;
         }
-        if args.json {
-            write_json_report(w, read)?;
-        } else if mode == Mode::Explain {
-            anstream::print!("{}", render::walkthrough(&w, read, &label));
-        } else {
-            anstream::print!("{}", verdict(&w, &label, &args.input.request, many));
+        match checked {
+            _ if args.json => write_json_report(w, read, checked.as_ref())?,
+            None => anstream::print!("{}", render::walkthrough(&w, read, &label)),
+            Some(c) => anstream::print!("{}", verdict(&c, &label, &args.input.request, many)),
         }
     }
     if unverifiable > 0 {
@@ -108,10 +106,19 @@ pub fn run(args: ExplainArgs, mode: Mode) -> Result<Outcome> {
 /// README) on one line: keys in alphabetical order, as a JSON map sorts
 /// them, with the parameter table written row by row rather than held as
 /// one JSON value (a form can have millions of parameters).
-fn write_json_report(mut w: Walkthrough, read: &ReadRequest) -> Result<()> {
+fn write_json_report(
+    mut w: Walkthrough,
+    read: &ReadRequest,
+    checked: Option<&Checked>,
+) -> Result<()> {
     use std::io::Write;
     let params = std::mem::take(&mut w.parameters);
-    let v = json_report(&w, read);
+    let mut v = json_report(&w, read);
+    if let (Some(obj), Some(c)) = (v.as_object_mut(), checked) {
+        // verify only: the verdict under the one rule, and why.
+        obj.insert("verdict".into(), serde_json::to_value(c.verdict)?);
+        obj.insert("reason".into(), serde_json::to_value(&c.reason)?);
+    }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     out.write_all(b"{")?;
@@ -190,44 +197,41 @@ fn json_report(w: &Walkthrough, read: &ReadRequest) -> serde_json::Value {
     v
 }
 
-fn verdict(w: &Walkthrough, label: &str, path: &str, many: bool) -> String {
-    let method = w
+/// Renders single-request `verify`'s answer ([`Checked`]): one line per
+/// request for several, the signatures compared and the notes for one.
+fn verdict(c: &Checked, label: &str, path: &str, many: bool) -> String {
+    let method = c
         .signature_method
         .map_or("?".to_string(), |m| m.to_string());
-    let carried = w.shown_request_signature().unwrap_or_default();
-    let carried = render::visible(&carried);
-    let expected = w.shown_signature();
     let prefix = if many {
         format!("{}: ", render::visible(label))
     } else {
         String::new()
     };
-    if w.valid == Some(true) {
+    if c.verdict == Verdict::Valid {
         return format!(
             "{prefix}{} oauth_signature is valid ({method})\n",
             paint(GOOD, "valid:")
         );
     }
+    let reason = c.reason.as_deref().unwrap_or("");
+    let carried = render::visible(c.actual_signature.as_deref().unwrap_or_default());
+    let expected = c.expected_signature.as_deref();
     if many {
         // Several requests (a HAR file): exactly one line each.
         return format!(
-            "{prefix}{} oauth_signature does not match ({method}): expected {}, actual {carried}\n",
+            "{prefix}{} {reason} ({method}): expected {}, actual {carried}\n",
             paint(BAD, "invalid:"),
-            expected.as_deref().unwrap_or("?")
+            expected.unwrap_or("?")
         );
     }
-    let mut o = format!(
-        "{prefix}{} oauth_signature does not match ({method})\n",
-        paint(BAD, "invalid:")
-    );
-    if let Some(s) = &expected {
+    let mut o = format!("{prefix}{} {reason} ({method})\n", paint(BAD, "invalid:"));
+    if let Some(s) = expected {
         o.push_str(&format!("  expected  {s}\n"));
     }
     o.push_str(&format!("  actual    {carried}\n"));
-    for v in &w.violations {
-        if v.code.starts_with("signature-") || v.code.starts_with("body-hash") {
-            o.push_str(&format!("  note: {}\n", render::visible(&v.to_string())));
-        }
+    for v in &c.notes {
+        o.push_str(&format!("  note: {}\n", render::visible(&v.to_string())));
     }
     o.push_str(&format!(
         "  {}\n",

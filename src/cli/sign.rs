@@ -6,8 +6,7 @@ use anyhow::{anyhow, Result};
 use clap::Args;
 use oauth1_doctor::input::curl::{self, Dialect};
 use oauth1_doctor::input::http;
-use oauth1_doctor::pipeline::RunOptions;
-use oauth1_doctor::sign::{sign_request, Protocol, SignRequestError};
+use oauth1_doctor::sign::{sign_with_defaults, Fresh, SignOptions, SignRequestError, Version};
 use oauth1_doctor::signature::SignError;
 
 #[derive(Debug, Args)]
@@ -93,64 +92,31 @@ pub enum SignOutput {
 pub fn run(args: SignArgs) -> Result<Outcome> {
     let read = args.input.read_one()?;
     let secrets = args.secrets.load()?;
-    let had_header = read.request.headers_named("authorization").any(|v| {
-        v.trim_start()
-            .get(..5)
-            .is_some_and(|s| s.eq_ignore_ascii_case("oauth"))
-    });
-    let mut protocol = Protocol::from_request(&read.request).map_err(|e| anyhow!("{e}"))?;
-    if let Some(r) = &args.realm {
-        protocol.realm = Some(r.clone());
-    }
-    for (name, value) in [
-        ("oauth_consumer_key", &args.consumer_key),
-        ("oauth_token", &args.token),
-        ("oauth_signature_method", &args.signature_method),
-        ("oauth_timestamp", &args.timestamp),
-        ("oauth_nonce", &args.nonce),
-        ("oauth_callback", &args.callback),
-        ("oauth_verifier", &args.verifier),
-    ] {
-        if let Some(v) = value {
-            protocol.set(name, v.clone());
-        }
-    }
-    if protocol.get("oauth_consumer_key").is_none() {
-        return Err(anyhow!(
-            "no oauth_consumer_key: pass --consumer-key (or put an OAuth Authorization header in the request)"
-        ));
-    }
-    if protocol.get("oauth_signature_method").is_none() {
-        protocol.set("oauth_signature_method", "HMAC-SHA1");
-    }
-    if protocol.get("oauth_timestamp").is_none() {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
-        protocol.set("oauth_timestamp", now.to_string());
-    }
-    if protocol.get("oauth_nonce").is_none() {
-        use rand::Rng;
-        let nonce: String = rand::thread_rng()
-            .sample_iter(&rand::distributions::Alphanumeric)
-            .take(32)
-            .map(char::from)
-            .collect();
-        protocol.set("oauth_nonce", nonce);
-    }
-    if args.no_version {
-        protocol.remove("oauth_version");
-    } else if let Some(v) = &args.version {
-        protocol.set("oauth_version", v.clone());
-    } else if !had_header && protocol.get("oauth_version").is_none() {
-        protocol.set("oauth_version", "1.0");
-    }
-    let options = RunOptions {
+    let version = match (&args.version, args.no_version) {
+        (_, true) => Version::Omit,
+        (Some(v), false) => Version::Set(v.clone()),
+        (None, false) => Version::Default,
+    };
+    let options = SignOptions {
+        consumer_key: args.consumer_key.clone(),
+        token: args.token.clone(),
+        signature_method: args.signature_method.clone(),
+        timestamp: args.timestamp.clone(),
+        nonce: args.nonce.clone(),
+        realm: args.realm.clone(),
+        callback: args.callback.clone(),
+        verifier: args.verifier.clone(),
+        version,
+        body_hash: args.body_hash,
         show_secrets: args.secrets.show_secrets,
     };
-    let signed = match sign_request(&read.request, &protocol, &secrets, args.body_hash, options) {
+    let signed = match sign_with_defaults(&read.request, &options, &fresh(), &secrets) {
         Ok(s) => s,
+        Err(SignRequestError::NoConsumerKey) => {
+            return Err(anyhow!(
+                "no oauth_consumer_key: pass --consumer-key (or put an OAuth Authorization header in the request)"
+            ))
+        }
         Err(SignRequestError::Sign(
             SignError::MissingConsumerSecret(m) | SignError::MissingPrivateKey(m),
         )) => return Err(anyhow!("{}", missing_secret_message(m, true))),
@@ -170,14 +136,29 @@ pub fn run(args: SignArgs) -> Result<Outcome> {
             anstream::println!("{text}");
         }
         SignOutput::Json => {
-            let v = serde_json::json!({
-                "authorization": signed.authorization,
-                "signature": signed.signature,
-                "request": signed.request,
-                "walkthrough": signed.walkthrough,
-            });
+            // Through a JSON value, so that every object's keys are sorted.
+            let v = serde_json::to_value(&signed)?;
             anstream::println!("{}", serde_json::to_string(&v)?);
         }
     }
     Ok(Outcome::Ok)
+}
+
+/// A timestamp (now) and a nonce (32 random letters and digits) for
+/// RFC 5849 §3.3, used when neither the request nor a flag gives one.
+fn fresh() -> Fresh {
+    use rand::Rng;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let nonce: String = rand::thread_rng()
+        .sample_iter(&rand::distributions::Alphanumeric)
+        .take(32)
+        .map(char::from)
+        .collect();
+    Fresh {
+        timestamp: now.to_string(),
+        nonce,
+    }
 }
