@@ -477,10 +477,7 @@ mod tests {
             .filter_map(|l| jsonl::read_line_ref(l).ok().map(|l| l.into_request()))
             .collect();
         let refs: Vec<&Request> = requests.iter().collect();
-        assert_eq!(
-            check_requests(&refs, &k),
-            check_requests_in_turn(&refs, &k)
-        );
+        assert_eq!(check_requests(&refs, &k), check_requests_in_turn(&refs, &k));
     }
 
     #[test]
