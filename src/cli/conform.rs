@@ -90,7 +90,7 @@ pub fn vectors(report: &ReportArgs) -> Result<Vec<Vector>> {
             Err(e) => bail!("{e}"),
         };
         if let Some(v) = case.vector() {
-            if report.filter.as_deref().map_or(true, |p| matches(p, &v.id)) {
+            if report.filter.as_deref().is_none_or(|p| matches(p, &v.id)) {
                 out.push(v);
             }
         }
