@@ -1,5 +1,6 @@
 //! Batch verification: many signed requests (RFC 5849 §3.2), one verdict
-//! each and a summary, checked on every core.
+//! each and a summary, checked on every core (with the `parallel` feature;
+//! without it, on one thread, with the same results in the same order).
 //!
 //! Each request goes through the lean [`crate::verify`] path; only a
 //! request that fails is run through the full pipeline again, to say why.
@@ -14,6 +15,7 @@ use crate::request::Request;
 use crate::signature::Secrets;
 use crate::signer::Signer;
 use crate::verify::{verify_canonical, Identity, RequestParts, Verification};
+#[cfg(feature = "parallel")]
 use rayon::prelude::*;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -175,6 +177,7 @@ pub fn check_line_with(line: &[u8], keys: &Keys, signer: &mut Signer) -> Checked
 }
 
 /// [`check_line`] over a chunk of lines, in parallel, results in order.
+#[cfg(feature = "parallel")]
 pub fn check_lines<L: AsRef<[u8]> + Sync>(lines: &[L], keys: &Keys) -> Vec<Checked> {
     lines
         .par_iter()
@@ -182,11 +185,46 @@ pub fn check_lines<L: AsRef<[u8]> + Sync>(lines: &[L], keys: &Keys) -> Vec<Check
         .collect()
 }
 
+/// [`check_line`] over a chunk of lines, one after the other (the
+/// `parallel` feature is off), results in order.
+#[cfg(not(feature = "parallel"))]
+pub fn check_lines<L: AsRef<[u8]> + Sync>(lines: &[L], keys: &Keys) -> Vec<Checked> {
+    check_lines_in_turn(lines, keys)
+}
+
+/// The sequential twin of the parallel [`check_lines`]: one signer, lines in turn.
+#[cfg(any(not(feature = "parallel"), test))]
+fn check_lines_in_turn<L: AsRef<[u8]>>(lines: &[L], keys: &Keys) -> Vec<Checked> {
+    let mut signer = Signer::new();
+    lines
+        .iter()
+        .map(|l| check_line_with(l.as_ref(), keys, &mut signer))
+        .collect()
+}
+
 /// [`check`] over requests, in parallel, results in order.
+#[cfg(feature = "parallel")]
 pub fn check_requests(requests: &[&Request], keys: &Keys) -> Vec<Checked> {
     requests
         .par_iter()
         .map_init(Signer::new, |s, r| check_with(r, keys, s))
+        .collect()
+}
+
+/// [`check`] over requests, one after the other (the `parallel` feature is
+/// off), results in order.
+#[cfg(not(feature = "parallel"))]
+pub fn check_requests(requests: &[&Request], keys: &Keys) -> Vec<Checked> {
+    check_requests_in_turn(requests, keys)
+}
+
+/// The sequential twin of the parallel [`check_requests`]: one signer, requests in turn.
+#[cfg(any(not(feature = "parallel"), test))]
+fn check_requests_in_turn(requests: &[&Request], keys: &Keys) -> Vec<Checked> {
+    let mut signer = Signer::new();
+    requests
+        .iter()
+        .map(|r| check_with(r, keys, &mut signer))
         .collect()
 }
 
@@ -323,6 +361,34 @@ mod tests {
         assert_eq!(c.verdict, Verdict::Invalid);
         let codes: Vec<_> = c.notes.iter().map(|n| n.code).collect();
         assert_eq!(codes, ["signature-plus-became-space"]);
+    }
+
+    /// The `parallel` and sequential paths give the same results in the
+    /// same order (a build without `parallel` uses the sequential one).
+    #[test]
+    fn parallel_and_sequential_paths_agree() {
+        let k = keys();
+        let shapes = [
+            PHOTOS.to_string(),
+            PHOTOS.replace("MdpQ", "XdpQ"),
+            "{\"method\":\"GET\"".to_string(),
+            PHOTOS.replace("nnch734d00sl2jdk", "other"),
+            PHOTOS.replace("%2F", "/").replace("%3D", "="),
+            PHOTOS.replace("chapoH", "chapoX"),
+        ];
+        // Enough lines, in a scrambled order, that the work is really split.
+        let lines: Vec<&String> = (0..500).map(|i| &shapes[(i * 7 + i / 3) % 6]).collect();
+        let in_turn = check_lines_in_turn(&lines, &k);
+        assert_eq!(check_lines(&lines, &k), in_turn);
+        let verdicts: std::collections::HashSet<_> = in_turn.iter().map(|c| c.verdict).collect();
+        assert_eq!(verdicts.len(), 4, "every verdict appears: {verdicts:?}");
+
+        let requests: Vec<Request> = lines
+            .iter()
+            .filter_map(|l| jsonl::read_line_ref(l).ok().map(|l| l.into_request()))
+            .collect();
+        let refs: Vec<&Request> = requests.iter().collect();
+        assert_eq!(check_requests(&refs, &k), check_requests_in_turn(&refs, &k));
     }
 
     #[test]

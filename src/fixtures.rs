@@ -7,7 +7,7 @@
 //! an unknown key or a missing required field is an error that names the
 //! file, line, column and key. The library never reads files itself: files
 //! a fixture refers to (an RSA key next to it) come through
-//! [`Files`](crate::input::Files), with paths relative to the fixture.
+//! [`Files`], with paths relative to the fixture.
 
 use crate::auth_header;
 use crate::encode::encode;

@@ -456,10 +456,10 @@ fn readme_first_command_names_the_mistake() {
     let readme = std::fs::read_to_string(fixture("../README.md")).unwrap();
     let command = readme
         .lines()
-        .find(|l| l.starts_with("cargo run -q -- "))
+        .find(|l| l.starts_with("cargo run -- "))
         .expect("README starts with a cargo run command");
     let args: Vec<String> = command
-        .trim_start_matches("cargo run -q -- ")
+        .trim_start_matches("cargo run -- ")
         .split_whitespace()
         .map(|a| match a.strip_prefix("fixtures/") {
             Some(rest) => fixture(rest),

@@ -260,30 +260,181 @@ fn crashing_and_garbage_signers_fail_with_a_clear_reason() {
     assert_eq!(garbage.status.code(), Some(1));
 }
 
+/// The element kinds under each `<testcase>` of a JUnit report, by case
+/// name (and whether the case has a time and a timestamp), and the
+/// report's `tests`/`failures`/`errors` counts, read back with an XML parser.
+type JunitCase = (String, Vec<String>, bool);
+fn junit_cases(xml: &str) -> (Vec<JunitCase>, [String; 3]) {
+    use quick_xml::events::Event;
+    let attr = |e: &quick_xml::events::BytesStart, name: &str| {
+        e.try_get_attribute(name)
+            .unwrap()
+            .map(|a| {
+                a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                    .unwrap()
+                    .to_string()
+            })
+            .unwrap_or_default()
+    };
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut cases: Vec<JunitCase> = Vec::new();
+    let mut counts = [String::new(), String::new(), String::new()];
+    let mut open: Vec<String> = Vec::new();
+    loop {
+        let (e, empty) = match reader.read_event().expect("well-formed XML") {
+            Event::Start(e) => (e.into_owned(), false),
+            Event::Empty(e) => (e.into_owned(), true),
+            Event::End(_) => {
+                open.pop();
+                continue;
+            }
+            Event::Eof => break,
+            _ => continue,
+        };
+        let tag = String::from_utf8(e.name().as_ref().to_vec()).unwrap();
+        match tag.as_str() {
+            "testsuite" => counts = ["tests", "failures", "errors"].map(|n| attr(&e, n)),
+            "testcase" => {
+                let timed = !attr(&e, "time").is_empty() && !attr(&e, "timestamp").is_empty();
+                cases.push((attr(&e, "name"), Vec::new(), timed));
+            }
+            _ if open.last().map(String::as_str) == Some("testcase") => {
+                cases.last_mut().unwrap().1.push(tag.clone())
+            }
+            _ => {}
+        }
+        if !empty {
+            open.push(tag);
+        }
+    }
+    (cases, counts)
+}
+
+fn kinds(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+/// Issue 12: `conform --junit` reports a wrong answer as `<failure>` with
+/// the base-string diff in system-out, and a signer that crashed or timed
+/// out as `<error>` with its standard error (secrets masked) in
+/// system-err; every case has a time and a timestamp.
 #[test]
-fn junit_report_lists_every_vector_and_its_failure() {
+fn issue12_conform_junit_failures_errors_and_output() {
     let dir = tempfile::tempdir().unwrap();
     let junit = dir.path().join("report.xml");
+    let script = format!(
+        r#"input=$(cat)
+case "$input" in
+  *'/token"'*) echo "crashing, secret kd94hf93k423kf44" >&2; exit 3;;
+  *'"https://photos.example.net/photos'*) sleep 10;;
+  *'/initiate"'*) printf '%s' '{{"signature":"AAAA","base_string":"POST&https%3A%2F%2Fphotos.example.net%2Finitiate&a%3D1"}}';;
+  *) printf '%s' "$input" | {};;
+esac"#,
+        signer("correct.js")
+    );
     let o = doctor(
         &[
             "conform",
             "--signer",
-            &signer("drop_ampersand.js"),
+            &script,
             "--filter",
             "rfc5849-1.2",
+            "--timeout",
+            "1",
             "--junit",
             junit.to_str().unwrap(),
         ],
         &root(),
     );
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
     let xml = std::fs::read_to_string(&junit).unwrap();
-    assert!(xml.contains("tests=\"6\" failures=\"2\""), "{xml}");
-    assert!(
-        xml.contains("name=\"rfc5849-1.2-initiate\">\n      <failure"),
+    let (cases, counts) = junit_cases(&xml);
+    assert_eq!(counts, ["6", "2", "3"].map(String::from), "{xml}");
+    assert_eq!(
+        cases,
+        [
+            (
+                "rfc5849-1.2-initiate-over-http",
+                kinds(&["failure", "system-out"])
+            ),
+            ("rfc5849-1.2-initiate", kinds(&["failure", "system-out"])),
+            ("rfc5849-1.2-photos-over-https", kinds(&["error"])),
+            ("rfc5849-1.2-photos", kinds(&[])),
+            (
+                "rfc5849-1.2-token-over-http",
+                kinds(&["error", "system-err"])
+            ),
+            ("rfc5849-1.2-token", kinds(&["error", "system-err"])),
+        ]
+        .map(|(n, k)| (n.to_string(), k, true)),
         "{xml}"
     );
-    assert!(xml.contains("name=\"rfc5849-1.2-photos\"/>"), "{xml}");
+    assert!(
+        xml.contains("  POST\n  https%3A%2F%2Fphotos.example.net%2Finitiate\n- oauth_callback"),
+        "{xml}"
+    );
+    assert!(xml.contains("+ a%3D1\n</system-out>"), "{xml}");
+    assert!(xml.contains("crashing, secret &lt;hidden&gt;"), "{xml}");
+    assert!(!xml.contains("kd94hf93k423kf44"), "{xml}");
+    assert!(xml.contains("timed out after 1.0s"), "{xml}");
+}
+
+/// Issue 12: `check --junit` writes one case per fixture: a bare case for
+/// a pass, `<failure>` for an expectation not met, `<error>` for a fixture
+/// that does not load.
+#[test]
+fn issue12_check_junit() {
+    let dir = tempfile::tempdir().unwrap();
+    let photos = std::fs::read_to_string(
+        root().join("fixtures/vectors/published/oauth-core-1.0-a5-photos-hmac-sha1.toml"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("a-good.toml"), &photos).unwrap();
+    std::fs::write(
+        dir.path().join("b-wrong.toml"),
+        photos
+            .replace(
+                "name = \"oauth-core-1.0-a5-photos-hmac-sha1\"",
+                "name = \"wrong\"",
+            )
+            .replace("tR3+Ty81", "XR3+Ty81"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("c-broken.toml"), "name = \n").unwrap();
+    let junit = dir.path().join("check.xml");
+    let o = doctor(
+        &[
+            "check",
+            dir.path().to_str().unwrap(),
+            "--junit",
+            junit.to_str().unwrap(),
+        ],
+        &root(),
+    );
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let broken = dir.path().join("c-broken.toml");
+    let (cases, counts) = junit_cases(&xml);
+    assert_eq!(counts, ["3", "1", "1"].map(String::from), "{xml}");
+    assert_eq!(
+        cases,
+        [
+            (
+                "oauth-core-1.0-a5-photos-hmac-sha1".to_string(),
+                kinds(&["system-out"]),
+                true
+            ),
+            ("wrong".to_string(), kinds(&["failure", "system-out"]), true),
+            // Not loaded, so not timed; named by its path.
+            (
+                broken.to_string_lossy().to_string(),
+                kinds(&["error", "system-out"]),
+                false
+            ),
+        ],
+        "{xml}"
+    );
+    assert!(xml.contains("first differing stage: signature"), "{xml}");
 }
 
 fn export_sign_grade(flag: Option<&str>) -> (Output, Value) {

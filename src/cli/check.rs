@@ -1,6 +1,7 @@
 //! `check`: run fixture files (default: the bundled corpus) through the
 //! pipeline, one pass/fail line per case and a closing `N passed, M failed`.
 
+use super::conform::{junit_case, write_junit};
 use super::render::{paint, visible, visible_lines, BAD, DIM, GOOD};
 use super::Outcome;
 use anyhow::{bail, Context, Result};
@@ -8,8 +9,10 @@ use clap::Args;
 use oauth1_doctor::fixtures::{self, join_relative, parent, BundledFiles, Case, Mismatch};
 use oauth1_doctor::input::files::{read_bounded, read_bounded_text};
 use oauth1_doctor::input::Files;
+use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -19,6 +22,11 @@ pub struct CheckArgs {
     /// Print one JSON object instead of lines.
     #[arg(long)]
     pub json: bool,
+    /// Also write a JUnit XML report to FILE (for CI systems): a
+    /// `<failure>` for a case whose expectation is not met, an `<error>`
+    /// for a fixture that cannot be loaded.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
 }
 
 /// Files next to a fixture on disk.
@@ -107,14 +115,46 @@ struct CaseReport {
     passed: bool,
     mismatch: Option<Mismatch>,
     error: Option<String>,
+    /// When the case was checked and how long it took (JUnit only).
+    #[serde(skip)]
+    timing: Option<(SystemTime, Duration)>,
+}
+
+/// The JUnit test case of one checked fixture: a `<failure>` with the
+/// first differing stage, or an `<error>` for a fixture that did not load.
+fn junit_check_case(r: &CaseReport) -> TestCase {
+    let status = if r.passed {
+        TestCaseStatus::success()
+    } else if let Some(m) = &r.mismatch {
+        let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+        status.set_message(format!("first differing stage: {}", m.stage));
+        status.set_type(format!("{:?}", m.stage));
+        status.set_description(format!(
+            "first differing stage: {}\nexpected: {}\nactual:   {}",
+            m.stage, m.expected, m.actual
+        ));
+        status
+    } else {
+        let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+        let error = r.error.clone().unwrap_or_default();
+        status.set_message(error.lines().next().unwrap_or_default());
+        status.set_description(error);
+        status
+    };
+    let name = r.name.as_deref().unwrap_or(&r.path);
+    let mut case = junit_case("check", name, status, r.timing);
+    case.set_system_out(format!("fixture: {}", r.path));
+    case
 }
 
 pub fn run(args: CheckArgs) -> Result<Outcome> {
+    let suite_started = (SystemTime::now(), Instant::now());
     let corpus = load_corpus(&args.paths)?;
     let mut reports = Vec::new();
     for l in corpus {
         let report = match &l.case {
             Ok(case) => {
+                let started = (SystemTime::now(), Instant::now());
                 let result = fixtures::check_case(case);
                 CaseReport {
                     name: Some(case.fixture.name.clone()),
@@ -122,6 +162,7 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
                     passed: result.is_ok(),
                     mismatch: result.err(),
                     error: None,
+                    timing: Some((started.0, started.1.elapsed())),
                 }
             }
             Err(e) => CaseReport {
@@ -130,12 +171,22 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
                 passed: false,
                 mismatch: None,
                 error: Some(e.clone()),
+                timing: None,
             },
         };
         reports.push(report);
     }
     let passed = reports.iter().filter(|r| r.passed).count();
     let failed = reports.len() - passed;
+    if let Some(path) = &args.junit {
+        let run = (suite_started.0, suite_started.1.elapsed());
+        write_junit(
+            path,
+            "check",
+            run,
+            reports.iter().map(junit_check_case).collect(),
+        )?;
+    }
     if args.json {
         let v = serde_json::json!({ "passed": passed, "failed": failed, "cases": reports });
         anstream::println!("{}", serde_json::to_string_pretty(&v)?);

@@ -13,12 +13,13 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 use oauth1_doctor::conform::{base_string_lines, grade, parse_answer, Grade};
 use oauth1_doctor::fixtures::Vector;
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use std::io::{Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 /// Output beyond this is cut (a signer printing forever is garbage, not an answer).
 const MAX_OUTPUT: u64 = 1024 * 1024;
@@ -89,7 +90,7 @@ pub fn vectors(report: &ReportArgs) -> Result<Vec<Vector>> {
             Err(e) => bail!("{e}"),
         };
         if let Some(v) = case.vector() {
-            if report.filter.as_deref().map_or(true, |p| matches(p, &v.id)) {
+            if report.filter.as_deref().is_none_or(|p| matches(p, &v.id)) {
                 out.push(v);
             }
         }
@@ -115,17 +116,37 @@ fn reader<R: Read + Send + 'static>(r: R, limit: u64) -> mpsc::Receiver<(Vec<u8>
     rx
 }
 
-/// Runs the signer once; its standard output, or why there is none.
-/// Whatever it started is killed and reaped before this returns.
-pub fn run_signer(command: &str, input: &str, timeout: Duration) -> Result<String, String> {
+/// What one run of the signer gave.
+pub struct SignerRun {
+    /// Its standard output (the answer to grade), or why there is none.
+    pub output: Result<String, String>,
+    /// True when the signer itself broke (could not start, crashed, timed
+    /// out, printed without end) rather than answering: a JUnit `<error>`,
+    /// not a `<failure>`.
+    pub broke: bool,
+    /// Its standard error, as far as it was read.
+    pub stderr: Vec<u8>,
+}
+
+/// Runs the signer once: its standard output (or why there is none) and
+/// its standard error. Whatever it started is killed and reaped before
+/// this returns.
+pub fn run_signer(command: &str, input: &str, timeout: Duration) -> SignerRun {
+    let broke = |reason: String, stderr: Vec<u8>| SignerRun {
+        output: Err(reason),
+        broke: true,
+        stderr,
+    };
     let mut cmd = Command::new("sh");
     cmd.arg("-c")
         .arg(command)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let mut signer =
-        process_tree::spawn(&mut cmd).map_err(|e| format!("cannot start the signer: {e}"))?;
+    let mut signer = match process_tree::spawn(&mut cmd) {
+        Ok(s) => s,
+        Err(e) => return broke(format!("cannot start the signer: {e}"), Vec::new()),
+    };
     let stdin = signer.child.stdin.take();
     let input = input.as_bytes().to_vec();
     std::thread::spawn(move || {
@@ -137,6 +158,12 @@ pub fn run_signer(command: &str, input: &str, timeout: Duration) -> Result<Strin
     let out = reader(signer.child.stdout.take().expect("piped"), MAX_OUTPUT);
     let err = reader(signer.child.stderr.take().expect("piped"), 64 * 1024);
     let start = Instant::now();
+    // Standard error as far as it came, once the signer is gone or killed.
+    let stderr_of = |err: &mpsc::Receiver<(Vec<u8>, bool)>| {
+        err.recv_timeout(Duration::from_millis(200))
+            .map(|(b, _)| b)
+            .unwrap_or_default()
+    };
     let status = loop {
         match signer.child.try_wait() {
             Ok(Some(status)) => break status,
@@ -145,15 +172,15 @@ pub fn run_signer(command: &str, input: &str, timeout: Duration) -> Result<Strin
                     Ok(()) => "the signer and what it started were killed".to_string(),
                     Err(e) => format!("killing the signer failed: {e}"),
                 };
-                return Err(format!(
-                    "timed out after {:.1}s ({killed})",
-                    timeout.as_secs_f64()
-                ));
+                return broke(
+                    format!("timed out after {:.1}s ({killed})", timeout.as_secs_f64()),
+                    stderr_of(&err),
+                );
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(5)),
             Err(e) => {
                 let _ = signer.kill_tree();
-                return Err(format!("cannot wait for the signer: {e}"));
+                return broke(format!("cannot wait for the signer: {e}"), stderr_of(&err));
             }
         }
     };
@@ -162,17 +189,20 @@ pub fn run_signer(command: &str, input: &str, timeout: Duration) -> Result<Strin
     signer.sweep();
     let grace = Duration::from_millis(500).max(timeout.saturating_sub(start.elapsed()));
     let Ok((stdout, over)) = out.recv_timeout(grace) else {
-        return Err("the signer exited but something it started kept its output open".into());
+        return broke(
+            "the signer exited but something it started kept its output open".into(),
+            stderr_of(&err),
+        );
     };
-    let stderr = err
-        .recv_timeout(Duration::from_millis(200))
-        .map(|(b, _)| b)
-        .unwrap_or_default();
+    let stderr = stderr_of(&err);
     if over {
-        return Err(format!(
-            "output over {} MiB, truncated (not an answer)",
-            MAX_OUTPUT / (1024 * 1024)
-        ));
+        return broke(
+            format!(
+                "output over {} MiB, truncated (not an answer)",
+                MAX_OUTPUT / (1024 * 1024)
+            ),
+            stderr,
+        );
     }
     if !status.success() {
         // The signer's own words, as it wrote them but with control
@@ -183,86 +213,201 @@ pub fn run_signer(command: &str, input: &str, timeout: Duration) -> Result<Strin
             .find(|l| !l.trim().is_empty())
             .map(|l| format!(": {}", clip(&visible(l.trim()), 160)))
             .unwrap_or_default();
-        return Err(format!("the signer failed ({status}){last}"));
+        return broke(format!("the signer failed ({status}){last}"), stderr);
     }
-    String::from_utf8(stdout).map_err(|_| "the signer's output is not UTF-8".to_string())
+    SignerRun {
+        output: String::from_utf8(stdout)
+            .map_err(|_| "the signer's output is not UTF-8".to_string()),
+        broke: false,
+        stderr,
+    }
+}
+
+/// One graded vector, with what JUnit reports beside the grade.
+pub struct Graded {
+    /// The verdict.
+    pub grade: Grade,
+    /// True when the signer broke instead of answering (a JUnit `<error>`).
+    pub broke: bool,
+    /// When the run started, and how long it took (running and grading).
+    pub timing: Option<(SystemTime, Duration)>,
+    /// The signer's standard error, secrets of the vector masked.
+    pub stderr: Option<String>,
+}
+
+impl Graded {
+    /// A grade with nothing else to report (`vectors grade`: no signer ran).
+    pub fn of(grade: Grade) -> Graded {
+        Graded {
+            grade,
+            broke: false,
+            timing: None,
+            stderr: None,
+        }
+    }
+}
+
+/// `text` with every secret of `v` replaced by `<hidden>`: a signer may
+/// print the secrets it was given, and they are never written out.
+fn mask_secrets(text: &str, v: &Vector) -> String {
+    let mut out = text.to_string();
+    let secrets = [
+        Some(v.input.consumer_secret.as_str()),
+        Some(v.input.token_secret.as_str()),
+        v.input.private_key_pem.as_deref(),
+    ];
+    for secret in secrets.into_iter().flatten() {
+        if !secret.is_empty() {
+            out = out.replace(secret, "<hidden>");
+        }
+    }
+    out
 }
 
 /// Runs and grades one vector.
-fn conform_one(v: &Vector, command: &str, timeout: Duration) -> Grade {
+fn conform_one(v: &Vector, command: &str, timeout: Duration) -> Graded {
+    let started = SystemTime::now();
+    let clock = Instant::now();
     let input = match serde_json::to_string(&v.input) {
         Ok(s) => s,
-        Err(e) => return Grade::failed(&v.id, format!("cannot encode the vector: {e}")),
-    };
-    let output = match run_signer(command, &input, timeout) {
-        Ok(o) => o,
-        Err(reason) => return Grade::failed(&v.id, reason),
-    };
-    match parse_answer(&output) {
-        Ok(answer) => grade(v, &answer),
-        Err(reason) => Grade::failed(&v.id, reason),
-    }
-}
-
-fn xml_escape(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
-        .map(|c| match c {
-            '&' => "&amp;".to_string(),
-            '<' => "&lt;".to_string(),
-            '>' => "&gt;".to_string(),
-            '"' => "&quot;".to_string(),
-            '\'' => "&apos;".to_string(),
-            c => c.to_string(),
-        })
-        .collect()
-}
-
-/// The JUnit XML report of `grades`.
-pub fn junit(suite: &str, grades: &[Grade]) -> String {
-    let failed = grades.iter().filter(|g| !g.passed).count();
-    let mut o = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    o.push_str(&format!(
-        "<testsuites tests=\"{}\" failures=\"{failed}\">\n  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failed}\" errors=\"0\">\n",
-        grades.len(),
-        xml_escape(suite),
-        grades.len()
-    ));
-    for g in grades {
-        o.push_str(&format!(
-            "    <testcase classname=\"oauth1-doctor.{}\" name=\"{}\"",
-            xml_escape(suite),
-            xml_escape(&g.id)
-        ));
-        if g.passed {
-            o.push_str("/>\n");
-        } else {
-            let reason = g.reason.clone().unwrap_or_default();
-            let mistakes = g
-                .mistakes
-                .as_ref()
-                .map(|m| format!("\nmistakes: {}", m.join(", ")))
-                .unwrap_or_default();
-            o.push_str(&format!(
-                ">\n      <failure message=\"{}\">{}{}</failure>\n    </testcase>\n",
-                xml_escape(&reason),
-                xml_escape(&reason),
-                xml_escape(&mistakes)
-            ));
+        Err(e) => {
+            return Graded::of(Grade::failed(
+                &v.id,
+                format!("cannot encode the vector: {e}"),
+            ))
         }
+    };
+    let run = run_signer(command, &input, timeout);
+    let mut grade = match run.output {
+        Ok(output) => match parse_answer(&output) {
+            Ok(answer) => grade(v, &answer),
+            Err(reason) => Grade::failed(&v.id, reason),
+        },
+        Err(reason) => Grade::failed(&v.id, reason),
+    };
+    // A reason may quote the signer's output or standard error.
+    grade.reason = grade.reason.map(|r| mask_secrets(&r, v));
+    Graded {
+        grade,
+        broke: run.broke,
+        timing: Some((started, clock.elapsed())),
+        stderr: Some(mask_secrets(&String::from_utf8_lossy(&run.stderr), v)),
     }
-    o.push_str("  </testsuite>\n</testsuites>\n");
+}
+
+/// The diff of two base strings, one parameter per line, without colour:
+/// `-` known-good, `+` signer.
+fn base_string_diff_text(expected: &str, reported: &str) -> String {
+    let e = base_string_lines(expected);
+    let r = base_string_lines(reported);
+    let e: Vec<&str> = e.iter().map(String::as_str).collect();
+    let r: Vec<&str> = r.iter().map(String::as_str).collect();
+    let mut o = String::from("base string diff (- known-good, + signer):\n");
+    for change in similar::TextDiff::from_slices(&e, &r).iter_all_changes() {
+        let sign = match change.tag() {
+            similar::ChangeTag::Delete => '-',
+            similar::ChangeTag::Insert => '+',
+            similar::ChangeTag::Equal => ' ',
+        };
+        o.push_str(&format!("{sign} {}\n", change.value()));
+    }
     o
 }
 
-/// Prints the grades (human or JSON), writes JUnit when asked, and maps to the exit code.
+/// A JUnit test case: its name, class, status, and when and how long it ran.
+pub fn junit_case(
+    suite: &str,
+    name: &str,
+    status: TestCaseStatus,
+    timing: Option<(SystemTime, Duration)>,
+) -> TestCase {
+    let mut case = TestCase::new(name, status);
+    case.set_classname(format!("oauth1-doctor.{suite}"));
+    if let Some((started, time)) = timing {
+        case.set_timestamp(chrono::DateTime::<chrono::Utc>::from(started));
+        case.set_time(time);
+    }
+    case
+}
+
+/// Writes the JUnit XML report of one suite of `cases` to `path`.
+pub fn write_junit(
+    path: &Path,
+    suite: &str,
+    run: (SystemTime, Duration),
+    cases: Vec<TestCase>,
+) -> Result<()> {
+    let mut s = TestSuite::new(suite);
+    s.set_timestamp(chrono::DateTime::<chrono::Utc>::from(run.0));
+    s.set_time(run.1);
+    s.add_test_cases(cases);
+    let mut report = Report::new("oauth1-doctor");
+    report.add_test_suite(s);
+    let xml = report
+        .to_string()
+        .context("cannot write the JUnit report")?;
+    std::fs::write(path, xml).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// The JUnit test case of one graded vector: a `<failure>` for a wrong
+/// answer, an `<error>` for a signer that broke; the base-string diff in
+/// system-out and the signer's standard error in system-err.
+fn junit_conform_case(suite: &str, g: &Graded) -> TestCase {
+    let grade = &g.grade;
+    let status = if grade.passed {
+        TestCaseStatus::success()
+    } else {
+        let kind = if g.broke {
+            NonSuccessKind::Error
+        } else {
+            NonSuccessKind::Failure
+        };
+        let mut status = TestCaseStatus::non_success(kind);
+        let reason = grade.reason.clone().unwrap_or_default();
+        status.set_message(reason.as_str());
+        let mut description = reason;
+        if let Some(m) = &grade.mistakes {
+            description.push_str(&format!("\nmistakes: {}", m.join(", ")));
+            status.set_type(m.join(", "));
+        }
+        status.set_description(description);
+        status
+    };
+    let mut case = junit_case(suite, &grade.id, status, g.timing);
+    if let Some((expected, reported)) = &grade.base_string_diff {
+        case.set_system_out(base_string_diff_text(expected, reported));
+    }
+    if let Some(err) = g.stderr.as_deref().filter(|e| !e.is_empty()) {
+        case.set_system_err(err);
+    }
+    case
+}
+
+/// [`report_graded`] for grades with nothing beside them (`vectors grade`).
 pub fn report(suite: &str, grades: &[Grade], args: &ReportArgs) -> Result<Outcome> {
+    let started = SystemTime::now();
+    let graded: Vec<Graded> = grades.iter().cloned().map(Graded::of).collect();
+    report_graded(suite, &graded, (started, Duration::ZERO), args)
+}
+
+/// Prints the grades (human or JSON), writes JUnit when asked, and maps to
+/// the exit code. `run` is when the suite started and how long it took.
+pub fn report_graded(
+    suite: &str,
+    graded: &[Graded],
+    run: (SystemTime, Duration),
+    args: &ReportArgs,
+) -> Result<Outcome> {
+    if let Some(path) = &args.junit {
+        let cases = graded
+            .iter()
+            .map(|g| junit_conform_case(suite, g))
+            .collect();
+        write_junit(path, suite, run, cases)?;
+    }
+    let grades: Vec<&Grade> = graded.iter().map(|g| &g.grade).collect();
     let passed = grades.iter().filter(|g| g.passed).count();
     let failed = grades.len() - passed;
-    if let Some(path) = &args.junit {
-        std::fs::write(path, junit(suite, grades))
-            .with_context(|| format!("cannot write {}", path.display()))?;
-    }
     if args.json {
         let v = serde_json::json!({ "passed": passed, "failed": failed, "vectors": grades });
         anstream::println!("{}", serde_json::to_string_pretty(&v)?);
@@ -272,7 +417,7 @@ pub fn report(suite: &str, grades: &[Grade], args: &ReportArgs) -> Result<Outcom
             .map(|g| g.id.chars().count())
             .max()
             .unwrap_or(0);
-        for g in grades {
+        for &g in &grades {
             if g.passed {
                 anstream::println!("{}  {}", paint(GOOD, "pass"), visible(&g.id));
                 continue;
@@ -329,10 +474,12 @@ pub fn run(args: ConformArgs) -> Result<Outcome> {
     }
     let timeout = Duration::from_secs_f64(args.timeout);
     let vectors = vectors(&args.report)?;
+    let started = (SystemTime::now(), Instant::now());
     process_tree::become_subreaper();
     let jobs = args.jobs.clamp(1, 64).min(vectors.len());
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Grade>>> = Mutex::new(vec![None; vectors.len()]);
+    let results: Mutex<Vec<Option<Graded>>> =
+        Mutex::new((0..vectors.len()).map(|_| None).collect());
     std::thread::scope(|s| {
         for _ in 0..jobs {
             s.spawn(|| loop {
@@ -347,14 +494,15 @@ pub fn run(args: ConformArgs) -> Result<Outcome> {
     });
     // Anything still here left the signer's group and cleared its marker.
     process_tree::sweep_all();
-    let grades: Vec<Grade> = results
+    let graded: Vec<Graded> = results
         .into_inner()
         .map_err(|_| anyhow::anyhow!("a worker panicked"))?
         .into_iter()
         .zip(&vectors)
-        .map(|(g, v)| g.unwrap_or_else(|| Grade::failed(&v.id, "not run")))
+        .map(|(g, v)| g.unwrap_or_else(|| Graded::of(Grade::failed(&v.id, "not run"))))
         .collect();
-    report("conform", &grades, &args.report)
+    let run = (started.0, started.1.elapsed());
+    report_graded("conform", &graded, run, &args.report)
 }
 
 #[cfg(test)]
@@ -371,10 +519,116 @@ mod tests {
         assert!(!matches("wiki*", "rfc5849-1.2-photos"));
     }
 
+    /// The element kinds under each `<testcase>` of a JUnit report, by
+    /// case name, read back with an XML parser.
+    pub fn junit_children(xml: &str) -> Vec<(String, Vec<String>)> {
+        use quick_xml::events::Event;
+        let mut reader = quick_xml::Reader::from_str(xml);
+        let mut cases: Vec<(String, Vec<String>)> = Vec::new();
+        let mut depth_in_case = None;
+        let mut depth = 0;
+        loop {
+            let event = reader.read_event().expect("well-formed XML");
+            let (start, empty) = match &event {
+                Event::Start(e) => (Some(e.clone()), false),
+                Event::Empty(e) => (Some(e.clone()), true),
+                Event::End(_) => {
+                    depth -= 1;
+                    if depth_in_case == Some(depth) {
+                        depth_in_case = None;
+                    }
+                    continue;
+                }
+                Event::Eof => break,
+                _ => continue,
+            };
+            let e = start.expect("a start tag");
+            let tag = String::from_utf8(e.name().as_ref().to_vec()).unwrap();
+            if tag == "testcase" {
+                let name = e
+                    .try_get_attribute("name")
+                    .unwrap()
+                    .expect("a name")
+                    .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                    .unwrap()
+                    .to_string();
+                cases.push((name, Vec::new()));
+                if !empty {
+                    depth_in_case = Some(depth);
+                }
+            } else if depth_in_case == Some(depth - 1) {
+                cases.last_mut().unwrap().1.push(tag);
+            }
+            if !empty {
+                depth += 1;
+            }
+        }
+        cases
+    }
+
+    /// A right answer is a bare case, a wrong one a `<failure>` with the
+    /// base-string diff in system-out, a broken signer an `<error>` with
+    /// its standard error in system-err; each case has a time and a
+    /// timestamp, and text XML cannot hold is escaped.
     #[test]
-    fn junit_escapes_what_xml_cannot_hold() {
-        let xml = junit("conform", &[Grade::failed("a<b", "said \"no\" & left")]);
-        assert!(xml.contains("name=\"a&lt;b\""));
-        assert!(xml.contains("message=\"said &quot;no&quot; &amp; left\""));
+    fn junit_case_kinds() {
+        let at = (SystemTime::now(), Duration::from_millis(12));
+        let mut wrong = Grade::failed("a<b", "said \"no\" & left");
+        wrong.base_string_diff = Some((
+            "GET&http%3A%2F%2Fx%2F&a%3D1".into(),
+            "GET&http%3A%2F%2Fx%2F&a%3D2".into(),
+        ));
+        let passed = Grade {
+            passed: true,
+            reason: None,
+            ..Grade::failed("right", "")
+        };
+        let graded = [
+            Graded {
+                timing: Some(at),
+                ..Graded::of(passed)
+            },
+            Graded {
+                timing: Some(at),
+                stderr: Some(String::new()),
+                ..Graded::of(wrong)
+            },
+            Graded {
+                grade: Grade::failed("crashed", "the signer failed (exit status: 3)"),
+                broke: true,
+                timing: Some(at),
+                stderr: Some("Traceback: boom".into()),
+            },
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("junit.xml");
+        let cases = graded
+            .iter()
+            .map(|g| junit_conform_case("conform", g))
+            .collect();
+        write_junit(&path, "conform", at, cases).unwrap();
+        let xml = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            junit_children(&xml),
+            [
+                ("right".to_string(), vec![]),
+                (
+                    "a<b".to_string(),
+                    vec!["failure".to_string(), "system-out".to_string()]
+                ),
+                (
+                    "crashed".to_string(),
+                    vec!["error".to_string(), "system-err".to_string()]
+                ),
+            ]
+        );
+        assert!(
+            xml.contains("message=\"said &quot;no&quot; &amp; left\""),
+            "{xml}"
+        );
+        assert!(xml.contains("- a%3D1\n+ a%3D2"), "{xml}");
+        assert!(xml.contains("Traceback: boom"), "{xml}");
+        assert_eq!(xml.matches(" time=\"0.012\"").count(), 4, "{xml}");
+        assert_eq!(xml.matches(" timestamp=\"").count(), 4, "{xml}");
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! Given a request carrying an `oauth_signature` and the secrets (or the
 //! RSA public key), [`hunt`] tries the correct RFC 5849 signer, then every
-//! known mistake of the [`catalogue`], then combinations in increasing
+//! known mistake of the [`catalogue`](mod@catalogue), then combinations in increasing
 //! size, and reports the smallest set of mistakes that reproduces the
 //! signature. It never claims a cause it did not reproduce.
 //!

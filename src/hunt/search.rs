@@ -1,6 +1,6 @@
 //! Guess and check: which signer variant reproduces the observed signature.
 //!
-//! Every [`catalogue`](super::catalogue) entry becomes one or more *atoms*
+//! Every [`catalogue`](mod@super::catalogue) entry becomes one or more *atoms*
 //! (a mistake in one concrete form: "double-encoded, everywhere", "unsorted,
 //! header first"). A variant is a set of atoms, at most one per exclusivity
 //! group, applied to a set of knobs that drive one parameterised signer.

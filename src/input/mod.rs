@@ -1,5 +1,5 @@
 //! Readers: turn what users have (a raw HTTP request, a cURL command, a
-//! HAR file) into [`Request`]s, auto-detecting the format.
+//! HAR file) into [`Request`](crate::Request)s, auto-detecting the format.
 //!
 //! Readers never touch the file system themselves: anything a request
 //! refers to (cURL's `@file`) is fetched through [`Files`], so the library
