@@ -30,6 +30,7 @@ use hmac::{Hmac, Mac};
 use serde::Serialize;
 use sha1::Sha1;
 use sha2::{Sha256, Sha512};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::rc::Rc;
@@ -562,6 +563,152 @@ impl Prepared {
     }
 }
 
+/// One collected parameter of a variant: the request's octets, or octets
+/// the variant changed.
+type Octs<'a> = Cow<'a, [u8]>;
+
+/// A name and value in a shared buffer (offsets fit: the buffer is
+/// bounded by the memory budget, checked before it is built).
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: u32,
+    mid: u32,
+    end: u32,
+    /// Header 0, query 1, body 2.
+    rank: u8,
+}
+
+impl Span {
+    fn pair<'b>(&self, buf: &'b [u8]) -> (&'b [u8], &'b [u8]) {
+        (
+            &buf[self.start as usize..self.mid as usize],
+            &buf[self.mid as usize..self.end as usize],
+        )
+    }
+}
+
+fn rank(s: Source) -> u8 {
+    match s {
+        Source::Header => 0,
+        Source::Query => 1,
+        Source::Body => 2,
+    }
+}
+
+impl Prepared {
+    /// RFC 5849 §3.4.1.3.1, with the collection mistakes applied, handed
+    /// to `f` one parameter at a time in the order of appearance (query,
+    /// body, header), then the parameters a mistake adds.
+    fn collect_with<'a>(&'a self, c: &CollKnobs, f: &mut dyn FnMut(Octs<'a>, Octs<'a>, Source)) {
+        if !c.collapse_duplicates {
+            self.stream(c, &mut |n, v, s| {
+                if !(c.drop_empty && v.is_empty()) {
+                    f(n, v, s)
+                }
+            });
+            return;
+        }
+        // A map keeps one value per name: the first copy's place, the last value.
+        let mut last: HashMap<Octs<'a>, (u64, Octs<'a>)> = HashMap::new();
+        let mut at = 0u64;
+        self.stream(c, &mut |n, v, _| {
+            if c.drop_empty && v.is_empty() {
+                return;
+            }
+            match last.get_mut(n.as_ref()) {
+                Some(e) => e.1 = v,
+                None => {
+                    last.insert(n, (at, v));
+                }
+            }
+            at += 1;
+        });
+        let mut at = 0u64;
+        self.stream(c, &mut |n, v, s| {
+            if c.drop_empty && v.is_empty() {
+                return;
+            }
+            if last.get(n.as_ref()).is_some_and(|e| e.0 == at) {
+                if let Some((n, (_, v))) = last.remove_entry(n.as_ref()) {
+                    f(n, v, s);
+                }
+            }
+            at += 1;
+        });
+    }
+
+    /// [`Prepared::collect_with`] before empty values are dropped and
+    /// duplicates collapsed.
+    fn stream<'a>(&'a self, c: &CollKnobs, f: &mut dyn FnMut(Octs<'a>, Octs<'a>, Source)) {
+        let b = |x: &'a [u8]| Cow::Borrowed(x);
+        let push_body = |f: &mut dyn FnMut(Octs<'a>, Octs<'a>, Source)| {
+            if c.body == 2 {
+                for q in &self.shadow_body {
+                    f(b(&q.name), b(&q.value), q.source);
+                }
+            }
+        };
+        let realm = self.realm.as_deref().filter(|_| c.realm);
+        let mut realm_done = realm.is_none();
+        let mut emit_realm = |f: &mut dyn FnMut(Octs<'a>, Octs<'a>, Source)| {
+            if let (false, Some(r)) = (realm_done, realm) {
+                f(b(b"realm"), b(r.as_bytes()), Source::Header);
+            }
+            realm_done = true;
+        };
+        let mut body_done = false;
+        for (i, q) in self.params.iter().enumerate() {
+            if q.source == Source::Header && !body_done {
+                push_body(f);
+                body_done = true;
+            }
+            match q.source {
+                Source::Query if c.omit_query => continue,
+                Source::Body if c.body == 1 => continue,
+                _ => {}
+            }
+            if (c.callback_off && q.name == b"oauth_callback")
+                || (c.body_hash_off && q.name == b"oauth_body_hash")
+                || (c.version == 1 && q.name == b"oauth_version")
+            {
+                continue;
+            }
+            let (mut name, mut value): (Octs<'a>, Octs<'a>) = (b(&q.name), b(&q.value));
+            if c.plus_literal && q.source == Source::Query {
+                name = Cow::Owned(decode_lenient(&q.raw_name(), false).0);
+                value = Cow::Owned(decode_lenient(&q.raw_value().unwrap_or_default(), false).0);
+            }
+            if c.pre_encoded as usize == i + 1 {
+                value = Cow::Owned(enc(Enc::Rfc, &value).into_bytes());
+            }
+            if c.key_padding > 0 && q.name == b"oauth_consumer_key" {
+                value = Cow::Owned(if c.key_padding == 1 {
+                    [b" ".as_slice(), &value].concat()
+                } else {
+                    [value.as_ref(), b" "].concat()
+                });
+            }
+            if q.source == Source::Header {
+                emit_realm(f);
+            }
+            f(name, value, q.source);
+        }
+        if !body_done {
+            push_body(f);
+        }
+        emit_realm(f);
+        if c.version == 2 {
+            f(b(b"oauth_version"), b(b"1.0"), Source::Header);
+        }
+        if c.empty_token {
+            f(b(b"oauth_token"), b(b""), Source::Header);
+        }
+        if c.signature_param {
+            f(b(b"oauth_signature"), b(b""), Source::Header);
+        }
+    }
+}
+
 fn looks_like_form(body: &[u8]) -> bool {
     let Ok(t) = std::str::from_utf8(body) else {
         return false;
@@ -838,7 +985,7 @@ fn candidate_ops(p: &Prepared, mode: Mode) -> Vec<(&'static str, Op)> {
     let path = &p.path;
     let query_plus = p.params.iter().any(|q| {
         q.source == Source::Query
-            && (q.raw_name.contains('+') || q.raw_value.as_deref().unwrap_or("").contains('+'))
+            && (q.raw_name().contains('+') || q.raw_value().is_some_and(|v| v.contains('+')))
     });
     v.push(("method-not-uppercased", Op::MethodLower));
     v.push(("default-port-kept", Op::Port(1)));
@@ -1001,7 +1148,6 @@ struct Engine<'a> {
     targets: Vec<Target>,
     atoms: Vec<Atom>,
     uris: HashMap<UriKnobs, Rc<str>>,
-    colls: HashMap<CollKnobs, Rc<Vec<Param>>>,
     norms: HashMap<NormKnobs, Rc<str>>,
     base_of: HashMap<StrKnobs, u32>,
     base_ids: HashMap<Rc<str>, u32>,
@@ -1025,18 +1171,6 @@ struct Engine<'a> {
 /// Bookkeeping bytes per entry of a hash map (key, value, hash and slack).
 const ENTRY: usize = 64;
 
-fn params_bytes(v: &[Param]) -> usize {
-    v.iter()
-        .map(|q| {
-            std::mem::size_of::<Param>()
-                + q.name.len()
-                + q.value.len()
-                + q.raw_name.len()
-                + q.raw_value.as_ref().map_or(0, String::len)
-        })
-        .sum()
-}
-
 impl<'a> Engine<'a> {
     fn new(prep: &'a Prepared, mode: Mode, targets: Vec<Target>, budget: Budget) -> Engine<'a> {
         Engine {
@@ -1045,7 +1179,6 @@ impl<'a> Engine<'a> {
             targets,
             atoms: Vec::new(),
             uris: HashMap::new(),
-            colls: HashMap::new(),
             norms: HashMap::new(),
             base_of: HashMap::new(),
             base_ids: HashMap::new(),
@@ -1093,18 +1226,12 @@ impl<'a> Engine<'a> {
         true
     }
 
-    /// Drops the caches of URIs, parameter lists and normalized strings
+    /// Drops the caches of URIs and normalized strings
     /// (rebuilt on demand); interned base strings and outcomes stay.
     fn evict(&mut self) {
         let freed: usize = self.uris.values().map(|u| u.len() + ENTRY).sum::<usize>()
-            + self
-                .colls
-                .values()
-                .map(|c| params_bytes(c) + ENTRY)
-                .sum::<usize>()
             + self.norms.values().map(|n| n.len() + ENTRY).sum::<usize>();
         self.uris.clear();
-        self.colls.clear();
         self.norms.clear();
         self.held -= freed.min(self.held);
     }
@@ -1448,144 +1575,98 @@ impl<'a> Engine<'a> {
         rc
     }
 
-    /// RFC 5849 §3.4.1.3.1, with the collection mistakes applied. Order:
-    /// query, body, header (the order of appearance).
-    fn collected(&mut self, c: &CollKnobs) -> Rc<Vec<Param>> {
-        if let Some(v) = self.colls.get(c) {
-            return v.clone();
-        }
-        let p = self.prep;
-        let mut out: Vec<Param> = Vec::with_capacity(p.params.len() + 4);
-        let push_body = |out: &mut Vec<Param>| {
-            if c.body == 2 {
-                out.extend(p.shadow_body.iter().cloned());
-            }
-        };
-        let mut body_done = false;
-        for (i, q) in p.params.iter().enumerate() {
-            if q.source == Source::Header && !body_done {
-                push_body(&mut out);
-                body_done = true;
-            }
-            match q.source {
-                Source::Query if c.omit_query => continue,
-                Source::Body if c.body == 1 => continue,
-                _ => {}
-            }
-            let mut q = q.clone();
-            if c.plus_literal && q.source == Source::Query {
-                q.name = decode_lenient(&q.raw_name, false).0;
-                q.value = decode_lenient(q.raw_value.as_deref().unwrap_or(""), false).0;
-            }
-            if c.pre_encoded as usize == i + 1 {
-                q.value = enc(Enc::Rfc, &q.value).into_bytes();
-            }
-            if c.key_padding > 0 && q.name == b"oauth_consumer_key" {
-                q.value = if c.key_padding == 1 {
-                    [b" ".as_slice(), &q.value].concat()
-                } else {
-                    [q.value.as_slice(), b" "].concat()
-                };
-            }
-            if (c.callback_off && q.name == b"oauth_callback")
-                || (c.body_hash_off && q.name == b"oauth_body_hash")
-                || (c.version == 1 && q.name == b"oauth_version")
-            {
-                continue;
-            }
-            out.push(q);
-        }
-        if !body_done {
-            push_body(&mut out);
-        }
-        let header = |n: &str, v: &str| Param::new(n, v, Source::Header);
-        if c.realm {
-            if let Some(r) = &p.realm {
-                let at = out
-                    .iter()
-                    .position(|q| q.source == Source::Header)
-                    .unwrap_or(out.len());
-                out.insert(at, header("realm", r));
-            }
-        }
-        if c.version == 2 {
-            out.push(header("oauth_version", "1.0"));
-        }
-        if c.empty_token {
-            out.push(header("oauth_token", ""));
-        }
-        if c.signature_param {
-            out.push(header("oauth_signature", ""));
-        }
-        if c.drop_empty {
-            out.retain(|q| !q.value.is_empty());
-        }
-        if c.collapse_duplicates {
-            let mut kept: Vec<Param> = Vec::with_capacity(out.len());
-            for q in out {
-                match kept.iter_mut().find(|k| k.name == q.name) {
-                    Some(k) => k.value = q.value,
-                    None => kept.push(q),
-                }
-            }
-            out = kept;
-        }
-        self.hold(params_bytes(&out) + ENTRY);
-        let rc = Rc::new(out);
-        self.colls.insert(*c, rc.clone());
-        rc
-    }
-
     /// RFC 5849 §3.4.1.3.2, with encoding, sorting and joining mistakes.
+    /// The collected parameters are streamed from the request's list
+    /// ([`Prepared::collect_with`]) and encoded into one buffer sorted as
+    /// spans of it: no copy of the list is made per variant.
     fn normalized(&mut self, n: &NormKnobs) -> Rc<str> {
         if let Some(s) = self.norms.get(n) {
             return s.clone();
         }
-        let params = self.collected(&n.coll);
-        let mut idx: Vec<usize> = (0..params.len()).collect();
-        let rank = |s: Source| match s {
-            Source::Header => 0,
-            Source::Query => 1,
-            Source::Body => 2,
+        let p = self.prep;
+        let mut buf = String::new();
+        let mut spans: Vec<Span> = Vec::new();
+        let push = |buf: &mut String, spans: &mut Vec<Span>, name: &[u8], value: &[u8], src| {
+            let start = buf.len() as u32;
+            enc_into(n.enc, name, buf);
+            let mid = buf.len() as u32;
+            enc_into(n.enc, value, buf);
+            spans.push(Span {
+                start,
+                mid,
+                end: buf.len() as u32,
+                rank: rank(src),
+            });
         };
+        let mut transient = 0;
         if n.sort == Sort::RawName {
-            idx.sort_by(|&a, &b| {
-                (&params[a].name, &params[a].value).cmp(&(&params[b].name, &params[b].value))
+            // Sorted by the decoded octets, then encoded in that order.
+            let mut raw: Vec<u8> = Vec::new();
+            let mut rs: Vec<Span> = Vec::new();
+            p.collect_with(&n.coll, &mut |name, value, src| {
+                let start = raw.len() as u32;
+                raw.extend_from_slice(&name);
+                let mid = raw.len() as u32;
+                raw.extend_from_slice(&value);
+                rs.push(Span {
+                    start,
+                    mid,
+                    end: raw.len() as u32,
+                    rank: rank(src),
+                });
+            });
+            rs.sort_by(|a, b| a.pair(&raw).cmp(&b.pair(&raw)));
+            spans.reserve_exact(rs.len());
+            for s in &rs {
+                let (name, value) = s.pair(&raw);
+                push(&mut buf, &mut spans, name, value, Source::Query);
+                spans.last_mut().expect("just pushed").rank = s.rank;
+            }
+            transient += raw.capacity() + 2 * rs.capacity() * std::mem::size_of::<Span>();
+        } else {
+            p.collect_with(&n.coll, &mut |name, value, src| {
+                push(&mut buf, &mut spans, &name, &value, src)
             });
         }
-        let mut pairs: Vec<(String, String, Source)> = idx
-            .iter()
-            .map(|&i| {
-                let q = &params[i];
-                (enc(n.enc, &q.name), enc(n.enc, &q.value), q.source)
-            })
-            .collect();
-        match n.sort {
-            Sort::Rfc => pairs.sort_unstable_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1))),
-            Sort::AsCollected | Sort::RawName => {}
-            Sort::HeaderFirst => pairs.sort_by_key(|p| rank(p.2)),
-            Sort::NameOnly => pairs.sort_by(|a, b| a.0.cmp(&b.0)),
-            Sort::CaseInsensitive => pairs.sort_by(|a, b| {
-                a.0.to_ascii_lowercase()
-                    .cmp(&b.0.to_ascii_lowercase())
-                    .then_with(|| a.1.cmp(&b.1))
-            }),
-            Sort::PairString => pairs.sort_by(|a, b| {
-                let x = a.0.bytes().chain(std::iter::once(b'=')).chain(a.1.bytes());
-                let y = b.0.bytes().chain(std::iter::once(b'=')).chain(b.1.bytes());
-                x.cmp(y)
-            }),
+        {
+            let b = buf.as_bytes();
+            match n.sort {
+                Sort::Rfc => spans.sort_unstable_by(|x, y| x.pair(b).cmp(&y.pair(b))),
+                Sort::AsCollected | Sort::RawName => {}
+                Sort::HeaderFirst => spans.sort_by_key(|s| s.rank),
+                Sort::NameOnly => spans.sort_by(|x, y| x.pair(b).0.cmp(y.pair(b).0)),
+                Sort::CaseInsensitive => spans.sort_by(|x, y| {
+                    let (xn, xv) = x.pair(b);
+                    let (yn, yv) = y.pair(b);
+                    xn.iter()
+                        .map(u8::to_ascii_lowercase)
+                        .cmp(yn.iter().map(u8::to_ascii_lowercase))
+                        .then_with(|| xv.cmp(yv))
+                }),
+                Sort::PairString => spans.sort_by(|x, y| {
+                    let (xn, xv) = x.pair(b);
+                    let (yn, yv) = y.pair(b);
+                    let xs = xn.iter().chain(b"=").chain(xv);
+                    let ys = yn.iter().chain(b"=").chain(yv);
+                    xs.cmp(ys)
+                }),
+            }
         }
         let sep = if n.comma { ',' } else { '&' };
-        let mut s = String::new();
-        for (i, (name, value, _)) in pairs.iter().enumerate() {
+        let mut s = String::with_capacity(buf.len() + 2 * spans.len());
+        for (i, span) in spans.iter().enumerate() {
             if i > 0 {
                 s.push(sep);
             }
-            s.push_str(name);
+            s.push_str(&buf[span.start as usize..span.mid as usize]);
             s.push('=');
-            s.push_str(value);
+            s.push_str(&buf[span.mid as usize..span.end as usize]);
         }
+        // The stable sorts take up to one more list of spans as scratch.
+        transient += buf.capacity() + 2 * spans.capacity() * std::mem::size_of::<Span>();
+        self.peak = self.peak.max(self.held + transient + s.capacity());
+        drop(buf);
+        drop(spans);
         self.hold(s.len() + ENTRY);
         let rc: Rc<str> = Rc::from(s);
         self.norms.insert(*n, rc.clone());
