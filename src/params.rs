@@ -462,11 +462,33 @@ fn parse_form_into(
 pub fn collect(request: &Request) -> Result<Collected, ParseError> {
     let mut violations = Vec::new();
     let url = split_url(&request.url)?;
-    let mut all = Vec::new();
+    // The header is read first so that the list is allocated once, at its
+    // final size (growing it would hold millions of parameters twice); its
+    // parameters and notes still come last.
+    let mut header = None;
+    let mut realm = None;
+    let mut header_notes = Vec::new();
+    for value in request.headers_named("authorization") {
+        match auth_header::parse(value)? {
+            Some(h) if header.is_none() => header = Some(h),
+            Some(_) => header_notes.push(Violation::new(
+                "several-oauth-headers",
+                "RFC 5849 §3.5.1",
+                "the request has more than one OAuth Authorization header; only the first is used",
+            )),
+            None => {}
+        }
+    }
+    let body_is_form = request.has_form_body();
+    let amps = |t: &[u8]| memchr::memchr_iter(b'&', t).count() + 1;
+    let mut all = Vec::with_capacity(
+        url.query.map_or(0, |q| amps(q.as_bytes()))
+            + if body_is_form { amps(&request.body) } else { 0 }
+            + header.as_ref().map_or(0, |h: &AuthHeader| h.params.len()),
+    );
     if let Some(q) = url.query {
         parse_form_into(q, Source::Query, &mut violations, &mut all);
     }
-    let body_is_form = request.has_form_body();
     if body_is_form {
         let text = String::from_utf8_lossy(&request.body);
         if matches!(text, std::borrow::Cow::Owned(_)) {
@@ -489,35 +511,23 @@ pub fn collect(request: &Request) -> Result<Collected, ParseError> {
             ),
         ));
     }
-    let mut header = None;
-    let mut realm = None;
-    for value in request.headers_named("authorization") {
-        match auth_header::parse(value)? {
-            Some(h) if header.is_none() => {
-                violations.extend(h.violations.iter().cloned());
-                for p in &h.params {
-                    if p.name == "realm" {
-                        realm = Some(p.value_lossy());
-                        continue;
-                    }
-                    all.push(Param::written(
-                        p.name.as_str(),
-                        p.value.as_slice(),
-                        Source::Header,
-                        &p.name,
-                        Some(&p.raw_value),
-                    ));
-                }
-                header = Some(h);
+    if let Some(h) = &header {
+        violations.extend(h.violations.iter().cloned());
+        for p in &h.params {
+            if p.name == "realm" {
+                realm = Some(p.value_lossy());
+                continue;
             }
-            Some(_) => violations.push(Violation::new(
-                "several-oauth-headers",
-                "RFC 5849 §3.5.1",
-                "the request has more than one OAuth Authorization header; only the first is used",
-            )),
-            None => {}
+            all.push(Param::written(
+                p.name.as_str(),
+                p.value.as_slice(),
+                Source::Header,
+                &p.name,
+                Some(&p.raw_value),
+            ));
         }
     }
+    violations.extend(header_notes);
     let mut signature = None;
     all.retain(|p| {
         if p.name == b"oauth_signature" {

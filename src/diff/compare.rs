@@ -120,6 +120,15 @@ struct View {
 }
 
 impl View {
+    /// The parameter at an index of the side's list.
+    fn pv_at<'v>(&'v self) -> impl Fn(u32) -> Pv<'v> + 'v {
+        let base = self.is_base_string;
+        move |i| Pv {
+            p: &self.params[i as usize],
+            base,
+        }
+    }
+
     /// The side's signed parameters, in order.
     fn pvs(&self) -> impl Iterator<Item = Pv<'_>> + '_ {
         let base = self.is_base_string;
@@ -162,6 +171,7 @@ fn request_view(
         PipelineError::Parse(p) => parse_err(p),
     })?;
     let params = std::mem::take(&mut walk.parameters);
+    walk.normalized_parameters = String::new();
     let written_uri = uri_parts(&request.url).ok_or(DiffError::BaseString { side })?;
     let signed_uri = uri_parts(&walk.base_uri).ok_or(DiffError::BaseString { side })?;
     let mut read = read.clone();
@@ -246,8 +256,8 @@ pub fn diff(
     secrets: &SideSecrets,
     options: &DiffOptions,
 ) -> Result<DiffReport, DiffError> {
-    let g = view("known-good", good, &secrets.good)?;
-    let c = view("candidate", candidate, &secrets.candidate)?;
+    let mut g = view("known-good", good, &secrets.good)?;
+    let mut c = view("candidate", candidate, &secrets.candidate)?;
     let mut f = Vec::new();
     compare_method(&g, &c, &mut f);
     compare_uri(&g, &c, &mut f);
@@ -341,7 +351,23 @@ pub fn diff(
     } else {
         None
     };
-    let hunt = match (&situation, &c.read) {
+    let key_shapes = (
+        g.walk.as_ref().and_then(|w| w.key.clone()),
+        c.walk.as_ref().and_then(|w| w.key.clone()),
+    );
+    let candidate_is_base_string = c.is_base_string;
+    // The alignment and the hunt need only the base strings and the
+    // candidate as read: both sides' parameters go first (a request can
+    // hold millions).
+    let base_strings = BaseStrings {
+        good: std::mem::take(&mut g.base_string),
+        candidate: std::mem::take(&mut c.base_string),
+    };
+    drop(g);
+    let read = c.read.take();
+    drop(c);
+    let alignment = align(&base_strings.good, &base_strings.candidate);
+    let hunt = match (&situation, &read) {
         (Some(Situation::SignerInconsistent), Some(read)) => {
             hunt_candidate(read, &secrets.candidate, options.hunt_budget)
         }
@@ -351,20 +377,14 @@ pub fn diff(
         equivalent: situation == Some(Situation::Equivalent),
         situation,
         findings: f,
-        base_strings: BaseStrings {
-            good: g.base_string.clone(),
-            candidate: c.base_string.clone(),
-        },
+        base_strings,
         good_valid,
         candidate_valid,
         hunt,
-        alignment: align(&g.base_string, &c.base_string),
+        alignment,
         postman_settings,
-        candidate_is_base_string: c.is_base_string,
-        key_shapes: (
-            g.walk.as_ref().and_then(|w| w.key.clone()),
-            c.walk.as_ref().and_then(|w| w.key.clone()),
-        ),
+        candidate_is_base_string,
+        key_shapes,
     })
 }
 
@@ -742,58 +762,63 @@ fn compare_params(g: &View, c: &View, out: &mut Vec<Finding>) {
     }
     // Both sides grouped by name in one pass each, names in order of first
     // appearance (good side first): linear in the number of parameters.
+    // A group holds indices, since a request can hold millions.
     let mut names: Vec<&[u8]> = Vec::new();
-    let mut by_name: HashMap<&[u8], (Vec<Pv<'_>>, Vec<Pv<'_>>)> = HashMap::new();
-    for (p, good_side) in g
+    let mut by_name: HashMap<&[u8], (Vec<u32>, Vec<u32>)> = HashMap::new();
+    for (i, p, good_side) in g
         .pvs()
-        .map(|p| (p, true))
-        .chain(c.pvs().map(|p| (p, false)))
+        .enumerate()
+        .map(|(i, p)| (i, p, true))
+        .chain(c.pvs().enumerate().map(|(i, p)| (i, p, false)))
     {
         let entry = by_name.entry(p.name()).or_insert_with(|| {
             names.push(p.name());
             (Vec::new(), Vec::new())
         });
+        let i = i as u32;
         if good_side {
-            entry.0.push(p);
+            entry.0.push(i);
         } else {
-            entry.1.push(p);
+            entry.1.push(i);
         }
     }
+    let (gpv, cpv) = (g.pv_at(), c.pv_at());
     for name in names {
-        let Some((gl, cl)) = by_name.remove(name) else {
+        let Some((gi, ci)) = by_name.remove(name) else {
             continue;
         };
         if is_volatile(name) {
-            if cl.is_empty() {
-                missing(gl[0], &ctx, out);
-            } else if gl.is_empty() {
-                extra(cl[0], &ctx, out);
+            if ci.is_empty() {
+                missing(gpv(gi[0]), &ctx, out);
+            } else if gi.is_empty() {
+                extra(cpv(ci[0]), &ctx, out);
             }
             continue;
         }
-        let (matched, gm, cm) = pair_by_signed(&gl, &cl);
-        for (gp, cp) in matched {
-            same_signed(g, c, gp, cp, &ctx, out);
-        }
+        let (gm, cm) = pair_by_signed(&gi, &ci, &gpv, &cpv, |gp, cp| {
+            same_signed(g, c, gp, cp, &ctx, out)
+        });
         if gm.is_empty() && cm.is_empty() {
             continue;
         }
-        if cl.is_empty() {
+        if ci.is_empty() {
             gm.iter().for_each(|gp| missing(*gp, &ctx, out));
             continue;
         }
-        if gl.is_empty() {
+        if gi.is_empty() {
             cm.iter().for_each(|cp| extra(*cp, &ctx, out));
             continue;
         }
-        let first = gm.first().or(gl.first()).copied().unwrap_or(gl[0]);
+        let (gl, cl) = (gi.len(), ci.len());
+        let gl0 = gpv(gi[0]);
+        let first = gm.first().copied().unwrap_or(gl0);
         let joined = gm
             .iter()
             .map(|p| String::from_utf8_lossy(p.value()).into_owned())
             .collect::<Vec<_>>()
             .join(",");
         if gm.len() > 1 && cm.len() == 1 && joined.as_bytes() == cm[0].value() {
-            out.push(collapsed(first, gl.len(), cl.len()));
+            out.push(collapsed(first, gl, cl));
             continue;
         }
         let n = gm.len().min(cm.len());
@@ -801,14 +826,14 @@ fn compare_params(g: &View, c: &View, out: &mut Vec<Finding>) {
             value_differs(gm[i], cm[i], out);
         }
         if gm.len() > n {
-            out.push(collapsed(first, gl.len(), cl.len()));
+            out.push(collapsed(first, gl, cl));
         } else if cm.len() > n {
             out.push(finding(
                 "param-duplicated",
                 first.category(),
                 first.location(),
-                Some(format!("{} copies", gl.len())),
-                Some(format!("{} copies", cl.len())),
+                Some(format!("{gl} copies")),
+                Some(format!("{cl} copies")),
                 Effect::BaseString,
                 "the candidate repeats this parameter more often; RFC 5849 §3.4.1.3.2 signs every copy: send each parameter as many times as the known-good does".into(),
             ));
@@ -838,40 +863,46 @@ fn compare_params(g: &View, c: &View, out: &mut Vec<Finding>) {
 }
 
 /// Pairs each known-good copy of one parameter with the first unmatched
-/// candidate copy that signs the same text. Returns the pairs (in known-good
-/// order) and the unmatched copies of each side, in their order. Linear:
-/// each signed text keeps a queue of its candidate copies.
-#[allow(clippy::type_complexity)]
+/// candidate copy that signs the same text, handing each pair to `pair`
+/// in known-good order. Returns the unmatched copies of each side, in
+/// their order. Linear: each signed text keeps a queue of its candidate
+/// copies.
 fn pair_by_signed<'v>(
-    gl: &[Pv<'v>],
-    cl: &[Pv<'v>],
-) -> (Vec<(Pv<'v>, Pv<'v>)>, Vec<Pv<'v>>, Vec<Pv<'v>>) {
-    let mut queues: HashMap<Cow<'v, str>, std::collections::VecDeque<usize>> = HashMap::new();
-    for (i, cp) in cl.iter().enumerate() {
-        queues.entry(cp.signed()).or_default().push_back(i);
+    gl: &[u32],
+    cl: &[u32],
+    gpv: &impl Fn(u32) -> Pv<'v>,
+    cpv: &impl Fn(u32) -> Pv<'v>,
+    mut pair: impl FnMut(Pv<'v>, Pv<'v>),
+) -> (Vec<Pv<'v>>, Vec<Pv<'v>>) {
+    let mut queues: HashMap<Cow<'v, str>, std::collections::VecDeque<u32>> = HashMap::new();
+    for (i, &cp) in cl.iter().enumerate() {
+        queues
+            .entry(cpv(cp).signed())
+            .or_default()
+            .push_back(i as u32);
     }
     let mut used = vec![false; cl.len()];
-    let mut matched = Vec::new();
     let mut gm = Vec::new();
-    for gp in gl {
+    for &g in gl {
+        let gp = gpv(g);
         match queues
             .get_mut(gp.signed().as_ref())
             .and_then(|q| q.pop_front())
         {
             Some(i) => {
-                used[i] = true;
-                matched.push((*gp, cl[i]));
+                used[i as usize] = true;
+                pair(gp, cpv(cl[i as usize]));
             }
-            None => gm.push(*gp),
+            None => gm.push(gp),
         }
     }
     let cm = cl
         .iter()
         .zip(&used)
         .filter(|(_, u)| !**u)
-        .map(|(p, _)| *p)
+        .map(|(p, _)| cpv(*p))
         .collect();
-    (matched, gm, cm)
+    (gm, cm)
 }
 
 fn collapsed(p: Pv<'_>, good: usize, cand: usize) -> Finding {

@@ -324,7 +324,17 @@ fn run(
     // Cheap checks first: decode the target before any secret is touched.
     let targets = decode_targets(&wanted, mode, public.as_ref());
     let mut engine = Engine::new(&prep, mode, targets, options.budget);
-    let correct_base_string = engine.base_string(&Knobs::default()).to_string();
+    // A request too big for the budget is not searched at all; its RFC
+    // base string is still given, made the lean way (as `verify` does).
+    let correct_base_string = if engine.may_try(&Knobs::default()) {
+        engine.base_string(&Knobs::default()).to_string()
+    } else {
+        crate::base_string::base_string_from_params(
+            &crate::base_string::normalize_method(&request.method),
+            &base_string_uri(&request.url)?.uri,
+            &prep.params,
+        )
+    };
     let signer_follows_rfc = match (hunted, &carried) {
         (Hunted::RequestSignature, _) | (_, None) => None,
         (_, Some(c)) if secrets.can_verify(method) => {
@@ -501,6 +511,10 @@ struct Prepared {
     shadow_body: Vec<Param>,
     realm: Option<String>,
     carried: Option<String>,
+    /// What the parameters weigh, for the memory a variant may need.
+    sizes: Sizes,
+    /// The request URL's length.
+    url_len: usize,
     consumer_secret: crate::Secret,
     token_secret: crate::Secret,
 }
@@ -533,7 +547,10 @@ impl Prepared {
         } else {
             Vec::new()
         };
+        let sizes = Sizes::of(collected.params.iter().chain(&shadow_body));
         Ok(Prepared {
+            sizes,
+            url_len: request.url.len(),
             method_as_sent: request.method.clone(),
             method,
             scheme: parts.scheme.to_ascii_lowercase(),
@@ -560,6 +577,45 @@ impl Prepared {
 
     fn has(&self, name: &str) -> bool {
         self.params.iter().any(|p| p.name == name.as_bytes())
+    }
+}
+
+/// What the collected parameters weigh: how many, and how many octets of
+/// their names and values every encoder keeps as they are (letters,
+/// digits, `-`, `.`, `_`) or may escape.
+#[derive(Debug, Clone, Copy, Default)]
+struct Sizes {
+    count: usize,
+    plain: usize,
+    other: usize,
+    longest_value: usize,
+}
+
+fn is_plain(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_')
+}
+
+impl Sizes {
+    fn of<'p>(params: impl Iterator<Item = &'p Param>) -> Sizes {
+        let mut s = Sizes::default();
+        for p in params {
+            s.count += 1;
+            let plain = p.name.iter().chain(p.value.iter()).filter(|b| is_plain(**b)).count();
+            s.plain += plain;
+            s.other += p.name.len() + p.value.len() - plain;
+            s.longest_value = s.longest_value.max(p.value.len());
+        }
+        s
+    }
+}
+
+/// The most an encoder makes of one octet it escapes: `%XX`, or `%25XX`
+/// encoded twice; a raw octet that is not UTF-8 becomes U+FFFD (3 octets).
+fn growth(e: Enc) -> usize {
+    if e == Enc::Double {
+        5
+    } else {
+        3
     }
 }
 
@@ -1168,6 +1224,25 @@ struct Engine<'a> {
     stopped: Option<Limit>,
 }
 
+/// An upper bound on the length of the base string made of `method`,
+/// `uri` and `norm` (RFC 5849 §3.4.1.1), so that it is built without
+/// growing.
+fn base_len_bound(s: &StrKnobs, method: &str, uri: &str, norm: &str) -> usize {
+    let outer = |text: &str| {
+        if s.outer == Enc::Raw {
+            return text.len();
+        }
+        let other = text.bytes().filter(|b| !is_plain(*b)).count();
+        text.len() + (growth(s.outer) - 1) * other
+    };
+    let uri = if s.uri_raw { uri.len() } else { outer(uri) };
+    let norm = if s.not_reencoded { norm.len() } else { outer(norm) };
+    outer(method) + uri + norm + 2
+}
+
+/// Room kept for the key, the URI and the bookkeeping of one variant.
+const VARIANT_SLACK: usize = 4096 + 8 * ENTRY;
+
 /// Bookkeeping bytes per entry of a hash map (key, value, hash and slack).
 const ENTRY: usize = 64;
 
@@ -1201,10 +1276,48 @@ impl<'a> Engine<'a> {
         self.peak = self.peak.max(self.held);
     }
 
-    /// Whether one more variant fits the budget. Over the memory limit,
+    /// An upper bound on the bytes the variant `k` adds to the search
+    /// state, the strings it builds on the way included, read off the
+    /// parameters' [`Sizes`] before anything is built.
+    fn need(&self, k: &Knobs) -> usize {
+        if self.base_of.contains_key(&k.s) {
+            return VARIANT_SLACK;
+        }
+        let p = self.prep;
+        let n = &k.s.norm;
+        let z = p.sizes;
+        let count = z.count + 5;
+        // A pre-encoded value, padding, realm and the parameters a mistake adds.
+        let other = z.other + 3 * z.longest_value + p.realm.as_ref().map_or(0, String::len) + 96;
+        let span = std::mem::size_of::<Span>();
+        let (norm_need, norm_len, norm_other) = match self.norms.get(n) {
+            Some(s) => (0, s.len(), s.bytes().filter(|b| !is_plain(*b)).count()),
+            None => {
+                let encoded = z.plain + growth(n.enc) * other;
+                let norm_len = encoded + 2 * count;
+                let mut need = 2 * count * span + encoded + norm_len + ENTRY;
+                if n.sort == Sort::RawName {
+                    need += z.plain + other + 2 * count * span;
+                }
+                (need, norm_len, 3 * other + 2 * count)
+            }
+        };
+        let outer = |len: usize, other: usize| match k.s.outer {
+            Enc::Raw => len,
+            e => len + (growth(e) - 1) * other,
+        };
+        let uri_len = p.url_len + 32;
+        let base = outer(p.method_as_sent.len(), p.method_as_sent.len())
+            + if k.s.uri_raw { uri_len } else { outer(uri_len, uri_len) }
+            + if k.s.not_reencoded { norm_len } else { outer(norm_len, norm_other) }
+            + 2;
+        norm_need + 2 * base + VARIANT_SLACK
+    }
+
+    /// Whether the variant `k` fits the budget. Over the memory limit,
     /// the caches that can be rebuilt are dropped first; the search stops
-    /// only when even then the next variant could go past the limit.
-    fn may_try(&mut self) -> bool {
+    /// only when even then the variant could go past the limit.
+    fn may_try(&mut self, k: &Knobs) -> bool {
         if self.stopped.is_some() {
             return false;
         }
@@ -1216,9 +1329,10 @@ impl<'a> Engine<'a> {
             self.stopped = Some(Limit::Time);
             return false;
         }
-        if self.held + self.per_variant > self.budget.memory {
+        let need = self.need(k).max(self.per_variant);
+        if self.held + need > self.budget.memory {
             self.evict();
-            if self.held + self.per_variant > self.budget.memory {
+            if self.held + self.need(k).max(self.per_variant) > self.budget.memory {
                 self.stopped = Some(Limit::Memory);
                 return false;
             }
@@ -1289,7 +1403,11 @@ impl<'a> Engine<'a> {
     /// Also returns the largest size searched completely.
     fn search(&mut self, depth: usize) -> (Vec<(Vec<usize>, usize)>, usize) {
         let mut found: Vec<(usize, Vec<usize>, usize)> = Vec::new();
-        // The correct signer is always tried, whatever the budget.
+        // The correct signer is tried whatever the budget, unless the
+        // request alone is too big for it.
+        if self.stopped.is_some() {
+            return (Vec::new(), 0);
+        }
         let zero = self.variant(&Knobs::default());
         if let Some(t) = self.check(zero) {
             found.push((self.targets[t].output.is_some() as usize, Vec::new(), t));
@@ -1355,11 +1473,11 @@ impl<'a> Engine<'a> {
                     groups.len() - 1
                 }
             } as u8;
-            if !self.may_try() {
-                return;
-            }
             let mut k = Knobs::default();
             op.apply(&mut k);
+            if !self.may_try(&k) {
+                return;
+            }
             let out = self.variant(&k);
             if out == zero || !kept.insert((mistake, out)) {
                 continue;
@@ -1384,7 +1502,7 @@ impl<'a> Engine<'a> {
         found: &mut Vec<(usize, Vec<usize>, usize)>,
     ) {
         if chosen.len() == size {
-            if !self.may_try() {
+            if !self.may_try(&knobs) {
                 return;
             }
             let out = self.variant(&knobs);
@@ -1483,7 +1601,7 @@ impl<'a> Engine<'a> {
             self.prep.method_as_sent.to_ascii_uppercase()
         };
         // RFC 5849 §3.4.1.1: METHOD & encode(base string URI) & encode(normalized parameters).
-        let mut b = String::with_capacity(method.len() + uri.len() * 2 + norm.len() * 2);
+        let mut b = String::with_capacity(base_len_bound(s, &method, &uri, &norm));
         enc_into(s.outer, method.as_bytes(), &mut b);
         b.push('&');
         if s.uri_raw {
@@ -1497,6 +1615,8 @@ impl<'a> Engine<'a> {
         } else {
             enc_into(s.outer, norm.as_bytes(), &mut b);
         }
+        // The string as built and its interned copy, at once.
+        self.peak = self.peak.max(self.held + b.capacity() + b.len());
         let id = match self.base_ids.get(b.as_str()) {
             Some(&id) => id,
             None => {
