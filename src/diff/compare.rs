@@ -10,10 +10,10 @@ use crate::auth_header;
 use crate::base_string::split_url;
 use crate::encode::{decode_lenient, encode, has_lowercase_escape, has_unencoded_reserved};
 use crate::params::{collect, Collected, Param, Source};
-use std::borrow::Cow;
 use crate::pipeline::{run, PipelineError, RunOptions, Walkthrough};
 use crate::request::ReadRequest;
 use crate::signature::{hmac_base64, key_shape, Secrets};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// A URL split into the parts the base string URI is made of.
@@ -434,10 +434,7 @@ fn fingerprint(v: &View) -> Fingerprint<'_> {
     }
     if !v.is_base_string {
         let key = |&(s, m, e): &(u32, u32, u32)| {
-            (
-                &buf[s as usize..m as usize],
-                &buf[m as usize..e as usize],
-            )
+            (&buf[s as usize..m as usize], &buf[m as usize..e as usize])
         };
         spans.sort_unstable_by(|a, b| key(a).cmp(&key(b)));
     }
@@ -1042,19 +1039,19 @@ fn value_differs(gp: Pv<'_>, cp: Pv<'_>, out: &mut Vec<Finding>) {
                 describe_encoding(&cp.signed(), &gp.signed())
             ),
         )
-    } else if dec(&cp.value()) == gp.value() {
+    } else if dec(cp.value()) == gp.value() {
         (
             "param-double-encoded",
             Category::Encoding,
             "the candidate percent-encodes this value twice (%25 escapes); RFC 5849 §3.4.1.3.2 encodes each value once after decoding it (§3.4.1.3.1): decode before encoding".into(),
         )
-    } else if dec(&gp.value()) == cp.value() {
+    } else if dec(gp.value()) == cp.value() {
         (
             "param-double-encoded",
             Category::Encoding,
             "the candidate decodes this value once too often (the known-good value holds a literal %XX); RFC 5849 §3.4.1.3.1 decodes once: keep the escape".into(),
         )
-    } else if plus_as_space(&cp.value()) == gp.value()
+    } else if plus_as_space(cp.value()) == gp.value()
         || crate::encode::form_decode(&cp.signed()) == gp.value()
     {
         (
@@ -1062,7 +1059,7 @@ fn value_differs(gp: Pv<'_>, cp: Pv<'_>, out: &mut Vec<Finding>) {
             Category::Encoding,
             "the candidate writes a space as '+' (form encoding) where RFC 5849 §3.6 writes %20: percent-encode the space (a literal '+' is %2B)".into(),
         )
-    } else if plus_as_space(&gp.value()) == cp.value() {
+    } else if plus_as_space(gp.value()) == cp.value() {
         (
             "param-encoding",
             Category::Encoding,

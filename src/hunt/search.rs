@@ -600,7 +600,12 @@ impl Sizes {
         let mut s = Sizes::default();
         for p in params {
             s.count += 1;
-            let plain = p.name.iter().chain(p.value.iter()).filter(|b| is_plain(**b)).count();
+            let plain = p
+                .name
+                .iter()
+                .chain(p.value.iter())
+                .filter(|b| is_plain(**b))
+                .count();
             s.plain += plain;
             s.other += p.name.len() + p.value.len() - plain;
             s.longest_value = s.longest_value.max(p.value.len());
@@ -1236,7 +1241,11 @@ fn base_len_bound(s: &StrKnobs, method: &str, uri: &str, norm: &str) -> usize {
         text.len() + (growth(s.outer) - 1) * other
     };
     let uri = if s.uri_raw { uri.len() } else { outer(uri) };
-    let norm = if s.not_reencoded { norm.len() } else { outer(norm) };
+    let norm = if s.not_reencoded {
+        norm.len()
+    } else {
+        outer(norm)
+    };
     outer(method) + uri + norm + 2
 }
 
@@ -1308,8 +1317,16 @@ impl<'a> Engine<'a> {
         };
         let uri_len = p.url_len + 32;
         let base = outer(p.method_as_sent.len(), p.method_as_sent.len())
-            + if k.s.uri_raw { uri_len } else { outer(uri_len, uri_len) }
-            + if k.s.not_reencoded { norm_len } else { outer(norm_len, norm_other) }
+            + if k.s.uri_raw {
+                uri_len
+            } else {
+                outer(uri_len, uri_len)
+            }
+            + if k.s.not_reencoded {
+                norm_len
+            } else {
+                outer(norm_len, norm_other)
+            }
             + 2;
         norm_need + 2 * base + VARIANT_SLACK
     }
