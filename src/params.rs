@@ -744,6 +744,50 @@ mod tests {
         assert_eq!(c.violations[0].code, "form-shaped-body-not-signed");
     }
 
+    /// Issue 11: a parameter keeps the text it was written as only when
+    /// it is not the RFC 5849 §3.6 encoding of its octets, and reads the
+    /// same through its accessors either way.
+    #[test]
+    fn issue11_text_as_written_is_kept_only_when_not_canonical() {
+        let p = parse_form(
+            "a=1&b%7e=x+y&c&long_name_of_thirty_chars_xx=%41",
+            Source::Query,
+            &mut Vec::new(),
+        );
+        let got: Vec<(String, Option<String>)> = p
+            .iter()
+            .map(|q| {
+                (
+                    q.raw_name().into_owned(),
+                    q.raw_value().map(Cow::into_owned),
+                )
+            })
+            .collect();
+        let want = [
+            ("a", Some("1")),
+            ("b%7e", Some("x+y")),
+            ("c", None),
+            ("long_name_of_thirty_chars_xx", Some("%41")),
+        ];
+        let want: Vec<_> = want
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.map(str::to_string)))
+            .collect();
+        assert_eq!(got, want);
+        assert_eq!(p[1].name, b"b~");
+        assert_eq!(p[1].value, b"x y");
+        assert_eq!(p[3].name.as_slice(), b"long_name_of_thirty_chars_xx");
+        // Canonical and short: nothing beyond the parameter itself.
+        assert_eq!(p[0].size_bytes(), std::mem::size_of::<Param>());
+        assert_eq!(p[2].size_bytes(), std::mem::size_of::<Param>());
+        assert!(p[1].size_bytes() > std::mem::size_of::<Param>());
+        // A value set later counts as written in its encoding.
+        let mut q = p[1].clone();
+        q.set_value("r s");
+        assert_eq!(q.raw_value().as_deref(), Some("r%20s"));
+        assert_eq!(q.raw_name(), "b%7e");
+    }
+
     #[test]
     fn protocol_params_found_in_query_and_reported_when_doubled() {
         let r = Request::new("GET", "http://x/?oauth_token=a&oauth_signature=s%2B")

@@ -2076,6 +2076,39 @@ mod tests {
         }
     }
 
+    /// Issue 11: a request whose first variant alone would go past the
+    /// memory budget is not searched; the result says so and still gives
+    /// the RFC 5849 base string.
+    #[test]
+    fn issue11_request_too_big_for_the_memory_budget_is_not_searched() {
+        let query: Vec<String> = (0..2000).map(|i| format!("p{i}=v%20{i}")).collect();
+        let request = Request::new(
+            "GET",
+            format!("http://photos.example.net/photos?{}", query.join("&")),
+        )
+        .with_header("Authorization", "OAuth oauth_consumer_key=\"dpf43f3p2l4k3l03\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"137131202\", oauth_nonce=\"chapoH\", oauth_signature=\"AAAA\"");
+        let limit = 64 << 10;
+        let options = HuntOptions {
+            budget: Budget {
+                memory: limit,
+                ..Budget::default()
+            },
+            ..HuntOptions::default()
+        };
+        let r = hunt(&request, &secrets(), &options).unwrap();
+        assert!(!r.matched);
+        assert_eq!(r.tried, 0);
+        assert!(r.budget.exhausted);
+        assert_eq!(r.budget.limit, Some(Limit::Memory));
+        assert!(r.budget.memory_bytes <= limit);
+        let walk = crate::pipeline::run(&request, &secrets(), Default::default()).unwrap();
+        assert_eq!(r.correct_base_string, walk.base_string);
+        // With room, the same request is searched.
+        let r = hunt(&request, &secrets(), &HuntOptions::default()).unwrap();
+        assert!(r.tried > 0);
+        assert_eq!(r.correct_base_string, walk.base_string);
+    }
+
     #[test]
     fn issue11_memory_budget_is_never_exceeded() {
         let request = photos("MdpQcU8iPSUjWoN%2FUDMsK2sui9I%3D");
