@@ -414,6 +414,15 @@ fn parse_form_into(
 ) {
     out.reserve_exact(memchr::memchr_iter(b'&', text.as_bytes()).count() + 1);
     let where_ = source.as_str();
+    // Notes per parameter are listed up to NOTES_LISTED of each kind, then
+    // counted: a form can hold millions of parameters, each with a note.
+    let mut counts = [0usize; 3];
+    let mut note = |kind: usize, v: &mut Vec<Violation>, make: &dyn Fn() -> Violation| {
+        counts[kind] += 1;
+        if counts[kind] <= NOTES_LISTED {
+            v.push(make());
+        }
+    };
     for seg in text.split('&') {
         if seg.is_empty() {
             continue;
@@ -425,32 +434,59 @@ fn parse_form_into(
         let (name, bad_n) = decode_form_part(raw_name);
         let (value, bad_v) = decode_form_part(raw_value.unwrap_or(""));
         for bad in bad_n.iter().chain(bad_v.iter()) {
-            violations.push(Violation::new(
+            note(0, violations, &|| {
+                Violation::new(
                 "bad-percent-escape",
                 "RFC 5849 §3.6",
                 format!(
                     "{where_} parameter {raw_name:?} holds {:?}, which is not a %XX escape; it is kept literally",
                     bad.text
                 ),
-            ));
+            )
+            });
         }
         if has_lowercase_escape(seg) {
-            violations.push(Violation::new(
+            note(1, violations, &|| {
+                Violation::new(
                 "lowercase-hex",
                 "RFC 5849 §3.6",
                 format!("{where_} parameter {raw_name:?} uses lower-case hex in an escape; it decodes the same but RFC 5849 writes upper case"),
-            ));
+            )
+            });
         }
         if seg.contains('+') {
-            violations.push(Violation::new(
+            note(2, violations, &|| {
+                Violation::new(
                 "plus-is-space",
                 "RFC 5849 §3.4.1.3.1",
                 format!("'+' in {where_} parameter {raw_name:?} decodes to a space (form encoding); a literal plus must be sent as %2B"),
-            ));
+            )
+            });
         }
         out.push(Param::written(name, value, source, raw_name, raw_value));
     }
+    let kinds = [
+        ("bad-percent-escape", "RFC 5849 §3.6"),
+        ("lowercase-hex", "RFC 5849 §3.6"),
+        ("plus-is-space", "RFC 5849 §3.4.1.3.1"),
+    ];
+    for ((code, section), n) in kinds.into_iter().zip(counts) {
+        if n > NOTES_LISTED {
+            violations.push(Violation::new(
+                code,
+                section,
+                format!(
+                    "{} more notes like these on {where_} parameters are not listed ({n} in all)",
+                    n - NOTES_LISTED
+                ),
+            ));
+        }
+    }
 }
+
+/// How many notes of one kind about single parameters of one source are
+/// listed before the rest are only counted.
+pub const NOTES_LISTED: usize = 100;
 
 /// RFC 5849 §3.4.1.3.1 and §3.5: collects the parameters a request signs.
 ///
@@ -786,6 +822,30 @@ mod tests {
         q.set_value("r s");
         assert_eq!(q.raw_value().as_deref(), Some("r%20s"));
         assert_eq!(q.raw_name(), "b%7e");
+    }
+
+    /// Issue 11: notes about single parameters are listed up to
+    /// NOTES_LISTED of a kind, then counted in one note.
+    #[test]
+    fn issue11_notes_per_parameter_are_counted_past_a_limit() {
+        let text: Vec<String> = (0..NOTES_LISTED + 250)
+            .map(|i| format!("p{i}=a+b"))
+            .collect();
+        let mut notes = Vec::new();
+        let p = parse_form(&text.join("&"), Source::Body, &mut notes);
+        assert_eq!(p.len(), NOTES_LISTED + 250);
+        assert!(notes.iter().all(|n| n.code == "plus-is-space"));
+        assert_eq!(notes.len(), NOTES_LISTED + 1);
+        assert_eq!(
+            notes[NOTES_LISTED].message,
+            format!(
+                "250 more notes like these on body parameters are not listed ({} in all)",
+                NOTES_LISTED + 250
+            )
+        );
+        let mut notes = Vec::new();
+        parse_form("a=%zz&b=1+2", Source::Query, &mut notes);
+        assert_eq!(notes.len(), 2, "{notes:?}");
     }
 
     #[test]
