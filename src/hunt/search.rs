@@ -9,8 +9,9 @@
 //! size that reproduces the target.
 //!
 //! Work is shared between variants stage by stage: the base string URI,
-//! the collected parameters, the normalized string and the whole base
-//! string are cached by the knobs they depend on; keys are cached apart
+//! the normalized string and the whole base string are cached by the
+//! knobs they depend on (the collected parameters are streamed from the
+//! request's list, never copied); keys are cached apart
 //! from base strings, each key's HMAC state is prepared once and cloned,
 //! and a (base string, key, digest) triple is signed only once however
 //! many variants lead to it. The observed signature is decoded up front
@@ -74,9 +75,11 @@ impl Default for HuntOptions {
 pub struct Budget {
     /// Stop trying variants once this instant has passed (`None`: no time limit).
     pub deadline: Option<Instant>,
-    /// Bytes of search state (parameter lists, normalized strings and base
-    /// strings built for variants, and the bookkeeping of outcomes) the
-    /// search may hold. The request as read is not counted.
+    /// Bytes of search state (normalized strings and base strings built
+    /// for variants, the buffers they are built in, and the bookkeeping of
+    /// outcomes) the search may hold; each variant's share is charged
+    /// before it is built. The request as read, its parameter list
+    /// included, is not counted.
     pub memory: usize,
     /// Stop after this many variants (`None`: no limit).
     pub variants: Option<u64>,
