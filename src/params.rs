@@ -7,6 +7,7 @@ use crate::encode::{decode_lenient, encode_bytes, encode_to_vec, has_lowercase_e
 use crate::error::{ParseError, Violation};
 use crate::request::Request;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// Where a parameter was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -31,33 +32,300 @@ impl Source {
     }
 }
 
+/// Octets of a parameter name or value: up to [`Octets::INLINE`] bytes are
+/// held in place, longer ones in one exact-size heap block. A request can
+/// carry millions of short parameters, and a heap block per name and value
+/// would cost several times the request's own size.
+#[derive(Clone)]
+pub struct Octets(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    Inline(u8, [u8; Octets::INLINE]),
+    Heap(Box<[u8]>),
+}
+
+impl Octets {
+    /// The longest name or value held without a heap block.
+    pub const INLINE: usize = 22;
+
+    /// The octets as a slice.
+    pub fn as_slice(&self) -> &[u8] {
+        match &self.0 {
+            Repr::Inline(n, b) => &b[..*n as usize],
+            Repr::Heap(b) => b,
+        }
+    }
+
+    /// Bytes held on the heap (0 when inline).
+    pub fn heap_bytes(&self) -> usize {
+        match &self.0 {
+            Repr::Inline(..) => 0,
+            Repr::Heap(b) => b.len(),
+        }
+    }
+}
+
+impl Default for Octets {
+    fn default() -> Self {
+        Octets(Repr::Inline(0, [0; Octets::INLINE]))
+    }
+}
+
+impl std::ops::Deref for Octets {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        self.as_slice()
+    }
+}
+
+impl AsRef<[u8]> for Octets {
+    fn as_ref(&self) -> &[u8] {
+        self.as_slice()
+    }
+}
+
+impl std::borrow::Borrow<[u8]> for Octets {
+    fn borrow(&self) -> &[u8] {
+        self.as_slice()
+    }
+}
+
+impl From<&[u8]> for Octets {
+    fn from(b: &[u8]) -> Octets {
+        if b.len() <= Octets::INLINE {
+            let mut buf = [0; Octets::INLINE];
+            buf[..b.len()].copy_from_slice(b);
+            Octets(Repr::Inline(b.len() as u8, buf))
+        } else {
+            Octets(Repr::Heap(b.into()))
+        }
+    }
+}
+
+impl From<Vec<u8>> for Octets {
+    fn from(v: Vec<u8>) -> Octets {
+        if v.len() <= Octets::INLINE {
+            Octets::from(v.as_slice())
+        } else {
+            Octets(Repr::Heap(v.into_boxed_slice()))
+        }
+    }
+}
+
+impl From<&str> for Octets {
+    fn from(s: &str) -> Octets {
+        Octets::from(s.as_bytes())
+    }
+}
+
+impl From<String> for Octets {
+    fn from(s: String) -> Octets {
+        Octets::from(s.into_bytes())
+    }
+}
+
+impl<const N: usize> From<&[u8; N]> for Octets {
+    fn from(b: &[u8; N]) -> Octets {
+        Octets::from(b.as_slice())
+    }
+}
+
+impl From<Octets> for Vec<u8> {
+    fn from(o: Octets) -> Vec<u8> {
+        match o.0 {
+            Repr::Inline(n, b) => b[..n as usize].to_vec(),
+            Repr::Heap(b) => b.into_vec(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Octets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_slice().fmt(f)
+    }
+}
+
+impl PartialEq for Octets {
+    fn eq(&self, other: &Octets) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for Octets {}
+
+impl PartialOrd for Octets {
+    fn partial_cmp(&self, other: &Octets) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Octets {
+    fn cmp(&self, other: &Octets) -> std::cmp::Ordering {
+        self.as_slice().cmp(other.as_slice())
+    }
+}
+
+impl std::hash::Hash for Octets {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.as_slice().hash(h)
+    }
+}
+
+impl PartialEq<[u8]> for Octets {
+    fn eq(&self, other: &[u8]) -> bool {
+        self.as_slice() == other
+    }
+}
+
+impl PartialEq<&[u8]> for Octets {
+    fn eq(&self, other: &&[u8]) -> bool {
+        self.as_slice() == *other
+    }
+}
+
+impl<const N: usize> PartialEq<[u8; N]> for Octets {
+    fn eq(&self, other: &[u8; N]) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl<const N: usize> PartialEq<&[u8; N]> for Octets {
+    fn eq(&self, other: &&[u8; N]) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl PartialEq<Vec<u8>> for Octets {
+    fn eq(&self, other: &Vec<u8>) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
 /// One request parameter, in every form the pipeline needs.
+///
+/// The text as written ([`Param::raw_name`], [`Param::raw_value`]) is kept
+/// only when it differs from the RFC 5849 §3.6 encoding of the decoded
+/// octets; most parameters are written that way, and a copy of each would
+/// double what a request with millions of them holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Param {
     /// The name, decoded (octets).
-    pub name: Vec<u8>,
+    pub name: Octets,
     /// The value, decoded (octets).
-    pub value: Vec<u8>,
+    pub value: Octets,
     /// Where it was found.
     pub source: Source,
-    /// The name as written in the request.
-    pub raw_name: String,
-    /// The value as written, `None` for a query/body key with no `=`.
-    pub raw_value: Option<String>,
+    /// False for a query/body key with no `=`.
+    has_value: bool,
+    /// The text as written, when it is not the canonical encoding.
+    written: Option<Box<Written>>,
+}
+
+/// Name and value as written, each `None` when canonical.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Written {
+    name: Option<Box<str>>,
+    value: Option<Box<str>>,
+}
+
+/// Whether `raw` is exactly the RFC 5849 §3.6 encoding of `decoded`.
+fn is_canonical(raw: &str, decoded: &[u8]) -> bool {
+    let raw = raw.as_bytes();
+    if raw.len() == decoded.len() {
+        return raw == decoded && raw.iter().all(|b| crate::encode::is_unreserved(*b));
+    }
+    let mut enc = Vec::with_capacity(raw.len());
+    encode_to_vec(decoded, &mut enc);
+    enc == raw
 }
 
 impl Param {
     /// A parameter with the given decoded name and value, written as their encodings.
     pub fn new(name: impl Into<Vec<u8>>, value: impl Into<Vec<u8>>, source: Source) -> Param {
+        Param {
+            name: Octets::from(name.into()),
+            value: Octets::from(value.into()),
+            source,
+            has_value: true,
+            written: None,
+        }
+    }
+
+    /// A parameter with its decoded name and value and the text it was
+    /// written as (`raw_value` `None` for a key with no `=`).
+    pub fn written(
+        name: impl Into<Octets>,
+        value: impl Into<Octets>,
+        source: Source,
+        raw_name: &str,
+        raw_value: Option<&str>,
+    ) -> Param {
         let name = name.into();
         let value = value.into();
+        let wn = (!is_canonical(raw_name, &name)).then(|| Box::from(raw_name));
+        let wv = raw_value
+            .filter(|v| !is_canonical(v, &value))
+            .map(Box::from);
+        let written = (wn.is_some() || wv.is_some()).then(|| {
+            Box::new(Written {
+                name: wn,
+                value: wv,
+            })
+        });
         Param {
-            raw_name: encode_bytes(&name),
-            raw_value: Some(encode_bytes(&value)),
             name,
             value,
             source,
+            has_value: raw_value.is_some(),
+            written,
         }
+    }
+
+    /// The name as written in the request.
+    pub fn raw_name(&self) -> Cow<'_, str> {
+        match self.written.as_ref().and_then(|w| w.name.as_deref()) {
+            Some(n) => Cow::Borrowed(n),
+            None => Cow::Owned(encode_bytes(&self.name)),
+        }
+    }
+
+    /// The value as written, `None` for a query/body key with no `=`.
+    pub fn raw_value(&self) -> Option<Cow<'_, str>> {
+        if !self.has_value {
+            return None;
+        }
+        Some(
+            match self.written.as_ref().and_then(|w| w.value.as_deref()) {
+                Some(v) => Cow::Borrowed(v),
+                None => Cow::Owned(encode_bytes(&self.value)),
+            },
+        )
+    }
+
+    /// Replaces the decoded value, keeping how the name was written; the
+    /// value counts as written in its encoding.
+    pub fn set_value(&mut self, value: impl Into<Octets>) {
+        self.value = value.into();
+        self.has_value = true;
+        if let Some(w) = &mut self.written {
+            w.value = None;
+            if w.name.is_none() {
+                self.written = None;
+            }
+        }
+    }
+
+    /// Bytes this parameter holds, itself and on the heap.
+    pub fn size_bytes(&self) -> usize {
+        std::mem::size_of::<Param>()
+            + self.name.heap_bytes()
+            + self.value.heap_bytes()
+            + self.written.as_ref().map_or(0, |w| {
+                std::mem::size_of::<Written>()
+                    + w.name.as_ref().map_or(0, |n| n.len())
+                    + w.value.as_ref().map_or(0, |v| v.len())
+            })
     }
 
     /// The decoded name as text.
@@ -116,6 +384,16 @@ impl Collected {
     }
 }
 
+/// RFC 5849 §3.4.1.3.1: form-decodes one name or value, without a heap
+/// copy when nothing is escaped.
+fn decode_form_part(raw: &str) -> (Octets, Vec<crate::encode::BadEscape>) {
+    if !raw.contains(['%', '+']) {
+        return (Octets::from(raw), Vec::new());
+    }
+    let (d, bad) = decode_lenient(raw, true);
+    (Octets::from(d), bad)
+}
+
 /// RFC 5849 §3.4.1.3.1: splits a form-urlencoded string (a query or a form
 /// body) into parameters, `+` decoding to a space. A key without `=` has an
 /// empty value; empty segments (`a=1&&b=2`) are skipped.
@@ -136,6 +414,15 @@ fn parse_form_into(
 ) {
     out.reserve_exact(memchr::memchr_iter(b'&', text.as_bytes()).count() + 1);
     let where_ = source.as_str();
+    // Notes per parameter are listed up to NOTES_LISTED of each kind, then
+    // counted: a form can hold millions of parameters, each with a note.
+    let mut counts = [0usize; 3];
+    let mut note = |kind: usize, v: &mut Vec<Violation>, make: &dyn Fn() -> Violation| {
+        counts[kind] += 1;
+        if counts[kind] <= NOTES_LISTED {
+            v.push(make());
+        }
+    };
     for seg in text.split('&') {
         if seg.is_empty() {
             continue;
@@ -144,41 +431,62 @@ fn parse_form_into(
             Some(i) => (&seg[..i], Some(&seg[i + 1..])),
             None => (seg, None),
         };
-        let (name, bad_n) = decode_lenient(raw_name, true);
-        let (value, bad_v) = decode_lenient(raw_value.unwrap_or(""), true);
+        let (name, bad_n) = decode_form_part(raw_name);
+        let (value, bad_v) = decode_form_part(raw_value.unwrap_or(""));
         for bad in bad_n.iter().chain(bad_v.iter()) {
-            violations.push(Violation::new(
+            note(0, violations, &|| {
+                Violation::new(
                 "bad-percent-escape",
                 "RFC 5849 §3.6",
                 format!(
                     "{where_} parameter {raw_name:?} holds {:?}, which is not a %XX escape; it is kept literally",
                     bad.text
                 ),
-            ));
+            )
+            });
         }
         if has_lowercase_escape(seg) {
-            violations.push(Violation::new(
+            note(1, violations, &|| {
+                Violation::new(
                 "lowercase-hex",
                 "RFC 5849 §3.6",
                 format!("{where_} parameter {raw_name:?} uses lower-case hex in an escape; it decodes the same but RFC 5849 writes upper case"),
-            ));
+            )
+            });
         }
         if seg.contains('+') {
-            violations.push(Violation::new(
+            note(2, violations, &|| {
+                Violation::new(
                 "plus-is-space",
                 "RFC 5849 §3.4.1.3.1",
                 format!("'+' in {where_} parameter {raw_name:?} decodes to a space (form encoding); a literal plus must be sent as %2B"),
+            )
+            });
+        }
+        out.push(Param::written(name, value, source, raw_name, raw_value));
+    }
+    let kinds = [
+        ("bad-percent-escape", "RFC 5849 §3.6"),
+        ("lowercase-hex", "RFC 5849 §3.6"),
+        ("plus-is-space", "RFC 5849 §3.4.1.3.1"),
+    ];
+    for ((code, section), n) in kinds.into_iter().zip(counts) {
+        if n > NOTES_LISTED {
+            violations.push(Violation::new(
+                code,
+                section,
+                format!(
+                    "{} more notes like these on {where_} parameters are not listed ({n} in all)",
+                    n - NOTES_LISTED
+                ),
             ));
         }
-        out.push(Param {
-            name,
-            value,
-            source,
-            raw_name: raw_name.to_string(),
-            raw_value: raw_value.map(str::to_string),
-        });
     }
 }
+
+/// How many notes of one kind about single parameters of one source are
+/// listed before the rest are only counted.
+pub const NOTES_LISTED: usize = 100;
 
 /// RFC 5849 §3.4.1.3.1 and §3.5: collects the parameters a request signs.
 ///
@@ -190,11 +498,33 @@ fn parse_form_into(
 pub fn collect(request: &Request) -> Result<Collected, ParseError> {
     let mut violations = Vec::new();
     let url = split_url(&request.url)?;
-    let mut all = Vec::new();
+    // The header is read first so that the list is allocated once, at its
+    // final size (growing it would hold millions of parameters twice); its
+    // parameters and notes still come last.
+    let mut header = None;
+    let mut realm = None;
+    let mut header_notes = Vec::new();
+    for value in request.headers_named("authorization") {
+        match auth_header::parse(value)? {
+            Some(h) if header.is_none() => header = Some(h),
+            Some(_) => header_notes.push(Violation::new(
+                "several-oauth-headers",
+                "RFC 5849 §3.5.1",
+                "the request has more than one OAuth Authorization header; only the first is used",
+            )),
+            None => {}
+        }
+    }
+    let body_is_form = request.has_form_body();
+    let amps = |t: &[u8]| memchr::memchr_iter(b'&', t).count() + 1;
+    let mut all = Vec::with_capacity(
+        url.query.map_or(0, |q| amps(q.as_bytes()))
+            + if body_is_form { amps(&request.body) } else { 0 }
+            + header.as_ref().map_or(0, |h: &AuthHeader| h.params.len()),
+    );
     if let Some(q) = url.query {
         parse_form_into(q, Source::Query, &mut violations, &mut all);
     }
-    let body_is_form = request.has_form_body();
     if body_is_form {
         let text = String::from_utf8_lossy(&request.body);
         if matches!(text, std::borrow::Cow::Owned(_)) {
@@ -217,41 +547,29 @@ pub fn collect(request: &Request) -> Result<Collected, ParseError> {
             ),
         ));
     }
-    let mut header = None;
-    let mut realm = None;
-    for value in request.headers_named("authorization") {
-        match auth_header::parse(value)? {
-            Some(h) if header.is_none() => {
-                violations.extend(h.violations.iter().cloned());
-                for p in &h.params {
-                    if p.name == "realm" {
-                        realm = Some(p.value_lossy());
-                        continue;
-                    }
-                    all.push(Param {
-                        name: p.name.as_bytes().to_vec(),
-                        value: p.value.clone(),
-                        source: Source::Header,
-                        raw_name: p.name.clone(),
-                        raw_value: Some(p.raw_value.clone()),
-                    });
-                }
-                header = Some(h);
+    if let Some(h) = &header {
+        violations.extend(h.violations.iter().cloned());
+        for p in &h.params {
+            if p.name == "realm" {
+                realm = Some(p.value_lossy());
+                continue;
             }
-            Some(_) => violations.push(Violation::new(
-                "several-oauth-headers",
-                "RFC 5849 §3.5.1",
-                "the request has more than one OAuth Authorization header; only the first is used",
-            )),
-            None => {}
+            all.push(Param::written(
+                p.name.as_str(),
+                p.value.as_slice(),
+                Source::Header,
+                &p.name,
+                Some(&p.raw_value),
+            ));
         }
     }
+    violations.extend(header_notes);
     let mut signature = None;
     all.retain(|p| {
         if p.name == b"oauth_signature" {
             if signature.is_none() {
                 signature = Some(CarriedSignature {
-                    raw: p.raw_value.clone().unwrap_or_default(),
+                    raw: p.raw_value().map(Cow::into_owned).unwrap_or_default(),
                     value: p.value_str(),
                     source: p.source,
                 });
@@ -460,6 +778,74 @@ mod tests {
         let c = collect(&r).unwrap();
         assert!(c.params.is_empty());
         assert_eq!(c.violations[0].code, "form-shaped-body-not-signed");
+    }
+
+    /// Issue 11: a parameter keeps the text it was written as only when
+    /// it is not the RFC 5849 §3.6 encoding of its octets, and reads the
+    /// same through its accessors either way.
+    #[test]
+    fn issue11_text_as_written_is_kept_only_when_not_canonical() {
+        let p = parse_form(
+            "a=1&b%7e=x+y&c&long_name_of_thirty_chars_xx=%41",
+            Source::Query,
+            &mut Vec::new(),
+        );
+        let got: Vec<(String, Option<String>)> = p
+            .iter()
+            .map(|q| {
+                (
+                    q.raw_name().into_owned(),
+                    q.raw_value().map(Cow::into_owned),
+                )
+            })
+            .collect();
+        let want = [
+            ("a", Some("1")),
+            ("b%7e", Some("x+y")),
+            ("c", None),
+            ("long_name_of_thirty_chars_xx", Some("%41")),
+        ];
+        let want: Vec<_> = want
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.map(str::to_string)))
+            .collect();
+        assert_eq!(got, want);
+        assert_eq!(p[1].name, b"b~");
+        assert_eq!(p[1].value, b"x y");
+        assert_eq!(p[3].name.as_slice(), b"long_name_of_thirty_chars_xx");
+        // Canonical and short: nothing beyond the parameter itself.
+        assert_eq!(p[0].size_bytes(), std::mem::size_of::<Param>());
+        assert_eq!(p[2].size_bytes(), std::mem::size_of::<Param>());
+        assert!(p[1].size_bytes() > std::mem::size_of::<Param>());
+        // A value set later counts as written in its encoding.
+        let mut q = p[1].clone();
+        q.set_value("r s");
+        assert_eq!(q.raw_value().as_deref(), Some("r%20s"));
+        assert_eq!(q.raw_name(), "b%7e");
+    }
+
+    /// Issue 11: notes about single parameters are listed up to
+    /// NOTES_LISTED of a kind, then counted in one note.
+    #[test]
+    fn issue11_notes_per_parameter_are_counted_past_a_limit() {
+        let text: Vec<String> = (0..NOTES_LISTED + 250)
+            .map(|i| format!("p{i}=a+b"))
+            .collect();
+        let mut notes = Vec::new();
+        let p = parse_form(&text.join("&"), Source::Body, &mut notes);
+        assert_eq!(p.len(), NOTES_LISTED + 250);
+        assert!(notes.iter().all(|n| n.code == "plus-is-space"));
+        assert_eq!(notes.len(), NOTES_LISTED + 1);
+        assert_eq!(
+            notes[NOTES_LISTED].message,
+            format!(
+                "250 more notes like these on body parameters are not listed ({} in all)",
+                NOTES_LISTED + 250
+            )
+        );
+        let mut notes = Vec::new();
+        parse_form("a=%zz&b=1+2", Source::Query, &mut notes);
+        assert_eq!(notes.len(), 2, "{notes:?}");
     }
 
     #[test]

@@ -42,8 +42,8 @@ impl From<&Param> for ParamRow {
             name: p.name_str(),
             value: p.value_str(),
             source: p.source,
-            raw_name: p.raw_name.clone(),
-            raw_value: p.raw_value.clone(),
+            raw_name: p.raw_name().into_owned(),
+            raw_value: p.raw_value().map(std::borrow::Cow::into_owned),
             encoded_name: encode_bytes(&p.name),
             encoded_value: encode_bytes(&p.value),
         }

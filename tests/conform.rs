@@ -67,8 +67,8 @@ fn decoded_params(v: &Value) -> Vec<Vec<u8>> {
     let query = url.split('#').next().unwrap().split_once('?').map(|x| x.1);
     if let Some(q) = query {
         for p in parse_form(q, Source::Query, &mut violations) {
-            out.push(p.name);
-            out.push(p.value);
+            out.push(p.name.to_vec());
+            out.push(p.value.to_vec());
         }
     }
     let form = v["content_type"].as_str().is_some_and(|c| {
@@ -80,8 +80,8 @@ fn decoded_params(v: &Value) -> Vec<Vec<u8>> {
     });
     if let (true, Some(b)) = (form, v["body"].as_str()) {
         for p in parse_form(b, Source::Body, &mut violations) {
-            out.push(p.name);
-            out.push(p.value);
+            out.push(p.name.to_vec());
+            out.push(p.value.to_vec());
         }
     }
     for (n, val) in v["oauth"].as_object().unwrap() {

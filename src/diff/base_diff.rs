@@ -147,12 +147,13 @@ pub fn align(good: &str, candidate: &str) -> Alignment {
     let (gt, ct) = (tokens(good), tokens(candidate));
     // Pairs are matched by name (`name%3D`), so a changed value is diffed
     // character by character against the same parameter's value.
-    let name = |s: &'_ str, r: &Range<usize>| -> String {
+    // Slices of the strings: a base string can hold millions of pairs.
+    fn name<'s>(s: &'s str, r: &Range<usize>) -> &'s str {
         let t = &s[r.clone()];
-        t.find("%3D").map_or(t, |i| &t[..i + 3]).to_string()
-    };
-    let gn: Vec<String> = gt.iter().map(|r| name(good, r)).collect();
-    let cn: Vec<String> = ct.iter().map(|r| name(candidate, r)).collect();
+        t.find("%3D").map_or(t, |i| &t[..i + 3])
+    }
+    let gn: Vec<&str> = gt.iter().map(|r| name(good, r)).collect();
+    let cn: Vec<&str> = ct.iter().map(|r| name(candidate, r)).collect();
     let (steps, coarse) = pair_tokens(&gn, &cn);
     let mut spans: Vec<AlignedSpan> = Vec::new();
     // Positions come from running cursors: an empty side of a step carries
@@ -216,7 +217,7 @@ enum Step {
 /// the middle goes through Myers' diff when small, else through a merge
 /// in byte order (normalized parameters are sorted, RFC 5849 §3.4.1.3.2),
 /// which is linear; the second value is true in that coarse case.
-fn pair_tokens(gn: &[String], cn: &[String]) -> (Vec<Step>, bool) {
+fn pair_tokens(gn: &[&str], cn: &[&str]) -> (Vec<Step>, bool) {
     let head = gn.iter().zip(cn).take_while(|(a, b)| a == b).count();
     let tail = gn[head..]
         .iter()

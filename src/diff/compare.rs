@@ -9,10 +9,11 @@ use super::{
 use crate::auth_header;
 use crate::base_string::split_url;
 use crate::encode::{decode_lenient, encode, has_lowercase_escape, has_unencoded_reserved};
-use crate::params::{collect, Collected, Source};
+use crate::params::{collect, Collected, Param, Source};
 use crate::pipeline::{run, PipelineError, RunOptions, Walkthrough};
 use crate::request::ReadRequest;
 use crate::signature::{hmac_base64, key_shape, Secrets};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// A URL split into the parts the base string URI is made of.
@@ -36,29 +37,47 @@ fn uri_parts(url: &str) -> Option<Uri> {
     })
 }
 
-/// One signed parameter of a side, in every form the comparison needs.
-#[derive(Debug, Clone)]
-struct Pv {
-    name: Vec<u8>,
-    value: Vec<u8>,
-    raw_value: Option<String>,
-    source: Option<Source>,
-    /// The value as it appears in the normalized parameters (RFC 5849 §3.4.1.3.2).
-    signed: String,
+/// One signed parameter of a side, read from the side's own list (a
+/// request can hold millions: no copy is made).
+#[derive(Debug, Clone, Copy)]
+struct Pv<'v> {
+    p: &'v Param,
+    /// From a bare base string: no source, and signed as written there.
+    base: bool,
 }
 
-impl Pv {
+impl<'v> Pv<'v> {
+    fn name(&self) -> &'v [u8] {
+        &self.p.name
+    }
+    fn value(&self) -> &'v [u8] {
+        &self.p.value
+    }
+    fn raw_value(&self) -> Option<Cow<'v, str>> {
+        self.p.raw_value()
+    }
+    fn source(&self) -> Option<Source> {
+        (!self.base).then_some(self.p.source)
+    }
+    /// The value as it appears in the normalized parameters (RFC 5849 §3.4.1.3.2).
+    fn signed(&self) -> Cow<'v, str> {
+        if self.base {
+            self.p.raw_value().unwrap_or_default()
+        } else {
+            Cow::Owned(crate::encode::encode_bytes(&self.p.value))
+        }
+    }
     fn name_str(&self) -> String {
-        String::from_utf8_lossy(&self.name).into_owned()
+        String::from_utf8_lossy(self.name()).into_owned()
     }
     fn value_str(&self) -> String {
-        visible(&String::from_utf8_lossy(&self.value))
+        visible(&String::from_utf8_lossy(self.value()))
     }
     fn is_oauth(&self) -> bool {
-        self.name.starts_with(b"oauth_")
+        self.name().starts_with(b"oauth_")
     }
     fn location(&self) -> String {
-        match self.source {
+        match self.source() {
             Some(s) => format!("{} ({})", visible(&self.name_str()), s.as_str()),
             None => visible(&self.name_str()),
         }
@@ -66,7 +85,7 @@ impl Pv {
     fn category(&self) -> Category {
         if self.is_oauth() {
             Category::Oauth
-        } else if self.source == Some(Source::Body) {
+        } else if self.source() == Some(Source::Body) {
             Category::Body
         } else {
             Category::Query
@@ -91,13 +110,30 @@ struct View {
     signed_uri: Uri,
     written_uri: Uri,
     base_uri: String,
-    params: Vec<Pv>,
+    params: Vec<Param>,
     base_string: String,
     collected: Option<Collected>,
     walk: Option<Walkthrough>,
     read: Option<ReadRequest>,
     /// The scheme name an Authorization header used instead of `OAuth`.
     rewritten_scheme: Option<String>,
+}
+
+impl View {
+    /// The parameter at an index of the side's list.
+    fn pv_at<'v>(&'v self) -> impl Fn(u32) -> Pv<'v> + 'v {
+        let base = self.is_base_string;
+        move |i| Pv {
+            p: &self.params[i as usize],
+            base,
+        }
+    }
+
+    /// The side's signed parameters, in order.
+    fn pvs(&self) -> impl Iterator<Item = Pv<'_>> + '_ {
+        let base = self.is_base_string;
+        self.params.iter().map(move |p| Pv { p, base })
+    }
 }
 
 fn view(side: &'static str, s: &Side, secrets: &Secrets) -> Result<View, DiffError> {
@@ -127,24 +163,15 @@ fn request_view(
     }
     let parse_err = |error| DiffError::Parse { side, error };
     let mut collected = collect(&request).map_err(parse_err)?;
-    let params: Vec<Pv> = collected
-        .params
-        .iter()
-        .map(|p| Pv {
-            name: p.name.clone(),
-            value: p.value.clone(),
-            raw_value: p.raw_value.clone(),
-            source: Some(p.source),
-            signed: crate::encode::encode_bytes(&p.value),
-        })
-        .collect();
-    // The comparison reads the parameters from `params` only; a request
-    // can hold millions, so the collected copy goes before the pipeline
-    // makes its own.
+    // The comparison reads the parameters from the walkthrough's list
+    // (moved out of it below); a request can hold millions, so the
+    // collected copy goes before the pipeline makes its own.
     collected.params = Vec::new();
-    let walk = run(&request, secrets, RunOptions::default()).map_err(|e| match e {
+    let mut walk = run(&request, secrets, RunOptions::default()).map_err(|e| match e {
         PipelineError::Parse(p) => parse_err(p),
     })?;
+    let params = std::mem::take(&mut walk.parameters);
+    walk.normalized_parameters = String::new();
     let written_uri = uri_parts(&request.url).ok_or(DiffError::BaseString { side })?;
     let signed_uri = uri_parts(&walk.base_uri).ok_or(DiffError::BaseString { side })?;
     let mut read = read.clone();
@@ -170,12 +197,14 @@ fn base_string_view(side: &'static str, text: &str) -> Result<View, DiffError> {
     let params = p
         .pairs
         .iter()
-        .map(|(n, v)| Pv {
-            name: decode_lenient(n, false).0,
-            value: decode_lenient(v, false).0,
-            raw_value: Some(v.clone()),
-            source: None,
-            signed: v.clone(),
+        .map(|(n, v)| {
+            Param::written(
+                decode_lenient(n, false).0,
+                decode_lenient(v, false).0,
+                Source::Query,
+                n,
+                Some(v),
+            )
         })
         .collect();
     Ok(View {
@@ -227,8 +256,8 @@ pub fn diff(
     secrets: &SideSecrets,
     options: &DiffOptions,
 ) -> Result<DiffReport, DiffError> {
-    let g = view("known-good", good, &secrets.good)?;
-    let c = view("candidate", candidate, &secrets.candidate)?;
+    let mut g = view("known-good", good, &secrets.good)?;
+    let mut c = view("candidate", candidate, &secrets.candidate)?;
     let mut f = Vec::new();
     compare_method(&g, &c, &mut f);
     compare_uri(&g, &c, &mut f);
@@ -322,7 +351,23 @@ pub fn diff(
     } else {
         None
     };
-    let hunt = match (&situation, &c.read) {
+    let key_shapes = (
+        g.walk.as_ref().and_then(|w| w.key.clone()),
+        c.walk.as_ref().and_then(|w| w.key.clone()),
+    );
+    let candidate_is_base_string = c.is_base_string;
+    // The alignment and the hunt need only the base strings and the
+    // candidate as read: both sides' parameters go first (a request can
+    // hold millions).
+    let base_strings = BaseStrings {
+        good: std::mem::take(&mut g.base_string),
+        candidate: std::mem::take(&mut c.base_string),
+    };
+    drop(g);
+    let read = c.read.take();
+    drop(c);
+    let alignment = align(&base_strings.good, &base_strings.candidate);
+    let hunt = match (&situation, &read) {
         (Some(Situation::SignerInconsistent), Some(read)) => {
             hunt_candidate(read, &secrets.candidate, options.hunt_budget)
         }
@@ -332,38 +377,73 @@ pub fn diff(
         equivalent: situation == Some(Situation::Equivalent),
         situation,
         findings: f,
-        base_strings: BaseStrings {
-            good: g.base_string.clone(),
-            candidate: c.base_string.clone(),
-        },
+        base_strings,
         good_valid,
         candidate_valid,
         hunt,
-        alignment: align(&g.base_string, &c.base_string),
+        alignment,
         postman_settings,
-        candidate_is_base_string: c.is_base_string,
-        key_shapes: (
-            g.walk.as_ref().and_then(|w| w.key.clone()),
-            c.walk.as_ref().and_then(|w| w.key.clone()),
-        ),
+        candidate_is_base_string,
+        key_shapes,
     })
 }
 
-type Fingerprint = (String, String, Vec<(Vec<u8>, String)>);
+/// What a side signs, volatile values left out: the method, the base
+/// string URI and each (name, signed value) pair, the pairs in one buffer
+/// (a request can hold millions) and sorted, except for a bare base
+/// string, whose order is part of what it signs.
+struct Fingerprint<'v> {
+    method: &'v str,
+    base_uri: &'v str,
+    buf: Vec<u8>,
+    /// Name start, name end (value start), value end in `buf`.
+    spans: Vec<(u32, u32, u32)>,
+}
 
-/// What a side signs, volatile values left out. A bare base string keeps
-/// its own order (its order is part of what it signs).
-fn fingerprint(v: &View) -> Fingerprint {
-    let mut ps: Vec<(Vec<u8>, String)> = v
-        .params
-        .iter()
-        .filter(|p| !is_volatile(&p.name))
-        .map(|p| (p.name.clone(), p.signed.clone()))
-        .collect();
-    if !v.is_base_string {
-        ps.sort();
+impl Fingerprint<'_> {
+    fn pairs(&self) -> impl Iterator<Item = (&[u8], &[u8])> + '_ {
+        self.spans.iter().map(|&(s, m, e)| {
+            (
+                &self.buf[s as usize..m as usize],
+                &self.buf[m as usize..e as usize],
+            )
+        })
     }
-    (v.method.clone(), v.base_uri.clone(), ps)
+}
+
+impl PartialEq for Fingerprint<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.method == other.method
+            && self.base_uri == other.base_uri
+            && self.spans.len() == other.spans.len()
+            && self.pairs().eq(other.pairs())
+    }
+}
+
+fn fingerprint(v: &View) -> Fingerprint<'_> {
+    let mut buf = Vec::new();
+    let mut spans = Vec::with_capacity(v.params.len());
+    // Offsets fit u32: the readers take requests of at most 16 MiB.
+    let at = |buf: &Vec<u8>| u32::try_from(buf.len()).unwrap_or(u32::MAX);
+    for p in v.pvs().filter(|p| !is_volatile(p.name())) {
+        let start = at(&buf);
+        buf.extend_from_slice(p.name());
+        let mid = at(&buf);
+        buf.extend_from_slice(p.signed().as_bytes());
+        spans.push((start, mid, at(&buf)));
+    }
+    if !v.is_base_string {
+        let key = |&(s, m, e): &(u32, u32, u32)| {
+            (&buf[s as usize..m as usize], &buf[m as usize..e as usize])
+        };
+        spans.sort_unstable_by(|a, b| key(a).cmp(&key(b)));
+    }
+    Fingerprint {
+        method: &v.method,
+        base_uri: &v.base_uri,
+        buf,
+        spans,
+    }
 }
 
 /// RFC 5849 §3.4.1.1 step 1: the method.
@@ -584,13 +664,13 @@ struct ParamCtx<'v> {
     candidate_trimmed: Trimmed<'v>,
 }
 
-type Trimmed<'v> = HashMap<String, Vec<&'v Pv>>;
+type Trimmed<'v> = HashMap<String, Vec<Pv<'v>>>;
 
 fn trimmed_names(v: &View) -> Trimmed<'_> {
     let mut m: Trimmed<'_> = HashMap::new();
-    for p in &v.params {
+    for p in v.pvs() {
         let e = m.entry(p.name_str().trim().to_string()).or_default();
-        if !e.iter().any(|q| q.name == p.name) {
+        if !e.iter().any(|q| q.name() == p.name()) {
             e.push(p);
         }
     }
@@ -599,10 +679,10 @@ fn trimmed_names(v: &View) -> Trimmed<'_> {
 
 /// The first parameter of a side whose name, trimmed, is `p`'s trimmed
 /// name while its raw name differs (a name with stray whitespace).
-fn whitespace_twin<'v>(side: &Trimmed<'v>, p: &Pv) -> Option<&'v Pv> {
+fn whitespace_twin<'v>(side: &Trimmed<'v>, p: Pv<'_>) -> Option<Pv<'v>> {
     side.get(p.name_str().trim())?
         .iter()
-        .find(|q| q.name != p.name)
+        .find(|q| q.name() != p.name())
         .copied()
 }
 
@@ -627,10 +707,9 @@ fn compare_params(g: &View, c: &View, out: &mut Vec<Finding>) {
             ctx.body_cause = true;
             let form_side = if gc.body_is_form { g } else { c };
             let names: Vec<String> = form_side
-                .params
-                .iter()
-                .filter(|p| p.source == Some(Source::Body))
-                .map(Pv::name_str)
+                .pvs()
+                .filter(|p| p.source() == Some(Source::Body))
+                .map(|p| p.name_str())
                 .collect();
             let ct = |v: &View| {
                 v.read
@@ -657,10 +736,9 @@ fn compare_params(g: &View, c: &View, out: &mut Vec<Finding>) {
             ));
         }
     }
-    let g_query: Vec<&Pv> = g
-        .params
-        .iter()
-        .filter(|p| p.source == Some(Source::Query) && !p.is_oauth())
+    let g_query: Vec<Pv<'_>> = g
+        .pvs()
+        .filter(|p| p.source() == Some(Source::Query) && !p.is_oauth())
         .collect();
     if !g_query.is_empty()
         && g_query
@@ -681,59 +759,63 @@ fn compare_params(g: &View, c: &View, out: &mut Vec<Finding>) {
     }
     // Both sides grouped by name in one pass each, names in order of first
     // appearance (good side first): linear in the number of parameters.
+    // A group holds indices, since a request can hold millions.
     let mut names: Vec<&[u8]> = Vec::new();
-    let mut by_name: HashMap<&[u8], (Vec<&Pv>, Vec<&Pv>)> = HashMap::new();
-    for (p, good_side) in g
-        .params
-        .iter()
-        .map(|p| (p, true))
-        .chain(c.params.iter().map(|p| (p, false)))
+    let mut by_name: HashMap<&[u8], (Vec<u32>, Vec<u32>)> = HashMap::new();
+    for (i, p, good_side) in g
+        .pvs()
+        .enumerate()
+        .map(|(i, p)| (i, p, true))
+        .chain(c.pvs().enumerate().map(|(i, p)| (i, p, false)))
     {
-        let entry = by_name.entry(p.name.as_slice()).or_insert_with(|| {
-            names.push(&p.name);
+        let entry = by_name.entry(p.name()).or_insert_with(|| {
+            names.push(p.name());
             (Vec::new(), Vec::new())
         });
+        let i = i as u32;
         if good_side {
-            entry.0.push(p);
+            entry.0.push(i);
         } else {
-            entry.1.push(p);
+            entry.1.push(i);
         }
     }
+    let (gpv, cpv) = (g.pv_at(), c.pv_at());
     for name in names {
-        let Some((gl, cl)) = by_name.remove(name) else {
+        let Some((gi, ci)) = by_name.remove(name) else {
             continue;
         };
         if is_volatile(name) {
-            if cl.is_empty() {
-                missing(gl[0], &ctx, out);
-            } else if gl.is_empty() {
-                extra(cl[0], &ctx, out);
+            if ci.is_empty() {
+                missing(gpv(gi[0]), &ctx, out);
+            } else if gi.is_empty() {
+                extra(cpv(ci[0]), &ctx, out);
             }
             continue;
         }
-        let (matched, gm, cm) = pair_by_signed(&gl, &cl);
-        for (gp, cp) in matched {
-            same_signed(g, c, gp, cp, &ctx, out);
-        }
+        let (gm, cm) = pair_by_signed(&gi, &ci, &gpv, &cpv, |gp, cp| {
+            same_signed(g, c, gp, cp, &ctx, out)
+        });
         if gm.is_empty() && cm.is_empty() {
             continue;
         }
-        if cl.is_empty() {
-            gm.iter().for_each(|gp| missing(gp, &ctx, out));
+        if ci.is_empty() {
+            gm.iter().for_each(|gp| missing(*gp, &ctx, out));
             continue;
         }
-        if gl.is_empty() {
-            cm.iter().for_each(|cp| extra(cp, &ctx, out));
+        if gi.is_empty() {
+            cm.iter().for_each(|cp| extra(*cp, &ctx, out));
             continue;
         }
-        let first = gm.first().or(gl.first()).copied().unwrap_or(gl[0]);
+        let (gl, cl) = (gi.len(), ci.len());
+        let gl0 = gpv(gi[0]);
+        let first = gm.first().copied().unwrap_or(gl0);
         let joined = gm
             .iter()
-            .map(|p| String::from_utf8_lossy(&p.value).into_owned())
+            .map(|p| String::from_utf8_lossy(p.value()).into_owned())
             .collect::<Vec<_>>()
             .join(",");
-        if gm.len() > 1 && cm.len() == 1 && joined.as_bytes() == cm[0].value.as_slice() {
-            out.push(collapsed(first, gl.len(), cl.len()));
+        if gm.len() > 1 && cm.len() == 1 && joined.as_bytes() == cm[0].value() {
+            out.push(collapsed(first, gl, cl));
             continue;
         }
         let n = gm.len().min(cm.len());
@@ -741,25 +823,21 @@ fn compare_params(g: &View, c: &View, out: &mut Vec<Finding>) {
             value_differs(gm[i], cm[i], out);
         }
         if gm.len() > n {
-            out.push(collapsed(first, gl.len(), cl.len()));
+            out.push(collapsed(first, gl, cl));
         } else if cm.len() > n {
             out.push(finding(
                 "param-duplicated",
                 first.category(),
                 first.location(),
-                Some(format!("{} copies", gl.len())),
-                Some(format!("{} copies", cl.len())),
+                Some(format!("{gl} copies")),
+                Some(format!("{cl} copies")),
                 Effect::BaseString,
                 "the candidate repeats this parameter more often; RFC 5849 §3.4.1.3.2 signs every copy: send each parameter as many times as the known-good does".into(),
             ));
         }
     }
     if c.is_base_string {
-        let pairs: Vec<(Vec<u8>, &str)> = c
-            .params
-            .iter()
-            .map(|p| (p.name.clone(), p.signed.as_str()))
-            .collect();
+        let pairs: Vec<(&[u8], Cow<'_, str>)> = c.pvs().map(|p| (p.name(), p.signed())).collect();
         let mut sorted = pairs.clone();
         sorted.sort();
         if pairs != sorted {
@@ -772,8 +850,8 @@ fn compare_params(g: &View, c: &View, out: &mut Vec<Finding>) {
                 "param-order",
                 Category::Encoding,
                 "normalized parameters",
-                Some(String::from_utf8_lossy(&sorted[i].0).into_owned()),
-                Some(String::from_utf8_lossy(&pairs[i].0).into_owned()),
+                Some(String::from_utf8_lossy(sorted[i].0).into_owned()),
+                Some(String::from_utf8_lossy(pairs[i].0).into_owned()),
                 Effect::BaseString,
                 "the candidate's parameters are not in byte order; RFC 5849 §3.4.1.3.2 sorts the encoded pairs by name, then value: sort after encoding".into(),
             ));
@@ -782,43 +860,49 @@ fn compare_params(g: &View, c: &View, out: &mut Vec<Finding>) {
 }
 
 /// Pairs each known-good copy of one parameter with the first unmatched
-/// candidate copy that signs the same text. Returns the pairs (in known-good
-/// order) and the unmatched copies of each side, in their order. Linear:
-/// each signed text keeps a queue of its candidate copies.
-#[allow(clippy::type_complexity)]
+/// candidate copy that signs the same text, handing each pair to `pair`
+/// in known-good order. Returns the unmatched copies of each side, in
+/// their order. Linear: each signed text keeps a queue of its candidate
+/// copies.
 fn pair_by_signed<'v>(
-    gl: &[&'v Pv],
-    cl: &[&'v Pv],
-) -> (Vec<(&'v Pv, &'v Pv)>, Vec<&'v Pv>, Vec<&'v Pv>) {
-    let mut queues: HashMap<&str, std::collections::VecDeque<usize>> = HashMap::new();
-    for (i, cp) in cl.iter().enumerate() {
-        queues.entry(cp.signed.as_str()).or_default().push_back(i);
+    gl: &[u32],
+    cl: &[u32],
+    gpv: &impl Fn(u32) -> Pv<'v>,
+    cpv: &impl Fn(u32) -> Pv<'v>,
+    mut pair: impl FnMut(Pv<'v>, Pv<'v>),
+) -> (Vec<Pv<'v>>, Vec<Pv<'v>>) {
+    let mut queues: HashMap<Cow<'v, str>, std::collections::VecDeque<u32>> = HashMap::new();
+    for (i, &cp) in cl.iter().enumerate() {
+        queues
+            .entry(cpv(cp).signed())
+            .or_default()
+            .push_back(i as u32);
     }
     let mut used = vec![false; cl.len()];
-    let mut matched = Vec::new();
     let mut gm = Vec::new();
-    for gp in gl {
+    for &g in gl {
+        let gp = gpv(g);
         match queues
-            .get_mut(gp.signed.as_str())
+            .get_mut(gp.signed().as_ref())
             .and_then(|q| q.pop_front())
         {
             Some(i) => {
-                used[i] = true;
-                matched.push((*gp, cl[i]));
+                used[i as usize] = true;
+                pair(gp, cpv(cl[i as usize]));
             }
-            None => gm.push(*gp),
+            None => gm.push(gp),
         }
     }
     let cm = cl
         .iter()
         .zip(&used)
         .filter(|(_, u)| !**u)
-        .map(|(p, _)| *p)
+        .map(|(p, _)| cpv(*p))
         .collect();
-    (matched, gm, cm)
+    (gm, cm)
 }
 
-fn collapsed(p: &Pv, good: usize, cand: usize) -> Finding {
+fn collapsed(p: Pv<'_>, good: usize, cand: usize) -> Finding {
     finding(
         "param-collapsed",
         p.category(),
@@ -831,8 +915,8 @@ fn collapsed(p: &Pv, good: usize, cand: usize) -> Finding {
 }
 
 /// Same signed text on both sides: only placement or spelling can differ.
-fn same_signed(g: &View, c: &View, gp: &Pv, cp: &Pv, ctx: &ParamCtx, out: &mut Vec<Finding>) {
-    if let (Some(gs), Some(cs)) = (gp.source, cp.source) {
+fn same_signed(g: &View, c: &View, gp: Pv<'_>, cp: Pv<'_>, ctx: &ParamCtx, out: &mut Vec<Finding>) {
+    if let (Some(gs), Some(cs)) = (gp.source(), cp.source()) {
         if gs != cs {
             out.push(finding(
                 "param-moved",
@@ -854,10 +938,10 @@ fn same_signed(g: &View, c: &View, gp: &Pv, cp: &Pv, ctx: &ParamCtx, out: &mut V
         return;
     }
     let (gr, cr) = (
-        gp.raw_value.as_deref().unwrap_or(""),
-        cp.raw_value.as_deref().unwrap_or(""),
+        gp.raw_value().unwrap_or_default(),
+        cp.raw_value().unwrap_or_default(),
     );
-    if gr != cr && !(cp.source == Some(Source::Header) && ctx.header_not_encoded) {
+    if gr != cr && !(cp.source() == Some(Source::Header) && ctx.header_not_encoded) {
         out.push(finding(
             "param-encoding",
             Category::Encoding,
@@ -867,18 +951,18 @@ fn same_signed(g: &View, c: &View, gp: &Pv, cp: &Pv, ctx: &ParamCtx, out: &mut V
             Effect::Note,
             format!(
                 "{}; both decode to the same value, so the RFC base string is the same, but a signer that signs the text as written signs something else: encode as the known-good does",
-                describe_encoding(cr, gr)
+                describe_encoding(&cr, &gr)
             ),
         ));
     }
 }
 
 /// A parameter the known-good side signs and the candidate does not.
-fn missing(gp: &Pv, ctx: &ParamCtx, out: &mut Vec<Finding>) {
-    if ctx.omitted && gp.source == Some(Source::Query) && !gp.is_oauth() {
+fn missing(gp: Pv<'_>, ctx: &ParamCtx, out: &mut Vec<Finding>) {
+    if ctx.omitted && gp.source() == Some(Source::Query) && !gp.is_oauth() {
         return;
     }
-    if ctx.body_cause && gp.source == Some(Source::Body) {
+    if ctx.body_cause && gp.source() == Some(Source::Body) {
         return;
     }
     let name = gp.name_str();
@@ -893,7 +977,7 @@ fn missing(gp: &Pv, ctx: &ParamCtx, out: &mut Vec<Finding>) {
     } else if let Some(cp) = whitespace_twin(&ctx.candidate_trimmed, gp) {
         finding("param-name-whitespace", gp.category(), loc, Some(visible(&name)), Some(visible(&cp.name_str())), Effect::BaseString,
             "a parameter name differs only by stray whitespace, which is encoded and signed (RFC 5849 §3.4.1.3.2): trim the name".into())
-    } else if gp.value.is_empty() {
+    } else if gp.value().is_empty() {
         finding("empty-param-dropped", gp.category(), loc, Some(String::new()), None, Effect::BaseString,
             "the known-good signs this parameter with an empty value and the candidate leaves it out; RFC 5849 §3.4.1.3.1 signs empty parameters: include it with an empty value".into())
     } else {
@@ -904,8 +988,8 @@ fn missing(gp: &Pv, ctx: &ParamCtx, out: &mut Vec<Finding>) {
 }
 
 /// A parameter the candidate signs and the known-good side does not.
-fn extra(cp: &Pv, ctx: &ParamCtx, out: &mut Vec<Finding>) {
-    if ctx.body_cause && cp.source == Some(Source::Body) {
+fn extra(cp: Pv<'_>, ctx: &ParamCtx, out: &mut Vec<Finding>) {
+    if ctx.body_cause && cp.source() == Some(Source::Body) {
         return;
     }
     let name = cp.name_str();
@@ -923,7 +1007,7 @@ fn extra(cp: &Pv, ctx: &ParamCtx, out: &mut Vec<Finding>) {
     } else if name == "oauth_body_hash" {
         finding("body-hash-presence", Category::BodyHash, loc, None, cand, Effect::BaseString,
             "the candidate signs oauth_body_hash and the known-good does not (OAuth Request Body Hash §3.1): leave it out as the known-good does".into())
-    } else if cp.value.is_empty() {
+    } else if cp.value().is_empty() {
         finding("empty-param-added", cp.category(), loc, None, Some(String::new()), Effect::BaseString,
             "the candidate signs this parameter with an empty value and the known-good does not send it (RFC 5849 §3.4.1.3.1): leave it out".into())
     } else {
@@ -934,7 +1018,7 @@ fn extra(cp: &Pv, ctx: &ParamCtx, out: &mut Vec<Finding>) {
 }
 
 /// Both sides sign the parameter, with different text.
-fn value_differs(gp: &Pv, cp: &Pv, out: &mut Vec<Finding>) {
+fn value_differs(gp: Pv<'_>, cp: Pv<'_>, out: &mut Vec<Finding>) {
     let dec = |v: &[u8]| decode_lenient(&String::from_utf8_lossy(v), false).0;
     let plus_as_space = |v: &[u8]| -> Vec<u8> {
         v.iter()
@@ -942,37 +1026,40 @@ fn value_differs(gp: &Pv, cp: &Pv, out: &mut Vec<Finding>) {
             .collect()
     };
     let loc = cp.location();
-    let (gv, cv) = (Some(gp.signed.clone()), Some(cp.signed.clone()));
-    let (id, category, message): (&'static str, Category, String) = if gp.value == cp.value {
+    let (gv, cv) = (
+        Some(gp.signed().into_owned()),
+        Some(cp.signed().into_owned()),
+    );
+    let (id, category, message): (&'static str, Category, String) = if gp.value() == cp.value() {
         (
             "param-encoding",
             Category::Encoding,
             format!(
                 "{}; the base string must hold the RFC encoding (RFC 5849 §3.4.1.3.2): encode with the RFC 5849 §3.6 set",
-                describe_encoding(&cp.signed, &gp.signed)
+                describe_encoding(&cp.signed(), &gp.signed())
             ),
         )
-    } else if dec(&cp.value) == gp.value {
+    } else if dec(cp.value()) == gp.value() {
         (
             "param-double-encoded",
             Category::Encoding,
             "the candidate percent-encodes this value twice (%25 escapes); RFC 5849 §3.4.1.3.2 encodes each value once after decoding it (§3.4.1.3.1): decode before encoding".into(),
         )
-    } else if dec(&gp.value) == cp.value {
+    } else if dec(gp.value()) == cp.value() {
         (
             "param-double-encoded",
             Category::Encoding,
             "the candidate decodes this value once too often (the known-good value holds a literal %XX); RFC 5849 §3.4.1.3.1 decodes once: keep the escape".into(),
         )
-    } else if plus_as_space(&cp.value) == gp.value
-        || crate::encode::form_decode(&cp.signed) == gp.value
+    } else if plus_as_space(cp.value()) == gp.value()
+        || crate::encode::form_decode(&cp.signed()) == gp.value()
     {
         (
             "param-encoding",
             Category::Encoding,
             "the candidate writes a space as '+' (form encoding) where RFC 5849 §3.6 writes %20: percent-encode the space (a literal '+' is %2B)".into(),
         )
-    } else if plus_as_space(&gp.value) == cp.value {
+    } else if plus_as_space(gp.value()) == cp.value() {
         (
             "param-encoding",
             Category::Encoding,
@@ -988,7 +1075,7 @@ fn value_differs(gp: &Pv, cp: &Pv, out: &mut Vec<Finding>) {
             "oauth_callback" => ("callback-mismatch", Category::Oauth, "oauth_callback differs (RFC 5849 §2.1): sign exactly the callback URL the known-good sends"),
             "oauth_verifier" => ("verifier-mismatch", Category::Oauth, "oauth_verifier differs (RFC 5849 §2.3): use the verifier the server returned"),
             "oauth_body_hash" => ("body-hash-mismatch", Category::BodyHash, "oauth_body_hash differs (OAuth Request Body Hash §3.2): hash the exact body bytes sent, with the digest the server expects"),
-            _ => ("param-value-mismatch", if cp.source.is_some() { cp.category() } else { gp.category() }, "the value differs, and every parameter value is signed (RFC 5849 §3.4.1.3.2): send the known-good's value"),
+            _ => ("param-value-mismatch", if cp.source().is_some() { cp.category() } else { gp.category() }, "the value differs, and every parameter value is signed (RFC 5849 §3.4.1.3.2): send the known-good's value"),
         };
         (id, category, what.to_string())
     };
@@ -1121,9 +1208,11 @@ fn compare_body(g: &View, c: &View, out: &mut Vec<Finding>) {
 /// `oauth_nonce` and `oauth_timestamp` are never the cause, but a
 /// malformed one is worth knowing (RFC 5849 §3.3).
 fn compare_volatile(g: &View, c: &View, out: &mut Vec<Finding>) {
-    let get = |v: &View, n: &[u8]| v.params.iter().find(|p| p.name == n).cloned();
+    fn get<'v>(v: &'v View, n: &[u8]) -> Option<Pv<'v>> {
+        v.pvs().find(|p| p.name() == n)
+    }
     if let Some(t) = get(c, b"oauth_timestamp") {
-        let v = String::from_utf8_lossy(&t.value).into_owned();
+        let v = String::from_utf8_lossy(t.value()).into_owned();
         let numeric = !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
         if !numeric {
             out.push(finding("timestamp-malformed", Category::Oauth, t.location(), None, Some(visible(&v)), Effect::Note,
@@ -1132,7 +1221,7 @@ fn compare_volatile(g: &View, c: &View, out: &mut Vec<Finding>) {
             out.push(finding("timestamp-milliseconds", Category::Oauth, t.location(), None, Some(v.clone()), Effect::Note,
                 "oauth_timestamp looks like milliseconds; RFC 5849 §3.3 counts seconds: divide by 1000 (servers answer \"timestamp invalid\" or a signature error)".into()));
         } else if let Some(gt) = get(g, b"oauth_timestamp") {
-            let gv = String::from_utf8_lossy(&gt.value).into_owned();
+            let gv = String::from_utf8_lossy(gt.value()).into_owned();
             if let (Ok(a), Ok(b)) = (gv.parse::<i64>(), v.parse::<i64>()) {
                 if (a - b).abs() > 300 {
                     out.push(finding("timestamp-skew", Category::Oauth, t.location(), Some(gv), Some(v), Effect::Note,
@@ -1142,8 +1231,8 @@ fn compare_volatile(g: &View, c: &View, out: &mut Vec<Finding>) {
         }
     }
     if let Some(n) = get(c, b"oauth_nonce") {
-        let raw = n.raw_value.clone().unwrap_or_default();
-        let needs = n.value.iter().any(|b| !crate::encode::is_unreserved(*b));
+        let raw = n.raw_value().clone().unwrap_or_default();
+        let needs = n.value().iter().any(|b| !crate::encode::is_unreserved(*b));
         if needs || (!c.is_base_string && has_unencoded_reserved(&raw)) {
             out.push(finding("nonce-needs-encoding", Category::Oauth, n.location(), None, Some(visible(&raw)), Effect::Note,
                 "oauth_nonce holds characters that must be percent-encoded (RFC 5849 §3.6); it is volatile and not compared, but a signer that forgets to encode it signs something else: use an alphanumeric nonce".into()));

@@ -9,8 +9,9 @@
 //! size that reproduces the target.
 //!
 //! Work is shared between variants stage by stage: the base string URI,
-//! the collected parameters, the normalized string and the whole base
-//! string are cached by the knobs they depend on; keys are cached apart
+//! the normalized string and the whole base string are cached by the
+//! knobs they depend on (the collected parameters are streamed from the
+//! request's list, never copied); keys are cached apart
 //! from base strings, each key's HMAC state is prepared once and cloned,
 //! and a (base string, key, digest) triple is signed only once however
 //! many variants lead to it. The observed signature is decoded up front
@@ -30,6 +31,7 @@ use hmac::{Hmac, Mac};
 use serde::Serialize;
 use sha1::Sha1;
 use sha2::{Sha256, Sha512};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::rc::Rc;
@@ -73,9 +75,11 @@ impl Default for HuntOptions {
 pub struct Budget {
     /// Stop trying variants once this instant has passed (`None`: no time limit).
     pub deadline: Option<Instant>,
-    /// Bytes of search state (parameter lists, normalized strings and base
-    /// strings built for variants, and the bookkeeping of outcomes) the
-    /// search may hold. The request as read is not counted.
+    /// Bytes of search state (normalized strings and base strings built
+    /// for variants, the buffers they are built in, and the bookkeeping of
+    /// outcomes) the search may hold; each variant's share is charged
+    /// before it is built. The request as read, its parameter list
+    /// included, is not counted.
     pub memory: usize,
     /// Stop after this many variants (`None`: no limit).
     pub variants: Option<u64>,
@@ -323,7 +327,17 @@ fn run(
     // Cheap checks first: decode the target before any secret is touched.
     let targets = decode_targets(&wanted, mode, public.as_ref());
     let mut engine = Engine::new(&prep, mode, targets, options.budget);
-    let correct_base_string = engine.base_string(&Knobs::default()).to_string();
+    // A request too big for the budget is not searched at all; its RFC
+    // base string is still given, made the lean way (as `verify` does).
+    let correct_base_string = if engine.may_try(&Knobs::default()) {
+        engine.base_string(&Knobs::default()).to_string()
+    } else {
+        crate::base_string::base_string_from_params(
+            &crate::base_string::normalize_method(&request.method),
+            &base_string_uri(&request.url)?.uri,
+            &prep.params,
+        )
+    };
     let signer_follows_rfc = match (hunted, &carried) {
         (Hunted::RequestSignature, _) | (_, None) => None,
         (_, Some(c)) if secrets.can_verify(method) => {
@@ -500,6 +514,10 @@ struct Prepared {
     shadow_body: Vec<Param>,
     realm: Option<String>,
     carried: Option<String>,
+    /// What the parameters weigh, for the memory a variant may need.
+    sizes: Sizes,
+    /// The request URL's length.
+    url_len: usize,
     consumer_secret: crate::Secret,
     token_secret: crate::Secret,
 }
@@ -532,7 +550,10 @@ impl Prepared {
         } else {
             Vec::new()
         };
+        let sizes = Sizes::of(collected.params.iter().chain(&shadow_body));
         Ok(Prepared {
+            sizes,
+            url_len: request.url.len(),
             method_as_sent: request.method.clone(),
             method,
             scheme: parts.scheme.to_ascii_lowercase(),
@@ -559,6 +580,196 @@ impl Prepared {
 
     fn has(&self, name: &str) -> bool {
         self.params.iter().any(|p| p.name == name.as_bytes())
+    }
+}
+
+/// What the collected parameters weigh: how many, and how many octets of
+/// their names and values every encoder keeps as they are (letters,
+/// digits, `-`, `.`, `_`) or may escape.
+#[derive(Debug, Clone, Copy, Default)]
+struct Sizes {
+    count: usize,
+    plain: usize,
+    other: usize,
+    longest_value: usize,
+}
+
+fn is_plain(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_')
+}
+
+impl Sizes {
+    fn of<'p>(params: impl Iterator<Item = &'p Param>) -> Sizes {
+        let mut s = Sizes::default();
+        for p in params {
+            s.count += 1;
+            let plain = p
+                .name
+                .iter()
+                .chain(p.value.iter())
+                .filter(|b| is_plain(**b))
+                .count();
+            s.plain += plain;
+            s.other += p.name.len() + p.value.len() - plain;
+            s.longest_value = s.longest_value.max(p.value.len());
+        }
+        s
+    }
+}
+
+/// The most an encoder makes of one octet it escapes: `%XX`, or `%25XX`
+/// encoded twice; a raw octet that is not UTF-8 becomes U+FFFD (3 octets).
+fn growth(e: Enc) -> usize {
+    if e == Enc::Double {
+        5
+    } else {
+        3
+    }
+}
+
+/// One collected parameter of a variant: the request's octets, or octets
+/// the variant changed.
+type Octs<'a> = Cow<'a, [u8]>;
+
+/// A name and value in a shared buffer (offsets fit: the buffer is
+/// bounded by the memory budget, checked before it is built).
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: u32,
+    mid: u32,
+    end: u32,
+    /// Header 0, query 1, body 2.
+    rank: u8,
+}
+
+impl Span {
+    fn pair<'b>(&self, buf: &'b [u8]) -> (&'b [u8], &'b [u8]) {
+        (
+            &buf[self.start as usize..self.mid as usize],
+            &buf[self.mid as usize..self.end as usize],
+        )
+    }
+}
+
+fn rank(s: Source) -> u8 {
+    match s {
+        Source::Header => 0,
+        Source::Query => 1,
+        Source::Body => 2,
+    }
+}
+
+impl Prepared {
+    /// RFC 5849 §3.4.1.3.1, with the collection mistakes applied, handed
+    /// to `f` one parameter at a time in the order of appearance (query,
+    /// body, header), then the parameters a mistake adds.
+    fn collect_with<'a>(&'a self, c: &CollKnobs, f: &mut dyn FnMut(Octs<'a>, Octs<'a>, Source)) {
+        if !c.collapse_duplicates {
+            self.stream(c, &mut |n, v, s| {
+                if !(c.drop_empty && v.is_empty()) {
+                    f(n, v, s)
+                }
+            });
+            return;
+        }
+        // A map keeps one value per name: the first copy's place, the last value.
+        let mut last: HashMap<Octs<'a>, (u64, Octs<'a>)> = HashMap::new();
+        let mut at = 0u64;
+        self.stream(c, &mut |n, v, _| {
+            if c.drop_empty && v.is_empty() {
+                return;
+            }
+            match last.get_mut(n.as_ref()) {
+                Some(e) => e.1 = v,
+                None => {
+                    last.insert(n, (at, v));
+                }
+            }
+            at += 1;
+        });
+        let mut at = 0u64;
+        self.stream(c, &mut |n, v, s| {
+            if c.drop_empty && v.is_empty() {
+                return;
+            }
+            if last.get(n.as_ref()).is_some_and(|e| e.0 == at) {
+                if let Some((n, (_, v))) = last.remove_entry(n.as_ref()) {
+                    f(n, v, s);
+                }
+            }
+            at += 1;
+        });
+    }
+
+    /// [`Prepared::collect_with`] before empty values are dropped and
+    /// duplicates collapsed.
+    fn stream<'a>(&'a self, c: &CollKnobs, f: &mut dyn FnMut(Octs<'a>, Octs<'a>, Source)) {
+        let b = |x: &'a [u8]| Cow::Borrowed(x);
+        let push_body = |f: &mut dyn FnMut(Octs<'a>, Octs<'a>, Source)| {
+            if c.body == 2 {
+                for q in &self.shadow_body {
+                    f(b(&q.name), b(&q.value), q.source);
+                }
+            }
+        };
+        let realm = self.realm.as_deref().filter(|_| c.realm);
+        let mut realm_done = realm.is_none();
+        let mut emit_realm = |f: &mut dyn FnMut(Octs<'a>, Octs<'a>, Source)| {
+            if let (false, Some(r)) = (realm_done, realm) {
+                f(b(b"realm"), b(r.as_bytes()), Source::Header);
+            }
+            realm_done = true;
+        };
+        let mut body_done = false;
+        for (i, q) in self.params.iter().enumerate() {
+            if q.source == Source::Header && !body_done {
+                push_body(f);
+                body_done = true;
+            }
+            match q.source {
+                Source::Query if c.omit_query => continue,
+                Source::Body if c.body == 1 => continue,
+                _ => {}
+            }
+            if (c.callback_off && q.name == b"oauth_callback")
+                || (c.body_hash_off && q.name == b"oauth_body_hash")
+                || (c.version == 1 && q.name == b"oauth_version")
+            {
+                continue;
+            }
+            let (mut name, mut value): (Octs<'a>, Octs<'a>) = (b(&q.name), b(&q.value));
+            if c.plus_literal && q.source == Source::Query {
+                name = Cow::Owned(decode_lenient(&q.raw_name(), false).0);
+                value = Cow::Owned(decode_lenient(&q.raw_value().unwrap_or_default(), false).0);
+            }
+            if c.pre_encoded as usize == i + 1 {
+                value = Cow::Owned(enc(Enc::Rfc, &value).into_bytes());
+            }
+            if c.key_padding > 0 && q.name == b"oauth_consumer_key" {
+                value = Cow::Owned(if c.key_padding == 1 {
+                    [b" ".as_slice(), &value].concat()
+                } else {
+                    [value.as_ref(), b" "].concat()
+                });
+            }
+            if q.source == Source::Header {
+                emit_realm(f);
+            }
+            f(name, value, q.source);
+        }
+        if !body_done {
+            push_body(f);
+        }
+        emit_realm(f);
+        if c.version == 2 {
+            f(b(b"oauth_version"), b(b"1.0"), Source::Header);
+        }
+        if c.empty_token {
+            f(b(b"oauth_token"), b(b""), Source::Header);
+        }
+        if c.signature_param {
+            f(b(b"oauth_signature"), b(b""), Source::Header);
+        }
     }
 }
 
@@ -838,7 +1049,7 @@ fn candidate_ops(p: &Prepared, mode: Mode) -> Vec<(&'static str, Op)> {
     let path = &p.path;
     let query_plus = p.params.iter().any(|q| {
         q.source == Source::Query
-            && (q.raw_name.contains('+') || q.raw_value.as_deref().unwrap_or("").contains('+'))
+            && (q.raw_name().contains('+') || q.raw_value().is_some_and(|v| v.contains('+')))
     });
     v.push(("method-not-uppercased", Op::MethodLower));
     v.push(("default-port-kept", Op::Port(1)));
@@ -1001,7 +1212,6 @@ struct Engine<'a> {
     targets: Vec<Target>,
     atoms: Vec<Atom>,
     uris: HashMap<UriKnobs, Rc<str>>,
-    colls: HashMap<CollKnobs, Rc<Vec<Param>>>,
     norms: HashMap<NormKnobs, Rc<str>>,
     base_of: HashMap<StrKnobs, u32>,
     base_ids: HashMap<Rc<str>, u32>,
@@ -1022,20 +1232,31 @@ struct Engine<'a> {
     stopped: Option<Limit>,
 }
 
+/// An upper bound on the length of the base string made of `method`,
+/// `uri` and `norm` (RFC 5849 §3.4.1.1), so that it is built without
+/// growing.
+fn base_len_bound(s: &StrKnobs, method: &str, uri: &str, norm: &str) -> usize {
+    let outer = |text: &str| {
+        if s.outer == Enc::Raw {
+            return text.len();
+        }
+        let other = text.bytes().filter(|b| !is_plain(*b)).count();
+        text.len() + (growth(s.outer) - 1) * other
+    };
+    let uri = if s.uri_raw { uri.len() } else { outer(uri) };
+    let norm = if s.not_reencoded {
+        norm.len()
+    } else {
+        outer(norm)
+    };
+    outer(method) + uri + norm + 2
+}
+
+/// Room kept for the key, the URI and the bookkeeping of one variant.
+const VARIANT_SLACK: usize = 4096 + 8 * ENTRY;
+
 /// Bookkeeping bytes per entry of a hash map (key, value, hash and slack).
 const ENTRY: usize = 64;
-
-fn params_bytes(v: &[Param]) -> usize {
-    v.iter()
-        .map(|q| {
-            std::mem::size_of::<Param>()
-                + q.name.len()
-                + q.value.len()
-                + q.raw_name.len()
-                + q.raw_value.as_ref().map_or(0, String::len)
-        })
-        .sum()
-}
 
 impl<'a> Engine<'a> {
     fn new(prep: &'a Prepared, mode: Mode, targets: Vec<Target>, budget: Budget) -> Engine<'a> {
@@ -1045,7 +1266,6 @@ impl<'a> Engine<'a> {
             targets,
             atoms: Vec::new(),
             uris: HashMap::new(),
-            colls: HashMap::new(),
             norms: HashMap::new(),
             base_of: HashMap::new(),
             base_ids: HashMap::new(),
@@ -1068,10 +1288,56 @@ impl<'a> Engine<'a> {
         self.peak = self.peak.max(self.held);
     }
 
-    /// Whether one more variant fits the budget. Over the memory limit,
+    /// An upper bound on the bytes the variant `k` adds to the search
+    /// state, the strings it builds on the way included, read off the
+    /// parameters' [`Sizes`] before anything is built.
+    fn need(&self, k: &Knobs) -> usize {
+        if self.base_of.contains_key(&k.s) {
+            return VARIANT_SLACK;
+        }
+        let p = self.prep;
+        let n = &k.s.norm;
+        let z = p.sizes;
+        let count = z.count + 5;
+        // A pre-encoded value, padding, realm and the parameters a mistake adds.
+        let other = z.other + 3 * z.longest_value + p.realm.as_ref().map_or(0, String::len) + 96;
+        let span = std::mem::size_of::<Span>();
+        let (norm_need, norm_len, norm_other) = match self.norms.get(n) {
+            Some(s) => (0, s.len(), s.bytes().filter(|b| !is_plain(*b)).count()),
+            None => {
+                let encoded = z.plain + growth(n.enc) * other;
+                let norm_len = encoded + 2 * count;
+                let mut need = 2 * count * span + encoded + norm_len + ENTRY;
+                if n.sort == Sort::RawName {
+                    need += z.plain + other + 2 * count * span;
+                }
+                (need, norm_len, 3 * other + 2 * count)
+            }
+        };
+        let outer = |len: usize, other: usize| match k.s.outer {
+            Enc::Raw => len,
+            e => len + (growth(e) - 1) * other,
+        };
+        let uri_len = p.url_len + 32;
+        let base = outer(p.method_as_sent.len(), p.method_as_sent.len())
+            + if k.s.uri_raw {
+                uri_len
+            } else {
+                outer(uri_len, uri_len)
+            }
+            + if k.s.not_reencoded {
+                norm_len
+            } else {
+                outer(norm_len, norm_other)
+            }
+            + 2;
+        norm_need + 2 * base + VARIANT_SLACK
+    }
+
+    /// Whether the variant `k` fits the budget. Over the memory limit,
     /// the caches that can be rebuilt are dropped first; the search stops
-    /// only when even then the next variant could go past the limit.
-    fn may_try(&mut self) -> bool {
+    /// only when even then the variant could go past the limit.
+    fn may_try(&mut self, k: &Knobs) -> bool {
         if self.stopped.is_some() {
             return false;
         }
@@ -1083,9 +1349,10 @@ impl<'a> Engine<'a> {
             self.stopped = Some(Limit::Time);
             return false;
         }
-        if self.held + self.per_variant > self.budget.memory {
+        let need = self.need(k).max(self.per_variant);
+        if self.held + need > self.budget.memory {
             self.evict();
-            if self.held + self.per_variant > self.budget.memory {
+            if self.held + self.need(k).max(self.per_variant) > self.budget.memory {
                 self.stopped = Some(Limit::Memory);
                 return false;
             }
@@ -1093,18 +1360,12 @@ impl<'a> Engine<'a> {
         true
     }
 
-    /// Drops the caches of URIs, parameter lists and normalized strings
+    /// Drops the caches of URIs and normalized strings
     /// (rebuilt on demand); interned base strings and outcomes stay.
     fn evict(&mut self) {
         let freed: usize = self.uris.values().map(|u| u.len() + ENTRY).sum::<usize>()
-            + self
-                .colls
-                .values()
-                .map(|c| params_bytes(c) + ENTRY)
-                .sum::<usize>()
             + self.norms.values().map(|n| n.len() + ENTRY).sum::<usize>();
         self.uris.clear();
-        self.colls.clear();
         self.norms.clear();
         self.held -= freed.min(self.held);
     }
@@ -1162,7 +1423,11 @@ impl<'a> Engine<'a> {
     /// Also returns the largest size searched completely.
     fn search(&mut self, depth: usize) -> (Vec<(Vec<usize>, usize)>, usize) {
         let mut found: Vec<(usize, Vec<usize>, usize)> = Vec::new();
-        // The correct signer is always tried, whatever the budget.
+        // The correct signer is tried whatever the budget, unless the
+        // request alone is too big for it.
+        if self.stopped.is_some() {
+            return (Vec::new(), 0);
+        }
         let zero = self.variant(&Knobs::default());
         if let Some(t) = self.check(zero) {
             found.push((self.targets[t].output.is_some() as usize, Vec::new(), t));
@@ -1228,11 +1493,11 @@ impl<'a> Engine<'a> {
                     groups.len() - 1
                 }
             } as u8;
-            if !self.may_try() {
-                return;
-            }
             let mut k = Knobs::default();
             op.apply(&mut k);
+            if !self.may_try(&k) {
+                return;
+            }
             let out = self.variant(&k);
             if out == zero || !kept.insert((mistake, out)) {
                 continue;
@@ -1257,7 +1522,7 @@ impl<'a> Engine<'a> {
         found: &mut Vec<(usize, Vec<usize>, usize)>,
     ) {
         if chosen.len() == size {
-            if !self.may_try() {
+            if !self.may_try(&knobs) {
                 return;
             }
             let out = self.variant(&knobs);
@@ -1356,7 +1621,7 @@ impl<'a> Engine<'a> {
             self.prep.method_as_sent.to_ascii_uppercase()
         };
         // RFC 5849 §3.4.1.1: METHOD & encode(base string URI) & encode(normalized parameters).
-        let mut b = String::with_capacity(method.len() + uri.len() * 2 + norm.len() * 2);
+        let mut b = String::with_capacity(base_len_bound(s, &method, &uri, &norm));
         enc_into(s.outer, method.as_bytes(), &mut b);
         b.push('&');
         if s.uri_raw {
@@ -1370,6 +1635,8 @@ impl<'a> Engine<'a> {
         } else {
             enc_into(s.outer, norm.as_bytes(), &mut b);
         }
+        // The string as built and its interned copy, at once.
+        self.peak = self.peak.max(self.held + b.capacity() + b.len());
         let id = match self.base_ids.get(b.as_str()) {
             Some(&id) => id,
             None => {
@@ -1448,144 +1715,98 @@ impl<'a> Engine<'a> {
         rc
     }
 
-    /// RFC 5849 §3.4.1.3.1, with the collection mistakes applied. Order:
-    /// query, body, header (the order of appearance).
-    fn collected(&mut self, c: &CollKnobs) -> Rc<Vec<Param>> {
-        if let Some(v) = self.colls.get(c) {
-            return v.clone();
-        }
-        let p = self.prep;
-        let mut out: Vec<Param> = Vec::with_capacity(p.params.len() + 4);
-        let push_body = |out: &mut Vec<Param>| {
-            if c.body == 2 {
-                out.extend(p.shadow_body.iter().cloned());
-            }
-        };
-        let mut body_done = false;
-        for (i, q) in p.params.iter().enumerate() {
-            if q.source == Source::Header && !body_done {
-                push_body(&mut out);
-                body_done = true;
-            }
-            match q.source {
-                Source::Query if c.omit_query => continue,
-                Source::Body if c.body == 1 => continue,
-                _ => {}
-            }
-            let mut q = q.clone();
-            if c.plus_literal && q.source == Source::Query {
-                q.name = decode_lenient(&q.raw_name, false).0;
-                q.value = decode_lenient(q.raw_value.as_deref().unwrap_or(""), false).0;
-            }
-            if c.pre_encoded as usize == i + 1 {
-                q.value = enc(Enc::Rfc, &q.value).into_bytes();
-            }
-            if c.key_padding > 0 && q.name == b"oauth_consumer_key" {
-                q.value = if c.key_padding == 1 {
-                    [b" ".as_slice(), &q.value].concat()
-                } else {
-                    [q.value.as_slice(), b" "].concat()
-                };
-            }
-            if (c.callback_off && q.name == b"oauth_callback")
-                || (c.body_hash_off && q.name == b"oauth_body_hash")
-                || (c.version == 1 && q.name == b"oauth_version")
-            {
-                continue;
-            }
-            out.push(q);
-        }
-        if !body_done {
-            push_body(&mut out);
-        }
-        let header = |n: &str, v: &str| Param::new(n, v, Source::Header);
-        if c.realm {
-            if let Some(r) = &p.realm {
-                let at = out
-                    .iter()
-                    .position(|q| q.source == Source::Header)
-                    .unwrap_or(out.len());
-                out.insert(at, header("realm", r));
-            }
-        }
-        if c.version == 2 {
-            out.push(header("oauth_version", "1.0"));
-        }
-        if c.empty_token {
-            out.push(header("oauth_token", ""));
-        }
-        if c.signature_param {
-            out.push(header("oauth_signature", ""));
-        }
-        if c.drop_empty {
-            out.retain(|q| !q.value.is_empty());
-        }
-        if c.collapse_duplicates {
-            let mut kept: Vec<Param> = Vec::with_capacity(out.len());
-            for q in out {
-                match kept.iter_mut().find(|k| k.name == q.name) {
-                    Some(k) => k.value = q.value,
-                    None => kept.push(q),
-                }
-            }
-            out = kept;
-        }
-        self.hold(params_bytes(&out) + ENTRY);
-        let rc = Rc::new(out);
-        self.colls.insert(*c, rc.clone());
-        rc
-    }
-
     /// RFC 5849 §3.4.1.3.2, with encoding, sorting and joining mistakes.
+    /// The collected parameters are streamed from the request's list
+    /// ([`Prepared::collect_with`]) and encoded into one buffer sorted as
+    /// spans of it: no copy of the list is made per variant.
     fn normalized(&mut self, n: &NormKnobs) -> Rc<str> {
         if let Some(s) = self.norms.get(n) {
             return s.clone();
         }
-        let params = self.collected(&n.coll);
-        let mut idx: Vec<usize> = (0..params.len()).collect();
-        let rank = |s: Source| match s {
-            Source::Header => 0,
-            Source::Query => 1,
-            Source::Body => 2,
+        let p = self.prep;
+        let mut buf = String::new();
+        let mut spans: Vec<Span> = Vec::new();
+        let push = |buf: &mut String, spans: &mut Vec<Span>, name: &[u8], value: &[u8], src| {
+            let start = buf.len() as u32;
+            enc_into(n.enc, name, buf);
+            let mid = buf.len() as u32;
+            enc_into(n.enc, value, buf);
+            spans.push(Span {
+                start,
+                mid,
+                end: buf.len() as u32,
+                rank: rank(src),
+            });
         };
+        let mut transient = 0;
         if n.sort == Sort::RawName {
-            idx.sort_by(|&a, &b| {
-                (&params[a].name, &params[a].value).cmp(&(&params[b].name, &params[b].value))
+            // Sorted by the decoded octets, then encoded in that order.
+            let mut raw: Vec<u8> = Vec::new();
+            let mut rs: Vec<Span> = Vec::new();
+            p.collect_with(&n.coll, &mut |name, value, src| {
+                let start = raw.len() as u32;
+                raw.extend_from_slice(&name);
+                let mid = raw.len() as u32;
+                raw.extend_from_slice(&value);
+                rs.push(Span {
+                    start,
+                    mid,
+                    end: raw.len() as u32,
+                    rank: rank(src),
+                });
+            });
+            rs.sort_by(|a, b| a.pair(&raw).cmp(&b.pair(&raw)));
+            spans.reserve_exact(rs.len());
+            for s in &rs {
+                let (name, value) = s.pair(&raw);
+                push(&mut buf, &mut spans, name, value, Source::Query);
+                spans.last_mut().expect("just pushed").rank = s.rank;
+            }
+            transient += raw.capacity() + 2 * rs.capacity() * std::mem::size_of::<Span>();
+        } else {
+            p.collect_with(&n.coll, &mut |name, value, src| {
+                push(&mut buf, &mut spans, &name, &value, src)
             });
         }
-        let mut pairs: Vec<(String, String, Source)> = idx
-            .iter()
-            .map(|&i| {
-                let q = &params[i];
-                (enc(n.enc, &q.name), enc(n.enc, &q.value), q.source)
-            })
-            .collect();
-        match n.sort {
-            Sort::Rfc => pairs.sort_unstable_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1))),
-            Sort::AsCollected | Sort::RawName => {}
-            Sort::HeaderFirst => pairs.sort_by_key(|p| rank(p.2)),
-            Sort::NameOnly => pairs.sort_by(|a, b| a.0.cmp(&b.0)),
-            Sort::CaseInsensitive => pairs.sort_by(|a, b| {
-                a.0.to_ascii_lowercase()
-                    .cmp(&b.0.to_ascii_lowercase())
-                    .then_with(|| a.1.cmp(&b.1))
-            }),
-            Sort::PairString => pairs.sort_by(|a, b| {
-                let x = a.0.bytes().chain(std::iter::once(b'=')).chain(a.1.bytes());
-                let y = b.0.bytes().chain(std::iter::once(b'=')).chain(b.1.bytes());
-                x.cmp(y)
-            }),
+        {
+            let b = buf.as_bytes();
+            match n.sort {
+                Sort::Rfc => spans.sort_unstable_by(|x, y| x.pair(b).cmp(&y.pair(b))),
+                Sort::AsCollected | Sort::RawName => {}
+                Sort::HeaderFirst => spans.sort_by_key(|s| s.rank),
+                Sort::NameOnly => spans.sort_by(|x, y| x.pair(b).0.cmp(y.pair(b).0)),
+                Sort::CaseInsensitive => spans.sort_by(|x, y| {
+                    let (xn, xv) = x.pair(b);
+                    let (yn, yv) = y.pair(b);
+                    xn.iter()
+                        .map(u8::to_ascii_lowercase)
+                        .cmp(yn.iter().map(u8::to_ascii_lowercase))
+                        .then_with(|| xv.cmp(yv))
+                }),
+                Sort::PairString => spans.sort_by(|x, y| {
+                    let (xn, xv) = x.pair(b);
+                    let (yn, yv) = y.pair(b);
+                    let xs = xn.iter().chain(b"=").chain(xv);
+                    let ys = yn.iter().chain(b"=").chain(yv);
+                    xs.cmp(ys)
+                }),
+            }
         }
         let sep = if n.comma { ',' } else { '&' };
-        let mut s = String::new();
-        for (i, (name, value, _)) in pairs.iter().enumerate() {
+        let mut s = String::with_capacity(buf.len() + 2 * spans.len());
+        for (i, span) in spans.iter().enumerate() {
             if i > 0 {
                 s.push(sep);
             }
-            s.push_str(name);
+            s.push_str(&buf[span.start as usize..span.mid as usize]);
             s.push('=');
-            s.push_str(value);
+            s.push_str(&buf[span.mid as usize..span.end as usize]);
         }
+        // The stable sorts take up to one more list of spans as scratch.
+        transient += buf.capacity() + 2 * spans.capacity() * std::mem::size_of::<Span>();
+        self.peak = self.peak.max(self.held + transient + s.capacity());
+        drop(buf);
+        drop(spans);
         self.hold(s.len() + ENTRY);
         let rc: Rc<str> = Rc::from(s);
         self.norms.insert(*n, rc.clone());
@@ -1856,6 +2077,39 @@ mod tests {
             assert!(!r.matched && r.mistakes.is_empty());
             assert!(r.to_string().contains("cut short"), "{r}");
         }
+    }
+
+    /// Issue 11: a request whose first variant alone would go past the
+    /// memory budget is not searched; the result says so and still gives
+    /// the RFC 5849 base string.
+    #[test]
+    fn issue11_request_too_big_for_the_memory_budget_is_not_searched() {
+        let query: Vec<String> = (0..2000).map(|i| format!("p{i}=v%20{i}")).collect();
+        let request = Request::new(
+            "GET",
+            format!("http://photos.example.net/photos?{}", query.join("&")),
+        )
+        .with_header("Authorization", "OAuth oauth_consumer_key=\"dpf43f3p2l4k3l03\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"137131202\", oauth_nonce=\"chapoH\", oauth_signature=\"AAAA\"");
+        let limit = 64 << 10;
+        let options = HuntOptions {
+            budget: Budget {
+                memory: limit,
+                ..Budget::default()
+            },
+            ..HuntOptions::default()
+        };
+        let r = hunt(&request, &secrets(), &options).unwrap();
+        assert!(!r.matched);
+        assert_eq!(r.tried, 0);
+        assert!(r.budget.exhausted);
+        assert_eq!(r.budget.limit, Some(Limit::Memory));
+        assert!(r.budget.memory_bytes <= limit);
+        let walk = crate::pipeline::run(&request, &secrets(), Default::default()).unwrap();
+        assert_eq!(r.correct_base_string, walk.base_string);
+        // With room, the same request is searched.
+        let r = hunt(&request, &secrets(), &HuntOptions::default()).unwrap();
+        assert!(r.tried > 0);
+        assert_eq!(r.correct_base_string, walk.base_string);
     }
 
     #[test]
