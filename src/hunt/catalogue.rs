@@ -668,8 +668,7 @@ static CATALOGUE: &[Mistake] = &[
         &["oauthsimple (#34)", "Mastercard python signer (#35)", "Postman with disableUrlEncoding", "WooCommerce (#13632)"],
         "percent-encode the signature (`+` → %2B) in query, body and header",
         "RFC 5849 §3.5",
-    )
-    .postman(POSTMAN_ADD_AUTH_DATA_TO),
+    ),
 ];
 
 /// Every known mistake, in pipeline order.
