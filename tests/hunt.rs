@@ -532,7 +532,7 @@ fn check(fx: &Fixture, mistakes: &[&'static str], how: How, depth: usize) {
 
 #[test]
 fn every_catalogue_entry_is_named() {
-    for m in catalogue() {
+    for m in catalogue().iter().filter(|m| m.searched) {
         let (fx, how) = case_for(m.id);
         check(&fx, &[m.id], how, 2);
     }
