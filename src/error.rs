@@ -248,15 +248,20 @@ pub struct Violation {
     pub section: &'static str,
     /// One sentence for a person.
     pub message: String,
+    /// The catalogue mistake ([`crate::hunt::catalogue`]) this input is the
+    /// trace of, e.g. `default-port-kept` for `default-port-in-url`: what a
+    /// signer that gets this input wrong does (`null` when none).
+    pub mistake: Option<&'static str>,
 }
 
 impl Violation {
-    /// A new violation.
+    /// A new violation; its catalogue mistake is looked up from `code`.
     pub fn new(code: &'static str, section: &'static str, message: impl Into<String>) -> Self {
         Violation {
             code,
             section,
             message: message.into(),
+            mistake: crate::hunt::catalogue::mistake_for_violation(code),
         }
     }
 }

@@ -107,10 +107,17 @@ fn run(dir: &Path, e: &Expect, json: bool) -> Run {
 fn check(dir: &Path) -> Vec<String> {
     let name = dir.file_name().unwrap().to_string_lossy().into_owned();
     let text = std::fs::read_to_string(dir.join("expect.toml")).unwrap();
-    let e: Expect = match toml::from_str(&text) {
+    let mut e: Expect = match toml::from_str(&text) {
         Ok(e) => e,
         Err(err) => return vec![format!("{name}: bad expect.toml: {err}")],
     };
+    // Old finding ids are accepted here and read as their catalogue ids.
+    let canonical = |id: &mut String| {
+        *id = oauth1_doctor::hunt::catalogue::canonical(id).to_string();
+    };
+    e.first.iter_mut().for_each(canonical);
+    e.ids.iter_mut().flatten().for_each(canonical);
+    e.also.iter_mut().flatten().for_each(canonical);
     let mut problems = Vec::new();
     let r = run(dir, &e, true);
     if r.code == 2 || r.code < 0 {

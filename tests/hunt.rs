@@ -532,7 +532,7 @@ fn check(fx: &Fixture, mistakes: &[&'static str], how: How, depth: usize) {
 
 #[test]
 fn every_catalogue_entry_is_named() {
-    for m in catalogue() {
+    for m in catalogue().iter().filter(|m| m.searched) {
         let (fx, how) = case_for(m.id);
         check(&fx, &[m.id], how, 2);
     }
@@ -1070,13 +1070,12 @@ fn example_fixture_is_plus_for_space() {
 /// and name the catalogue entry matching the diff finding where there is one.
 #[test]
 fn hunt_reproduces_every_signer_inconsistent_diff_fixture() {
-    let counterpart = |finding: &str| match finding {
-        "key-secret-not-encoded" => Some("key-not-encoded"),
-        "key-token-secret-dropped" => Some("key-token-secret-omitted"),
-        "key-trailing-ampersand" => Some("key-amp-dropped"),
-        "signature-double-encoded" => Some("signature-double-encoded-in-header"),
-        "signature-plus-became-space" => Some("signature-not-encoded"),
-        _ => None,
+    // A diff finding that is a catalogue mistake has the catalogue's id (old
+    // ids read from a fixture are mapped by the catalogue's aliases).
+    let counterpart = |finding: &str| {
+        oauth1_doctor::hunt::mistake(oauth1_doctor::hunt::catalogue::canonical(finding))
+            .filter(|m| m.searched)
+            .map(|m| m.id)
     };
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/diff");
     let mut seen = 0;

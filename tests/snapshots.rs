@@ -447,7 +447,7 @@ const DIFF_WITH_SECRETS: &[&str] = &[
     "id-port-mismatch",
     "id-header-missing-comma",
     "id-good-signature-invalid",
-    "id-key-token-secret-dropped",
+    "id-key-token-secret-omitted",
     "mistake-etrade-secret-not-encoded",
     "mistake-postman-empty-token",
     "mistake-scribejava-default-port-signed",

@@ -238,7 +238,20 @@ fn finding(
         good,
         candidate,
         message,
+        // A finding whose id is a catalogue id names that mistake.
+        mistake: crate::hunt::mistake(id).map(|m| m.id),
         effect,
+    }
+}
+
+impl Finding {
+    /// The same finding, explained by the catalogue mistake `id` (when one applies).
+    fn explained_by(mut self, id: Option<&'static str>) -> Finding {
+        debug_assert!(id.is_none_or(|id| crate::hunt::mistake(id).is_some()));
+        if id.is_some() {
+            self.mistake = id;
+        }
+        self
     }
 }
 
@@ -285,11 +298,8 @@ pub fn diff(
                 v.code,
                 "signature-plus-became-space" | "signature-double-encoded"
             ) {
-                let id = if v.code == "signature-plus-became-space" {
-                    "signature-plus-became-space"
-                } else {
-                    "signature-double-encoded"
-                };
+                // The violation's catalogue mistake is the finding's id.
+                let id = v.mistake.unwrap_or(v.code);
                 f.push(finding(
                     id,
                     Category::Encoding,
@@ -456,15 +466,19 @@ fn compare_method(g: &View, c: &View, out: &mut Vec<Finding>) {
     } else {
         ("method-mismatch", "the methods differ and the method is the first part of the base string (RFC 5849 §3.4.1.1): send and sign the known-good's method")
     };
-    out.push(finding(
-        id,
-        Category::Method,
-        "method",
-        Some(g.method.clone()),
-        Some(c.method.clone()),
-        Effect::BaseString,
-        msg.into(),
-    ));
+    let mistake = (id == "method-case").then_some("method-not-uppercased");
+    out.push(
+        finding(
+            id,
+            Category::Method,
+            "method",
+            Some(g.method.clone()),
+            Some(c.method.clone()),
+            Effect::BaseString,
+            msg.into(),
+        )
+        .explained_by(mistake),
+    );
 }
 
 fn default_port(scheme: &str) -> Option<&'static str> {
@@ -489,15 +503,23 @@ fn compare_uri(g: &View, c: &View, out: &mut Vec<Finding>) {
         } else {
             "the schemes differ, and the scheme is part of the base string URI (RFC 5849 §3.4.1.2): sign the scheme the server sees (a TLS proxy in front of it can make it https)"
         };
-        out.push(finding(
-            "scheme-mismatch",
-            Category::Scheme,
-            "URL scheme",
-            Some(gs.scheme.clone()),
-            Some(cs.scheme.clone()),
-            Effect::BaseString,
-            msg.into(),
-        ));
+        let mistake = if gs.scheme.eq_ignore_ascii_case(&cs.scheme) {
+            "host-case-kept"
+        } else {
+            "scheme-swapped"
+        };
+        out.push(
+            finding(
+                "scheme-mismatch",
+                Category::Scheme,
+                "URL scheme",
+                Some(gs.scheme.clone()),
+                Some(cs.scheme.clone()),
+                Effect::BaseString,
+                msg.into(),
+            )
+            .explained_by(Some(mistake)),
+        );
     }
     if gs.host != cs.host {
         if gs.host.eq_ignore_ascii_case(&cs.host) {
@@ -509,7 +531,7 @@ fn compare_uri(g: &View, c: &View, out: &mut Vec<Finding>) {
                 Some(cs.host.clone()),
                 Effect::BaseString,
                 "the host differs only in case, and RFC 5849 §3.4.1.2 lower-cases the host in the base string URI: lower-case it before signing".into(),
-            ));
+            ).explained_by(Some("host-case-kept")));
         } else {
             out.push(finding(
                 "host-mismatch",
@@ -519,7 +541,7 @@ fn compare_uri(g: &View, c: &View, out: &mut Vec<Finding>) {
                 Some(cs.host.clone()),
                 Effect::BaseString,
                 "the hosts differ, and the host is part of the base string URI (RFC 5849 §3.4.1.2): call and sign the known-good's host (www. and subdomains count)".into(),
-            ));
+            ).explained_by(www_toggled(&gs.host, &cs.host).then_some("host-www-toggled")));
         }
     } else if gw.host != cw.host && gw.host.eq_ignore_ascii_case(&cw.host) {
         out.push(finding(
@@ -530,7 +552,7 @@ fn compare_uri(g: &View, c: &View, out: &mut Vec<Finding>) {
             Some(cw.host.clone()),
             Effect::Note,
             "the host is written in another case; RFC 5849 §3.4.1.2 lower-cases it, so the base string is the same, but a signer that does not lower-case it signs something else".into(),
-        ));
+        ).explained_by(Some("host-case-kept")));
     }
     if gs.port != cs.port {
         let explicit_default = match (&gs.port, &cs.port) {
@@ -541,7 +563,7 @@ fn compare_uri(g: &View, c: &View, out: &mut Vec<Finding>) {
         let show = |u: &Uri| u.port.clone().unwrap_or_else(|| "(none)".into());
         if explicit_default {
             out.push(finding(
-                "port-default-explicit",
+                "default-port-kept",
                 Category::Port,
                 "URL port",
                 Some(show(gs)),
@@ -558,11 +580,11 @@ fn compare_uri(g: &View, c: &View, out: &mut Vec<Finding>) {
                 Some(show(cs)),
                 Effect::BaseString,
                 "the ports differ, and a non-default port is part of the base string URI (RFC 5849 §3.4.1.2): use and sign the known-good's port".into(),
-            ));
+            ).explained_by((cs.port.is_none()).then_some("port-dropped")));
         }
     } else if gw.port != cw.port {
         out.push(finding(
-            "port-default-explicit",
+            "default-port-kept",
             Category::Port,
             "URL port",
             Some(gw.port.clone().unwrap_or_else(|| "(none)".into())),
@@ -578,7 +600,7 @@ fn compare_uri(g: &View, c: &View, out: &mut Vec<Finding>) {
     }
     match (&gs.query, &cs.query) {
         (None, Some(q)) | (Some(q), None) => out.push(finding(
-            "query-in-base-uri",
+            "query-kept-in-uri",
             Category::Query,
             "base string URI",
             gs.query.as_ref().map(|_| format!("?{q}")),
@@ -608,7 +630,7 @@ fn path_finding(g: &str, c: &str, effect: Effect) -> Finding {
         )
     };
     if g.strip_suffix('/') == Some(c) || c.strip_suffix('/') == Some(g) {
-        return mk("path-trailing-slash", "URL path".into(), g, c, "a trailing slash is present on one side only, and RFC 5849 §3.4.1.2 keeps the path exactly as sent: sign and send the known-good's path, slash included or not");
+        return mk("path-trailing-slash", "URL path".into(), g, c, "a trailing slash is present on one side only, and RFC 5849 §3.4.1.2 keeps the path exactly as sent: sign and send the known-good's path, slash included or not").explained_by(Some(if c.len() > g.len() { "trailing-slash-added" } else { "trailing-slash-removed" }));
     }
     let gs: Vec<&str> = g.split('/').collect();
     let cs: Vec<&str> = c.split('/').collect();
@@ -624,7 +646,7 @@ fn path_finding(g: &str, c: &str, effect: Effect) -> Finding {
     let location = format!("URL path segment {i}");
     if gs.len() == cs.len() {
         if decode_str(ga) == decode_str(cb) {
-            return mk("path-encoding", location, ga, cb, "the segment decodes to the same text but is escaped differently, and RFC 5849 §3.4.1.2 keeps the path's escapes as sent: escape the path exactly as the known-good does");
+            return mk("path-encoding", location, ga, cb, "the segment decodes to the same text but is escaped differently, and RFC 5849 §3.4.1.2 keeps the path's escapes as sent: escape the path exactly as the known-good does").explained_by((decode_str(ga) == cb).then_some("path-decoded"));
         }
         if decode_str(&decode_str(cb)) == decode_str(ga)
             || decode_str(&decode_str(ga)) == decode_str(cb)
@@ -633,26 +655,52 @@ fn path_finding(g: &str, c: &str, effect: Effect) -> Finding {
         }
     }
     if g.eq_ignore_ascii_case(c) {
-        return mk("path-case", "URL path".into(), g, c, "the paths differ only in case; RFC 5849 §3.4.1.2 keeps the path's case (only scheme and host are lower-cased): do not lower-case the path");
+        return mk("path-case", "URL path".into(), g, c, "the paths differ only in case; RFC 5849 §3.4.1.2 keeps the path's case (only scheme and host are lower-cased): do not lower-case the path").explained_by((c == g.to_ascii_lowercase()).then_some("path-lowercased"));
     }
     mk("path-mismatch", location, ga, cb, "the paths differ, and the path is part of the base string URI (RFC 5849 §3.4.1.2): sign the path the server sees (a subfolder or proxy prefix counts)")
 }
 
-/// How the candidate's spelling of a value departs from RFC 5849 §3.6.
-fn describe_encoding(c: &str, g: &str) -> String {
-    if c.contains('+') && g.contains("%20") {
-        "the candidate writes a space as '+' (form encoding) where RFC 5849 §3.6 writes %20".into()
+/// The hosts differ only by a leading `www.` (RFC 5849 §3.4.1.2).
+fn www_toggled(a: &str, b: &str) -> bool {
+    let bare = |h: &str| {
+        let l = h.to_ascii_lowercase();
+        l.strip_prefix("www.").map(str::to_string).unwrap_or(l)
+    };
+    !a.eq_ignore_ascii_case(b) && bare(a) == bare(b)
+}
+
+/// How the candidate's spelling of a value departs from RFC 5849 §3.6, and
+/// the catalogue mistake that spelling is the mark of.
+fn describe_encoding(c: &str, g: &str) -> (String, Option<&'static str>) {
+    let (text, mistake) = if c.contains('+') && g.contains("%20") {
+        (
+            "the candidate writes a space as '+' (form encoding) where RFC 5849 §3.6 writes %20",
+            Some("plus-for-space"),
+        )
     } else if has_lowercase_escape(c) {
-        "the candidate writes lower-case hex escapes where RFC 5849 §3.6 requires upper case".into()
+        (
+            "the candidate writes lower-case hex escapes where RFC 5849 §3.6 requires upper case",
+            Some("lowercase-hex"),
+        )
     } else if c.contains(['!', '*', '\'', '(', ')']) {
-        "the candidate leaves !*'() unencoded (as JavaScript's encodeURIComponent does) where RFC 5849 §3.6 encodes them".into()
+        ("the candidate leaves !*'() unencoded (as JavaScript's encodeURIComponent does) where RFC 5849 §3.6 encodes them", Some("reserved-unencoded"))
     } else if c.contains("%7E") && g.contains('~') {
-        "the candidate encodes '~' (as Java's URLEncoder does) where RFC 5849 §3.6 keeps it".into()
+        (
+            "the candidate encodes '~' (as Java's URLEncoder does) where RFC 5849 §3.6 keeps it",
+            Some("tilde-encoded"),
+        )
     } else if has_unencoded_reserved(c) {
-        "the candidate leaves characters unencoded that RFC 5849 §3.6 percent-encodes".into()
+        (
+            "the candidate leaves characters unencoded that RFC 5849 §3.6 percent-encodes",
+            None,
+        )
     } else {
-        "the candidate percent-encodes the value differently from RFC 5849 §3.6".into()
-    }
+        (
+            "the candidate percent-encodes the value differently from RFC 5849 §3.6",
+            None,
+        )
+    };
+    (text.to_string(), mistake)
 }
 
 struct ParamCtx<'v> {
@@ -904,7 +952,7 @@ fn pair_by_signed<'v>(
 
 fn collapsed(p: Pv<'_>, good: usize, cand: usize) -> Finding {
     finding(
-        "param-collapsed",
+        "duplicates-collapsed",
         p.category(),
         p.location(),
         Some(format!("{good} copies")),
@@ -942,6 +990,7 @@ fn same_signed(g: &View, c: &View, gp: Pv<'_>, cp: Pv<'_>, ctx: &ParamCtx, out: 
         cp.raw_value().unwrap_or_default(),
     );
     if gr != cr && !(cp.source() == Some(Source::Header) && ctx.header_not_encoded) {
+        let (how, mistake) = describe_encoding(&cr, &gr);
         out.push(finding(
             "param-encoding",
             Category::Encoding,
@@ -950,10 +999,9 @@ fn same_signed(g: &View, c: &View, gp: Pv<'_>, cp: Pv<'_>, ctx: &ParamCtx, out: 
             Some(cr.to_string()),
             Effect::Note,
             format!(
-                "{}; both decode to the same value, so the RFC base string is the same, but a signer that signs the text as written signs something else: encode as the known-good does",
-                describe_encoding(&cr, &gr)
+                "{how}; both decode to the same value, so the RFC base string is the same, but a signer that signs the text as written signs something else: encode as the known-good does"
             ),
-        ));
+        ).explained_by(mistake));
     }
 }
 
@@ -978,7 +1026,7 @@ fn missing(gp: Pv<'_>, ctx: &ParamCtx, out: &mut Vec<Finding>) {
         finding("param-name-whitespace", gp.category(), loc, Some(visible(&name)), Some(visible(&cp.name_str())), Effect::BaseString,
             "a parameter name differs only by stray whitespace, which is encoded and signed (RFC 5849 §3.4.1.3.2): trim the name".into())
     } else if gp.value().is_empty() {
-        finding("empty-param-dropped", gp.category(), loc, Some(String::new()), None, Effect::BaseString,
+        finding("empty-params-dropped", gp.category(), loc, Some(String::new()), None, Effect::BaseString,
             "the known-good signs this parameter with an empty value and the candidate leaves it out; RFC 5849 §3.4.1.3.1 signs empty parameters: include it with an empty value".into())
     } else {
         finding("param-missing", gp.category(), loc, good, None, Effect::BaseString,
@@ -1030,16 +1078,19 @@ fn value_differs(gp: Pv<'_>, cp: Pv<'_>, out: &mut Vec<Finding>) {
         Some(gp.signed().into_owned()),
         Some(cp.signed().into_owned()),
     );
+    let mut mistake = None;
     let (id, category, message): (&'static str, Category, String) = if gp.value() == cp.value() {
+        let (how, m) = describe_encoding(&cp.signed(), &gp.signed());
+        mistake = m;
         (
             "param-encoding",
             Category::Encoding,
             format!(
-                "{}; the base string must hold the RFC encoding (RFC 5849 §3.4.1.3.2): encode with the RFC 5849 §3.6 set",
-                describe_encoding(&cp.signed(), &gp.signed())
+                "{how}; the base string must hold the RFC encoding (RFC 5849 §3.4.1.3.2): encode with the RFC 5849 §3.6 set"
             ),
         )
     } else if dec(cp.value()) == gp.value() {
+        mistake = Some("param-pre-encoded");
         (
             "param-double-encoded",
             Category::Encoding,
@@ -1054,6 +1105,7 @@ fn value_differs(gp: Pv<'_>, cp: Pv<'_>, out: &mut Vec<Finding>) {
     } else if plus_as_space(cp.value()) == gp.value()
         || crate::encode::form_decode(&cp.signed()) == gp.value()
     {
+        mistake = Some("plus-for-space");
         (
             "param-encoding",
             Category::Encoding,
@@ -1088,15 +1140,7 @@ fn value_differs(gp: Pv<'_>, cp: Pv<'_>, out: &mut Vec<Finding>) {
     } else {
         (gv, cv)
     };
-    out.push(finding(
-        id,
-        category,
-        loc,
-        gv,
-        cv,
-        Effect::BaseString,
-        message,
-    ));
+    out.push(finding(id, category, loc, gv, cv, Effect::BaseString, message).explained_by(mistake));
 }
 
 const HEADER_CODES: [&str; 7] = [
@@ -1304,7 +1348,7 @@ fn compare_keys(
     let mut variants: Vec<(&'static str, String, &'static str, String)> = Vec::new();
     if encode(raw_c) != raw_c || encode(raw_t) != raw_t {
         variants.push((
-            "key-secret-not-encoded",
+            "key-not-encoded",
             format!("{raw_c}&{raw_t}"),
             "secrets joined as written, not percent-encoded",
             "the candidate's signature is reproduced with the secrets joined without percent-encoding; RFC 5849 §3.4.2 encodes each secret (§3.6) before joining with '&': encode the secrets".into(),
@@ -1312,14 +1356,14 @@ fn compare_keys(
     }
     if raw_t.is_empty() {
         variants.push((
-            "key-trailing-ampersand",
+            "key-amp-dropped",
             encode(raw_c),
             "consumer secret without the trailing '&'",
             "the candidate's signature is reproduced with a key that lacks the '&' after the consumer secret; RFC 5849 §3.4.2 keeps the '&' even when the token secret is empty: end the key with '&'".into(),
         ));
     } else {
         variants.push((
-            "key-token-secret-dropped",
+            "key-token-secret-omitted",
             format!("{}&", encode(raw_c)),
             "consumer secret and '&', token secret left out",
             "the candidate's signature is reproduced with the token secret left out of the key; RFC 5849 §3.4.2 appends the token secret after '&': include it".into(),
@@ -1393,11 +1437,29 @@ mod tests {
             &req("https://x.test/a?b=1&b=2", "n", "1"),
             &req("https://x.test/a?b=1", "n", "1"),
         );
-        assert_eq!(ids(&r), ["param-collapsed"]);
+        assert_eq!(ids(&r), ["duplicates-collapsed"]);
         assert_eq!(
             r.situation, None,
             "no secrets: the situation cannot be told"
         );
+    }
+
+    /// RFC 5849 §3.4.1.2: a difference a catalogue mistake explains names it.
+    #[test]
+    fn differences_name_the_catalogue_mistake_behind_them() {
+        let good = req("https://www.x.test/a/?b=1", "n", "1");
+        let r = run(&good, &req("https://x.test/a/?b=1", "n", "1"));
+        assert_eq!(ids(&r), ["host-mismatch"]);
+        assert_eq!(r.findings[0].mistake, Some("host-www-toggled"));
+        let r = run(&good, &req("https://www.x.test/a?b=1", "n", "1"));
+        assert_eq!(ids(&r), ["path-trailing-slash"]);
+        assert_eq!(r.findings[0].mistake, Some("trailing-slash-removed"));
+        let r = run(&good, &req("https://www.x.test:443/a/?b=1", "n", "1"));
+        assert_eq!(ids(&r), ["default-port-kept"]);
+        assert_eq!(r.findings[0].mistake, Some("default-port-kept"));
+        let r = run(&good, &req("https://www.x.test/a/?b=2", "n", "1"));
+        assert_eq!(ids(&r), ["param-value-mismatch"]);
+        assert_eq!(r.findings[0].mistake, None);
     }
 
     /// RFC 5849 §3.4.1.2: the cause comes before what follows from it.
@@ -1475,7 +1537,8 @@ mod tests {
         .unwrap();
         assert_eq!((r.good_valid, r.candidate_valid), (Some(true), Some(false)));
         assert_eq!(r.situation, Some(Situation::SignerInconsistent));
-        assert_eq!(ids(&r), ["key-secret-not-encoded"]);
+        assert_eq!(ids(&r), ["key-not-encoded"]);
+        assert_eq!(r.findings[0].mistake, Some("key-not-encoded"));
         let hunt = r
             .hunt
             .as_ref()
@@ -1498,6 +1561,12 @@ mod tests {
             assert!(
                 id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
                 "{id} is not kebab-case"
+            );
+            // One name per mistake: an old alias is never printed.
+            assert_eq!(
+                crate::hunt::catalogue::canonical(id),
+                *id,
+                "{id} is an alias"
             );
         }
     }

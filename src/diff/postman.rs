@@ -8,17 +8,17 @@
 //! from Postman, naming the setting answers "which box made it work?".
 
 use super::Finding;
+use crate::hunt::catalogue;
 use crate::request::{Format, ReadRequest};
 
 /// *Add empty parameters to signature* (`addEmptyParamsToSign`).
-pub const ADD_EMPTY_PARAMS: &str = "Add empty parameters to signature";
+pub const ADD_EMPTY_PARAMS: &str = catalogue::POSTMAN_ADD_EMPTY_PARAMS;
 /// *Encode the parameters in the Authorization header* (`disableHeaderEncoding` off).
-pub const ENCODE_HEADER: &str = "Encode the parameters in the Authorization header";
+pub const ENCODE_HEADER: &str = catalogue::POSTMAN_ENCODE_HEADER;
 /// *Include body hash* (`includeBodyHash`).
-pub const INCLUDE_BODY_HASH: &str = "Include body hash";
+pub const INCLUDE_BODY_HASH: &str = catalogue::POSTMAN_INCLUDE_BODY_HASH;
 /// *Add auth data to* Request Headers / Request URL / Request Body (`addParamsToHeader`).
-pub const ADD_AUTH_DATA_TO: &str =
-    "Add auth data to (Request Headers / Request URL / Request Body)";
+pub const ADD_AUTH_DATA_TO: &str = catalogue::POSTMAN_ADD_AUTH_DATA_TO;
 
 /// True when `read` (whose input text was `raw`) looks like it came from
 /// Postman: a cURL export (`--location`), or an Authorization header in
@@ -42,10 +42,18 @@ pub fn postman_header_style(value: &str) -> bool {
     rest.contains("\",") && !rest.contains("\", ") && rest.starts_with(['r', 'o'])
 }
 
-/// The Postman setting that explains `finding`, if one does.
+/// The Postman setting that explains `finding`, if one does: the setting
+/// of the catalogue mistake it points at, else one for a plain difference.
 pub fn setting_for(finding: &Finding) -> Option<&'static str> {
+    if let Some(s) = finding
+        .mistake
+        .and_then(catalogue::mistake)
+        .and_then(|m| m.postman)
+    {
+        return Some(s);
+    }
     match finding.id {
-        "empty-param-dropped" | "empty-param-added" => Some(ADD_EMPTY_PARAMS),
+        "empty-param-added" => Some(ADD_EMPTY_PARAMS),
         "body-hash-presence" => Some(INCLUDE_BODY_HASH),
         "header-value-not-encoded" => Some(ENCODE_HEADER),
         "param-encoding" if finding.location.contains("header") => Some(ENCODE_HEADER),

@@ -71,7 +71,41 @@ pub struct Mistake {
     pub fix: &'static str,
     /// The rule it breaks, `RFC 5849 §…` (or the extension it departs from).
     pub section: &'static str,
+    /// The Postman OAuth 1.0 setting (or field) that causes or fixes it, where one applies.
+    pub postman: Option<&'static str>,
+    /// Whether the hunt varies it. A mistake the hunt cannot reproduce from
+    /// a signature (a clock, a volatile value) is still catalogued, so that
+    /// every finding names it with the same id, but is never searched.
+    pub searched: bool,
 }
+
+impl Mistake {
+    /// The same entry with the Postman setting that causes or fixes it.
+    const fn postman(mut self, setting: &'static str) -> Mistake {
+        self.postman = Some(setting);
+        self
+    }
+
+    /// The same entry, marked as one the hunt does not vary.
+    const fn not_searched(mut self) -> Mistake {
+        self.searched = false;
+        self
+    }
+}
+
+/// Postman's *Add empty parameters to signature* (`addEmptyParamsToSign`).
+pub const POSTMAN_ADD_EMPTY_PARAMS: &str = "Add empty parameters to signature";
+/// Postman's *Encode the parameters in the Authorization header* (`disableHeaderEncoding` off).
+pub const POSTMAN_ENCODE_HEADER: &str = "Encode the parameters in the Authorization header";
+/// Postman's *Include body hash* (`includeBodyHash`).
+pub const POSTMAN_INCLUDE_BODY_HASH: &str = "Include body hash";
+/// Postman's *Add auth data to* Request Headers / Request URL / Request Body (`addParamsToHeader`).
+pub const POSTMAN_ADD_AUTH_DATA_TO: &str =
+    "Add auth data to (Request Headers / Request URL / Request Body)";
+/// Postman's *Consumer Key* field (signed untrimmed, sent trimmed).
+pub const POSTMAN_CONSUMER_KEY: &str = "Consumer Key (remove the leading or trailing spaces)";
+/// Postman's *Token Secret* field (whitespace only counts as empty).
+pub const POSTMAN_TOKEN_SECRET: &str = "Token Secret (clear it, or give the real one)";
 
 /// Builds an entry (keeps the table below readable).
 #[allow(clippy::too_many_arguments)]
@@ -92,6 +126,8 @@ const fn m(
         signers,
         fix,
         section,
+        postman: None,
+        searched: true,
     }
 }
 
@@ -284,7 +320,8 @@ static CATALOGUE: &[Mistake] = &[
         &["dghubble/oauth1 (#38)", "simple_oauth", "guzzle oauth-subscriber (#29)", "Postman without \"Add empty parameters\""],
         "sign empty parameters as `name=`",
         "RFC 5849 §3.4.1.3.2",
-    ),
+    )
+    .postman(POSTMAN_ADD_EMPTY_PARAMS),
     m(
         "empty-token-signed",
         Stage::Collection,
@@ -293,7 +330,8 @@ static CATALOGUE: &[Mistake] = &[
         &["Postman with \"Add empty parameters to signature\" and header placement", "Jira clients"],
         "send exactly the parameters you sign (or do not sign an empty token)",
         "RFC 5849 §3.4.1.3.1",
-    ),
+    )
+    .postman(POSTMAN_ADD_EMPTY_PARAMS),
     m(
         "duplicates-collapsed",
         Stage::Collection,
@@ -320,7 +358,8 @@ static CATALOGUE: &[Mistake] = &[
         &["Postman (postman-runtime 7.39)", "Magento client (#38019)"],
         "trim the consumer key before signing and sending",
         "RFC 5849 §3.4.1.3.1",
-    ),
+    )
+    .postman(POSTMAN_CONSUMER_KEY),
     m(
         "callback-not-signed",
         Stage::Collection,
@@ -339,6 +378,26 @@ static CATALOGUE: &[Mistake] = &[
         "sign oauth_body_hash with the other protocol parameters",
         "OAuth Request Body Hash §3.2",
     ),
+    m(
+        "timestamp-milliseconds",
+        Stage::Collection,
+        "timestamp",
+        "oauth_timestamp was written in milliseconds, not seconds",
+        &["no public report collected yet (diff names it from the request)"],
+        "divide the timestamp by 1000 (seconds since 1970)",
+        "RFC 5849 §3.3",
+    )
+    .not_searched(),
+    m(
+        "timestamp-skew",
+        Stage::Collection,
+        "timestamp",
+        "the signer's clock (or a reused capture) put oauth_timestamp minutes away from the server's",
+        &["no public report collected yet (diff names it from the request)"],
+        "take the timestamp from a synchronised clock when signing",
+        "RFC 5849 §3.3",
+    )
+    .not_searched(),
     m(
         "plus-kept-literal",
         Stage::Encoding,
@@ -554,7 +613,8 @@ static CATALOGUE: &[Mistake] = &[
         &["Postman (postman-runtime 7.39)"],
         "clear the token secret field, or give the real one",
         "RFC 5849 §3.4.2",
-    ),
+    )
+    .postman(POSTMAN_TOKEN_SECRET),
     m(
         "wrong-hash",
         Stage::Digest,
@@ -619,6 +679,60 @@ pub fn catalogue() -> &'static [Mistake] {
 /// The mistake with this id.
 pub fn mistake(id: &str) -> Option<&'static Mistake> {
     CATALOGUE.iter().find(|m| m.id == id)
+}
+
+/// Ids that named a catalogue mistake before the vocabulary was unified
+/// (old diff finding ids), with the catalogue id each stands for. They are
+/// accepted wherever ids are read (fixture expectations, filters) and never
+/// printed.
+pub const ALIASES: &[(&str, &str)] = &[
+    ("port-default-explicit", "default-port-kept"),
+    ("query-in-base-uri", "query-kept-in-uri"),
+    ("key-secret-not-encoded", "key-not-encoded"),
+    ("key-trailing-ampersand", "key-amp-dropped"),
+    ("key-token-secret-dropped", "key-token-secret-omitted"),
+    ("signature-plus-became-space", "signature-not-encoded"),
+    (
+        "signature-double-encoded",
+        "signature-double-encoded-in-header",
+    ),
+    ("param-collapsed", "duplicates-collapsed"),
+    ("empty-param-dropped", "empty-params-dropped"),
+];
+
+/// The current spelling of an id read from input: an old alias becomes its
+/// catalogue id; any other id is returned as given.
+pub fn canonical(id: &str) -> &str {
+    ALIASES
+        .iter()
+        .find(|(old, _)| *old == id)
+        .map_or(id, |(_, new)| new)
+}
+
+/// Violation codes (suspicious but accepted input, [`crate::error::Violation`])
+/// that are the input-side trace of a catalogue mistake: the request holds
+/// what a signer making that mistake gets wrong.
+const VIOLATION_MISTAKES: &[(&str, &str)] = &[
+    ("method-not-uppercase", "method-not-uppercased"),
+    ("default-port-in-url", "default-port-kept"),
+    ("uppercase-scheme", "host-case-kept"),
+    ("uppercase-host", "host-case-kept"),
+    ("form-shaped-body-not-signed", "non-form-body-signed"),
+    ("plus-is-space", "plus-kept-literal"),
+    ("lowercase-hex", "lowercase-hex"),
+    ("signature-plus-became-space", "signature-not-encoded"),
+    (
+        "signature-double-encoded",
+        "signature-double-encoded-in-header",
+    ),
+];
+
+/// The catalogue mistake a violation code is the trace of, if any.
+pub fn mistake_for_violation(code: &str) -> Option<&'static str> {
+    VIOLATION_MISTAKES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, m)| *m)
 }
 
 /// The position of `id` in [`catalogue`].
@@ -710,6 +824,27 @@ mod tests {
         groups.sort_unstable();
         groups.dedup();
         assert!(groups.len() <= 64, "{} groups", groups.len());
+    }
+
+    #[test]
+    fn aliases_and_violation_traces_point_into_the_catalogue() {
+        for (old, new) in ALIASES {
+            assert!(
+                mistake(old).is_none(),
+                "alias {old} is still a catalogue id"
+            );
+            assert!(mistake(new).is_some(), "{old} -> {new}: not a catalogue id");
+            assert_eq!(canonical(old), *new);
+        }
+        assert_eq!(canonical("default-port-kept"), "default-port-kept");
+        for (code, id) in VIOLATION_MISTAKES {
+            assert!(mistake(id).is_some(), "{code} -> {id}");
+        }
+        assert_eq!(
+            mistake_for_violation("default-port-in-url"),
+            Some("default-port-kept")
+        );
+        assert_eq!(mistake_for_violation("curl-basic-auth"), None);
     }
 
     #[test]

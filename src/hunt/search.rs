@@ -706,7 +706,7 @@ impl Prepared {
     fn stream<'a>(&'a self, c: &CollKnobs, f: &mut dyn FnMut(Octs<'a>, Octs<'a>, Source)) {
         let b = |x: &'a [u8]| Cow::Borrowed(x);
         let push_body = |f: &mut dyn FnMut(Octs<'a>, Octs<'a>, Source)| {
-            if c.body == 2 {
+            if c.body == BodyHandling::NonFormSigned {
                 for q in &self.shadow_body {
                     f(b(&q.name), b(&q.value), q.source);
                 }
@@ -728,12 +728,12 @@ impl Prepared {
             }
             match q.source {
                 Source::Query if c.omit_query => continue,
-                Source::Body if c.body == 1 => continue,
+                Source::Body if c.body == BodyHandling::FormOmitted => continue,
                 _ => {}
             }
             if (c.callback_off && q.name == b"oauth_callback")
                 || (c.body_hash_off && q.name == b"oauth_body_hash")
-                || (c.version == 1 && q.name == b"oauth_version")
+                || (c.version == VersionHandling::Omitted && q.name == b"oauth_version")
             {
                 continue;
             }
@@ -745,8 +745,8 @@ impl Prepared {
             if c.pre_encoded as usize == i + 1 {
                 value = Cow::Owned(enc(Enc::Rfc, &value).into_bytes());
             }
-            if c.key_padding > 0 && q.name == b"oauth_consumer_key" {
-                value = Cow::Owned(if c.key_padding == 1 {
+            if c.key_padding != KeyPadding::None && q.name == b"oauth_consumer_key" {
+                value = Cow::Owned(if c.key_padding == KeyPadding::Leading {
                     [b" ".as_slice(), &value].concat()
                 } else {
                     [value.as_ref(), b" "].concat()
@@ -761,7 +761,7 @@ impl Prepared {
             push_body(f);
         }
         emit_realm(f);
-        if c.version == 2 {
+        if c.version == VersionHandling::Added {
             f(b(b"oauth_version"), b(b"1.0"), Source::Header);
         }
         if c.empty_token {
@@ -882,36 +882,104 @@ enum Sort {
     PairString,
 }
 
+/// What happens to the port in the base string URI (RFC 5849 §3.4.1.2).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+enum PortHandling {
+    /// RFC 5849 §3.4.1.2: kept unless it is the scheme's default.
+    #[default]
+    Rfc,
+    /// The scheme's default port kept (or added when the URL has none).
+    KeptDefault,
+    /// Any port dropped.
+    Dropped,
+    /// Postman's rule: 80 and 443 dropped whatever the scheme.
+    PostmanDropped,
+}
+
+/// What happens to a trailing `/` of the path.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+enum SlashHandling {
+    /// As sent (RFC 5849 §3.4.1.2).
+    #[default]
+    AsSent,
+    /// A `/` added.
+    Added,
+    /// The trailing `/` removed.
+    Removed,
+}
+
+/// What happens to the path's text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+enum PathHandling {
+    /// As sent (RFC 5849 §3.4.1.2).
+    #[default]
+    AsSent,
+    /// Percent-escapes decoded.
+    Decoded,
+    /// Lower-cased with the host.
+    Lowercased,
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 struct UriKnobs {
-    /// 0 RFC, 1 default port kept (or added), 2 any port dropped, 3 Postman's 80/443 rule.
-    port: u8,
+    port: PortHandling,
     scheme_swap: bool,
     host_case: bool,
     www: bool,
     keep_query: bool,
-    /// 0 as sent, 1 added, 2 removed.
-    slash: u8,
-    /// 0 as sent, 1 decoded, 2 lower-cased.
-    path: u8,
+    slash: SlashHandling,
+    path: PathHandling,
+}
+
+/// Which body pairs are signed (RFC 5849 §3.4.1.3.1).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+enum BodyHandling {
+    /// Form-urlencoded bodies only.
+    #[default]
+    Rfc,
+    /// A form-urlencoded body left out.
+    FormOmitted,
+    /// A form-shaped body signed although its Content-Type is not form-urlencoded.
+    NonFormSigned,
+}
+
+/// What happens to `oauth_version` between what is sent and what is signed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+enum VersionHandling {
+    /// Signed exactly when sent.
+    #[default]
+    AsSent,
+    /// Sent but not signed.
+    Omitted,
+    /// `oauth_version=1.0` signed but not sent.
+    Added,
+}
+
+/// Stray whitespace on `oauth_consumer_key` as signed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+enum KeyPadding {
+    /// As sent.
+    #[default]
+    None,
+    /// A leading space.
+    Leading,
+    /// A trailing space.
+    Trailing,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 struct CollKnobs {
     omit_query: bool,
-    /// 0 RFC, 1 form body omitted, 2 non-form body signed.
-    body: u8,
+    body: BodyHandling,
     realm: bool,
     signature_param: bool,
-    /// 0 as sent, 1 omitted, 2 added.
-    version: u8,
+    version: VersionHandling,
     drop_empty: bool,
     empty_token: bool,
     collapse_duplicates: bool,
     /// 0 none, else 1 + the index of the pre-encoded parameter.
     pre_encoded: u32,
-    /// 0 none, 1 leading space, 2 trailing space on oauth_consumer_key.
-    key_padding: u8,
+    key_padding: KeyPadding,
     callback_off: bool,
     body_hash_off: bool,
     plus_literal: bool,
@@ -936,15 +1004,52 @@ struct StrKnobs {
     not_reencoded: bool,
 }
 
+/// How the two secrets are joined into the key (RFC 5849 §3.4.2).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+enum KeyShape {
+    /// `consumer&token`.
+    #[default]
+    Rfc,
+    /// No `&` between the secrets.
+    NoAmpersand,
+    /// `consumer&`, the token secret left out.
+    TokenSecretOmitted,
+    /// `token&consumer`.
+    Swapped,
+    /// `consumer&null` for a missing token secret.
+    NullText,
+    /// `consumer&undefined` for a missing token secret.
+    UndefinedText,
+}
+
+/// What happened to the secrets' text before they were joined.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+enum SecretText {
+    /// As given.
+    #[default]
+    AsGiven,
+    /// The consumer secret with a trailing newline.
+    ConsumerNewline,
+    /// The consumer secret with a trailing space.
+    ConsumerSpace,
+    /// The token secret with a trailing newline.
+    TokenNewline,
+    /// The token secret with a trailing space.
+    TokenSpace,
+    /// The consumer secret trimmed.
+    ConsumerTrimmed,
+    /// The token secret trimmed.
+    TokenTrimmed,
+    /// A whitespace-only token secret taken as empty (Postman).
+    BlankTokenEmptied,
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 struct KeyKnobs {
     enc: Enc,
     raw: bool,
-    /// 0 RFC, 1 no `&`, 2 token secret omitted, 3 swapped, 4 `null`, 5 `undefined`.
-    shape: u8,
-    /// 0 as given, 1/2 consumer secret + newline/space, 3/4 token secret + newline/space,
-    /// 5/6 consumer/token secret trimmed, 7 whitespace-only token secret emptied.
-    text: u8,
+    shape: KeyShape,
+    text: SecretText,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -955,27 +1060,27 @@ struct Knobs {
 }
 
 /// One concrete change to the knobs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Op {
     MethodLower,
-    Port(u8),
+    Port(PortHandling),
     SchemeSwap,
     HostCase,
     Www,
     KeepQuery,
-    Slash(u8),
-    Path(u8),
+    Slash(SlashHandling),
+    Path(PathHandling),
     UriRaw,
     OmitQuery,
-    Body(u8),
+    Body(BodyHandling),
     Realm,
     SignatureParam,
-    Version(u8),
+    Version(VersionHandling),
     DropEmpty,
     EmptyToken,
     Collapse,
     PreEncoded(u32),
-    KeyPadding(u8),
+    KeyPadding(KeyPadding),
     CallbackOff,
     BodyHashOff,
     PlusLiteral,
@@ -984,8 +1089,8 @@ enum Op {
     NotReencoded,
     Comma,
     KeyRaw,
-    KeyShape(u8),
-    SecretText(u8),
+    KeyShape(KeyShape),
+    SecretText(SecretText),
     Hash(HashAlg),
 }
 
@@ -1052,10 +1157,13 @@ fn candidate_ops(p: &Prepared, mode: Mode) -> Vec<(&'static str, Op)> {
             && (q.raw_name().contains('+') || q.raw_value().is_some_and(|v| v.contains('+')))
     });
     v.push(("method-not-uppercased", Op::MethodLower));
-    v.push(("default-port-kept", Op::Port(1)));
+    v.push(("default-port-kept", Op::Port(PortHandling::KeptDefault)));
     if p.port.is_some() {
-        v.push(("port-dropped", Op::Port(2)));
-        v.push(("postman-port-dropped", Op::Port(3)));
+        v.push(("port-dropped", Op::Port(PortHandling::Dropped)));
+        v.push((
+            "postman-port-dropped",
+            Op::Port(PortHandling::PostmanDropped),
+        ));
     }
     v.push(("scheme-swapped", Op::SchemeSwap));
     if p.host.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -1065,28 +1173,31 @@ fn candidate_ops(p: &Prepared, mode: Mode) -> Vec<(&'static str, Op)> {
     if p.query.is_some() {
         v.push(("query-kept-in-uri", Op::KeepQuery));
     }
-    v.push(("trailing-slash-added", Op::Slash(1)));
-    v.push(("trailing-slash-removed", Op::Slash(2)));
+    v.push(("trailing-slash-added", Op::Slash(SlashHandling::Added)));
+    v.push(("trailing-slash-removed", Op::Slash(SlashHandling::Removed)));
     if path.contains('%') {
-        v.push(("path-decoded", Op::Path(1)));
+        v.push(("path-decoded", Op::Path(PathHandling::Decoded)));
     }
     if path.bytes().any(|b| b.is_ascii_uppercase()) {
-        v.push(("path-lowercased", Op::Path(2)));
+        v.push(("path-lowercased", Op::Path(PathHandling::Lowercased)));
     }
     v.push(("uri-not-encoded", Op::UriRaw));
     v.push(("query-params-omitted", Op::OmitQuery));
-    v.push(("body-params-omitted", Op::Body(1)));
+    v.push(("body-params-omitted", Op::Body(BodyHandling::FormOmitted)));
     if !p.shadow_body.is_empty() {
-        v.push(("non-form-body-signed", Op::Body(2)));
+        v.push((
+            "non-form-body-signed",
+            Op::Body(BodyHandling::NonFormSigned),
+        ));
     }
     if p.realm.is_some() {
         v.push(("realm-signed", Op::Realm));
     }
     v.push(("signature-param-signed", Op::SignatureParam));
     if p.has("oauth_version") {
-        v.push(("version-omitted", Op::Version(1)));
+        v.push(("version-omitted", Op::Version(VersionHandling::Omitted)));
     } else {
-        v.push(("version-added", Op::Version(2)));
+        v.push(("version-added", Op::Version(VersionHandling::Added)));
     }
     v.push(("empty-params-dropped", Op::DropEmpty));
     if !p.has("oauth_token") {
@@ -1099,8 +1210,14 @@ fn candidate_ops(p: &Prepared, mode: Mode) -> Vec<(&'static str, Op)> {
         }
     }
     if p.has("oauth_consumer_key") {
-        v.push(("postman-consumer-key-untrimmed", Op::KeyPadding(1)));
-        v.push(("postman-consumer-key-untrimmed", Op::KeyPadding(2)));
+        v.push((
+            "postman-consumer-key-untrimmed",
+            Op::KeyPadding(KeyPadding::Leading),
+        ));
+        v.push((
+            "postman-consumer-key-untrimmed",
+            Op::KeyPadding(KeyPadding::Trailing),
+        ));
     }
     if p.has("oauth_callback") {
         v.push(("callback-not-signed", Op::CallbackOff));
@@ -1136,24 +1253,44 @@ fn candidate_ops(p: &Prepared, mode: Mode) -> Vec<(&'static str, Op)> {
     let (cs, ts) = (p.consumer_secret.expose(), p.token_secret.expose());
     v.push(("key-not-encoded", Op::KeyRaw));
     if ts.is_empty() {
-        v.push(("key-amp-dropped", Op::KeyShape(1)));
-        v.push(("key-null-token-secret", Op::KeyShape(4)));
-        v.push(("key-null-token-secret", Op::KeyShape(5)));
+        v.push(("key-amp-dropped", Op::KeyShape(KeyShape::NoAmpersand)));
+        v.push(("key-null-token-secret", Op::KeyShape(KeyShape::NullText)));
+        v.push((
+            "key-null-token-secret",
+            Op::KeyShape(KeyShape::UndefinedText),
+        ));
     } else if !ts.trim().is_empty() {
-        v.push(("key-token-secret-omitted", Op::KeyShape(2)));
+        v.push((
+            "key-token-secret-omitted",
+            Op::KeyShape(KeyShape::TokenSecretOmitted),
+        ));
     }
-    v.push(("key-secrets-swapped", Op::KeyShape(3)));
-    for t in 1..=4 {
+    v.push(("key-secrets-swapped", Op::KeyShape(KeyShape::Swapped)));
+    for t in [
+        SecretText::ConsumerNewline,
+        SecretText::ConsumerSpace,
+        SecretText::TokenNewline,
+        SecretText::TokenSpace,
+    ] {
         v.push(("secret-whitespace", Op::SecretText(t)));
     }
     if cs.trim() != cs {
-        v.push(("secret-whitespace", Op::SecretText(5)));
+        v.push((
+            "secret-whitespace",
+            Op::SecretText(SecretText::ConsumerTrimmed),
+        ));
     }
     if ts.trim() != ts && !ts.trim().is_empty() {
-        v.push(("secret-whitespace", Op::SecretText(6)));
+        v.push((
+            "secret-whitespace",
+            Op::SecretText(SecretText::TokenTrimmed),
+        ));
     }
     if !ts.is_empty() && ts.trim().is_empty() {
-        v.push(("postman-blank-token-secret", Op::SecretText(7)));
+        v.push((
+            "postman-blank-token-secret",
+            Op::SecretText(SecretText::BlankTokenEmptied),
+        ));
     }
     let declared = p.method.hash();
     if matches!(mode, Mode::Hmac | Mode::Rsa) {
@@ -1683,19 +1820,21 @@ impl<'a> Engine<'a> {
         }
         let default = p.default_port(scheme);
         let port = match u.port {
-            0 => p.port.filter(|n| Some(*n) != default),
-            1 => p.port.or(default),
-            2 => None,
-            _ => p.port.filter(|n| *n != 80 && *n != 443),
+            PortHandling::Rfc => p.port.filter(|n| Some(*n) != default),
+            PortHandling::KeptDefault => p.port.or(default),
+            PortHandling::Dropped => None,
+            PortHandling::PostmanDropped => p.port.filter(|n| *n != 80 && *n != 443),
         };
         let mut path = match u.path {
-            1 => String::from_utf8_lossy(&decode_lenient(&p.path, false).0).into_owned(),
-            2 => p.path.to_ascii_lowercase(),
-            _ => p.path.clone(),
+            PathHandling::Decoded => {
+                String::from_utf8_lossy(&decode_lenient(&p.path, false).0).into_owned()
+            }
+            PathHandling::Lowercased => p.path.to_ascii_lowercase(),
+            PathHandling::AsSent => p.path.clone(),
         };
         match u.slash {
-            1 if !path.ends_with('/') => path.push('/'),
-            2 if path.ends_with('/') => {
+            SlashHandling::Added if !path.ends_with('/') => path.push('/'),
+            SlashHandling::Removed if path.ends_with('/') => {
                 path.pop();
             }
             _ => {}
@@ -1821,14 +1960,14 @@ impl<'a> Engine<'a> {
         let mut cs = self.prep.consumer_secret.expose().to_string();
         let mut ts = self.prep.token_secret.expose().to_string();
         match k.text {
-            1 => cs.push('\n'),
-            2 => cs.push(' '),
-            3 => ts.push('\n'),
-            4 => ts.push(' '),
-            5 => cs = cs.trim().to_string(),
-            6 => ts = ts.trim().to_string(),
-            7 => ts.clear(),
-            _ => {}
+            SecretText::ConsumerNewline => cs.push('\n'),
+            SecretText::ConsumerSpace => cs.push(' '),
+            SecretText::TokenNewline => ts.push('\n'),
+            SecretText::TokenSpace => ts.push(' '),
+            SecretText::ConsumerTrimmed => cs = cs.trim().to_string(),
+            SecretText::TokenTrimmed => ts = ts.trim().to_string(),
+            SecretText::BlankTokenEmptied => ts.clear(),
+            SecretText::AsGiven => {}
         }
         let e = |s: &str| {
             if k.raw {
@@ -1838,12 +1977,12 @@ impl<'a> Engine<'a> {
             }
         };
         let key = match k.shape {
-            1 => format!("{}{}", e(&cs), e(&ts)),
-            2 => format!("{}&", e(&cs)),
-            3 => format!("{}&{}", e(&ts), e(&cs)),
-            4 => format!("{}&null", e(&cs)),
-            5 => format!("{}&undefined", e(&cs)),
-            _ => format!("{}&{}", e(&cs), e(&ts)),
+            KeyShape::NoAmpersand => format!("{}{}", e(&cs), e(&ts)),
+            KeyShape::TokenSecretOmitted => format!("{}&", e(&cs)),
+            KeyShape::Swapped => format!("{}&{}", e(&ts), e(&cs)),
+            KeyShape::NullText => format!("{}&null", e(&cs)),
+            KeyShape::UndefinedText => format!("{}&undefined", e(&cs)),
+            KeyShape::Rfc => format!("{}&{}", e(&cs), e(&ts)),
         };
         let id = match self.keys.iter().position(|x| x.expose() == key) {
             Some(i) => i as u32,
@@ -1902,25 +2041,25 @@ impl<'a> Engine<'a> {
                 let q = &p.params[i as usize];
                 format!("parameter {} ({})", q.name_str(), q.source.as_str())
             }
-            Op::KeyPadding(1) => "leading space".to_string(),
+            Op::KeyPadding(KeyPadding::Leading) => "leading space".to_string(),
             Op::KeyPadding(_) => "trailing space".to_string(),
-            Op::Port(1) => match p.port {
+            Op::Port(PortHandling::KeptDefault) => match p.port {
                 Some(n) => format!("kept :{n}"),
                 None => match p.default_port(&p.scheme) {
                     Some(n) => format!("added :{n}"),
                     None => return None,
                 },
             },
-            Op::KeyShape(4) => "`null`".to_string(),
-            Op::KeyShape(5) => "`undefined`".to_string(),
+            Op::KeyShape(KeyShape::NullText) => "`null`".to_string(),
+            Op::KeyShape(KeyShape::UndefinedText) => "`undefined`".to_string(),
             Op::SecretText(t) => match t {
-                1 => "consumer secret + newline",
-                2 => "consumer secret + space",
-                3 => "token secret + newline",
-                4 => "token secret + space",
-                5 => "consumer secret trimmed",
-                6 => "token secret trimmed",
-                _ => return None,
+                SecretText::ConsumerNewline => "consumer secret + newline",
+                SecretText::ConsumerSpace => "consumer secret + space",
+                SecretText::TokenNewline => "token secret + newline",
+                SecretText::TokenSpace => "token secret + space",
+                SecretText::ConsumerTrimmed => "consumer secret trimmed",
+                SecretText::TokenTrimmed => "token secret trimmed",
+                SecretText::BlankTokenEmptied | SecretText::AsGiven => return None,
             }
             .to_string(),
             Op::Hash(h) => format!("signed with {}", h.as_str()),
@@ -2163,6 +2302,57 @@ mod tests {
         assert_eq!(r.base_string, None);
         assert!(r.suggestions.iter().any(|s| s.contains("consumer secret")));
         assert!(r.tried > 100, "{}", r.tried);
+    }
+
+    /// Every searched catalogue entry is a set of named variants ([`Op`]),
+    /// no variant belongs to two ids, and entries the hunt does not vary
+    /// have none.
+    #[test]
+    fn each_variant_has_one_catalogue_id() {
+        let header = |extra: &str| {
+            format!(
+                r#"OAuth realm="R", oauth_consumer_key="k", oauth_signature_method="HMAC-SHA1", oauth_timestamp="1", oauth_nonce="n", oauth_signature="x"{extra}"#
+            )
+        };
+        let rich = Request::new("POST", "http://Api.Example.test:8080/A%2Fb/?q=a+b&e=%C3%A9")
+            .with_header(
+                "Authorization",
+                header(r#", oauth_token="t", oauth_version="1.0", oauth_callback="oob", oauth_body_hash="h""#),
+            )
+            .with_header("Content-Type", "text/plain")
+            .with_body("a=1&b=2");
+        let two_legged = Request::new("GET", "https://api.example.test/a")
+            .with_header("Authorization", header(""));
+        let cases = [
+            (&rich, Secrets::shared(" cs ", "ts ")),
+            (&two_legged, Secrets::shared("cs", "")),
+            (&two_legged, Secrets::shared("cs", "  ")),
+        ];
+        let mut owner: HashMap<Op, &'static str> = HashMap::new();
+        let mut named: std::collections::BTreeSet<&'static str> = Default::default();
+        for (request, secrets) in cases {
+            let prep = Prepared::new(request, &secrets).unwrap();
+            for (id, op) in candidate_ops(&prep, Mode::Hmac) {
+                let m = catalogue::mistake(id).unwrap_or_else(|| panic!("{id} is not catalogued"));
+                assert!(m.searched, "{id} is searched but marked searched: false");
+                let first = *owner.entry(op).or_insert(id);
+                assert_eq!(first, id, "{op:?} is named both {first} and {id}");
+                named.insert(id);
+            }
+        }
+        // Output mistakes are read off the target, not varied.
+        for id in [
+            "signature-hex",
+            "base64-of-hex",
+            "signature-base64url",
+            "signature-double-encoded-in-header",
+            "signature-not-encoded",
+        ] {
+            named.insert(id);
+        }
+        for m in catalogue::catalogue() {
+            assert_eq!(named.contains(m.id), m.searched, "{}", m.id);
+        }
     }
 
     #[test]
