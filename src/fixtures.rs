@@ -957,6 +957,7 @@ fn check_public_key(case: &Case, method: SignatureMethod, base: &str) -> Result<
 /// The inputs a conformance signer receives for one vector (the JSON
 /// object written to its standard input; see README "Fixtures and
 /// conformance").
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SignerInput {
     /// The HTTP method.
@@ -977,6 +978,18 @@ pub struct SignerInput {
     pub token_secret: String,
     /// The RSA private key (PEM) for RSA vectors.
     pub private_key_pem: Option<String>,
+}
+
+/// One element of `vectors export --format json`: the vector's `id` and
+/// the [`SignerInput`] fields beside it.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExportedVector {
+    /// The vector id (the fixture's `name`).
+    pub id: String,
+    /// What the signer receives.
+    #[serde(flatten)]
+    pub input: SignerInput,
 }
 
 /// A conformance vector: a fixture that pins a signature over a request.

@@ -174,6 +174,8 @@ pub mod input;
 pub mod params;
 pub mod pipeline;
 pub mod request;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod secret;
 pub mod sign;
 pub mod signature;
