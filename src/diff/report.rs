@@ -200,3 +200,91 @@ fn empty_report(equivalent: bool, candidate: String) -> DiffReport {
         key_shapes: (None, None),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{self, NoFiles, ReadOptions};
+    use crate::signature::Secrets;
+
+    /// The Tumblr scenario of `fixtures/diff/echo-tumblr` (RFC 5849 §1.2's
+    /// credentials; the server names signatures only, no base string).
+    fn tumblr() -> (Side, &'static str, SideSecrets) {
+        let bytes = include_bytes!("../../fixtures/diff/echo-tumblr/candidate.http");
+        let read = input::read(bytes, &ReadOptions::default(), &NoFiles)
+            .unwrap()
+            .remove(0);
+        let body = include_str!("../../fixtures/diff/echo-tumblr/server_response.txt");
+        let secrets = SideSecrets::shared(Secrets::shared("kd94hf93k423kf44", "pfkkdhi9sl3r4s00"));
+        (Side::Request(read), body, secrets)
+    }
+
+    #[test]
+    fn without_good_or_response_there_is_no_reference() {
+        let (cand, _, secrets) = tumblr();
+        let e = diagnose(None, &cand, None, &secrets, &DiffOptions::default()).unwrap_err();
+        assert_eq!(e, DiagnoseError::NoReference);
+    }
+
+    #[test]
+    fn a_response_that_reveals_nothing_is_an_error_without_good() {
+        let (cand, _, secrets) = tumblr();
+        let e = diagnose(
+            None,
+            &cand,
+            Some("<html><body>401 Unauthorized</body></html>"),
+            &secrets,
+            &DiffOptions::default(),
+        )
+        .unwrap_err();
+        assert_eq!(e, DiagnoseError::NothingInResponse);
+        assert!(e.to_string().starts_with("nothing to compare with"));
+    }
+
+    /// RFC 5849 §3.4: a server that names the signature it expected but no
+    /// base string gives no reference to diff against; its notes decide.
+    #[test]
+    fn signatures_only_give_no_reference_and_a_verdict_from_the_notes() {
+        let (cand, body, secrets) = tumblr();
+        let d = diagnose(None, &cand, Some(body), &secrets, &DiffOptions::default()).unwrap();
+        assert_eq!(d.reference, None);
+        assert_eq!(d.report.situation, None);
+        let s = d.server_response.as_ref().unwrap();
+        assert!(!s.notes.is_empty());
+        assert!(!d.equivalent(), "the server expected another signature");
+        let v = serde_json::to_value(&d).unwrap();
+        assert_eq!(v["schema"], crate::SCHEMA);
+        assert_eq!(v["base_strings"]["good"], serde_json::Value::Null);
+        assert!(
+            v["base_strings"]["candidate"]
+                .as_str()
+                .unwrap()
+                .starts_with("POST&")
+                || v["base_strings"]["candidate"]
+                    .as_str()
+                    .unwrap()
+                    .contains('&')
+        );
+        assert_eq!(v["server_response"]["findings"], serde_json::Value::Null);
+        assert_eq!(v["server_response"]["shape"], "tumblr");
+    }
+
+    /// With GOOD as well, the known-good request is the reference and the
+    /// server's comparison stays under `server_response`.
+    #[test]
+    fn with_good_the_known_good_request_is_the_reference() {
+        let (cand, body, secrets) = tumblr();
+        let d = diagnose(
+            Some(&cand),
+            &cand,
+            Some(body),
+            &secrets,
+            &DiffOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(d.reference, Some(Reference::KnownGood));
+        // The candidate against itself: equivalent, whatever the server said.
+        assert!(d.equivalent());
+        assert!(d.server_response.is_some());
+    }
+}
