@@ -229,6 +229,7 @@ fn check_requests_in_turn(requests: &[&Request], keys: &Keys) -> Vec<Checked> {
 }
 
 /// How many requests got each verdict.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
     /// Every request counted.

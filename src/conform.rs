@@ -108,6 +108,7 @@ pub fn parse_answer(output: &str) -> Result<Answer, String> {
 }
 
 /// The verdict on one vector.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Grade {
     /// The vector id.
@@ -121,6 +122,33 @@ pub struct Grade {
     /// `(expected, reported)` base strings when the signer reported a different one.
     #[serde(skip)]
     pub base_string_diff: Option<(String, String)>,
+}
+
+/// The answer of `conform` and `vectors grade`, printed by their `--json`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConformReport {
+    /// The contract version, [`crate::SCHEMA`].
+    pub schema: &'static str,
+    /// How many vectors the signer got right.
+    pub passed: usize,
+    /// How many it got wrong.
+    pub failed: usize,
+    /// Each vector's grade, in vector order.
+    pub vectors: Vec<Grade>,
+}
+
+impl ConformReport {
+    /// The report over `vectors`, counted.
+    pub fn new(vectors: Vec<Grade>) -> ConformReport {
+        let passed = vectors.iter().filter(|g| g.passed).count();
+        ConformReport {
+            schema: crate::SCHEMA,
+            passed,
+            failed: vectors.len() - passed,
+            vectors,
+        }
+    }
 }
 
 impl Grade {

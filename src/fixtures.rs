@@ -500,6 +500,7 @@ pub fn load(path: &str, text: &str) -> Result<Fixture, FixtureError> {
 }
 
 /// A pipeline stage a fixture can pin, in pipeline order.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
@@ -534,6 +535,7 @@ impl fmt::Display for Stage {
 }
 
 /// The first stage where a fixture's expectation was not met.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Mismatch {
     /// The first differing stage.
@@ -551,6 +553,49 @@ impl fmt::Display for Mismatch {
             "{}: expected {}, got {}",
             self.stage, self.expected, self.actual
         )
+    }
+}
+
+/// One fixture checked (`check`): a conformance vector, by its `id`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckedVector {
+    /// The fixture's `name`, which is its vector id; `null` when the file did not load.
+    pub id: Option<String>,
+    /// The fixture file.
+    pub path: String,
+    /// Whether every stage it pins was met.
+    pub passed: bool,
+    /// The first stage that was not met, or `null`.
+    pub mismatch: Option<Mismatch>,
+    /// Why the file did not load, or `null`.
+    pub error: Option<String>,
+}
+
+/// The answer of `check`, printed by `check --json`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckReport {
+    /// The contract version, [`crate::SCHEMA`].
+    pub schema: &'static str,
+    /// How many vectors passed.
+    pub passed: usize,
+    /// How many failed or did not load.
+    pub failed: usize,
+    /// Each fixture, in the order given.
+    pub vectors: Vec<CheckedVector>,
+}
+
+impl CheckReport {
+    /// The report over `vectors`, counted.
+    pub fn new(vectors: Vec<CheckedVector>) -> CheckReport {
+        let passed = vectors.iter().filter(|v| v.passed).count();
+        CheckReport {
+            schema: crate::SCHEMA,
+            passed,
+            failed: vectors.len() - passed,
+            vectors,
+        }
     }
 }
 
@@ -912,6 +957,7 @@ fn check_public_key(case: &Case, method: SignatureMethod, base: &str) -> Result<
 /// The inputs a conformance signer receives for one vector (the JSON
 /// object written to its standard input; see README "Fixtures and
 /// conformance").
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SignerInput {
     /// The HTTP method.
@@ -932,6 +978,18 @@ pub struct SignerInput {
     pub token_secret: String,
     /// The RSA private key (PEM) for RSA vectors.
     pub private_key_pem: Option<String>,
+}
+
+/// One element of `vectors export --format json`: the vector's `id` and
+/// the [`SignerInput`] fields beside it.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExportedVector {
+    /// The vector id (the fixture's `name`).
+    pub id: String,
+    /// What the signer receives.
+    #[serde(flatten)]
+    pub input: SignerInput,
 }
 
 /// A conformance vector: a fixture that pins a signature over a request.

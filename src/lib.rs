@@ -174,11 +174,19 @@ pub mod input;
 pub mod params;
 pub mod pipeline;
 pub mod request;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod secret;
 pub mod sign;
 pub mod signature;
 pub mod signer;
 pub mod verify;
+
+/// The version of the `--json` contract: the `"schema"` field of every
+/// top-level JSON object the command line prints (`docs/schema/*.json`
+/// describe each command's). A new field keeps it; renaming or removing
+/// one, or changing a field's meaning or type, bumps it.
+pub const SCHEMA: &str = "oauth1-doctor/2";
 
 pub use error::{ParseError, ParseErrorKind, Span, Violation};
 pub use request::{Format, ReadRequest, Request};

@@ -121,6 +121,7 @@ pub fn is_form_content_type(content_type: &str) -> bool {
 }
 
 /// Which reader produced a request.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {

@@ -18,6 +18,7 @@ use std::str::FromStr;
 use subtle::ConstantTimeEq;
 
 /// The value of `oauth_signature_method`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum SignatureMethod {
     /// RFC 5849 §3.4.2.
@@ -55,6 +56,7 @@ pub const ALL_METHODS: [SignatureMethod; 7] = [
 ];
 
 /// The digest a method (or a body hash) uses.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum HashAlg {
     /// SHA-1.

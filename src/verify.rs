@@ -55,6 +55,7 @@ impl Verification {
 
 /// What was concluded about one request, by single-request and batch
 /// `verify` alike.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {

@@ -674,7 +674,7 @@ fn the_signer_input_has_exactly_the_documented_keys() {
 fn check_json_reports_every_case() {
     let o = doctor(&["check", "--json"], &root());
     let r = json_of(&o);
-    let cases = r["cases"].as_array().unwrap();
+    let cases = r["vectors"].as_array().unwrap();
     assert_eq!(r["passed"], cases.len());
     assert_eq!(r["failed"], 0);
     assert!(cases

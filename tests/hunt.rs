@@ -813,11 +813,13 @@ fn cli_json_contract() {
     assert_eq!(v["matched"], true);
     assert_eq!(v["mistakes"], serde_json::json!(["key-amp-dropped"]));
     assert_eq!(v["explanations"], serde_json::json!([["key-amp-dropped"]]));
-    assert!(v["base_string"]
+    assert_eq!(v["schema"], "oauth1-doctor/2");
+    assert!(v["signer_base_string"]
         .as_str()
         .unwrap()
         .starts_with("POST&http%3A%2F%2Fexample.com%3A8080"));
-    assert_eq!(v["base_string"], v["correct_base_string"]);
+    // key-amp-dropped is after the base string: the signer's is the RFC one.
+    assert_eq!(v["signer_base_string"], v["base_string"]);
     assert!(v["tried"].as_u64().unwrap() > 1);
     assert!(v["elapsed_ms"].as_f64().unwrap() >= 0.0);
     assert!(!stdout.contains(fx.cs), "the secret leaked");
@@ -856,7 +858,8 @@ fn cli_correct_signature_exits_0_and_wrong_secret_exits_1() {
     let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(v["matched"], false);
     assert_eq!(v["mistakes"], serde_json::json!([]));
-    assert_eq!(v["base_string"], serde_json::Value::Null);
+    assert_eq!(v["signer_base_string"], serde_json::Value::Null);
+    assert!(v["base_string"].is_string());
     let (code, stdout, _) = run_hunt(&path, &wrong, &[]);
     assert_eq!(code, 1);
     assert!(stdout.contains("no variant"), "{stdout}");

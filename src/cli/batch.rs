@@ -327,6 +327,7 @@ enum Position<'a> {
 /// One `--json` result line (documented in the README).
 #[derive(Serialize)]
 struct Row<'a> {
+    schema: &'static str,
     line: Option<usize>,
     label: Option<&'a str>,
     #[serde(flatten)]
@@ -336,6 +337,7 @@ struct Row<'a> {
 /// The last `--json` line.
 #[derive(Serialize)]
 struct SummaryLine<'a> {
+    schema: &'static str,
     summary: &'a Summary,
 }
 
@@ -391,6 +393,7 @@ impl Output {
                 serde_json::to_writer(
                     &mut self.w,
                     &Row {
+                        schema: oauth1_doctor::SCHEMA,
                         line,
                         label,
                         checked: c,
@@ -446,9 +449,15 @@ impl Output {
 
     fn summary(&mut self, s: &Summary) -> Result<()> {
         let r = if self.json {
-            serde_json::to_writer(&mut self.w, &SummaryLine { summary: s })
-                .map_err(io::Error::from)
-                .and_then(|_| self.w.write_all(b"\n"))
+            serde_json::to_writer(
+                &mut self.w,
+                &SummaryLine {
+                    schema: oauth1_doctor::SCHEMA,
+                    summary: s,
+                },
+            )
+            .map_err(io::Error::from)
+            .and_then(|_| self.w.write_all(b"\n"))
         } else {
             let style = if s.all_valid() { GOOD } else { BAD };
             let text = format!("{} {s}\n", self.paint(style, "summary:"));

@@ -6,11 +6,12 @@ use super::render::{paint, visible, visible_lines, BAD, DIM, GOOD};
 use super::Outcome;
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use oauth1_doctor::fixtures::{self, join_relative, parent, BundledFiles, Case, Mismatch};
+use oauth1_doctor::fixtures::{
+    self, join_relative, parent, BundledFiles, Case, CheckReport, CheckedVector,
+};
 use oauth1_doctor::input::files::{read_bounded, read_bounded_text};
 use oauth1_doctor::input::Files;
 use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus};
-use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -108,21 +109,16 @@ pub fn load_corpus(paths: &[PathBuf]) -> Result<Vec<Loaded>> {
     Ok(out)
 }
 
-#[derive(Serialize)]
 struct CaseReport {
-    name: Option<String>,
-    path: String,
-    passed: bool,
-    mismatch: Option<Mismatch>,
-    error: Option<String>,
+    vector: CheckedVector,
     /// When the case was checked and how long it took (JUnit only).
-    #[serde(skip)]
     timing: Option<(SystemTime, Duration)>,
 }
 
 /// The JUnit test case of one checked fixture: a `<failure>` with the
 /// first differing stage, or an `<error>` for a fixture that did not load.
-fn junit_check_case(r: &CaseReport) -> TestCase {
+fn junit_check_case(c: &CaseReport) -> TestCase {
+    let r = &c.vector;
     let status = if r.passed {
         TestCaseStatus::success()
     } else if let Some(m) = &r.mismatch {
@@ -141,8 +137,8 @@ fn junit_check_case(r: &CaseReport) -> TestCase {
         status.set_description(error);
         status
     };
-    let name = r.name.as_deref().unwrap_or(&r.path);
-    let mut case = junit_case("check", name, status, r.timing);
+    let name = r.id.as_deref().unwrap_or(&r.path);
+    let mut case = junit_case("check", name, status, c.timing);
     case.set_system_out(format!("fixture: {}", r.path));
     case
 }
@@ -157,27 +153,29 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
                 let started = (SystemTime::now(), Instant::now());
                 let result = fixtures::check_case(case);
                 CaseReport {
-                    name: Some(case.fixture.name.clone()),
-                    path: l.path.clone(),
-                    passed: result.is_ok(),
-                    mismatch: result.err(),
-                    error: None,
+                    vector: CheckedVector {
+                        id: Some(case.fixture.name.clone()),
+                        path: l.path.clone(),
+                        passed: result.is_ok(),
+                        mismatch: result.err(),
+                        error: None,
+                    },
                     timing: Some((started.0, started.1.elapsed())),
                 }
             }
             Err(e) => CaseReport {
-                name: None,
-                path: l.path.clone(),
-                passed: false,
-                mismatch: None,
-                error: Some(e.clone()),
+                vector: CheckedVector {
+                    id: None,
+                    path: l.path.clone(),
+                    passed: false,
+                    mismatch: None,
+                    error: Some(e.clone()),
+                },
                 timing: None,
             },
         };
         reports.push(report);
     }
-    let passed = reports.iter().filter(|r| r.passed).count();
-    let failed = reports.len() - passed;
     if let Some(path) = &args.junit {
         let run = (suite_started.0, suite_started.1.elapsed());
         write_junit(
@@ -187,17 +185,19 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
             reports.iter().map(junit_check_case).collect(),
         )?;
     }
+    let report = CheckReport::new(reports.into_iter().map(|c| c.vector).collect());
+    let (passed, failed) = (report.passed, report.failed);
     if args.json {
-        let v = serde_json::json!({ "passed": passed, "failed": failed, "cases": reports });
-        anstream::println!("{}", serde_json::to_string_pretty(&v)?);
+        anstream::println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        let width = reports
+        let width = report
+            .vectors
             .iter()
-            .filter_map(|r| r.name.as_ref().map(|n| n.chars().count()))
+            .filter_map(|r| r.id.as_ref().map(|n| n.chars().count()))
             .max()
             .unwrap_or(0);
-        for r in &reports {
-            match (&r.name, r.passed) {
+        for r in &report.vectors {
+            match (&r.id, r.passed) {
                 (Some(n), true) => anstream::println!(
                     "{}  {}  {}",
                     paint(GOOD, "pass"),

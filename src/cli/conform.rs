@@ -11,7 +11,7 @@ use super::render::{clip, paint, visible, BAD, DIM, GOOD};
 use super::Outcome;
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use oauth1_doctor::conform::{base_string_lines, grade, parse_answer, Grade};
+use oauth1_doctor::conform::{base_string_lines, grade, parse_answer, ConformReport, Grade};
 use oauth1_doctor::fixtures::Vector;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use std::io::{Read, Write};
@@ -405,12 +405,11 @@ pub fn report_graded(
             .collect();
         write_junit(path, suite, run, cases)?;
     }
-    let grades: Vec<&Grade> = graded.iter().map(|g| &g.grade).collect();
-    let passed = grades.iter().filter(|g| g.passed).count();
-    let failed = grades.len() - passed;
+    let report = ConformReport::new(graded.iter().map(|g| g.grade.clone()).collect());
+    let grades: Vec<&Grade> = report.vectors.iter().collect();
+    let (passed, failed) = (report.passed, report.failed);
     if args.json {
-        let v = serde_json::json!({ "passed": passed, "failed": failed, "vectors": grades });
-        anstream::println!("{}", serde_json::to_string_pretty(&v)?);
+        anstream::println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         let width = grades
             .iter()

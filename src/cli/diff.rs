@@ -9,12 +9,13 @@ use super::Outcome;
 use anyhow::{anyhow, bail, Result};
 use clap::Args;
 use oauth1_doctor::diff::base_diff::{is_base_string, SpanKind};
-use oauth1_doctor::diff::echo::{self, ServerEcho};
+use oauth1_doctor::diff::echo::ServerEcho;
 use oauth1_doctor::diff::{
-    self, postman, DiffOptions, DiffReport, Finding, Side, SideSecrets, Situation,
+    self, postman, DiffOptions, DiffReport, Finding, Reference, Side, SideSecrets, Situation,
 };
+use oauth1_doctor::hunt;
 use oauth1_doctor::input::{self, ReadOptions};
-use oauth1_doctor::signature::{Secrets, SignatureMethod};
+use oauth1_doctor::signature::Secrets;
 use oauth1_doctor::{Format, Secret};
 use std::path::PathBuf;
 
@@ -192,153 +193,71 @@ impl DiffArgs {
 
 pub fn run(args: DiffArgs) -> Result<Outcome> {
     let secrets = args.side_secrets()?;
-    let echo = match &args.server_response {
+    let response = match &args.server_response {
         Some(p) => {
             let bytes = read_input(&p.to_string_lossy())?;
-            Some(echo::parse(&String::from_utf8_lossy(&bytes)))
+            Some((p, String::from_utf8_lossy(&bytes).into_owned()))
         }
         None => None,
     };
-    let (good_path, cand_path) = match (args.inputs.as_slice(), &echo) {
+    let (good_path, cand_path) = match (args.inputs.as_slice(), &response) {
         ([g, c], _) => (Some(g.clone()), c.clone()),
         ([c], Some(_)) => (None, c.clone()),
-        _ => bail!("diff needs GOOD and CANDIDATE (or --server-response FILE and CANDIDATE)"),
+        _ => bail!("{}", diff::DiagnoseError::NoReference),
     };
-    // A response in which nothing was recognised gives nothing to compare
-    // with: without GOOD there is no answer, which is not "equivalent".
-    if let (Some(e), None, Some(p)) = (&echo, &good_path, &args.server_response) {
-        if !e.reveals_anything() {
-            bail!(
-                "server response {}: nothing to compare with: no base string, base string URI or signature was recognised in it (known shapes: debug_sbs, oauth_signature_base_string, \"Expected signature base string\", \"Acceptable signature base string\", WordPress \"Shoud be\", LTI ours=/yours=, Tumblr \"does not match expected value\"); give the whole body of the server's 401 response, or a known-good request as GOOD",
-                p.display()
-            );
-        }
-    }
     let (candidate, _) = args.read_side(&cand_path, "candidate")?;
-    // The candidate's own base string (the server echo is compared with it).
-    let candidate_sbs = match &candidate {
-        Side::BaseString(t) => t.clone(),
-        Side::Request(r) => {
-            oauth1_doctor::pipeline::run(&r.request, &secrets.candidate, Default::default())
-                .map_err(|e| anyhow!("candidate: {e}"))?
-                .base_string
-        }
-    };
-
-    // The server's view, when it said one.
-    let mut server = None;
-    if let Some(e) = &echo {
-        let reference = e.reference_base_string(&candidate_sbs);
-        let report = match &reference {
-            Some(r) => Some(
-                diff::diff(
-                    &Side::BaseString(r.clone()),
-                    &candidate,
-                    &secrets,
-                    &DiffOptions::default(),
-                )
-                .map_err(|err| anyhow!("server response: {err}"))?,
-            ),
-            None => None,
-        };
-        let (sent, computed, plaintext) = match &candidate {
-            Side::Request(r) => {
-                let w = oauth1_doctor::pipeline::run(
-                    &r.request,
-                    &secrets.candidate,
-                    Default::default(),
-                )
-                .map_err(|err| anyhow!("candidate: {err}"))?;
-                let plaintext = w.signature_method == Some(SignatureMethod::Plaintext);
-                (w.request_signature, w.signature, plaintext)
-            }
-            Side::BaseString(_) => (None, None, false),
-        };
-        let notes = e.signature_notes(sent.as_deref(), computed.as_deref(), plaintext);
-        server = Some((e.clone(), report, notes));
-    }
-
-    let main = match &good_path {
+    let (good, good_from_postman) = match &good_path {
         Some(gp) => {
-            let (good, from_postman) = args.read_side(gp, "known-good")?;
-            Some(
-                diff::diff(
-                    &good,
-                    &candidate,
-                    &secrets,
-                    &DiffOptions {
-                        good_from_postman: from_postman,
-                        hunt_budget: args.budget.budget(),
-                    },
-                )
-                .map_err(|e| anyhow!("{e}"))?,
-            )
+            let (side, from_postman) = args.read_side(gp, "known-good")?;
+            (Some(side), from_postman)
         }
-        None => None,
+        None => (None, false),
     };
-    // Without GOOD, the server's base string is the reference.
-    let (report, server_report_is_main) = match (main, &server) {
-        (Some(r), _) => (Some(r), false),
-        (None, Some((_, Some(r), _))) => (Some(r.clone()), true),
-        (None, _) => (None, false),
+    let options = DiffOptions {
+        good_from_postman,
+        hunt_budget: args.budget.budget(),
     };
-
-    let same = match &report {
-        Some(r) => r.equivalent,
-        None => server
-            .as_ref()
-            .is_some_and(|(_, _, notes)| notes.is_empty()),
-    };
+    let d = diff::diagnose(
+        good.as_ref(),
+        &candidate,
+        response.as_ref().map(|(_, body)| body.as_str()),
+        &secrets,
+        &options,
+    )
+    .map_err(|e| match (&e, &response) {
+        (diff::DiagnoseError::NothingInResponse, Some((p, _))) => {
+            anyhow!("server response {}: {e}", p.display())
+        }
+        _ => anyhow!("{e}"),
+    })?;
     if args.json {
-        #[derive(serde::Serialize)]
-        struct Out {
-            #[serde(flatten)]
-            report: serde_json::Value,
-            server_response: Option<serde_json::Value>,
-        }
-        let report_json = match &report {
-            Some(r) => serde_json::to_value(r)?,
-            None => serde_json::json!({
-                "equivalent": same, "situation": null, "findings": [],
-                "base_strings": {"good": null, "candidate": candidate_sbs},
-                "good_valid": null, "candidate_valid": null, "hunt": null
-            }),
-        };
-        let server_json = server.as_ref().map(|(e, r, notes)| {
-            serde_json::json!({
-                "shape": e.shape,
-                "found": e.found,
-                "base_string": e.base_string,
-                "base_uri": e.base_uri,
-                "expected_signature": e.expected_signature,
-                "received_signature": e.received_signature,
-                "notes": notes,
-                "findings": if server_report_is_main { serde_json::Value::Null } else {
-                    r.as_ref().map(|r| serde_json::to_value(&r.findings).unwrap_or_default()).unwrap_or_default()
-                },
-            })
-        });
-        let v = Out {
-            report: report_json,
-            server_response: server_json,
-        };
-        anstream::println!("{}", serde_json::to_string(&v)?);
+        anstream::println!("{}", serde_json::to_string(&d)?);
     } else {
         let mut o = String::new();
-        if let Some((e, r, notes)) = &server {
-            o.push_str(&render_server(e, notes, r.as_ref(), server_report_is_main));
+        let server_is_main = d.reference == Some(Reference::Server);
+        if let Some(s) = &d.server_response {
+            o.push_str(&render_server(
+                &s.echo,
+                &s.notes,
+                s.report.as_ref(),
+                server_is_main,
+            ));
         }
-        if let Some(r) = &report {
-            let reference = if server_report_is_main {
+        if d.reference.is_some() {
+            let reference = if server_is_main {
                 "server"
             } else {
                 "known-good"
             };
-            o.push_str(&render(r, reference, &cand_path));
+            o.push_str(&render(&d.report, reference, &cand_path));
         }
         anstream::print!("{o}");
     }
-    Ok(if same { Outcome::Ok } else { Outcome::Mismatch })
+    Ok(if d.equivalent() {
+        Outcome::Ok
+    } else {
+        Outcome::Mismatch
+    })
 }
 
 /// A finding's value for people: empty shown as `(empty)`, control characters visible.
@@ -424,7 +343,8 @@ fn render(r: &DiffReport, reference: &str, cand_path: &str) -> String {
                         .collect::<Vec<_>>()
                         .join(" + ")
                 ));
-                for e in &h.explanations {
+                for m in h.mistakes.iter().filter_map(|id| hunt::mistake(id)) {
+                    let e = format!("{}: {} (fix: {})", m.id, m.description, m.fix);
                     o.push_str(&format!("    {}\n", paint(DIM, e)));
                 }
             }

@@ -172,6 +172,7 @@ impl serde::Serialize for SortedRow {
 fn json_report(w: &Walkthrough, read: &ReadRequest) -> serde_json::Value {
     let mut v = serde_json::to_value(w).unwrap_or_default();
     if let Some(obj) = v.as_object_mut() {
+        obj.insert("schema".into(), oauth1_doctor::SCHEMA.into());
         obj.insert(
             "format".into(),
             serde_json::to_value(read.format).unwrap_or_default(),

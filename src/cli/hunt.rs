@@ -6,9 +6,8 @@ use super::render::{paint, BAD, BOLD, DIM, GOOD, WARN};
 use super::Outcome;
 use anyhow::{anyhow, Context, Result};
 use clap::Args;
-use oauth1_doctor::hunt::{self, HuntOptions, HuntResult, Hunted};
+use oauth1_doctor::hunt::{self, HuntOptions, HuntReport, Hunted};
 use std::path::PathBuf;
-use std::time::Instant;
 
 #[derive(Debug, Args)]
 pub struct HuntArgs {
@@ -89,24 +88,15 @@ pub fn run(args: HuntArgs) -> Result<Outcome> {
         expected_base_string,
         budget: args.budget.budget(),
     };
-    let start = Instant::now();
-    let result = hunt::hunt(&read.request, &secrets, &options)
+    let result = hunt::run(&read.request, &secrets, &options)
         .map_err(|e| anyhow!("{e}"))
         .with_context(|| format!("cannot hunt in {}", args.input.request))?;
-    let elapsed_ms = start.elapsed().as_secs_f64() * 1000.0;
     if args.json {
-        let mut v = serde_json::to_value(&result)?;
-        if let Some(obj) = v.as_object_mut() {
-            obj.insert("elapsed_ms".into(), serde_json::json!(elapsed_ms));
-        }
-        anstream::println!("{}", serde_json::to_string(&v)?);
+        anstream::println!("{}", serde_json::to_string(&result)?);
     } else {
         let colour =
             anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
-        anstream::print!(
-            "{}",
-            human(&result, &args.input.request, elapsed_ms, colour)
-        );
+        anstream::print!("{}", human(&result, &args.input.request, colour));
     }
     Ok(if result.matched {
         Outcome::Ok
@@ -116,7 +106,7 @@ pub fn run(args: HuntArgs) -> Result<Outcome> {
 }
 
 /// What a hunt cut short by its budget covered, in one sentence.
-fn cut_short(r: &HuntResult) -> String {
+fn cut_short(r: &HuntReport) -> String {
     let b = &r.budget;
     let why = match b.limit {
         Some(hunt::Limit::Time) => "its time limit (--budget-time)",
@@ -148,7 +138,7 @@ fn cut_short(r: &HuntResult) -> String {
 }
 
 /// The human report: verdict, mistakes in pipeline order, base string diff, effort.
-fn human(r: &HuntResult, source: &str, elapsed_ms: f64, colour: bool) -> String {
+fn human(r: &HuntReport, source: &str, colour: bool) -> String {
     let mut o = String::new();
     let what = match r.hunted {
         Hunted::RequestSignature => "the request's oauth_signature",
@@ -245,10 +235,10 @@ fn human(r: &HuntResult, source: &str, elapsed_ms: f64, colour: bool) -> String 
             }
         }
     }
-    if let Some(b) = &r.base_string {
+    if let Some(b) = &r.signer_base_string {
         if r.matched && !r.mistakes.is_empty() {
             o.push_str(&format!("\n{}\n", paint(BOLD, "Base string")));
-            if *b == r.correct_base_string {
+            if *b == r.base_string {
                 o.push_str(&format!(
                     "  {}\n",
                     paint(
@@ -257,13 +247,7 @@ fn human(r: &HuntResult, source: &str, elapsed_ms: f64, colour: bool) -> String 
                     )
                 ));
             } else {
-                o.push_str(&char_diff(
-                    ("correct", who),
-                    &r.correct_base_string,
-                    b,
-                    100,
-                    colour,
-                ));
+                o.push_str(&char_diff(("correct", who), &r.base_string, b, 100, colour));
             }
         }
     }
@@ -271,7 +255,7 @@ fn human(r: &HuntResult, source: &str, elapsed_ms: f64, colour: bool) -> String 
         "\n{}\n",
         paint(
             DIM,
-            format!("{} variants tried in {elapsed_ms:.1} ms", r.tried)
+            format!("{} variants tried in {:.1} ms", r.tried, r.elapsed_ms)
         )
     ));
     o

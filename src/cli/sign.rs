@@ -137,7 +137,10 @@ pub fn run(args: SignArgs) -> Result<Outcome> {
         }
         SignOutput::Json => {
             // Through a JSON value, so that every object's keys are sorted.
-            let v = serde_json::to_value(&signed)?;
+            let mut v = serde_json::to_value(&signed)?;
+            if let Some(obj) = v.as_object_mut() {
+                obj.insert("schema".into(), oauth1_doctor::SCHEMA.into());
+            }
             anstream::println!("{}", serde_json::to_string(&v)?);
         }
     }

@@ -7,6 +7,7 @@ use super::Outcome;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use oauth1_doctor::conform::{grade, parse_answer, Answer, Grade};
+use oauth1_doctor::fixtures::ExportedVector;
 use std::path::PathBuf;
 
 #[derive(Debug, Subcommand)]
@@ -86,18 +87,15 @@ fn export(args: ExportArgs) -> Result<Outcome> {
     let vectors = vectors(&report)?;
     match args.format {
         ExportFormat::Json => {
-            let rows: Vec<serde_json::Value> = vectors
+            let rows: Vec<ExportedVector> = vectors
                 .iter()
-                .map(|v| {
-                    let mut o = serde_json::json!({ "id": v.id });
-                    if let (Some(o), serde_json::Value::Object(input)) =
-                        (o.as_object_mut(), serde_json::to_value(&v.input)?)
-                    {
-                        o.extend(input);
-                    }
-                    Ok(o)
+                .map(|v| ExportedVector {
+                    id: v.id.clone(),
+                    input: v.input.clone(),
                 })
-                .collect::<Result<_>>()?;
+                .collect();
+            // Through a JSON value, so that every object's keys are sorted.
+            let rows = serde_json::to_value(&rows)?;
             anstream::println!("{}", serde_json::to_string_pretty(&rows)?);
         }
         ExportFormat::Csv => {

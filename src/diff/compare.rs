@@ -1545,7 +1545,7 @@ mod tests {
             .expect("a signer-inconsistent candidate is hunted");
         assert!(hunt.matched);
         assert_eq!(hunt.mistakes, ["key-not-encoded"]);
-        assert!(hunt.explanations[0].starts_with("key-not-encoded: "));
+        assert_eq!(hunt.explanations[0], ["key-not-encoded"]);
         let text = format!("{:?}", r);
         assert!(
             !text.contains("c s&t&s") && !text.contains("t&s\""),

@@ -11,6 +11,7 @@ use crate::encode::form_decode;
 use serde::Serialize;
 
 /// Which server wrote the response.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum EchoShape {
@@ -49,6 +50,7 @@ impl EchoShape {
 }
 
 /// What a server response revealed.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ServerEcho {
     /// The recognised shape.

@@ -31,6 +31,7 @@ pub mod base_diff;
 mod compare;
 pub mod echo;
 pub mod postman;
+mod report;
 
 use crate::error::ParseError;
 use crate::request::ReadRequest;
@@ -39,6 +40,7 @@ use serde::Serialize;
 use std::fmt;
 
 pub use compare::diff;
+pub use report::{diagnose, DiagnoseError, Diagnosis, Reference, ServerResponse};
 
 /// One side of a diff.
 #[derive(Debug, Clone)]
@@ -86,6 +88,7 @@ pub struct DiffOptions {
 }
 
 /// What a finding is about (the layer it belongs to).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {
@@ -172,6 +175,7 @@ pub enum Effect {
 }
 
 /// One difference between the known-good side and the candidate.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     /// Stable kebab-case identifier (see [`FINDING_IDS`]).
@@ -288,6 +292,7 @@ pub const FINDING_IDS: &[(&str, Category, &str)] = &[
 ];
 
 /// The two situations a diff with secrets tells apart.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Situation {
@@ -300,28 +305,28 @@ pub enum Situation {
 }
 
 /// Both base strings.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BaseStrings {
-    /// The known-good side's base string.
+    /// The reference side's base string (known-good or server); `null` in
+    /// `diff --json` when there is no reference (empty here).
+    #[serde(serialize_with = "empty_as_null")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub good: String,
     /// The candidate's base string.
     pub candidate: String,
 }
 
-/// What the hunt engine found for a signer-inconsistent candidate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct HuntSummary {
-    /// Whether a combination of known mistakes reproduced the signature.
-    pub matched: bool,
-    /// The ids of the mistakes that reproduced it.
-    pub mistakes: Vec<String>,
-    /// One sentence per mistake.
-    pub explanations: Vec<String>,
-    /// What the hunt covered within its budget (`exhausted`: cut short).
-    pub budget: crate::hunt::BudgetReport,
+fn empty_as_null<S: serde::Serializer>(v: &str, s: S) -> Result<S::Ok, S::Error> {
+    if v.is_empty() {
+        s.serialize_none()
+    } else {
+        s.serialize_str(v)
+    }
 }
 
 /// The result of [`diff`].
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct DiffReport {
     /// True when only volatile parameters differ (and the candidate's own signature is not known to be wrong).
@@ -337,7 +342,7 @@ pub struct DiffReport {
     /// Whether the candidate's signature verifies (`None` without secrets or signature).
     pub candidate_valid: Option<bool>,
     /// The hunt's result for a signer-inconsistent candidate (see [`hunt_candidate`]).
-    pub hunt: Option<HuntSummary>,
+    pub hunt: Option<crate::hunt::HuntReport>,
     /// The base strings aligned character by character.
     #[serde(skip)]
     pub alignment: base_diff::Alignment,
@@ -389,26 +394,10 @@ pub fn hunt_candidate(
     candidate: &ReadRequest,
     secrets: &Secrets,
     budget: crate::hunt::Budget,
-) -> Option<HuntSummary> {
+) -> Option<crate::hunt::HuntReport> {
     let options = crate::hunt::HuntOptions {
         budget,
         ..crate::hunt::HuntOptions::default()
     };
-    let r = crate::hunt::hunt(&candidate.request, secrets, &options).ok()?;
-    let explanations = r
-        .details
-        .first()
-        .map(|d| {
-            d.iter()
-                .filter_map(|a| crate::hunt::mistake(a.id))
-                .map(|m| format!("{}: {} (fix: {})", m.id, m.description, m.fix))
-                .collect()
-        })
-        .unwrap_or_default();
-    Some(HuntSummary {
-        matched: r.matched,
-        mistakes: r.mistakes.iter().map(|id| id.to_string()).collect(),
-        explanations,
-        budget: r.budget,
-    })
+    crate::hunt::run(&candidate.request, secrets, &options).ok()
 }

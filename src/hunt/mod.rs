@@ -24,9 +24,11 @@
 //! ```
 
 pub mod catalogue;
+mod report;
 pub mod search;
 
 pub use catalogue::{catalogue, mistake, postman_options, Mistake, PostmanOption, Stage};
+pub use report::{run, HuntReport};
 pub use search::{
     hunt, hunt_signature, Applied, Budget, BudgetReport, HuntError, HuntOptions, HuntResult,
     Hunted, Limit, MAX_DEPTH,

@@ -113,6 +113,7 @@ impl Default for Budget {
 }
 
 /// Which limit of the [`Budget`] stopped the search.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Limit {
@@ -125,6 +126,7 @@ pub enum Limit {
 }
 
 /// What the search covered within its [`Budget`].
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BudgetReport {
     /// True when the search stopped before finishing the depth asked for.
@@ -146,6 +148,7 @@ pub struct BudgetReport {
 }
 
 /// What was hunted for.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Hunted {
@@ -158,11 +161,13 @@ pub enum Hunted {
 }
 
 /// One mistake of an explanation, in the concrete form that reproduced the target.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Applied {
     /// The catalogue id.
     pub id: &'static str,
     /// The pipeline stage.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub stage: Stage,
     /// The form, when the mistake has several (which parameter, which order, …).
     pub form: Option<String>,
