@@ -62,6 +62,8 @@ struct Violation {
     section: String,
     /// One sentence for a person.
     message: String,
+    /// The catalogue mistake this input is the trace of (`null` when none).
+    mistake: Option<String>,
 }
 
 /// The `oauth_body_hash` check.
