@@ -248,7 +248,7 @@ pub struct Violation {
     pub section: &'static str,
     /// One sentence for a person.
     pub message: String,
-    /// The catalogue mistake ([`crate::hunt::catalogue`]) this input is the
+    /// The catalogue mistake ([`crate::hunt::catalogue()`]) this input is the
     /// trace of, e.g. `default-port-kept` for `default-port-in-url`: what a
     /// signer that gets this input wrong does (`null` when none).
     pub mistake: Option<&'static str>,

@@ -190,7 +190,7 @@ pub struct Finding {
     pub candidate: Option<String>,
     /// One sentence: what differs, the RFC section it breaks, and the fix.
     pub message: String,
-    /// The catalogue mistake ([`crate::hunt::catalogue`]) that explains it,
+    /// The catalogue mistake ([`crate::hunt::catalogue()`]) that explains it,
     /// e.g. `default-port-kept` (`null` when none does). A finding whose
     /// `id` is itself a catalogue id carries that id here too.
     pub mistake: Option<&'static str>,
