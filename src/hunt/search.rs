@@ -712,6 +712,7 @@ fn looks_like_form(body: &[u8]) -> bool {
             .all(|seg| seg.split_once('=').is_some_and(|(n, _)| !n.is_empty()))
 }
 
+/// Every form of every catalogue entry that could change something for
 /// this request (cheap preconditions; the search drops no-ops after).
 fn candidate_ops(p: &Prepared, mode: Mode) -> Vec<(&'static str, Op)> {
     let mut v: Vec<(&'static str, Op)> = Vec::new();
