@@ -23,7 +23,10 @@
 //! assert!(result.correct_base_string.starts_with("GET&"));
 //! ```
 
+mod budget;
 pub mod catalogue;
+mod encoders;
+mod knobs;
 mod report;
 pub mod search;
 

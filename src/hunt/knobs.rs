@@ -1,0 +1,285 @@
+//! Signer knobs (RFC 5849 §3.4): the named forms of each mistake, the knobs
+//! of the parameterised signer, and the ops that set them.
+
+use super::encoders::Enc;
+use crate::signature::HashAlg;
+
+/// How the parameters are ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub(super) enum Sort {
+    #[default]
+    Rfc,
+    /// Order of appearance: query, body, header.
+    AsCollected,
+    /// Order of appearance with the header first.
+    HeaderFirst,
+    RawName,
+    NameOnly,
+    CaseInsensitive,
+    PairString,
+}
+
+/// What happens to the port in the base string URI (RFC 5849 §3.4.1.2).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub(super) enum PortHandling {
+    /// RFC 5849 §3.4.1.2: kept unless it is the scheme's default.
+    #[default]
+    Rfc,
+    /// The scheme's default port kept (or added when the URL has none).
+    KeptDefault,
+    /// Any port dropped.
+    Dropped,
+    /// Postman's rule: 80 and 443 dropped whatever the scheme.
+    PostmanDropped,
+}
+
+/// What happens to a trailing `/` of the path.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub(super) enum SlashHandling {
+    /// As sent (RFC 5849 §3.4.1.2).
+    #[default]
+    AsSent,
+    /// A `/` added.
+    Added,
+    /// The trailing `/` removed.
+    Removed,
+}
+
+/// What happens to the path's text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub(super) enum PathHandling {
+    /// As sent (RFC 5849 §3.4.1.2).
+    #[default]
+    AsSent,
+    /// Percent-escapes decoded.
+    Decoded,
+    /// Lower-cased with the host.
+    Lowercased,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub(super) struct UriKnobs {
+    pub(super) port: PortHandling,
+    pub(super) scheme_swap: bool,
+    pub(super) host_case: bool,
+    pub(super) www: bool,
+    pub(super) keep_query: bool,
+    pub(super) slash: SlashHandling,
+    pub(super) path: PathHandling,
+}
+
+/// Which body pairs are signed (RFC 5849 §3.4.1.3.1).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub(super) enum BodyHandling {
+    /// Form-urlencoded bodies only.
+    #[default]
+    Rfc,
+    /// A form-urlencoded body left out.
+    FormOmitted,
+    /// A form-shaped body signed although its Content-Type is not form-urlencoded.
+    NonFormSigned,
+}
+
+/// What happens to `oauth_version` between what is sent and what is signed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub(super) enum VersionHandling {
+    /// Signed exactly when sent.
+    #[default]
+    AsSent,
+    /// Sent but not signed.
+    Omitted,
+    /// `oauth_version=1.0` signed but not sent.
+    Added,
+}
+
+/// Stray whitespace on `oauth_consumer_key` as signed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub(super) enum KeyPadding {
+    /// As sent.
+    #[default]
+    None,
+    /// A leading space.
+    Leading,
+    /// A trailing space.
+    Trailing,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub(super) struct CollKnobs {
+    pub(super) omit_query: bool,
+    pub(super) body: BodyHandling,
+    pub(super) realm: bool,
+    pub(super) signature_param: bool,
+    pub(super) version: VersionHandling,
+    pub(super) drop_empty: bool,
+    pub(super) empty_token: bool,
+    pub(super) collapse_duplicates: bool,
+    /// 0 none, else 1 + the index of the pre-encoded parameter.
+    pub(super) pre_encoded: u32,
+    pub(super) key_padding: KeyPadding,
+    pub(super) callback_off: bool,
+    pub(super) body_hash_off: bool,
+    pub(super) plus_literal: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub(super) struct NormKnobs {
+    pub(super) coll: CollKnobs,
+    pub(super) enc: Enc,
+    pub(super) sort: Sort,
+    pub(super) comma: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub(super) struct StrKnobs {
+    pub(super) method_lower: bool,
+    pub(super) uri: UriKnobs,
+    pub(super) uri_raw: bool,
+    pub(super) norm: NormKnobs,
+    /// The encoder used for the base string's own parts (RFC unless an encoding mistake is "everywhere").
+    pub(super) outer: Enc,
+    pub(super) not_reencoded: bool,
+}
+
+/// How the two secrets are joined into the key (RFC 5849 §3.4.2).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub(super) enum KeyShape {
+    /// `consumer&token`.
+    #[default]
+    Rfc,
+    /// No `&` between the secrets.
+    NoAmpersand,
+    /// `consumer&`, the token secret left out.
+    TokenSecretOmitted,
+    /// `token&consumer`.
+    Swapped,
+    /// `consumer&null` for a missing token secret.
+    NullText,
+    /// `consumer&undefined` for a missing token secret.
+    UndefinedText,
+}
+
+/// What happened to the secrets' text before they were joined.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub(super) enum SecretText {
+    /// As given.
+    #[default]
+    AsGiven,
+    /// The consumer secret with a trailing newline.
+    ConsumerNewline,
+    /// The consumer secret with a trailing space.
+    ConsumerSpace,
+    /// The token secret with a trailing newline.
+    TokenNewline,
+    /// The token secret with a trailing space.
+    TokenSpace,
+    /// The consumer secret trimmed.
+    ConsumerTrimmed,
+    /// The token secret trimmed.
+    TokenTrimmed,
+    /// A whitespace-only token secret taken as empty (Postman).
+    BlankTokenEmptied,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub(super) struct KeyKnobs {
+    pub(super) enc: Enc,
+    pub(super) raw: bool,
+    pub(super) shape: KeyShape,
+    pub(super) text: SecretText,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub(super) struct Knobs {
+    pub(super) s: StrKnobs,
+    pub(super) k: KeyKnobs,
+    pub(super) hash: Option<HashAlg>,
+}
+
+/// One concrete change to the knobs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum Op {
+    MethodLower,
+    Port(PortHandling),
+    SchemeSwap,
+    HostCase,
+    Www,
+    KeepQuery,
+    Slash(SlashHandling),
+    Path(PathHandling),
+    UriRaw,
+    OmitQuery,
+    Body(BodyHandling),
+    Realm,
+    SignatureParam,
+    Version(VersionHandling),
+    DropEmpty,
+    EmptyToken,
+    Collapse,
+    PreEncoded(u32),
+    KeyPadding(KeyPadding),
+    CallbackOff,
+    BodyHashOff,
+    PlusLiteral,
+    Encode(Enc, bool),
+    Order(Sort),
+    NotReencoded,
+    Comma,
+    KeyRaw,
+    KeyShape(KeyShape),
+    SecretText(SecretText),
+    Hash(HashAlg),
+}
+
+impl Op {
+    pub(super) fn apply(self, k: &mut Knobs) {
+        let s = &mut k.s;
+        let c = &mut s.norm.coll;
+        match self {
+            Op::MethodLower => s.method_lower = true,
+            Op::Port(p) => s.uri.port = p,
+            Op::SchemeSwap => s.uri.scheme_swap = true,
+            Op::HostCase => s.uri.host_case = true,
+            Op::Www => s.uri.www = true,
+            Op::KeepQuery => s.uri.keep_query = true,
+            Op::Slash(v) => s.uri.slash = v,
+            Op::Path(v) => s.uri.path = v,
+            Op::UriRaw => s.uri_raw = true,
+            Op::OmitQuery => c.omit_query = true,
+            Op::Body(v) => c.body = v,
+            Op::Realm => c.realm = true,
+            Op::SignatureParam => c.signature_param = true,
+            Op::Version(v) => c.version = v,
+            Op::DropEmpty => c.drop_empty = true,
+            Op::EmptyToken => c.empty_token = true,
+            Op::Collapse => c.collapse_duplicates = true,
+            Op::PreEncoded(i) => c.pre_encoded = i + 1,
+            Op::KeyPadding(v) => c.key_padding = v,
+            Op::CallbackOff => c.callback_off = true,
+            Op::BodyHashOff => c.body_hash_off = true,
+            Op::PlusLiteral => c.plus_literal = true,
+            Op::Encode(e, everywhere) => {
+                k.s.norm.enc = e;
+                if everywhere {
+                    k.s.outer = e;
+                    k.k.enc = e;
+                }
+            }
+            Op::Order(o) => k.s.norm.sort = o,
+            Op::NotReencoded => k.s.not_reencoded = true,
+            Op::Comma => k.s.norm.comma = true,
+            Op::KeyRaw => k.k.raw = true,
+            Op::KeyShape(v) => k.k.shape = v,
+            Op::SecretText(v) => k.k.text = v,
+            Op::Hash(h) => k.hash = Some(h),
+        }
+    }
+}
+
+/// A mistake in one concrete form.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Atom {
+    pub(super) mistake: usize,
+    pub(super) group: u8,
+    pub(super) op: Op,
+}
