@@ -471,7 +471,10 @@ fn readme_first_command_names_the_mistake() {
     let (out, err) = text(&o);
     assert_eq!(o.status.code(), Some(1), "{out}{err}");
     let first = out.lines().next().unwrap_or("");
-    assert!(first.contains("status (param-encoding)"), "{first}");
+    assert!(
+        first.contains("status (param-encoding: plus-for-space)"),
+        "{first}"
+    );
     assert!(out.contains("writes a space as '+'"), "{out}");
 }
 

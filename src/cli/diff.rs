@@ -278,7 +278,12 @@ fn situation_line(r: &DiffReport, reference: &str) -> String {
             diff::Effect::Transport => "changes what the server reads",
             diff::Effect::Note => "is a note",
         };
-        format!("{} ({}) {changes}", f.location, f.id)
+        // The catalogue mistake that explains the finding, when it has
+        // another name than the finding itself (e.g. `plus-for-space`).
+        match f.mistake {
+            Some(m) if m != f.id => format!("{} ({}: {m}) {changes}", f.location, f.id),
+            _ => format!("{} ({}) {changes}", f.location, f.id),
+        }
     };
     match r.situation {
         Some(Situation::Equivalent) => format!(
