@@ -11,6 +11,8 @@
 //! signatures are published values or come from the independent signers
 //! in `fixtures/`.
 
+mod common;
+
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -359,18 +361,6 @@ fn hunt_and_sign_json_match_their_schemas() {
     );
 }
 
-/// The secrets and server response of `fixtures/diff/<name>/expect.toml`.
-#[derive(serde::Deserialize, Default)]
-struct Expect {
-    consumer_secret: Option<String>,
-    token_secret: Option<String>,
-    good_consumer_secret: Option<String>,
-    good_token_secret: Option<String>,
-    candidate_consumer_secret: Option<String>,
-    candidate_token_secret: Option<String>,
-    server_response: Option<String>,
-}
-
 #[test]
 fn diff_json_matches_its_schema_on_every_scenario() {
     let v = Validators::new();
@@ -388,37 +378,11 @@ fn diff_json_matches_its_schema_on_every_scenario() {
             .unwrap()
             .to_string_lossy()
             .into_owned();
-        let e: Expect = std::fs::read_to_string(dir.join("expect.toml"))
-            .ok()
-            .and_then(|t| toml::from_str(&t).ok())
-            .unwrap_or_default();
-        let Some(cand) = ["candidate.http", "candidate.txt"]
-            .into_iter()
-            .find(|c| dir.join(c).is_file())
-        else {
+        let Some(files) = common::diff_scenario_args(&dir, &rel, true) else {
             continue;
         };
         let mut args = vec!["diff".to_owned(), "--json".to_owned()];
-        if dir.join("known_good.http").is_file() {
-            args.push(format!("{rel}/known_good.http"));
-        }
-        args.push(format!("{rel}/{cand}"));
-        for (flag, value) in [
-            ("--consumer-secret", &e.consumer_secret),
-            ("--token-secret", &e.token_secret),
-            ("--good-consumer-secret", &e.good_consumer_secret),
-            ("--good-token-secret", &e.good_token_secret),
-            ("--candidate-consumer-secret", &e.candidate_consumer_secret),
-            ("--candidate-token-secret", &e.candidate_token_secret),
-        ] {
-            if let Some(x) = value {
-                args.push(format!("{flag}={x}"));
-            }
-        }
-        if let Some(r) = &e.server_response {
-            args.push("--server-response".into());
-            args.push(format!("{rel}/{r}"));
-        }
+        args.extend(files);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let (code, out, err) = doctor(&args);
         if code == 2 {

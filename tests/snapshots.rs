@@ -18,6 +18,8 @@
 //! `fixtures/`; the JSON Lines log below is built from published values
 //! (RFC 5849 §1.2, X/Twitter's "Creating a signature").
 
+mod common;
+
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -392,51 +394,14 @@ fn diff_examples_base_string_with_secrets() {
     snap("diff_examples_base_string_with_secrets", human(&r, None));
 }
 
-/// The secrets and server response of `fixtures/diff/<name>/expect.toml`.
-#[derive(serde::Deserialize, Default)]
-struct Expect {
-    consumer_secret: Option<String>,
-    token_secret: Option<String>,
-    good_consumer_secret: Option<String>,
-    good_token_secret: Option<String>,
-    candidate_consumer_secret: Option<String>,
-    candidate_token_secret: Option<String>,
-    server_response: Option<String>,
-}
-
 /// `diff` on `fixtures/diff/<name>/` as `tests/diff.rs` runs it, with or
 /// without the scenario's secrets.
 fn diff_scenario(name: &str, secrets: bool, extra: &[&str]) -> Run {
     let dir = format!("fixtures/diff/{name}");
-    let text = std::fs::read_to_string(root().join(&dir).join("expect.toml")).unwrap();
-    let e: Expect = toml::from_str(&text).unwrap_or_default();
     let mut args = vec!["diff".to_owned()];
-    if root().join(&dir).join("known_good.http").is_file() {
-        args.push(format!("{dir}/known_good.http"));
-    }
-    let cand = ["candidate.http", "candidate.txt"]
-        .into_iter()
-        .find(|c| root().join(&dir).join(c).is_file())
-        .expect("a candidate file");
-    args.push(format!("{dir}/{cand}"));
-    if secrets {
-        for (flag, value) in [
-            ("--consumer-secret", &e.consumer_secret),
-            ("--token-secret", &e.token_secret),
-            ("--good-consumer-secret", &e.good_consumer_secret),
-            ("--good-token-secret", &e.good_token_secret),
-            ("--candidate-consumer-secret", &e.candidate_consumer_secret),
-            ("--candidate-token-secret", &e.candidate_token_secret),
-        ] {
-            if let Some(v) = value {
-                args.push(format!("{flag}={v}"));
-            }
-        }
-    }
-    if let Some(r) = &e.server_response {
-        args.push("--server-response".into());
-        args.push(format!("{dir}/{r}"));
-    }
+    args.extend(
+        common::diff_scenario_args(&root().join(&dir), &dir, secrets).expect("a candidate file"),
+    );
     args.extend(extra.iter().map(|s| (*s).to_owned()));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     doctor(&args)

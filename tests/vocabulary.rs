@@ -5,6 +5,8 @@
 //! variant (the search side of that is the unit test
 //! `hunt::search::tests::each_variant_has_one_catalogue_id`).
 
+mod common;
+
 use oauth1_doctor::hunt::catalogue::{canonical, catalogue, mistake, ALIASES};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -92,35 +94,11 @@ fn finding_ids(v: &Value) -> Vec<String> {
 }
 
 fn diff_args(dir: &Path) -> Vec<String> {
-    let text = std::fs::read_to_string(dir.join("expect.toml")).unwrap();
-    let e: toml::Table = toml::from_str(&text).unwrap();
     let mut args = vec!["diff".to_string(), "--json".to_string()];
-    let good = dir.join("known_good.http");
-    if good.is_file() {
-        args.push(good.display().to_string());
-    }
-    let cand = ["candidate.http", "candidate.txt"]
-        .iter()
-        .map(|n| dir.join(n))
-        .find(|p| p.is_file())
-        .unwrap();
-    args.push(cand.display().to_string());
-    for key in [
-        "consumer_secret",
-        "token_secret",
-        "good_consumer_secret",
-        "good_token_secret",
-        "candidate_consumer_secret",
-        "candidate_token_secret",
-    ] {
-        if let Some(v) = e.get(key).and_then(|v| v.as_str()) {
-            args.push(format!("--{}={v}", key.replace('_', "-")));
-        }
-    }
-    if let Some(r) = e.get("server_response").and_then(|v| v.as_str()) {
-        args.push("--server-response".into());
-        args.push(dir.join(r).display().to_string());
-    }
+    args.extend(
+        common::diff_scenario_args(dir, &dir.display().to_string(), true)
+            .expect("a candidate file"),
+    );
     args
 }
 

@@ -1,0 +1,57 @@
+//! Helpers shared by the integration tests (each test file that needs one
+//! says `mod common;`).
+
+use std::path::Path;
+
+/// The secrets and server response of `fixtures/diff/<name>/expect.toml`.
+#[derive(serde::Deserialize, Default)]
+pub struct ScenarioInputs {
+    consumer_secret: Option<String>,
+    token_secret: Option<String>,
+    good_consumer_secret: Option<String>,
+    good_token_secret: Option<String>,
+    candidate_consumer_secret: Option<String>,
+    candidate_token_secret: Option<String>,
+    server_response: Option<String>,
+}
+
+/// The `diff` arguments of the scenario in `dir`, as `tests/diff.rs` runs
+/// it: the known-good file (when there is one), the candidate, the
+/// scenario's secrets (when `secrets`) and its server response. Files are
+/// named as `shown` followed by their name, so a caller can pass a path
+/// relative to the repository root and keep absolute paths out of output.
+/// `None` when the scenario has no candidate file.
+#[allow(dead_code)] // not every test file uses every helper
+pub fn diff_scenario_args(dir: &Path, shown: &str, secrets: bool) -> Option<Vec<String>> {
+    let e: ScenarioInputs = std::fs::read_to_string(dir.join("expect.toml"))
+        .ok()
+        .and_then(|t| toml::from_str(&t).ok())
+        .unwrap_or_default();
+    let cand = ["candidate.http", "candidate.txt"]
+        .into_iter()
+        .find(|c| dir.join(c).is_file())?;
+    let mut args = Vec::new();
+    if dir.join("known_good.http").is_file() {
+        args.push(format!("{shown}/known_good.http"));
+    }
+    args.push(format!("{shown}/{cand}"));
+    if secrets {
+        for (flag, value) in [
+            ("--consumer-secret", &e.consumer_secret),
+            ("--token-secret", &e.token_secret),
+            ("--good-consumer-secret", &e.good_consumer_secret),
+            ("--good-token-secret", &e.good_token_secret),
+            ("--candidate-consumer-secret", &e.candidate_consumer_secret),
+            ("--candidate-token-secret", &e.candidate_token_secret),
+        ] {
+            if let Some(v) = value {
+                args.push(format!("{flag}={v}"));
+            }
+        }
+    }
+    if let Some(r) = &e.server_response {
+        args.push("--server-response".into());
+        args.push(format!("{shown}/{r}"));
+    }
+    Some(args)
+}
