@@ -180,6 +180,7 @@ pub mod secret;
 pub mod sign;
 pub mod signature;
 pub mod signer;
+pub mod uri;
 pub mod verify;
 
 /// The version of the `--json` contract: the `"schema"` field of every

@@ -27,13 +27,14 @@
 //! ```
 
 use crate::auth_header::push_realm;
-use crate::base_string::{push_base_uri, split_url};
+use crate::base_string::push_base_uri;
 use crate::encode::{
     encode_to_vec, encode_twice_to_vec, push_once_encoded, reencode_twice_to_vec,
     reencode_twice_until, Until,
 };
 use crate::error::ParseError;
 use crate::signature::{self, constant_time_eq, HashAlg, Secrets, SignError, SignatureMethod};
+use crate::uri::split_url;
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use hmac::{Hmac, Mac};

@@ -31,12 +31,13 @@ use super::knobs::{
     PathHandling, PortHandling, SecretText, SlashHandling, Sort, StrKnobs, UriKnobs,
     VersionHandling,
 };
-use crate::base_string::{base_string_uri, split_url};
+use crate::base_string::base_string_uri;
 use crate::encode::{decode_lenient, is_unreserved};
 use crate::error::ParseError;
 use crate::params::{collect, parse_form, Param, Source};
 use crate::request::Request;
 use crate::signature::{self, HashAlg, PublicKey, Secrets, SignatureMethod};
+use crate::uri::{default_port, looks_like_form, split_url};
 use base64::engine::general_purpose::{STANDARD as B64, URL_SAFE_NO_PAD};
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
@@ -431,11 +432,10 @@ fn decode_targets(observed: &str, mode: Mode, public: Option<&PublicKey>) -> Vec
 
 /// The bytes a hex digest text (40, 64 or 128 hex digits) stands for.
 fn hex_text(text: &[u8]) -> Option<Vec<u8>> {
-    if !matches!(text.len(), 40 | 64 | 128) || !text.iter().all(u8::is_ascii_hexdigit) {
+    if !matches!(text.len(), 40 | 64 | 128) {
         return None;
     }
-    let val = |c: u8| (c as char).to_digit(16).unwrap_or(0) as u8;
-    Some(text.chunks(2).map(|p| val(p[0]) << 4 | val(p[1])).collect())
+    crate::encode::decode_hex(text)
 }
 
 /// The request taken apart once, before any variant is built.
@@ -506,14 +506,6 @@ impl Prepared {
             consumer_secret: secrets.consumer_secret.clone().unwrap_or_default(),
             token_secret: secrets.token_secret.clone().unwrap_or_default(),
         })
-    }
-
-    fn default_port(&self, scheme: &str) -> Option<u16> {
-        match scheme {
-            "http" => Some(80),
-            "https" => Some(443),
-            _ => None,
-        }
     }
 
     fn has(&self, name: &str) -> bool {
@@ -699,17 +691,6 @@ impl Prepared {
             f(b(b"oauth_signature"), b(b""), Source::Header);
         }
     }
-}
-
-fn looks_like_form(body: &[u8]) -> bool {
-    let Ok(t) = std::str::from_utf8(body) else {
-        return false;
-    };
-    let t = t.trim();
-    !t.is_empty()
-        && !t.starts_with(['{', '[', '<'])
-        && t.split('&')
-            .all(|seg| seg.split_once('=').is_some_and(|(n, _)| !n.is_empty()))
 }
 
 /// Every form of every catalogue entry that could change something for
@@ -1381,7 +1362,7 @@ impl<'a> Engine<'a> {
                 None => format!("www.{host}"),
             };
         }
-        let default = p.default_port(scheme);
+        let default = default_port(scheme);
         let port = match u.port {
             PortHandling::Rfc => p.port.filter(|n| Some(*n) != default),
             PortHandling::KeptDefault => p.port.or(default),
@@ -1608,7 +1589,7 @@ impl<'a> Engine<'a> {
             Op::KeyPadding(_) => "trailing space".to_string(),
             Op::Port(PortHandling::KeptDefault) => match p.port {
                 Some(n) => format!("kept :{n}"),
-                None => match p.default_port(&p.scheme) {
+                None => match default_port(&p.scheme) {
                     Some(n) => format!("added :{n}"),
                     None => return None,
                 },

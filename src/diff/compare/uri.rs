@@ -4,6 +4,7 @@
 use super::super::{Category, Effect, Finding};
 use super::{finding, Uri, View};
 use crate::encode::decode_lenient;
+use crate::uri::default_port;
 
 /// RFC 5849 §3.4.1.1 step 1: the method.
 pub(super) fn compare_method(g: &View, c: &View, out: &mut Vec<Finding>) {
@@ -28,14 +29,6 @@ pub(super) fn compare_method(g: &View, c: &View, out: &mut Vec<Finding>) {
         )
         .explained_by(mistake),
     );
-}
-
-fn default_port(scheme: &str) -> Option<&'static str> {
-    match scheme.to_ascii_lowercase().as_str() {
-        "http" => Some("80"),
-        "https" => Some("443"),
-        _ => None,
-    }
 }
 
 /// RFC 5849 §3.4.1.2: scheme, host, port and path of the base string URI.
@@ -105,8 +98,8 @@ pub(super) fn compare_uri(g: &View, c: &View, out: &mut Vec<Finding>) {
     }
     if gs.port != cs.port {
         let explicit_default = match (&gs.port, &cs.port) {
-            (None, Some(p)) => default_port(&cs.scheme) == Some(p.as_str()),
-            (Some(p), None) => default_port(&gs.scheme) == Some(p.as_str()),
+            (None, Some(p)) => default_port(&cs.scheme).is_some_and(|d| p.parse() == Ok(d)),
+            (Some(p), None) => default_port(&gs.scheme).is_some_and(|d| p.parse() == Ok(d)),
             _ => false,
         };
         let show = |u: &Uri| u.port.clone().unwrap_or_else(|| "(none)".into());
