@@ -70,6 +70,49 @@ fn two_legged() -> Fixture {
     }
 }
 
+/// GET to an IDNA host (A-labels, as a client sends it) with dot segments
+/// in the path: what a WHATWG-conformant client changes before sending.
+fn client_normalized() -> Fixture {
+    Fixture {
+        method: "GET",
+        url: "https://xn--bcher-kva.example/v1/./shelf/../items?x=1",
+        content_type: None,
+        body: "",
+        realm: None,
+        oauth: vec![
+            ("oauth_consumer_key", "key".into()),
+            ("oauth_token", "token".into()),
+            ("oauth_signature_method", "HMAC-SHA1".into()),
+            ("oauth_timestamp", "1318622958".into()),
+            ("oauth_nonce", "abc123".into()),
+        ],
+        cs: "secret",
+        ts: "token secret",
+    }
+}
+
+/// RFC 3986 §5.2.4, written here for the test: the path with its `.` and
+/// `..` segments removed, as a WHATWG client sends it.
+fn remove_dot_segments(path: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    let segments: Vec<&str> = path.split('/').skip(1).collect();
+    for (i, s) in segments.iter().enumerate() {
+        let last = i + 1 == segments.len();
+        match *s {
+            "." | ".." => {
+                if *s == ".." {
+                    out.pop();
+                }
+                if last {
+                    out.push("");
+                }
+            }
+            s => out.push(s),
+        }
+    }
+    format!("/{}", out.join("/"))
+}
+
 /// GET on http with port 443 and a whitespace-only token secret (Postman's quirks).
 fn postman_quirks() -> Fixture {
     Fixture {
@@ -214,6 +257,14 @@ fn sign(fx: &Fixture, mistakes: &[&str], how: How) -> Request {
     if has("scheme-swapped") {
         scheme = if scheme == "https" { "http" } else { "https" }.into();
     }
+    // The host as typed before the client converted it to A-labels (the
+    // one IDNA host the fixtures use, written out by hand).
+    let host = if has("url-normalized-after-signing") {
+        assert_eq!(host, "xn--bcher-kva.example");
+        "bücher.example"
+    } else {
+        host
+    };
     let mut host = if has("host-case-kept") {
         host.to_string()
     } else {
@@ -236,6 +287,9 @@ fn sign(fx: &Fixture, mistakes: &[&str], how: How) -> Request {
         port.filter(|p| *p != default)
     };
     let mut path = path.to_string();
+    if has("url-normalized-before-signing") {
+        path = remove_dot_segments(&path);
+    }
     if has("path-decoded") {
         path = String::from_utf8(pct_decode(&path, false)).unwrap();
     }
@@ -466,6 +520,7 @@ fn case_for(id: &str) -> (Fixture, How) {
         | "key-amp-dropped"
         | "key-null-token-secret" => two_legged(),
         "postman-port-dropped" | "postman-blank-token-secret" => postman_quirks(),
+        "url-normalized-before-signing" | "url-normalized-after-signing" => client_normalized(),
         _ => rich(),
     };
     if id == "signature-not-encoded" {
@@ -737,6 +792,34 @@ fn server_side_variant_is_named_for_a_target() {
     let r = hunt(&good, &secrets(&fx), &options).unwrap();
     assert_eq!(r.mistakes, ["query-params-omitted"]);
     assert_eq!(r.signer_follows_rfc, Some(true));
+}
+
+#[test]
+fn client_normalization_after_signing_is_named_for_a_servers_target() {
+    // The signer follows RFC 5849 over the URL as typed; the client sent
+    // it without its dot segments, and the server signed what it got.
+    let fx = client_normalized();
+    let typed = sign(&fx, &[], How::default());
+    let server = sign(&fx, &["url-normalized-before-signing"], How::default());
+    let target = oauth1_doctor::params::collect(&server)
+        .unwrap()
+        .signature
+        .unwrap()
+        .value;
+    let options = HuntOptions {
+        target: Some(target),
+        ..HuntOptions::default()
+    };
+    let r = hunt(&typed, &secrets(&fx), &options).unwrap();
+    assert_eq!(r.mistakes, ["url-normalized-after-signing"]);
+    assert_eq!(r.signer_follows_rfc, Some(true));
+    assert!(
+        r.base_string
+            .as_deref()
+            .is_some_and(|b| b.contains("%2Fv1%2Fitems&")),
+        "{:?}",
+        r.base_string
+    );
 }
 
 #[test]

@@ -27,7 +27,7 @@ pub use super::budget::{Budget, BudgetReport, Limit};
 use super::catalogue::{self, Stage};
 use super::encoders::{enc, enc_into, growth, Enc};
 use super::knobs::{
-    Atom, BodyHandling, CollKnobs, KeyKnobs, KeyPadding, KeyShape, Knobs, NormKnobs, Op,
+    Atom, BodyHandling, ClientUrl, CollKnobs, KeyKnobs, KeyPadding, KeyShape, Knobs, NormKnobs, Op,
     PathHandling, PortHandling, SecretText, SlashHandling, Sort, StrKnobs, UriKnobs,
     VersionHandling,
 };
@@ -214,7 +214,7 @@ fn run(
     if options.depth > MAX_DEPTH {
         return Err(HuntError::Depth(options.depth));
     }
-    let prep = Prepared::new(request, secrets)?;
+    let mut prep = Prepared::new(request, secrets)?;
     let carried = prep.carried.clone();
     let (hunted, wanted) = match (
         &options.expected_base_string,
@@ -237,6 +237,7 @@ fn run(
             carried.clone().ok_or(HuntError::NoSignature)?,
         ),
     };
+    prep.hunted = hunted;
     let method = prep.method;
     let mode = match hunted {
         Hunted::ExpectedBaseString => Mode::BaseString,
@@ -447,6 +448,13 @@ struct Prepared {
     port: Option<u16>,
     path: String,
     query: Option<String>,
+    /// Host, port and path of the URL a WHATWG-conformant client sends,
+    /// when its base string URI differs from the request's.
+    client: Option<(String, Option<u16>, String)>,
+    /// The request's host as typed, when it holds IDNA A-labels.
+    typed_host: Option<String>,
+    /// What is hunted: which side a client's normalization would be on.
+    hunted: Hunted,
     params: Vec<Param>,
     /// Pairs of a form-shaped body whose Content-Type is not form-urlencoded.
     shadow_body: Vec<Param>,
@@ -499,6 +507,16 @@ impl Prepared {
             port: parts.port.and_then(|p| p.parse().ok()),
             path,
             query: parts.query.map(str::to_string),
+            client: crate::client_url::normalized_base_uri(&request.url).and_then(|u| {
+                let c = split_url(&u).ok()?;
+                Some((
+                    c.host.to_string(),
+                    c.port.and_then(|p| p.parse().ok()),
+                    c.path.to_string(),
+                ))
+            }),
+            typed_host: crate::client_url::unicode_host(parts.host),
+            hunted: Hunted::RequestSignature,
             params: collected.params,
             shadow_body,
             realm: collected.realm,
@@ -726,6 +744,24 @@ fn candidate_ops(p: &Prepared, mode: Mode) -> Vec<(&'static str, Op)> {
     }
     if path.bytes().any(|b| b.is_ascii_uppercase()) {
         v.push(("path-lowercased", Op::Path(PathHandling::Lowercased)));
+    }
+    if p.client.is_some() {
+        v.push(match p.hunted {
+            Hunted::RequestSignature => (
+                "url-normalized-before-signing",
+                Op::Client(ClientUrl::SignedNormalized),
+            ),
+            _ => (
+                "url-normalized-after-signing",
+                Op::Client(ClientUrl::ServerSawNormalized),
+            ),
+        });
+    }
+    if p.typed_host.is_some() && p.hunted == Hunted::RequestSignature {
+        v.push((
+            "url-normalized-after-signing",
+            Op::Client(ClientUrl::SignedTypedHost),
+        ));
     }
     v.push(("uri-not-encoded", Op::UriRaw));
     v.push(("query-params-omitted", Op::OmitQuery));
@@ -1348,10 +1384,22 @@ impl<'a> Engine<'a> {
                 other => other,
             };
         }
+        // The client's normalized URL replaces host, port and path
+        // (WHATWG URL Standard; `crate::client_url`).
+        let client = match (u.client, &p.client) {
+            (ClientUrl::SignedNormalized | ClientUrl::ServerSawNormalized, Some(c)) => Some(c),
+            _ => None,
+        };
+        let typed = match (u.client, &p.typed_host) {
+            (ClientUrl::SignedTypedHost, Some(h)) => Some(h),
+            _ => None,
+        };
+        let as_sent = client.map_or(&p.host, |c| &c.0);
+        let as_sent = typed.unwrap_or(as_sent);
         let mut host = if u.host_case {
-            p.host.clone()
+            as_sent.clone()
         } else {
-            p.host.to_ascii_lowercase()
+            as_sent.to_ascii_lowercase()
         };
         if u.www {
             host = match host
@@ -1363,18 +1411,20 @@ impl<'a> Engine<'a> {
             };
         }
         let default = default_port(scheme);
+        let sent_port = client.map_or(p.port, |c| c.1);
         let port = match u.port {
-            PortHandling::Rfc => p.port.filter(|n| Some(*n) != default),
-            PortHandling::KeptDefault => p.port.or(default),
+            PortHandling::Rfc => sent_port.filter(|n| Some(*n) != default),
+            PortHandling::KeptDefault => sent_port.or(default),
             PortHandling::Dropped => None,
-            PortHandling::PostmanDropped => p.port.filter(|n| *n != 80 && *n != 443),
+            PortHandling::PostmanDropped => sent_port.filter(|n| *n != 80 && *n != 443),
         };
+        let sent_path = client.map_or(&p.path, |c| &c.2);
         let mut path = match u.path {
             PathHandling::Decoded => {
-                String::from_utf8_lossy(&decode_lenient(&p.path, false).0).into_owned()
+                String::from_utf8_lossy(&decode_lenient(sent_path, false).0).into_owned()
             }
-            PathHandling::Lowercased => p.path.to_ascii_lowercase(),
-            PathHandling::AsSent => p.path.clone(),
+            PathHandling::Lowercased => sent_path.to_ascii_lowercase(),
+            PathHandling::AsSent => sent_path.clone(),
         };
         match u.slash {
             SlashHandling::Added if !path.ends_with('/') => path.push('/'),
@@ -1574,6 +1624,27 @@ impl<'a> Engine<'a> {
     fn form(&self, op: Op) -> Option<String> {
         let p = self.prep;
         let text = match op {
+            Op::Client(ClientUrl::SignedTypedHost) => format!(
+                "signed the host as typed ({}); the client sent {}",
+                p.typed_host.as_deref().unwrap_or_default(),
+                p.host
+            ),
+            Op::Client(_) => {
+                let (host, port, path) = p.client.as_ref()?;
+                let port = port.map(|n| format!(":{n}")).unwrap_or_default();
+                let normalized = format!("{host}{port}{path}");
+                if p.hunted == Hunted::RequestSignature {
+                    format!(
+                        "signed {normalized}; the request was sent to {}{}",
+                        p.host, p.path
+                    )
+                } else {
+                    format!(
+                        "the server saw {normalized}; the request was signed for {}{}",
+                        p.host, p.path
+                    )
+                }
+            }
             Op::Encode(_, true) => {
                 "everywhere it encodes: names, values, base string URI, normalized string and key"
                     .to_string()
@@ -1868,15 +1939,20 @@ mod tests {
             .with_body("a=1&b=2");
         let two_legged = Request::new("GET", "https://api.example.test/a")
             .with_header("Authorization", header(""));
+        let client_normalized = Request::new("GET", "https://xn--bcher-kva.test/a/./b/../c")
+            .with_header("Authorization", header(""));
         let cases = [
             (&rich, Secrets::shared(" cs ", "ts ")),
             (&two_legged, Secrets::shared("cs", "")),
             (&two_legged, Secrets::shared("cs", "  ")),
+            (&client_normalized, Secrets::shared("cs", "")),
         ];
         let mut owner: HashMap<Op, &'static str> = HashMap::new();
         let mut named: std::collections::BTreeSet<&'static str> = Default::default();
-        for (request, secrets) in cases {
-            let prep = Prepared::new(request, &secrets).unwrap();
+        let sides = [Hunted::RequestSignature, Hunted::TargetSignature];
+        for ((request, secrets), hunted) in cases.iter().flat_map(|c| sides.map(|h| (c, h))) {
+            let mut prep = Prepared::new(request, secrets).unwrap();
+            prep.hunted = hunted;
             for (id, op) in candidate_ops(&prep, Mode::Hmac) {
                 let m = catalogue::mistake(id).unwrap_or_else(|| panic!("{id} is not catalogued"));
                 assert!(m.searched, "{id} is searched but marked searched: false");
