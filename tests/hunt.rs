@@ -774,19 +774,23 @@ fn wrong_secret_is_no_match_and_no_invented_cause() {
     assert!(r.suggestions.iter().any(|s| s.contains("consumer secret")));
 }
 
+/// The `oauth_signature` a request carries.
+fn signature_of(request: &Request) -> String {
+    oauth1_doctor::params::collect(request)
+        .unwrap()
+        .signature
+        .unwrap()
+        .value
+}
+
 #[test]
 fn server_side_variant_is_named_for_a_target() {
     // The signer follows RFC 5849; the server dropped the query parameters.
     let fx = rich();
     let good = sign(&fx, &[], How::default());
     let server = sign(&fx, &["query-params-omitted"], How::default());
-    let target = oauth1_doctor::params::collect(&server)
-        .unwrap()
-        .signature
-        .unwrap()
-        .value;
     let options = HuntOptions {
-        target: Some(target),
+        target: Some(signature_of(&server)),
         ..HuntOptions::default()
     };
     let r = hunt(&good, &secrets(&fx), &options).unwrap();
@@ -801,13 +805,8 @@ fn client_normalization_after_signing_is_named_for_a_servers_target() {
     let fx = client_normalized();
     let typed = sign(&fx, &[], How::default());
     let server = sign(&fx, &["url-normalized-before-signing"], How::default());
-    let target = oauth1_doctor::params::collect(&server)
-        .unwrap()
-        .signature
-        .unwrap()
-        .value;
     let options = HuntOptions {
-        target: Some(target),
+        target: Some(signature_of(&server)),
         ..HuntOptions::default()
     };
     let r = hunt(&typed, &secrets(&fx), &options).unwrap();
