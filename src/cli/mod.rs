@@ -11,6 +11,7 @@ mod diffview;
 mod explain;
 mod hunt;
 mod inputs;
+mod junit;
 mod process_tree;
 mod record;
 mod render;
