@@ -181,6 +181,7 @@ pub mod pipeline;
 pub mod request;
 #[cfg(feature = "schema")]
 pub mod schema;
+pub mod schemes;
 pub mod secret;
 pub mod sign;
 pub mod signature;
