@@ -221,7 +221,9 @@ pub(super) fn analyze(
     if let Some((user, pass)) = &basic {
         // Form-decoded as a server following §2.3.1 reads them.
         let decode = |s: &str| String::from_utf8_lossy(&crate::encode::form_decode(s)).into_owned();
-        let needs_encoding = |s: &str| form_urlencode(&decode(s)) != s;
+        // `~` is kept by some encoders (Python's quote_plus) and escaped by others.
+        let needs_encoding =
+            |s: &str| form_urlencode(&decode(s)).replace("%7E", "~") != s.replace("%7E", "~");
         let known_raw = secrets
             .client_secret
             .as_ref()
