@@ -185,6 +185,7 @@ pub mod secret;
 pub mod sign;
 pub mod signature;
 pub mod signer;
+pub mod strict;
 pub mod uri;
 pub mod verify;
 

@@ -72,17 +72,12 @@ pub fn run(args: VerifyArgs) -> Result<Outcome> {
 }
 
 /// Reads the secrets file and the secrets the flags name, and lets the
-/// library choose ([`Keys::choose`]); the flags' secrets are not read when
-/// only a secrets file is given.
+/// library choose ([`Keys::choose`]). A secrets file given on the command
+/// line wins over `OAUTH1_*` variables in the environment, which are then
+/// not read; it conflicts only with secret flags on the command line.
 fn keys(args: &VerifyArgs) -> Result<Keys> {
     let flags = &args.base.secrets;
-    let given = [
-        flags.consumer_secret.is_some() || flags.consumer_secret_file.is_some(),
-        flags.token_secret.is_some() || flags.token_secret_file.is_some(),
-        flags.private_key.is_some(),
-        flags.public_key.is_some(),
-    ]
-    .contains(&true);
+    let given = flags.given_on_command_line();
     let same = match (&args.secrets, given) {
         (Some(_), false) => None,
         _ => Some(flags.load()?),
@@ -91,7 +86,7 @@ fn keys(args: &VerifyArgs) -> Result<Keys> {
     let chosen = Keys::choose(file, same);
     chosen.map_err(|e| match e {
         KeysError::NoSecrets => anyhow!("no secrets to verify with: pass --secrets FILE (secrets per consumer key), or --consumer-secret / --public-key for every request"),
-        KeysError::Both => anyhow!("--secrets gives the secrets for every request: drop --consumer-secret, --token-secret, --private-key and --public-key (and unset OAUTH1_* variables)"),
+        KeysError::Both => anyhow!("--secrets gives the secrets for every request: drop --consumer-secret, --token-secret, --private-key and --public-key"),
         e => anyhow!(
             "secrets file {}: {e}",
             args.secrets.as_deref().unwrap_or(std::path::Path::new("")).display()

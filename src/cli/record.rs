@@ -81,8 +81,8 @@ pub fn run(args: RecordArgs) -> Result<Outcome> {
     }
     let read = args.input.read_one()?;
     let secrets = args.secrets.load()?;
-    let key_pem = match &args.secrets.private_key {
-        Some(p) => Some(super::inputs::read_text_file(p, "the private key")?),
+    let key_pem = match args.secrets.private_key_path()? {
+        Some(p) => Some(super::inputs::read_text_file(&p, "the private key")?),
         None => None,
     };
     let description = args.description.clone().unwrap_or_else(|| {
