@@ -133,8 +133,13 @@ fn export(args: ExportArgs) -> Result<Outcome> {
 
 fn grade_table(args: GradeArgs) -> Result<Outcome> {
     let vectors = vectors(&args.report)?;
-    let shown = args.results.display().to_string();
-    let table = super::inputs::read_input(&shown)?;
+    let path = args.results.display().to_string();
+    let table = super::inputs::read_input(&path)?;
+    let shown = if path == "-" {
+        "standard input".to_string()
+    } else {
+        path
+    };
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(table.as_slice());
