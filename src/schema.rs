@@ -184,8 +184,8 @@ struct BatchLine {
     expected_signature: Option<String>,
     /// The signature carried (only when it does not match).
     actual_signature: Option<String>,
-    /// With `--hunt`, for an invalid request: the `hunt --json` object (`null` when no hunt could run).
-    hunt: Option<HuntReport>,
+    /// With `--hunt`, for a request whose signature does not match: the `hunt --json` object (absent when no hunt could run, e.g. no secrets for it).
+    hunt: Option<Box<HuntReport>>,
 }
 
 /// The last `batch verify --json` line.

@@ -264,7 +264,7 @@ fn netsuite(facts: &Facts<'_>, host: &str, out: &mut Vec<Violation>) {
         out.push(vendor_note(
             "netsuite-hmac-sha256",
             SOURCE,
-            format!("NetSuite token-based authentication signs with HMAC-SHA256; HMAC-SHA1 is no longer accepted"),
+            "NetSuite token-based authentication signs with HMAC-SHA256; HMAC-SHA1 is no longer accepted".into(),
         ));
     }
 }
