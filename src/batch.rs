@@ -650,6 +650,54 @@ mod tests {
         assert_eq!(check_requests(&refs, &k), check_requests_in_turn(&refs, &k));
     }
 
+    /// The ranking counts explanations per consumer, most frequent first,
+    /// and prints as the issue shows it.
+    #[test]
+    fn mistakes_are_ranked_per_consumer() {
+        // RFC 5849 §1.2's request signed (by Python's hmac, see lib.rs) by a
+        // signer that did not upper-case the method (RFC 5849 §3.4.1.1).
+        let request = Request::new("GET", "http://photos.example.net/photos?file=vacation.jpg&size=original")
+            .with_header("Authorization", r#"OAuth oauth_consumer_key="dpf43f3p2l4k3l03", oauth_token="nnch734d00sl2jdk", oauth_signature_method="HMAC-SHA1", oauth_timestamp="137131202", oauth_nonce="chapoH", oauth_signature="Um1UV9a%2FnytkWJX87V%2BVE15QSsI%3D""#);
+        let k = keys();
+        let checked = check(&request, &k);
+        assert!(needs_hunt(&checked), "{checked:?}");
+        let settings = HuntSettings::default();
+        let found = hunt_invalid(&[&request], std::slice::from_ref(&checked), |r| {
+            hunt_request(r, &k, &settings)
+        });
+        let hunt = found[0].as_ref().unwrap();
+        assert_eq!(hunt.mistakes, ["method-not-uppercased"]);
+
+        let mut ranker = Ranker::default();
+        for _ in 0..3 {
+            ranker.add(&checked, Some(hunt));
+        }
+        let other = Checked {
+            consumer_key: Some("ck_b".into()),
+            ..checked.clone()
+        };
+        ranker.add(&other, Some(hunt));
+        ranker.add(&other, None);
+        let body_hash_only = Checked {
+            reason: Some(crate::verify::BODY_HASH_MISMATCH.into()),
+            ..other.clone()
+        };
+        ranker.add(&body_hash_only, None);
+        let valid = check_line(PHOTOS.as_bytes(), &k);
+        ranker.add(&valid, None);
+        let r = ranker.ranking();
+        assert_eq!(
+            (r.consumers, r.invalid, r.hunted, r.unexplained),
+            (2, 6, 5, 1)
+        );
+        assert_eq!(r.mistakes.len(), 1);
+        assert_eq!(r.mistakes[0].count, 4);
+        assert_eq!(
+            r.to_string(),
+            "2 consumers, 6 invalid: method-not-uppercased 4 (consumers dpf43f3p2l4k3l03 3, ck_b 1), no known mistake 1, body hash only 1"
+        );
+    }
+
     #[test]
     fn not_utf8_is_malformed() {
         let c = check_line(b"{\"method\":\"\xff\"}", &keys());
