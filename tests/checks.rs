@@ -602,3 +602,39 @@ fn a_caret_is_never_wider_than_its_line() {
         .unwrap_or(0);
     assert!((1..=100).contains(&widest), "{err}");
 }
+
+/// `record` takes one request: an input holding several is refused unless
+/// `--entry N` picks one (the README and `record --help` agree on formats).
+#[test]
+fn record_never_picks_one_of_several_requests() {
+    let dir = tempdir().join("recorded");
+    let o = doctor(
+        &[
+            "record",
+            "fixtures/readers/har/two-ok-one-bad-signature.har",
+            "--consumer-secret",
+            "x",
+            "--name",
+            "several",
+            "--dir",
+            dir.to_str().unwrap(),
+        ],
+        None,
+    );
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("holds 3 requests") && err.contains("--entry N"),
+        "{err}"
+    );
+    assert!(!dir.join("several.toml").exists());
+    let (help, _) = text(&doctor(&["record", "--help"], None));
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let said = readme
+        .lines()
+        .find(|l| l.starts_with("`record` reads the request"))
+        .unwrap();
+    for format in ["raw HTTP", "cURL", "HAR"] {
+        assert!(help.contains(format) && said.contains(format), "{format}");
+    }
+}
