@@ -17,6 +17,8 @@
 //! | diff a known-good request and a rejected one | [`diff::diff`] | [`diff::DiffReport`] |
 //! | name the signer's mistake from its signature | [`hunt::hunt`] | [`hunt::HuntResult`] |
 //! | verify many requests (a log) | [`batch::check_lines`] | [`batch::Checked`] |
+//! | hunt a log's invalid requests, rank the mistakes per consumer | [`batch::hunt_invalid`], [`batch::Ranker`] | [`batch::MistakeRanking`] |
+//! | what a strict server checks besides the signature | [`strict::notes`] (through [`pipeline::run`]) | [`error::Violation`]s |
 //!
 //! Every result is plain data (`serde::Serialize` where a command prints
 //! it as `--json`); the library never prints and never exits.
@@ -186,6 +188,7 @@ pub mod secret;
 pub mod sign;
 pub mod signature;
 pub mod signer;
+pub mod strict;
 pub mod uri;
 pub mod verify;
 

@@ -192,6 +192,16 @@ impl DiffArgs {
 }
 
 pub fn run(args: DiffArgs) -> Result<Outcome> {
+    let stdin_inputs = args
+        .inputs
+        .iter()
+        .map(String::as_str)
+        .chain(args.server_response.as_deref().and_then(|p| p.to_str()))
+        .filter(|p| *p == "-")
+        .count();
+    if stdin_inputs > 1 {
+        bail!("standard input (-) can be read only once: give at most one of GOOD, CANDIDATE and --server-response as -, the others as files");
+    }
     let secrets = args.side_secrets()?;
     let response = match &args.server_response {
         Some(p) => {
@@ -250,6 +260,9 @@ pub fn run(args: DiffArgs) -> Result<Outcome> {
                 "known-good"
             };
             o.push_str(&render(&d.report, reference, &cand_path));
+            if args.secrets.show_secrets {
+                o.push_str(&shown_keys(&d.report, &secrets));
+            }
         }
         anstream::print!("{o}");
     }
@@ -426,6 +439,28 @@ fn render(r: &DiffReport, reference: &str, cand_path: &str) -> String {
         ));
     }
     o
+}
+
+/// With `--show-secrets` only: each side's signing key itself (RFC 5849
+/// §3.4.2), for the sides whose key is shown masked above.
+fn shown_keys(r: &DiffReport, secrets: &SideSecrets) -> String {
+    let key = |shape: &Option<String>, s: &Secrets| {
+        shape
+            .as_ref()
+            .map(|_| oauth1_doctor::signature::key_shape(s, true))
+    };
+    match (
+        key(&r.key_shapes.0, &secrets.good),
+        key(&r.key_shapes.1, &secrets.candidate),
+    ) {
+        (None, None) => String::new(),
+        (g, c) => format!(
+            "{} known-good: {}; candidate: {}\n",
+            paint(BOLD, "Keys (--show-secrets)"),
+            visible(g.as_deref().unwrap_or("(none)")),
+            visible(c.as_deref().unwrap_or("(none)"))
+        ),
+    }
 }
 
 /// The two base strings, changed spans coloured, or marked with `^` when
