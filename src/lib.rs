@@ -153,6 +153,8 @@
 //!   parsing, terminal colour, progress bars, the allocator). A library
 //!   user writes `default-features = false` and gets only what signing,
 //!   reading and diagnosing need.
+//! - `listen` (default): [`listen`], the `listen` server (tokio, hyper,
+//!   rustls, rcgen).
 //! - `parallel` (default): [`batch`] checks requests on every core
 //!   (rayon); without it, on one thread, with the same results in the same
 //!   order.
@@ -171,6 +173,8 @@ pub mod error;
 pub mod fixtures;
 pub mod hunt;
 pub mod input;
+#[cfg(feature = "listen")]
+pub mod listen;
 pub mod params;
 pub mod pipeline;
 pub mod request;
