@@ -25,8 +25,6 @@ import time
 import uuid
 from urllib.parse import quote, urlsplit
 
-import requests
-
 PATH = "/items"
 QUERY = [("b", "2"), ("a", "1")]
 BODY = [("status", "Hello World ~!"), ("c", "3"), ("dir", "a/b")]
@@ -92,22 +90,33 @@ def reference_signature(method, api_url, oauth, mistake, cs, ts):
     return base64.b64encode(digest).decode()
 
 
-def send_reference(server, api_url, mistake, skew, creds):
+def authorization(api_url, mistake, timestamp, nonce, creds):
+    """The Authorization header of the reference request, signed with MISTAKE."""
     ck, cs, token, ts = creds
     oauth = [
         ("oauth_consumer_key", ck),
         ("oauth_token", token),
         ("oauth_signature_method", "HMAC-SHA1"),
-        ("oauth_timestamp", str(int(time.time()) - skew)),
-        ("oauth_nonce", uuid.uuid4().hex),
+        ("oauth_timestamp", str(timestamp)),
+        ("oauth_nonce", nonce),
         ("oauth_version", "1.0"),
     ]
     sig = reference_signature("POST", api_url, oauth, mistake, cs, ts)
     fields = ([("realm", "Example")] if mistake == "realm-signed" else []) + oauth + [("oauth_signature", sig)]
-    header = "OAuth " + ", ".join(f'{n}="{enc(v)}"' for n, v in fields)
-    query = "&".join(f"{n}={v}" for n, v in QUERY)
+    return "OAuth " + ", ".join(f'{n}="{enc(v)}"' for n, v in fields)
+
+
+def target():
+    """The request target (path and query) of the reference request."""
+    return PATH + "?" + "&".join(f"{n}={v}" for n, v in QUERY)
+
+
+def send_reference(server, api_url, mistake, skew, creds):
+    import requests
+
+    header = authorization(api_url, mistake, int(time.time()) - skew, uuid.uuid4().hex, creds)
     return requests.post(
-        f"{server}{PATH}?{query}",
+        f"{server}{target()}",
         data=form_body(),
         headers={"Authorization": header, "Content-Type": "application/x-www-form-urlencoded"},
         timeout=30,
@@ -115,6 +124,7 @@ def send_reference(server, api_url, mistake, skew, creds):
 
 
 def send_oauthlib(server, api_url, creds):
+    import requests
     from requests_oauthlib import OAuth1
 
     ck, cs, token, ts = creds
