@@ -154,6 +154,34 @@ pub struct Diagnoser {
     pub nonces: NonceStore,
 }
 
+/// Where [`Diagnoser::check_request`] left a request.
+#[derive(Debug)]
+pub enum Step {
+    /// Answered: valid, or refused before its signature was explained.
+    Answered(Box<Diagnosed>),
+    /// The signature is invalid: [`Diagnoser::explain`] names the cause.
+    Invalid(Box<Invalid>),
+}
+
+impl Step {
+    fn answered(d: Diagnosed) -> Step {
+        Step::Answered(Box::new(d))
+    }
+}
+
+/// A request whose signature does not verify, checked and waiting for
+/// [`Diagnoser::explain`].
+#[derive(Debug)]
+pub struct Invalid {
+    read: ReadRequest,
+    token: Option<String>,
+    verification: Checked,
+    record: ListenRecord,
+    target: String,
+    raw_for_record: Vec<u8>,
+    accept_json: bool,
+}
+
 /// The time a request arrived.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Arrival {
@@ -203,8 +231,20 @@ impl Diagnoser {
 
     /// Checks one raw request as RFC 5849 §3.2 has a server check it, and
     /// diagnoses it: the record, the response (JSON when `accept_json`),
-    /// and the line to print.
+    /// and the line to print. [`Diagnoser::check_request`] then, for an
+    /// invalid signature, [`Diagnoser::explain`].
     pub fn diagnose(&self, raw: &[u8], arrival: Arrival, accept_json: bool) -> Diagnosed {
+        match self.check_request(raw, arrival, accept_json) {
+            Step::Answered(d) => *d,
+            Step::Invalid(i) => self.explain(*i),
+        }
+    }
+
+    /// The cheap part of [`Diagnoser::diagnose`]: every check and the
+    /// verification, answered at once unless the signature is invalid;
+    /// then what [`Diagnoser::explain`] needs to name the cause (the hunt
+    /// may search for up to `hunt_time`, so a server runs it apart).
+    pub fn check_request(&self, raw: &[u8], arrival: Arrival, accept_json: bool) -> Step {
         let received_at = rfc3339(arrival.unix_secs, arrival.millis);
         let target = request_target(raw);
         let mut record = ListenRecord {
@@ -225,7 +265,13 @@ impl Diagnoser {
                     Problem::ParameterRejected,
                     format!("the request could not be read: {}", one_line(&e)),
                 );
-                return self.refused(record, refusal, target, raw.to_vec(), accept_json);
+                return Step::answered(self.refused(
+                    record,
+                    refusal,
+                    target,
+                    raw.to_vec(),
+                    accept_json,
+                ));
             }
         };
         let mut read = read;
@@ -243,7 +289,13 @@ impl Diagnoser {
                     Problem::ParameterRejected,
                     format!("the OAuth parameters could not be read: {}", one_line(&e)),
                 );
-                return self.refused(record, refusal, target, raw_for_record, accept_json);
+                return Step::answered(self.refused(
+                    record,
+                    refusal,
+                    target,
+                    raw_for_record,
+                    accept_json,
+                ));
             }
         };
         if !collected.params.iter().any(|p| p.is_protocol()) && collected.signature.is_none() {
@@ -255,7 +307,7 @@ impl Diagnoser {
                 "oauth_parameters_absent",
                 "oauth_consumer_key&oauth_signature_method&oauth_signature&oauth_timestamp&oauth_nonce".into(),
             ));
-            return self.refused(record, r, target, raw_for_record, accept_json);
+            return Step::answered(self.refused(record, r, target, raw_for_record, accept_json));
         }
         let verification = check(request, |id| self.keys.secrets_for(id), Default::default());
         record.verification = Some(VerifyLine {
@@ -265,7 +317,13 @@ impl Diagnoser {
             checked: verification.clone(),
         });
         if let Some(refusal) = self.refuse_before_signature(&collected, &verification, arrival) {
-            return self.refused(record, refusal, target, raw_for_record, accept_json);
+            return Step::answered(self.refused(
+                record,
+                refusal,
+                target,
+                raw_for_record,
+                accept_json,
+            ));
         }
         if verification.verdict == Verdict::Valid {
             // RFC 5849 §3.3: a nonce is used once per timestamp and
@@ -280,7 +338,13 @@ impl Diagnoser {
                             key.3, key.2
                         ),
                     );
-                    return self.refused(record, r, target, raw_for_record, accept_json);
+                    return Step::answered(self.refused(
+                        record,
+                        r,
+                        target,
+                        raw_for_record,
+                        accept_json,
+                    ));
                 }
                 self.nonces.remember(key, arrival.unix_secs, self.max_skew);
             }
@@ -295,7 +359,7 @@ impl Diagnoser {
             } else {
                 Response::text(200, text)
             };
-            return Diagnosed {
+            return Step::answered(Diagnosed {
                 record,
                 response,
                 problem: None,
@@ -303,9 +367,34 @@ impl Diagnoser {
                 headline,
                 target,
                 raw_for_record,
-            };
+            });
         }
-        let refusal = self.explain_invalid(&read, &collected, &verification, &mut record);
+        let token = collected.value_of("oauth_token");
+        Step::Invalid(Box::new(Invalid {
+            read,
+            token,
+            verification,
+            record,
+            target,
+            raw_for_record,
+            accept_json,
+        }))
+    }
+
+    /// The expensive part of [`Diagnoser::diagnose`], for an invalid
+    /// signature: the hunt names the signer's mistake, `--good` is diffed
+    /// against, and the answer names the cause first.
+    pub fn explain(&self, invalid: Invalid) -> Diagnosed {
+        let Invalid {
+            read,
+            token,
+            verification,
+            mut record,
+            target,
+            raw_for_record,
+            accept_json,
+        } = invalid;
+        let refusal = self.explain_invalid(&read, token.as_deref(), &verification, &mut record);
         self.refused(record, refusal, target, raw_for_record, accept_json)
     }
 
@@ -444,15 +533,13 @@ impl Diagnoser {
     fn explain_invalid(
         &self,
         read: &ReadRequest,
-        collected: &Collected,
+        token: Option<&str>,
         verification: &Checked,
         record: &mut ListenRecord,
     ) -> Refusal {
         let id = Identity {
             consumer_key: verification.consumer_key.as_deref(),
-            token: collected
-                .get("oauth_token")
-                .map(|p| std::str::from_utf8(&p.value).unwrap_or_default()),
+            token,
         };
         let secrets = self.keys.secrets_for(id).ok();
         if let Some(secrets) = &secrets {

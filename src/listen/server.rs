@@ -8,7 +8,7 @@
 //! body as framed), not from hyper's normalized view of it.
 
 use super::capture::raw_request_len;
-use super::diagnose::{Arrival, Diagnosed, Diagnoser};
+use super::diagnose::{Arrival, Diagnosed, Diagnoser, Step};
 use super::record::Recorder;
 use super::tls::SelfSigned;
 use bytes::Bytes;
@@ -656,48 +656,37 @@ async fn handle(
         unix_secs: now.as_secs(),
         millis: now.subsec_millis(),
     };
-    let Ok(_permit) = shared.diagnoses.acquire().await else {
-        return plain(503, "shutting down");
-    };
-    let job = {
-        let shared = shared.clone();
-        tokio::task::spawn_blocking(move || {
-            let diagnosed = shared.diagnoser.diagnose(&raw, arrival, accept_json);
-            let recorded = match &shared.recorder {
-                Some(r) => match r.write(&diagnosed.raw_for_record, &diagnosed.record) {
+    // Every check and the verification are cheap: answered here. Only an
+    // invalid signature's explanation (the hunt, the diff) and recording
+    // (file I/O) go to the blocking pool, a bounded number at a time.
+    let step = shared.diagnoser.check_request(&raw, arrival, accept_json);
+    let response = match step {
+        Step::Answered(d) if shared.recorder.is_none() => finish(&shared, *d),
+        step => {
+            let _permit = match &step {
+                Step::Invalid(_) => match shared.diagnoses.acquire().await {
                     Ok(p) => Some(p),
-                    Err(e) => {
-                        shared.error(format!(
-                            "cannot record request {seq} in {}: {e}",
-                            r.dir().display()
-                        ));
-                        None
-                    }
+                    Err(_) => return plain(503, "shutting down"),
                 },
-                None => None,
+                Step::Answered(_) => None,
             };
-            let response = diagnosed.response.clone();
-            shared.requests.fetch_add(1, Ordering::Relaxed);
-            if response.status == 200 {
-                shared.valid.fetch_add(1, Ordering::Relaxed);
-            } else {
-                shared.refused.fetch_add(1, Ordering::Relaxed);
+            let job = {
+                let shared = shared.clone();
+                tokio::task::spawn_blocking(move || {
+                    let diagnosed = match step {
+                        Step::Answered(d) => *d,
+                        Step::Invalid(i) => shared.diagnoser.explain(*i),
+                    };
+                    finish(&shared, diagnosed)
+                })
+            };
+            match job.await {
+                Ok(r) => r,
+                Err(e) => {
+                    shared.error(format!("{line}: the diagnosis failed: {e}"));
+                    return plain(500, "the diagnosis failed");
+                }
             }
-            let flow = (shared.on_event)(Event::Request {
-                diagnosed: Box::new(diagnosed),
-                recorded,
-            });
-            if flow == Flow::Stop {
-                shared.stop.send_replace(true);
-            }
-            response
-        })
-    };
-    let response = match job.await {
-        Ok(r) => r,
-        Err(e) => {
-            shared.error(format!("{line}: the diagnosis failed: {e}"));
-            return plain(500, "the diagnosis failed");
         }
     };
     let mut r = hyper::Response::new(Full::new(Bytes::from(response.body)));
@@ -712,4 +701,38 @@ async fn handle(
             .insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
     }
     r
+}
+
+/// Records a diagnosed request (with `--record`), counts it, reports it,
+/// and returns the response to send.
+fn finish(shared: &Shared, diagnosed: Diagnosed) -> super::problem::Response {
+    let seq = diagnosed.record.seq;
+    let recorded = match &shared.recorder {
+        Some(r) => match r.write(&diagnosed.raw_for_record, &diagnosed.record) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                shared.error(format!(
+                    "cannot record request {seq} in {}: {e}",
+                    r.dir().display()
+                ));
+                None
+            }
+        },
+        None => None,
+    };
+    let response = diagnosed.response.clone();
+    shared.requests.fetch_add(1, Ordering::Relaxed);
+    if response.status == 200 {
+        shared.valid.fetch_add(1, Ordering::Relaxed);
+    } else {
+        shared.refused.fetch_add(1, Ordering::Relaxed);
+    }
+    let flow = (shared.on_event)(Event::Request {
+        diagnosed: Box::new(diagnosed),
+        recorded,
+    });
+    if flow == Flow::Stop {
+        shared.stop.send_replace(true);
+    }
+    response
 }
