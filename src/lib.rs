@@ -17,6 +17,7 @@
 //! | diff a known-good request and a rejected one | [`diff::diff`] | [`diff::DiffReport`] |
 //! | name the signer's mistake from its signature | [`hunt::hunt`] | [`hunt::HuntResult`] |
 //! | verify many requests (a log) | [`batch::check_lines`] | [`batch::Checked`] |
+//! | serve a strict endpoint and diagnose what a tool sends (feature `listen`) | `listen::Server` | `listen::ListenRecord` per request |
 //!
 //! Every result is plain data (`serde::Serialize` where a command prints
 //! it as `--json`); the library never prints and never exits.

@@ -148,17 +148,18 @@ pub fn run(args: ListenArgs) -> Result<Outcome> {
         seen: AtomicU64::new(0),
     };
     let summary = server.run(move |event| printer.print(event));
+    let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     anstream::eprintln!(
-        "{}{} requests: {} valid, {} refused; {} client errors",
+        "{}{}: {} valid, {} refused; {}",
         if summary.interrupted {
             "interrupted: "
         } else {
             ""
         },
-        summary.requests,
+        plural(summary.requests, "request", "requests"),
         summary.valid,
         summary.refused,
-        summary.errors
+        plural(summary.errors, "client error", "client errors")
     );
     Ok(Outcome::Ok)
 }
