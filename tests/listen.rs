@@ -67,8 +67,10 @@ impl Listen {
                 cmd.env_remove(k);
             }
         }
-        cmd.current_dir(root())
-            .stdin(Stdio::null())
+        if cmd.get_current_dir().is_none() {
+            cmd.current_dir(root());
+        }
+        cmd.stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let mut child = cmd.spawn().expect("start oauth1-doctor listen");
@@ -790,4 +792,76 @@ fn bad_flags_are_usage_errors() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no secrets to verify with"));
+}
+
+/// The README's worked example ("Catch what your tool sends") runs as
+/// written: its `listen` command (on a free port), its curl command (the
+/// signature made outside this crate, by a signer with the `plus-for-space`
+/// mistake) and its `diff` of the recorded file give the lines it shows.
+#[test]
+fn the_readme_worked_example_runs_as_written() {
+    if curl().is_none() {
+        return;
+    }
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme.find("## Catch what your tool sends").unwrap();
+    let section = &readme[start..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |i| i + 3)];
+    let blocks = |lang: &str| -> Vec<String> {
+        section
+            .split(&format!("```{lang}\n"))
+            .skip(1)
+            .map(|b| b.split("```").next().unwrap().replace("\\\n", " "))
+            .collect()
+    };
+    let sh = blocks("sh");
+    let text = blocks("text");
+    assert_eq!(sh.len(), 3, "listen, curl, diff");
+    let dir = tempfile::tempdir().unwrap();
+    let bin = format!("{BIN} ");
+    let listen_cmd = sh[0].trim().replace("oauth1-doctor ", &bin);
+    let mut cmd = Command::new("bash");
+    cmd.arg("-c")
+        .arg(format!(
+            "exec {listen_cmd} --port 0 --count 1 --color never"
+        ))
+        .current_dir(dir.path());
+    let listen = Listen::spawn(cmd);
+    let curl_cmd = sh[1].trim().replace("http://127.0.0.1:8765", &listen.url);
+    let (code, body) = run_curl(&curl_cmd, "");
+    assert_eq!(code, 401, "{body}");
+    let verdict = body.lines().nth(1).unwrap();
+    assert!(
+        text[0].lines().any(|l| l == verdict),
+        "README body block lacks {verdict:?}"
+    );
+    assert!(body.lines().next().unwrap().starts_with(
+        "oauth_problem=signature_invalid&oauth_problem_advice=plus-for-space%3A%20a%20space%20was%20encoded%20as%20%60%2B%60%20"
+    ));
+    let (_, out, _) = listen.finish();
+    assert!(
+        out[0].contains(
+            "  401  POST /1.1/statuses/update.json?include_entities=true  plus-for-space: "
+        ),
+        "{out:?}"
+    );
+    assert!(out[0].contains("recorded rec/0001.http"), "{out:?}");
+    let recorded = dir.path().join("rec/0001.http");
+    let diff_cmd = sh[2].trim().replace("oauth1-doctor ", &bin);
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(
+            format!("{diff_cmd} --color never")
+                .replace("rec/0001.http", &recorded.display().to_string()),
+        )
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let first_two: Vec<&str> = stdout.lines().take(2).collect();
+    assert_eq!(
+        first_two,
+        text[2].lines().take(2).collect::<Vec<_>>(),
+        "{stdout}"
+    );
 }
