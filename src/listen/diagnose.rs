@@ -298,6 +298,18 @@ impl Diagnoser {
                 ));
             }
         };
+        // RFC 5849 §3.4.4: a PLAINTEXT signature is the key itself; one
+        // sent in the query is not shown.
+        let plaintext = collected
+            .value_of("oauth_signature_method")
+            .and_then(|m| m.parse::<SignatureMethod>().ok())
+            == Some(SignatureMethod::Plaintext);
+        let (target, url) = if plaintext {
+            (hide_signature(&target), hide_signature(&record.url))
+        } else {
+            (target, std::mem::take(&mut record.url))
+        };
+        record.url = url;
         if !collected.params.iter().any(|p| p.is_protocol()) && collected.signature.is_none() {
             let mut r = Refusal::new(
                 Problem::ParameterAbsent,
@@ -755,6 +767,22 @@ fn nonce_key(collected: &Collected) -> Option<(String, String, u64, String)> {
     ))
 }
 
+/// `url` with the value of every `oauth_signature` in its query replaced
+/// by `<hidden>` (RFC 5849 §3.4.4: with PLAINTEXT it is the key).
+fn hide_signature(url: &str) -> String {
+    let Some((before, query)) = url.split_once('?') else {
+        return url.to_string();
+    };
+    let pairs: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((name, _)) if name == "oauth_signature" => format!("{name}=<hidden>"),
+            _ => pair.to_string(),
+        })
+        .collect();
+    format!("{before}?{}", pairs.join("&"))
+}
+
 /// The request target of the request line, as received (RFC 9112 §3.2).
 fn request_target(raw: &[u8]) -> String {
     let start = raw
@@ -949,6 +977,30 @@ mod tests {
         assert_eq!(json["hunt"]["mistakes"][0], "method-not-uppercased");
         assert_eq!(json["verification"]["verdict"], "invalid");
         assert_eq!(json["diff"], serde_json::Value::Null);
+    }
+
+    /// RFC 5849 §3.4.4: a PLAINTEXT signature is the key; sent in the
+    /// query with the wrong token secret, it appears nowhere in what is
+    /// printed or answered, nor does the right key.
+    #[test]
+    fn a_plaintext_signature_in_the_query_is_never_shown() {
+        let raw = b"GET /p?oauth_consumer_key=ck&oauth_signature_method=PLAINTEXT&oauth_signature=kd94hf93k423kf44%26wrongsecret HTTP/1.1\r\nHost: h\r\n\r\n";
+        let r = diagnoser().diagnose(raw, at(1), false);
+        assert_eq!(r.problem, Some(Problem::SignatureInvalid), "{}", r.headline);
+        assert_eq!(
+            r.target,
+            "/p?oauth_consumer_key=ck&oauth_signature_method=PLAINTEXT&oauth_signature=<hidden>"
+        );
+        let shown = format!(
+            "{}\n{}\n{}\n{}",
+            r.target,
+            r.headline,
+            serde_json::to_string(&r.record).unwrap(),
+            String::from_utf8_lossy(&r.response.body)
+        );
+        for secret in ["kd94hf93k423kf44", "pfkkdhi9sl3r4s00", "wrongsecret"] {
+            assert!(!shown.contains(secret), "{secret} shown:\n{shown}");
+        }
     }
 
     fn d_json(r: &Diagnosed) -> serde_json::Value {

@@ -591,7 +591,8 @@ async fn handle(
     state.busy.fetch_add(1, Ordering::Relaxed);
     let _busy = Busy(&state);
     let limits = &shared.limits;
-    let line = format!("{peer}: {} {}", req.method(), req.uri());
+    // The path only: a query may carry a PLAINTEXT signature (the key).
+    let line = format!("{peer}: {} {}", req.method(), req.uri().path());
     let accept_json = req
         .headers()
         .get_all(ACCEPT)
