@@ -3,18 +3,17 @@
 //! hunt's report and `diff`'s diagnosis.
 
 use super::capture::{rewrite_as, with_absolute_target, AsUrl};
-use super::problem::{problem_body, Problem, Response};
+use super::problem::{diagnosis_text, problem_body, problem_json, Problem, Refusal, Response};
+use super::strict::{nonce_key, NonceStore};
 use crate::batch::Keys;
 use crate::diff::{self, DiffOptions, Side, SideSecrets};
 use crate::hunt::{self, Budget, HuntOptions, HuntReport};
 use crate::input::http;
-use crate::params::{collect, Collected};
+use crate::params::collect;
 use crate::request::ReadRequest;
-use crate::signature::{SignatureMethod, ALL_METHODS};
+use crate::signature::SignatureMethod;
 use crate::verify::{check, one_line, Checked, Identity, Verdict};
 use serde::Serialize;
-use std::collections::HashSet;
-use std::sync::Mutex;
 use std::time::Duration;
 
 /// `verify --json`'s object for one request (as batch `verify` prints each
@@ -82,55 +81,6 @@ pub struct Diagnosed {
     pub raw_for_record: Vec<u8>,
 }
 
-/// The body of a JSON response (`Accept: application/json`).
-#[derive(Debug, Clone, Serialize)]
-pub struct ProblemJson<'a> {
-    /// The contract version, [`crate::SCHEMA`].
-    pub schema: &'static str,
-    /// The OAuth Problem Reporting `oauth_problem` (`null` when valid).
-    pub oauth_problem: Option<Problem>,
-    /// The verdict and cause in one line.
-    pub oauth_problem_advice: &'a str,
-    /// The whole diagnosis.
-    pub record: &'a ListenRecord,
-}
-
-/// Nonces seen in this run (RFC 5849 §3.3: a nonce is unique for all
-/// requests with the same timestamp, client credentials and token).
-#[derive(Debug, Default)]
-pub struct NonceStore {
-    seen: Mutex<HashSet<(String, String, u64, String)>>,
-}
-
-/// Past this many remembered nonces, those outside the timestamp window
-/// are forgotten (all of them when there is no window).
-const NONCE_MEMORY: usize = 200_000;
-
-impl NonceStore {
-    /// True when `nonce` was accepted before with this timestamp, consumer
-    /// key and token.
-    fn seen(&self, key: &(String, String, u64, String)) -> bool {
-        self.seen.lock().map(|s| s.contains(key)).unwrap_or(false)
-    }
-
-    /// Remembers an accepted request's nonce.
-    fn remember(&self, key: (String, String, u64, String), now: u64, max_skew: u64) {
-        if let Ok(mut s) = self.seen.lock() {
-            if s.len() >= NONCE_MEMORY {
-                if max_skew == 0 {
-                    s.clear();
-                } else {
-                    s.retain(|(_, _, ts, _)| ts.abs_diff(now) <= max_skew);
-                    if s.len() >= NONCE_MEMORY {
-                        s.clear();
-                    }
-                }
-            }
-            s.insert(key);
-        }
-    }
-}
-
 /// How `listen` checks and diagnoses requests.
 pub struct Diagnoser {
     /// The secrets, the same for all or per consumer key.
@@ -176,6 +126,12 @@ pub struct Invalid {
     read: ReadRequest,
     token: Option<String>,
     verification: Checked,
+    draft: Draft,
+}
+
+/// What every answer about one request needs, filled in as it is checked.
+#[derive(Debug)]
+struct Draft {
     record: ListenRecord,
     target: String,
     raw_for_record: Vec<u8>,
@@ -191,25 +147,6 @@ pub struct Arrival {
     pub unix_secs: u64,
     /// Milliseconds past that second.
     pub millis: u32,
-}
-
-/// What the checks before the signature found.
-struct Refusal {
-    problem: Problem,
-    extra: Vec<(&'static str, String)>,
-    cause: Option<String>,
-    headline: String,
-}
-
-impl Refusal {
-    fn new(problem: Problem, headline: impl Into<String>) -> Refusal {
-        Refusal {
-            problem,
-            extra: Vec::new(),
-            cause: None,
-            headline: headline.into(),
-        }
-    }
 }
 
 impl Diagnoser {
@@ -245,71 +182,52 @@ impl Diagnoser {
     /// then what [`Diagnoser::explain`] needs to name the cause (the hunt
     /// may search for up to `hunt_time`, so a server runs it apart).
     pub fn check_request(&self, raw: &[u8], arrival: Arrival, accept_json: bool) -> Step {
-        let received_at = rfc3339(arrival.unix_secs, arrival.millis);
-        let target = request_target(raw);
-        let mut record = ListenRecord {
-            schema: crate::SCHEMA,
-            seq: arrival.seq,
-            received_at,
-            method: String::new(),
-            url: String::new(),
-            verification: None,
-            hunt: None,
-            diff: None,
-            response_status: 0,
+        let mut draft = Draft {
+            record: ListenRecord {
+                schema: crate::SCHEMA,
+                seq: arrival.seq,
+                received_at: rfc3339(arrival.unix_secs, arrival.millis),
+                method: String::new(),
+                url: String::new(),
+                verification: None,
+                hunt: None,
+                diff: None,
+                response_status: 0,
+            },
+            target: request_target(raw),
+            raw_for_record: raw.to_vec(),
+            accept_json,
         };
-        let read = match http::read(raw, Some(self.scheme)) {
+        let mut read = match http::read(raw, Some(self.scheme)) {
             Ok(r) => r,
             Err(e) => {
-                let refusal = Refusal::new(
-                    Problem::ParameterRejected,
-                    format!("the request could not be read: {}", one_line(&e)),
-                );
-                return Step::answered(self.refused(
-                    record,
-                    refusal,
-                    target,
-                    raw.to_vec(),
-                    accept_json,
-                ));
+                let why = format!("the request could not be read: {}", one_line(&e));
+                return self.refuse(draft, Refusal::new(Problem::ParameterRejected, why));
             }
         };
-        let mut read = read;
         if let Some(as_url) = &self.as_url {
             read.request.url = rewrite_as(&read.request.url, as_url);
         }
         let request = &read.request;
-        record.method = request.method.clone();
-        record.url = request.url.clone();
-        let raw_for_record = with_absolute_target(raw, &request.url);
+        draft.record.method = request.method.clone();
+        draft.record.url = request.url.clone();
+        draft.raw_for_record = with_absolute_target(raw, &request.url);
         let collected = match collect(request) {
             Ok(c) => c,
             Err(e) => {
-                let refusal = Refusal::new(
-                    Problem::ParameterRejected,
-                    format!("the OAuth parameters could not be read: {}", one_line(&e)),
-                );
-                return Step::answered(self.refused(
-                    record,
-                    refusal,
-                    target,
-                    raw_for_record,
-                    accept_json,
-                ));
+                let why = format!("the OAuth parameters could not be read: {}", one_line(&e));
+                return self.refuse(draft, Refusal::new(Problem::ParameterRejected, why));
             }
         };
         // RFC 5849 §3.4.4: a PLAINTEXT signature is the key itself; one
         // sent in the query is not shown.
-        let plaintext = collected
-            .value_of("oauth_signature_method")
-            .and_then(|m| m.parse::<SignatureMethod>().ok())
-            == Some(SignatureMethod::Plaintext);
-        let (target, url) = if plaintext {
-            (hide_signature(&target), hide_signature(&record.url))
-        } else {
-            (target, std::mem::take(&mut record.url))
-        };
-        record.url = url;
+        let method = collected.value_of("oauth_signature_method");
+        if method.and_then(|m| m.parse::<SignatureMethod>().ok())
+            == Some(SignatureMethod::Plaintext)
+        {
+            draft.target = hide_signature(&draft.target);
+            draft.record.url = hide_signature(&draft.record.url);
+        }
         if !collected.params.iter().any(|p| p.is_protocol()) && collected.signature.is_none() {
             let mut r = Refusal::new(
                 Problem::ParameterAbsent,
@@ -319,78 +237,59 @@ impl Diagnoser {
                 "oauth_parameters_absent",
                 "oauth_consumer_key&oauth_signature_method&oauth_signature&oauth_timestamp&oauth_nonce".into(),
             ));
-            return Step::answered(self.refused(record, r, target, raw_for_record, accept_json));
+            return self.refuse(draft, r);
         }
         let verification = check(request, |id| self.keys.secrets_for(id), Default::default());
-        record.verification = Some(VerifyLine {
+        draft.record.verification = Some(VerifyLine {
             schema: crate::SCHEMA,
             line: None,
             label: None,
             checked: verification.clone(),
         });
         if let Some(refusal) = self.refuse_before_signature(&collected, &verification, arrival) {
-            return Step::answered(self.refused(
-                record,
-                refusal,
-                target,
-                raw_for_record,
-                accept_json,
-            ));
+            return self.refuse(draft, refusal);
         }
-        if verification.verdict == Verdict::Valid {
-            // RFC 5849 §3.3: a nonce is used once per timestamp and
-            // credentials. Only a request whose signature verifies is a
-            // replay; an invalid one is diagnosed as invalid.
-            if let Some(key) = nonce_key(&collected) {
-                if self.nonces.seen(&key) {
-                    let r = Refusal::new(
-                        Problem::NonceUsed,
-                        format!(
-                            "oauth_nonce {:?} was already used with oauth_timestamp {} by this consumer key in this run (RFC 5849 §3.3: a fresh nonce for every request)",
-                            key.3, key.2
-                        ),
-                    );
-                    return Step::answered(self.refused(
-                        record,
-                        r,
-                        target,
-                        raw_for_record,
-                        accept_json,
-                    ));
-                }
-                self.nonces.remember(key, arrival.unix_secs, self.max_skew);
+        if verification.verdict != Verdict::Valid {
+            let token = collected.value_of("oauth_token");
+            return Step::Invalid(Box::new(Invalid {
+                read,
+                token,
+                verification,
+                draft,
+            }));
+        }
+        // RFC 5849 §3.3: a nonce is used once per timestamp and
+        // credentials. Only a request whose signature verifies is a
+        // replay; an invalid one is diagnosed as invalid.
+        if let Some(key) = nonce_key(&collected) {
+            if self.nonces.seen(&key) {
+                let why = format!(
+                    "oauth_nonce {:?} was already used with oauth_timestamp {} by this consumer key in this run (RFC 5849 §3.3: a fresh nonce for every request)",
+                    key.3, key.2
+                );
+                return self.refuse(draft, Refusal::new(Problem::NonceUsed, why));
             }
-            let method = verification
-                .signature_method
-                .map_or("?", SignatureMethod::as_str);
-            let headline = format!("valid ({method})");
-            let text = format!("200 {headline}\n");
-            record.response_status = 200;
-            let response = if accept_json {
-                Response::json(200, problem_json(None, &headline, &record))
-            } else {
-                Response::text(200, text)
-            };
-            return Step::answered(Diagnosed {
-                record,
-                response,
-                problem: None,
-                cause: None,
-                headline,
-                target,
-                raw_for_record,
-            });
+            self.nonces.remember(key, arrival.unix_secs, self.max_skew);
         }
-        let token = collected.value_of("oauth_token");
-        Step::Invalid(Box::new(Invalid {
-            read,
-            token,
-            verification,
-            record,
-            target,
-            raw_for_record,
-            accept_json,
-        }))
+        let method = verification
+            .signature_method
+            .map_or("?", SignatureMethod::as_str);
+        let headline = format!("valid ({method})");
+        draft.record.response_status = 200;
+        let response = if accept_json {
+            Response::json(200, problem_json(None, &headline, &draft.record))
+        } else {
+            Response::text(200, format!("200 {headline}\n"))
+        };
+        Step::answered(Diagnosed {
+            record: draft.record,
+            response,
+            problem: None,
+            cause: None,
+            headline,
+            target: draft.target,
+            raw_for_record: draft.raw_for_record,
+        })
     }
 
     /// The expensive part of [`Diagnoser::diagnose`], for an invalid
@@ -401,143 +300,11 @@ impl Diagnoser {
             read,
             token,
             verification,
-            mut record,
-            target,
-            raw_for_record,
-            accept_json,
+            mut draft,
         } = invalid;
-        let refusal = self.explain_invalid(&read, token.as_deref(), &verification, &mut record);
-        self.refused(record, refusal, target, raw_for_record, accept_json)
-    }
-
-    /// The checks a strict provider makes before the signature (RFC 5849
-    /// §3.2): every protocol parameter sent once, the required ones
-    /// present, a known method and consumer, a recent timestamp.
-    fn refuse_before_signature(
-        &self,
-        collected: &Collected,
-        verification: &Checked,
-        arrival: Arrival,
-    ) -> Option<Refusal> {
-        // RFC 5849 §3.5: each protocol parameter once, in one place.
-        let rejected = repeated_protocol_params(collected);
-        if !rejected.is_empty() {
-            let mut r = Refusal::new(
-                Problem::ParameterRejected,
-                format!(
-                    "{} sent more than once or in more than one place (RFC 5849 §3.5: send each protocol parameter once, in one place)",
-                    rejected.join(", ")
-                ),
-            );
-            r.extra
-                .push(("oauth_parameters_rejected", rejected.join("&")));
-            return Some(r);
-        }
-        // RFC 5849 §3.4: a method this server knows.
-        let method = collected.value_of("oauth_signature_method");
-        let known = method
-            .as_deref()
-            .and_then(|m| m.parse::<SignatureMethod>().ok());
-        if let (Some(m), None) = (&method, known) {
-            let accepted: Vec<&str> = ALL_METHODS.iter().map(|m| m.as_str()).collect();
-            return Some(Refusal::new(
-                Problem::SignatureMethodRejected,
-                format!(
-                    "oauth_signature_method {m:?} is not one this server knows (RFC 5849 §3.4; known: {})",
-                    accepted.join(", ")
-                ),
-            ));
-        }
-        // RFC 5849 §3.1: the required parameters (timestamp and nonce may
-        // be left out with PLAINTEXT).
-        let plaintext = known == Some(SignatureMethod::Plaintext);
-        let mut absent: Vec<&str> = Vec::new();
-        for name in ["oauth_consumer_key", "oauth_signature_method"] {
-            if collected.get(name).is_none() {
-                absent.push(name);
-            }
-        }
-        if collected.signature.is_none() {
-            absent.push("oauth_signature");
-        }
-        if !plaintext {
-            for name in ["oauth_timestamp", "oauth_nonce"] {
-                if collected.get(name).is_none() {
-                    absent.push(name);
-                }
-            }
-        }
-        if !absent.is_empty() {
-            let mut r = Refusal::new(
-                Problem::ParameterAbsent,
-                format!("{} missing (RFC 5849 §3.1)", absent.join(", ")),
-            );
-            r.extra.push(("oauth_parameters_absent", absent.join("&")));
-            return Some(r);
-        }
-        // RFC 5849 §3.2: the client credentials (and token) must be known.
-        let consumer_key = collected.value_of("oauth_consumer_key");
-        let token = collected.value_of("oauth_token");
-        if let Keys::ByConsumer(credentials) = &self.keys {
-            if let Err(why) = credentials.secrets_for(Identity {
-                consumer_key: consumer_key.as_deref(),
-                token: token.as_deref(),
-            }) {
-                let problem = if why.starts_with("unknown token") {
-                    Problem::TokenRejected
-                } else {
-                    Problem::ConsumerKeyUnknown
-                };
-                return Some(Refusal::new(problem, why));
-            }
-        }
-        // A method this server cannot check without a key it was not given.
-        if let Some(m) = verification.needs_secrets_for {
-            return Some(Refusal::new(
-                Problem::SignatureMethodRejected,
-                format!("{m} cannot be checked: listen was started without its secret or key"),
-            ));
-        }
-        // RFC 5849 §3.3: the timestamp is a positive integer of seconds.
-        if let Some(ts) = collected.value_of("oauth_timestamp") {
-            let Ok(ts) = ts.trim().parse::<u64>() else {
-                let mut r = Refusal::new(
-                    Problem::ParameterRejected,
-                    format!("oauth_timestamp {ts:?} is not a number of seconds (RFC 5849 §3.3)"),
-                );
-                r.extra
-                    .push(("oauth_parameters_rejected", "oauth_timestamp".into()));
-                return Some(r);
-            };
-            let now = arrival.unix_secs;
-            if self.max_skew > 0 && ts.abs_diff(now) > self.max_skew {
-                let id = if ts > now.saturating_mul(100) {
-                    "timestamp-milliseconds"
-                } else {
-                    "timestamp-skew"
-                };
-                let what = hunt::mistake(id).map_or("", |m| m.description);
-                let mut r = Refusal::new(
-                    Problem::TimestampRefused,
-                    format!(
-                        "{id}: oauth_timestamp {ts} is {} s from this server's clock ({now}), more than --max-skew {}: {what} (RFC 5849 §3.3)",
-                        ts.abs_diff(now),
-                        self.max_skew
-                    ),
-                );
-                r.cause = Some(id.to_string());
-                r.extra.push((
-                    "oauth_acceptable_timestamps",
-                    format!(
-                        "{}-{}",
-                        now.saturating_sub(self.max_skew),
-                        now.saturating_add(self.max_skew)
-                    ),
-                ));
-                return Some(r);
-            }
-        }
-        None
+        let refusal =
+            self.explain_invalid(&read, token.as_deref(), &verification, &mut draft.record);
+        self.refused(draft, refusal)
     }
 
     /// An invalid signature: the hunt names the signer's mistake, `--good`
@@ -627,15 +394,19 @@ impl Diagnoser {
         (None, what)
     }
 
+    /// A request answered with `refusal`.
+    fn refuse(&self, draft: Draft, refusal: Refusal) -> Step {
+        Step::answered(self.refused(draft, refusal))
+    }
+
     /// The refused request's record and response.
-    fn refused(
-        &self,
-        mut record: ListenRecord,
-        refusal: Refusal,
-        target: String,
-        raw_for_record: Vec<u8>,
-        accept_json: bool,
-    ) -> Diagnosed {
+    fn refused(&self, draft: Draft, refusal: Refusal) -> Diagnosed {
+        let Draft {
+            mut record,
+            target,
+            raw_for_record,
+            accept_json,
+        } = draft;
         let status = refusal.problem.status();
         record.response_status = status;
         let cause = refusal
@@ -669,102 +440,6 @@ impl Diagnoser {
             raw_for_record,
         }
     }
-}
-
-/// The JSON body of a response.
-fn problem_json(problem: Option<Problem>, advice: &str, record: &ListenRecord) -> Vec<u8> {
-    let body = ProblemJson {
-        schema: crate::SCHEMA,
-        oauth_problem: problem,
-        oauth_problem_advice: advice,
-        record,
-    };
-    let mut out = serde_json::to_vec(&body).unwrap_or_default();
-    out.push(b'\n');
-    out
-}
-
-/// The diagnosis for a person: the verdict and cause first, then what the
-/// hunt and the diff found.
-fn diagnosis_text(status: u16, headline: &str, record: &ListenRecord) -> String {
-    let mut o = format!("{status} {headline}\n");
-    if let Some(v) = &record.verification {
-        if let Some(uri) = &v.checked.base_uri {
-            o.push_str(&format!("base string URI: {uri}\n"));
-        }
-        if let Some(reason) = &v.checked.reason {
-            o.push_str(&format!(
-                "verify: {} ({reason})\n",
-                v.checked.verdict.as_str()
-            ));
-        } else {
-            o.push_str(&format!("verify: {}\n", v.checked.verdict.as_str()));
-        }
-        for n in &v.checked.notes {
-            o.push_str(&format!("note: {n}\n"));
-        }
-    }
-    if let Some(h) = &record.hunt {
-        if h.matched && !h.mistakes.is_empty() {
-            o.push_str(&format!(
-                "hunt: reproduced with {}\n",
-                h.mistakes.join(" + ")
-            ));
-            for id in &h.mistakes {
-                if let Some(m) = hunt::mistake(id) {
-                    o.push_str(&format!(
-                        "  {id}: {} ({})\n  fix: {}\n",
-                        m.description, m.section, m.fix
-                    ));
-                }
-            }
-            if let Some(s) = &h.signer_base_string {
-                o.push_str(&format!("signer's base string:     {s}\n"));
-            }
-        } else {
-            o.push_str(&format!(
-                "hunt: no combination of up to {} known mistakes reproduces the signature ({} variants tried)\n",
-                h.depth, h.tried
-            ));
-        }
-        o.push_str(&format!("RFC 5849 base string:     {}\n", h.base_string));
-    }
-    if let Some(d) = &record.diff {
-        match d.report.cause() {
-            Some(f) => o.push_str(&format!("diff against --good: {}: {}\n", f.id, f.message)),
-            None => o.push_str("diff against --good: no difference in what is signed\n"),
-        }
-    }
-    o
-}
-
-/// The names of protocol parameters sent more than once or in several
-/// places (RFC 5849 §3.5), in order of first appearance.
-fn repeated_protocol_params(collected: &Collected) -> Vec<String> {
-    let mut seen: Vec<(&[u8], usize)> = Vec::new();
-    for p in collected.params.iter().filter(|p| p.is_protocol()) {
-        match seen.iter_mut().find(|(n, _)| *n == p.name.as_slice()) {
-            Some((_, count)) => *count += 1,
-            None => seen.push((&p.name, 1)),
-        }
-    }
-    seen.into_iter()
-        .filter(|(_, count)| *count > 1)
-        .map(|(n, _)| String::from_utf8_lossy(n).into_owned())
-        .collect()
-}
-
-/// RFC 5849 §3.3: what a nonce is unique for (consumer key, token,
-/// timestamp), and the nonce; `None` without a nonce or timestamp.
-fn nonce_key(collected: &Collected) -> Option<(String, String, u64, String)> {
-    let nonce = collected.value_of("oauth_nonce")?;
-    let ts = collected.value_of("oauth_timestamp")?.trim().parse().ok()?;
-    Some((
-        collected.value_of("oauth_consumer_key").unwrap_or_default(),
-        collected.value_of("oauth_token").unwrap_or_default(),
-        ts,
-        nonce,
-    ))
 }
 
 /// `url` with the value of every `oauth_signature` in its query replaced

@@ -30,15 +30,15 @@ mod diagnose;
 mod problem;
 mod record;
 mod server;
+mod strict;
 mod tls;
 
 pub use capture::{raw_request_len, rewrite_as, AsUrl, AsUrlError};
-pub use diagnose::{
-    Arrival, Diagnosed, Diagnoser, ListenRecord, NonceStore, ProblemJson, VerifyLine,
-};
-pub use problem::{Problem, Response};
+pub use diagnose::{Arrival, Diagnosed, Diagnoser, Invalid, ListenRecord, Step, VerifyLine};
+pub use problem::{Problem, ProblemJson, Response};
 pub use record::Recorder;
 pub use server::{Event, Flow, Limits, Server, ServerError, ServerOptions, Summary};
+pub use strict::NonceStore;
 pub use tls::{self_signed, SelfSigned, TlsError};
 
 /// The port `listen` serves on by default.

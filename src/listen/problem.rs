@@ -2,7 +2,9 @@
 //! body in the OAuth Problem Reporting style (the OAuth 1.0 extension
 //! "Problem Reporting", `oauth_problem=…&oauth_problem_advice=…`).
 
+use super::diagnose::ListenRecord;
 use crate::encode::encode;
+use crate::hunt;
 use serde::Serialize;
 
 /// Why the server refused a request: the `oauth_problem` values of OAuth
@@ -132,6 +134,109 @@ impl Response {
             body,
         }
     }
+}
+
+/// What the checks before the signature found.
+pub(super) struct Refusal {
+    pub(super) problem: Problem,
+    pub(super) extra: Vec<(&'static str, String)>,
+    pub(super) cause: Option<String>,
+    pub(super) headline: String,
+}
+
+impl Refusal {
+    pub(super) fn new(problem: Problem, headline: impl Into<String>) -> Refusal {
+        Refusal {
+            problem,
+            extra: Vec::new(),
+            cause: None,
+            headline: headline.into(),
+        }
+    }
+}
+
+/// The body of a JSON response (`Accept: application/json`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ProblemJson<'a> {
+    /// The contract version, [`crate::SCHEMA`].
+    pub schema: &'static str,
+    /// The OAuth Problem Reporting `oauth_problem` (`null` when valid).
+    pub oauth_problem: Option<Problem>,
+    /// The verdict and cause in one line.
+    pub oauth_problem_advice: &'a str,
+    /// The whole diagnosis.
+    pub record: &'a ListenRecord,
+}
+
+/// The JSON body of a response.
+pub(super) fn problem_json(
+    problem: Option<Problem>,
+    advice: &str,
+    record: &ListenRecord,
+) -> Vec<u8> {
+    let body = ProblemJson {
+        schema: crate::SCHEMA,
+        oauth_problem: problem,
+        oauth_problem_advice: advice,
+        record,
+    };
+    let mut out = serde_json::to_vec(&body).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
+/// The diagnosis for a person: the verdict and cause first, then what the
+/// hunt and the diff found.
+pub(super) fn diagnosis_text(status: u16, headline: &str, record: &ListenRecord) -> String {
+    let mut o = format!("{status} {headline}\n");
+    if let Some(v) = &record.verification {
+        if let Some(uri) = &v.checked.base_uri {
+            o.push_str(&format!("base string URI: {uri}\n"));
+        }
+        if let Some(reason) = &v.checked.reason {
+            o.push_str(&format!(
+                "verify: {} ({reason})\n",
+                v.checked.verdict.as_str()
+            ));
+        } else {
+            o.push_str(&format!("verify: {}\n", v.checked.verdict.as_str()));
+        }
+        for n in &v.checked.notes {
+            o.push_str(&format!("note: {n}\n"));
+        }
+    }
+    if let Some(h) = &record.hunt {
+        if h.matched && !h.mistakes.is_empty() {
+            o.push_str(&format!(
+                "hunt: reproduced with {}\n",
+                h.mistakes.join(" + ")
+            ));
+            for id in &h.mistakes {
+                if let Some(m) = hunt::mistake(id) {
+                    o.push_str(&format!(
+                        "  {id}: {} ({})\n  fix: {}\n",
+                        m.description, m.section, m.fix
+                    ));
+                }
+            }
+            if let Some(s) = &h.signer_base_string {
+                o.push_str(&format!("signer's base string:     {s}\n"));
+            }
+        } else {
+            o.push_str(&format!(
+                "hunt: no combination of up to {} known mistakes reproduces the signature ({} variants tried)\n",
+                h.depth, h.tried
+            ));
+        }
+        o.push_str(&format!("RFC 5849 base string:     {}\n", h.base_string));
+    }
+    if let Some(d) = &record.diff {
+        match d.report.cause() {
+            Some(f) => o.push_str(&format!("diff against --good: {}: {}\n", f.id, f.message)),
+            None => o.push_str("diff against --good: no difference in what is signed\n"),
+        }
+    }
+    o
 }
 
 #[cfg(test)]
