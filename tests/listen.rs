@@ -865,3 +865,41 @@ fn the_readme_worked_example_runs_as_written() {
         "{stdout}"
     );
 }
+
+#[test]
+fn a_silent_keep_alive_connection_is_closed_after_the_idle_timeout() {
+    let listen = Listen::start(&["--idle-timeout", "1", "--count", "2"]);
+    let mut s = TcpStream::connect(("127.0.0.1", listen.port())).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.write_all(b"GET /once HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let start = Instant::now();
+    let mut all = Vec::new();
+    let mut buf = [0u8; 4096];
+    // The answer, then (keep-alive, nothing more sent) the server closes.
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => all.extend_from_slice(&buf[..n]),
+            Err(e) => panic!("not closed within the read timeout: {e}"),
+        }
+    }
+    let answer = String::from_utf8_lossy(&all);
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(
+        !answer.to_ascii_lowercase().contains("connection: close"),
+        "{answer}"
+    );
+    let waited = start.elapsed();
+    assert!(
+        waited >= Duration::from_millis(900) && waited < Duration::from_secs(5),
+        "closed after {waited:?}"
+    );
+    let answer = raw_exchange(
+        listen.port(),
+        b"GET /twice HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        Duration::from_secs(10),
+    );
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    listen.finish();
+}

@@ -13,6 +13,8 @@
 #    combination up to depth 3, within --hunt-time (1.5 s by default).
 #
 # The load generator is wrk (Debian package `wrk`) with benches/listen/signed.lua.
+# wrk's "N requests in" line and the server's closing summary line count the
+# same requests: none is lost.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -61,7 +63,7 @@ load() {
   HEADERS="$headers" TARGET="$target" BODY="$body" THREADS="$threads" \
     wrk -t"$threads" -c"$conns" -d"${secs}s" --latency -s "$here/signed.lua" "$url" \
     > "$work/wrk.txt"
-  grep -E "Requests/sec|Non-2xx|Socket errors|50%|99%" "$work/wrk.txt" | sed 's/^ */  /'
+  grep -E "requests in|Requests/sec|Non-2xx|Socket errors|50%|99%" "$work/wrk.txt" | sed "s/^ */  /"
 }
 
 gen() {
