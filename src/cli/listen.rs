@@ -60,7 +60,7 @@ pub struct ListenArgs {
     /// Close a connection whose request head is not received within S seconds (slow clients).
     #[arg(long, value_name = "S", default_value_t = 10)]
     pub header_timeout: u64,
-    /// Close a keep-alive connection silent for S seconds.
+    /// Close a connection silent for S seconds (a keep-alive connection waiting for its next request is also closed by --header-timeout, whichever comes first).
     #[arg(long, value_name = "S", default_value_t = 60)]
     pub idle_timeout: u64,
     /// How long the hunt for an invalid signature's cause may search, in milliseconds.

@@ -38,7 +38,9 @@ pub struct Limits {
     /// The largest body accepted (413 above it): 16 MiB.
     pub max_body: usize,
     /// How long a client may take to send a request's head (a slow-loris
-    /// connection is closed then), and a TLS handshake.
+    /// connection is closed then), and a TLS handshake. hyper counts a
+    /// keep-alive connection's wait for its next request as part of the
+    /// head, so it bounds that wait too.
     pub header_timeout: Duration,
     /// How long a keep-alive connection may stay silent between requests.
     pub idle_timeout: Duration,
