@@ -903,3 +903,53 @@ fn a_silent_keep_alive_connection_is_closed_after_the_idle_timeout() {
     assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
     listen.finish();
 }
+
+/// With `--secrets FILE`, a consumer key the file does not list is
+/// `consumer_key_unknown` (RFC 5849 §3.2), an unlisted token
+/// `token_rejected`, and a listed pair verifies.
+#[test]
+fn with_a_secrets_file_an_unknown_consumer_key_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("secrets.toml");
+    let toml = |ck: &str, token: &str| {
+        format!("[consumers]\n\"{ck}\" = \"{CS}\"\n\n[tokens]\n\"{token}\" = \"{TS}\"\n")
+    };
+    std::fs::write(&file, toml(CK, TOKEN)).unwrap();
+    let mut cmd = Command::new(BIN);
+    cmd.args(["listen", "--port", "0", "--color", "never", "--count", "1"])
+        .args(["--as", API, "--secrets"])
+        .arg(&file);
+    let listen = Listen::spawn(cmd);
+    let Some(seen) = python(&listen.url, &["reference"]) else {
+        return;
+    };
+    assert_eq!(seen[0].status, 200, "{}", seen[0].body);
+    listen.finish();
+
+    for (listed, problem) in [
+        (toml("other-key", TOKEN), "consumer_key_unknown"),
+        (toml(CK, "other-token"), "token_rejected"),
+    ] {
+        std::fs::write(&file, listed).unwrap();
+        let mut cmd = Command::new(BIN);
+        cmd.args(["listen", "--port", "0", "--color", "never", "--count", "1"])
+            .args(["--as", API, "--secrets"])
+            .arg(&file);
+        let listen = Listen::spawn(cmd);
+        let seen = python(&listen.url, &["reference"]).unwrap();
+        assert_eq!(seen[0].status, 401, "{}", seen[0].body);
+        assert!(
+            seen[0]
+                .body
+                .starts_with(&format!("oauth_problem={problem}&oauth_problem_advice=")),
+            "{}",
+            seen[0].body
+        );
+        assert_no_secret(&seen[0].body);
+        let (_, out, _) = listen.finish();
+        assert!(
+            out[0].contains(&format!("  401  POST /items?b=2&a=1  {problem}: ")),
+            "{out:?}"
+        );
+    }
+}
