@@ -304,10 +304,7 @@ pub fn read_canonical<'a>(value: &'a str, mut each: impl FnMut(&'a str, &'a str)
         } else {
             // Hex digits are unreserved, so only the '%' needs a look ahead.
             raw.iter().enumerate().all(|(k, &b)| {
-                crate::encode::is_unreserved(b)
-                    || (b == b'%'
-                        && raw.get(k + 1).is_some_and(u8::is_ascii_hexdigit)
-                        && raw.get(k + 2).is_some_and(u8::is_ascii_hexdigit))
+                crate::encode::is_unreserved(b) || crate::encode::is_escape_at(raw, k)
             })
         };
         if !canonical {

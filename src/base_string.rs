@@ -1,193 +1,13 @@
 //! Signature base string (RFC 5849 §3.4.1) and base string URI (§3.4.1.2).
 
-use crate::encode::encode_to_vec;
-use crate::error::{ParseError, ParseErrorKind, Span, Violation};
+use crate::encode::{encode_to_vec, is_escape_at, push_escape, HEX_UPPER};
+use crate::error::{ParseError, Violation};
+use crate::uri::default_port;
 use serde::Serialize;
 
-/// The pieces of an absolute URL, as byte ranges of the text they came from.
-///
-/// Splitting is done here rather than with a general URL parser because the
-/// base string must reflect exactly what was written (a `:443`, an upper-case
-/// host, an unencoded space), which general parsers normalize away.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UrlParts<'a> {
-    /// Scheme as written (`HTTPS`).
-    pub scheme: &'a str,
-    /// `user:pass` before `@`, if any.
-    pub userinfo: Option<&'a str>,
-    /// Host as written, brackets included for IPv6.
-    pub host: &'a str,
-    /// Port text after `:` (may be empty: `http://x:/`).
-    pub port: Option<&'a str>,
-    /// Path as written (may be empty).
-    pub path: &'a str,
-    /// Query after `?`, without the `?`.
-    pub query: Option<&'a str>,
-    /// Fragment after `#`.
-    pub fragment: Option<&'a str>,
-    /// Byte offset of the query in the URL.
-    pub query_offset: usize,
-}
-
-fn url_error(url: &str, kind: ParseErrorKind, span: Span) -> ParseError {
-    ParseError::new("URL", kind, span, url)
-}
-
-/// Splits an absolute URL into its parts (RFC 3986 §3), rejecting what
-/// cannot be a request URI: no scheme, no host, a bad port.
-pub fn split_url(url: &str) -> Result<UrlParts<'_>, ParseError> {
-    // A scheme holds no ':', so the first ':' must start "://".
-    let sep = url
-        .bytes()
-        .position(|b| b == b':')
-        .filter(|&i| url[i..].starts_with("://"))
-        .ok_or_else(|| {
-            url_error(
-                url,
-                ParseErrorKind::Expected {
-                    expected: "an absolute URL (scheme://host/path)".into(),
-                    found: if url.is_empty() {
-                        "nothing".into()
-                    } else {
-                        format!("{url:?}")
-                    },
-                },
-                Span::new(0, url.len()),
-            )
-            .with_hint("write the full URL, e.g. https://api.example.com/path")
-        })?;
-    let scheme = &url[..sep];
-    let scheme_ok = scheme
-        .bytes()
-        .next()
-        .is_some_and(|b| b.is_ascii_alphabetic())
-        && scheme
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
-    if !scheme_ok {
-        return Err(url_error(
-            url,
-            ParseErrorKind::Invalid {
-                what: "scheme".into(),
-                reason: format!("{scheme:?} is not a URI scheme"),
-            },
-            Span::new(0, sep),
-        ));
-    }
-    let auth_start = sep + 3;
-    // One pass over the authority: where it ends, its last '@' (user
-    // information comes before it), and the first ':' after that '@'.
-    let (mut auth_end, mut last_at, mut first_colon) = (url.len(), None, None);
-    for (i, &b) in url.as_bytes()[auth_start..].iter().enumerate() {
-        match b {
-            b'/' | b'?' | b'#' => {
-                auth_end = auth_start + i;
-                break;
-            }
-            b'@' => (last_at, first_colon) = (Some(i), None),
-            b':' if first_colon.is_none() => first_colon = Some(i),
-            _ => {}
-        }
-    }
-    let authority = &url[auth_start..auth_end];
-    let (userinfo, hostport, hp_start) = match last_at {
-        Some(i) => (
-            Some(&authority[..i]),
-            &authority[i + 1..],
-            auth_start + i + 1,
-        ),
-        None => (None, authority, auth_start),
-    };
-    let (host, port) = if hostport.starts_with('[') {
-        match hostport.find(']') {
-            Some(i) => {
-                let rest = &hostport[i + 1..];
-                let port = match rest.strip_prefix(':') {
-                    Some(p) => Some(p),
-                    None if rest.is_empty() => None,
-                    None => {
-                        return Err(url_error(
-                            url,
-                            ParseErrorKind::Expected {
-                                expected: "':' and a port after the IPv6 address".into(),
-                                found: format!("{rest:?}"),
-                            },
-                            Span::new(hp_start + i + 1, auth_end),
-                        ))
-                    }
-                };
-                (&hostport[..=i], port)
-            }
-            None => {
-                return Err(url_error(
-                    url,
-                    ParseErrorKind::Unterminated {
-                        what: "IPv6 address (no ']')".into(),
-                    },
-                    Span::new(hp_start, auth_end),
-                ))
-            }
-        }
-    } else {
-        // `first_colon` counts from the authority's start.
-        match first_colon.map(|c| c - (hp_start - auth_start)) {
-            Some(i) => (&hostport[..i], Some(&hostport[i + 1..])),
-            None => (hostport, None),
-        }
-    };
-    if host.is_empty() {
-        return Err(url_error(
-            url,
-            ParseErrorKind::Missing {
-                what: "host".into(),
-            },
-            Span::at(hp_start),
-        )
-        .with_hint("the URL needs a host after '://'"));
-    }
-    if let Some(p) = port.filter(|p| !p.is_empty()) {
-        let port_start = hp_start + host.len() + 1;
-        let valid = p.len() <= 5
-            && p.bytes().all(|b| b.is_ascii_digit())
-            && matches!(p.parse::<u32>(), Ok(1..=65535));
-        if !valid {
-            return Err(url_error(
-                url,
-                ParseErrorKind::Invalid {
-                    what: "port".into(),
-                    reason: format!("{p:?} is not a number from 1 to 65535"),
-                },
-                Span::new(port_start, port_start + p.len()),
-            ));
-        }
-    }
-    let rest = &url[auth_end..];
-    // The first '?' or '#' ends the path; a '?' after the '#' is the fragment's.
-    let (path, query, query_offset, fragment) = match memchr::memchr2(b'?', b'#', rest.as_bytes()) {
-        None => (rest, None, url.len(), None),
-        Some(i) if rest.as_bytes()[i] == b'#' => {
-            (&rest[..i], None, url.len(), Some(&rest[i + 1..]))
-        }
-        Some(i) => {
-            let after = &rest[i + 1..];
-            let (query, fragment) = match after.bytes().position(|b| b == b'#') {
-                Some(j) => (&after[..j], Some(&after[j + 1..])),
-                None => (after, None),
-            };
-            (&rest[..i], Some(query), auth_end + i + 1, fragment)
-        }
-    };
-    Ok(UrlParts {
-        scheme,
-        userinfo,
-        host,
-        port,
-        path,
-        query,
-        fragment,
-        query_offset,
-    })
-}
+// Re-exported: the URL splitting lives in the ground-floor [`crate::uri`]
+// module, which the signer and the readers use too.
+pub use crate::uri::{split_url, UrlParts};
 
 /// The base string URI and what was normalized to get it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -196,15 +16,6 @@ pub struct BaseUri {
     pub uri: String,
     /// What differs between the URL as written and the base string URI.
     pub violations: Vec<Violation>,
-}
-
-/// The default port of a scheme, for RFC 5849 §3.4.1.2.
-fn default_port(scheme: &str) -> Option<u16> {
-    match scheme {
-        "http" => Some(80),
-        "https" => Some(443),
-        _ => None,
-    }
 }
 
 /// RFC 5849 §3.4.1.2: the base string URI of an absolute request URL.
@@ -358,13 +169,6 @@ const PATH_CHARS: [bool; 256] = {
     t
 };
 
-/// True when `b[i]` starts a `%XX` escape, which a path keeps as written.
-fn is_valid_escape(b: &[u8], i: usize) -> bool {
-    b[i] == b'%'
-        && b.get(i + 1).is_some_and(|h| h.is_ascii_hexdigit())
-        && b.get(i + 2).is_some_and(|h| h.is_ascii_hexdigit())
-}
-
 /// Appends `path`, percent-encoding (as UTF-8) what a URI path cannot hold
 /// and keeping valid `%XX` escapes as written.
 fn push_uri_path(path: &str, out: &mut String) {
@@ -374,24 +178,20 @@ fn push_uri_path(path: &str, out: &mut String) {
         return;
     }
     for (i, &c) in b.iter().enumerate() {
-        if is_path_char(c) || is_valid_escape(b, i) {
+        if is_path_char(c) || is_escape_at(b, i) {
             out.push(c as char);
         } else {
-            out.push('%');
-            out.push(HEX_UPPER[(c >> 4) as usize] as char);
-            out.push(HEX_UPPER[(c & 15) as usize] as char);
+            push_escape(out, c, HEX_UPPER);
         }
     }
 }
-
-const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
 /// The length [`push_uri_path`] writes for `path`.
 fn uri_path_len(path: &str) -> usize {
     let b = path.as_bytes();
     (0..b.len())
         .map(|i| {
-            if is_path_char(b[i]) || is_valid_escape(b, i) {
+            if is_path_char(b[i]) || is_escape_at(b, i) {
                 1
             } else {
                 3
@@ -445,21 +245,17 @@ pub fn base_string_bytes(method: &str, base_uri: &str, normalized_parameters: &[
 }
 
 /// RFC 5849 §3.4.1.1 straight from the parameters, for a caller that
-/// already holds the base string URI: the same result as [`base_string`]
-/// over [`crate::params::normalize`], computed by [`crate::signer::Signer`].
+/// already holds the base string URI: [`base_string`] over
+/// [`crate::params::normalize_bytes`], without the normalized string
+/// becoming a `String` first. (The fused signing path,
+/// [`crate::signer::Signer`], stands above this module and is checked
+/// against it by a differential property test.)
 pub fn base_string_from_params<'a>(
     method: &str,
     base_uri: &str,
     params: impl IntoIterator<Item = &'a crate::params::Param>,
 ) -> String {
-    let params = params.into_iter();
-    let mut signer = crate::signer::Signer::with_capacity(params.size_hint().0, 512);
-    signer.set_base_uri(base_uri);
-    for p in params {
-        signer.add(&p.name, &p.value);
-    }
-    signer.base_string(method);
-    signer.base_string_text().to_string()
+    base_string_bytes(method, base_uri, &crate::params::normalize_bytes(params))
 }
 
 #[cfg(test)]
@@ -520,28 +316,6 @@ mod tests {
             let u = format!("http://www.example.com:{port}/");
             let err = base_string_uri(&u).unwrap_err();
             assert!(err.to_string().contains("port"), "{u}: {err}");
-        }
-    }
-
-    /// RFC 3986 §3.2: user information, host and port split where they
-    /// should, whatever ':' and '@' the user information holds.
-    #[test]
-    fn authority_parts() {
-        let cases = [
-            ("http://h/x", None, "h", None),
-            ("http://h:81/x", None, "h", Some("81")),
-            ("http://u:p@h:81/x", Some("u:p"), "h", Some("81")),
-            ("http://a@b:c@H?q", Some("a@b:c"), "H", None),
-            ("http://u@[::1]:8080/", Some("u"), "[::1]", Some("8080")),
-            ("http://h:/x", None, "h", Some("")),
-        ];
-        for (url, userinfo, host, port) in cases {
-            let p = split_url(url).unwrap();
-            assert_eq!(
-                (p.userinfo, p.host, p.port),
-                (userinfo, host, port),
-                "{url}"
-            );
         }
     }
 

@@ -37,7 +37,20 @@ pub fn encode_bytes(bytes: &[u8]) -> String {
     out
 }
 
-const HEX: &[u8; 16] = b"0123456789ABCDEF";
+/// Upper-case hex digits, as RFC 5849 §3.6 writes `%XX`.
+pub const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+/// Lower-case hex digits: what some signers write in `%xx` (a mistake
+/// `hunt` tries) and how a hex digest is printed.
+pub const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
+const HEX: &[u8; 16] = HEX_UPPER;
+
+/// Appends `%XX` for `b` with the given digits ([`HEX_UPPER`] is RFC 5849
+/// §3.6's).
+pub fn push_escape(out: &mut String, b: u8, digits: &[u8; 16]) {
+    out.push('%');
+    out.push(digits[(b >> 4) as usize] as char);
+    out.push(digits[(b & 15) as usize] as char);
+}
 
 /// RFC 5849 §3.6 unreserved octets, as a lookup table for the hot path.
 const UNRESERVED: [bool; 256] = {
@@ -402,19 +415,44 @@ pub fn has_unencoded_reserved(s: &str) -> bool {
     s.bytes().any(|b| !is_unreserved(b) && b != b'%')
 }
 
-fn hex_pair(b: &[u8], i: usize) -> Option<u8> {
+/// The octet a `%XX` escape starting at `b[i]` stands for (RFC 3986
+/// §2.1), or `None` when `b[i]` does not start a valid one. The `%` itself
+/// is not checked, so callers look at it first.
+pub fn hex_pair(b: &[u8], i: usize) -> Option<u8> {
     let h = hex_val(*b.get(i + 1)?)?;
     let l = hex_val(*b.get(i + 2)?)?;
     Some(h << 4 | l)
 }
 
-fn hex_val(c: u8) -> Option<u8> {
+/// True when `b[i]` starts a valid `%XX` escape (RFC 3986 §2.1).
+pub fn is_escape_at(b: &[u8], i: usize) -> bool {
+    b.get(i) == Some(&b'%') && hex_pair(b, i).is_some()
+}
+
+/// The value of one hex digit, either case.
+pub fn hex_val(c: u8) -> Option<u8> {
     match c {
         b'0'..=b'9' => Some(c - b'0'),
         b'a'..=b'f' => Some(c - b'a' + 10),
         b'A'..=b'F' => Some(c - b'A' + 10),
         _ => None,
     }
+}
+
+/// The octets a text of hex digit pairs stands for (a hex digest, as
+/// some servers print signatures), or `None` when it is not one.
+///
+/// ```
+/// assert_eq!(oauth1_doctor::encode::decode_hex(b"00fF"), Some(vec![0, 255]));
+/// assert_eq!(oauth1_doctor::encode::decode_hex(b"0g"), None);
+/// ```
+pub fn decode_hex(text: &[u8]) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 {
+        return None;
+    }
+    text.chunks(2)
+        .map(|p| Some(hex_val(p[0])? << 4 | hex_val(p[1])?))
+        .collect()
 }
 
 fn bad_escape(s: &str, i: usize) -> BadEscape {

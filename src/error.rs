@@ -240,6 +240,7 @@ fn printable(s: &str) -> String {
 }
 
 /// Suspicious but accepted input, reported beside a result.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Violation {
     /// A stable kebab-case code, e.g. `default-port-in-url`.

@@ -159,6 +159,10 @@
 //! - `parallel` (default): [`batch`] checks requests on every core
 //!   (rayon); without it, on one thread, with the same results in the same
 //!   order.
+//! - `whatwg` (default): [`client_url`] models what a WHATWG-conformant
+//!   HTTP client does to a URL before sending it (the `url` crate), so
+//!   `hunt` and `diff` can name `url-normalized-before-signing` and
+//!   `url-normalized-after-signing`; without it those are not searched.
 #![forbid(unsafe_code)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 #![warn(missing_docs)]
@@ -166,6 +170,7 @@
 pub mod auth_header;
 pub mod base_string;
 pub mod batch;
+pub mod client_url;
 pub mod conform;
 pub mod credentials;
 pub mod diff;
@@ -181,10 +186,12 @@ pub mod pipeline;
 pub mod request;
 #[cfg(feature = "schema")]
 pub mod schema;
+pub mod schemes;
 pub mod secret;
 pub mod sign;
 pub mod signature;
 pub mod signer;
+pub mod uri;
 pub mod verify;
 
 /// The version of the `--json` contract: the `"schema"` field of every

@@ -2,10 +2,10 @@
 //! protocol parameters travel (§3.5), and normalization (§3.4.1.3.2).
 
 use crate::auth_header::{self, AuthHeader};
-use crate::base_string::split_url;
 use crate::encode::{decode_lenient, encode_bytes, encode_to_vec, has_lowercase_escape};
 use crate::error::{ParseError, Violation};
 use crate::request::Request;
+use crate::uri::{looks_like_form, split_url};
 use serde::Serialize;
 use std::borrow::Cow;
 
@@ -615,20 +615,6 @@ fn report_protocol_placement(params: &[Param], violations: &mut Vec<Violation>) 
             ),
         ));
     }
-}
-
-fn looks_like_form(body: &[u8]) -> bool {
-    let Ok(text) = std::str::from_utf8(body) else {
-        return false;
-    };
-    let t = text.trim();
-    !t.is_empty()
-        && !t.starts_with(['{', '[', '<'])
-        && t.split('&').all(|seg| {
-            seg.split_once('=').is_some_and(|(n, _)| {
-                !n.is_empty() && n.bytes().all(|b| b.is_ascii_graphic() && b != b'=')
-            })
-        })
 }
 
 /// RFC 5849 §3.4.1.3.2: the normalized parameter string, `name=value`

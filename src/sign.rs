@@ -3,12 +3,13 @@
 //! the Authorization header (§3.5.1).
 
 use crate::auth_header;
-use crate::base_string::{base_string_from_params, base_string_uri, normalize_method, split_url};
+use crate::base_string::{base_string_from_params, base_string_uri, normalize_method};
 use crate::error::ParseError;
 use crate::params::{collect, Param};
 use crate::pipeline::{run, PipelineError, RunOptions, Walkthrough};
 use crate::request::Request;
 use crate::signature::{body_hash, body_hash_alg, sign, Secrets, SignError, SignatureMethod};
+use crate::uri::split_url;
 use serde::Serialize;
 
 /// The protocol parameters to sign with, in the order they are written.

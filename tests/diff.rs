@@ -36,6 +36,8 @@ struct Expect {
     postman: Option<String>,
     /// The server-echo shape `--server-response` must recognise.
     shape: Option<String>,
+    /// The catalogue mistake the first finding must name.
+    mistake: Option<String>,
 }
 
 fn fixtures() -> PathBuf {
@@ -148,6 +150,14 @@ fn check(dir: &Path) -> Vec<String> {
             problems.push(format!(
                 "{name}: first finding {:?}, expected {first:?} (all: {ids:?})",
                 ids.first()
+            ));
+        }
+    }
+    if let Some(want) = &e.mistake {
+        let got = v["findings"][0]["mistake"].as_str();
+        if got != Some(want.as_str()) {
+            problems.push(format!(
+                "{name}: first finding's mistake {got:?}, expected {want:?}"
             ));
         }
     }

@@ -84,13 +84,17 @@ fn doctor(args: &[&str]) -> Run {
 
 /// Replaces the hunt's wall time in `N variants tried in 6.0 ms`.
 fn redact_elapsed(text: &str) -> String {
-    const MARK: &str = " variants tried in ";
     text.lines()
-        .map(|line| match line.find(MARK) {
-            Some(at) if line.ends_with(" ms") => {
-                format!("{}{MARK}[elapsed] ms", &line[..at])
+        .map(|line| {
+            let mark = [" variants tried in ", " variant tried in "]
+                .into_iter()
+                .find_map(|m| line.find(m).map(|at| (at, m)));
+            match mark {
+                Some((at, mark)) if line.ends_with(" ms") => {
+                    format!("{}{mark}[elapsed] ms", &line[..at])
+                }
+                _ => line.to_owned(),
             }
-            _ => line.to_owned(),
         })
         .collect::<Vec<_>>()
         .join("\n")
@@ -846,6 +850,10 @@ fn redactions_replace_only_what_changes() {
     assert_eq!(
         redact_elapsed("x\n53 variants tried in 6.0 ms\ny\n"),
         "x\n53 variants tried in [elapsed] ms\ny\n"
+    );
+    assert_eq!(
+        redact_elapsed("1 variant tried in 0.4 ms"),
+        "1 variant tried in [elapsed] ms"
     );
     assert_eq!(redact_elapsed("tried in 6.0 ms"), "tried in 6.0 ms");
     let tmp = Path::new("/tmp/abc");

@@ -1,7 +1,7 @@
 //! `check`: run fixture files (default: the bundled corpus) through the
 //! pipeline, one pass/fail line per case and a closing `N passed, M failed`.
 
-use super::conform::{junit_case, write_junit};
+use super::junit::{junit_case, write_junit};
 use super::render::{paint, visible, visible_lines, BAD, DIM, GOOD};
 use super::Outcome;
 use anyhow::{bail, Context, Result};

@@ -357,7 +357,7 @@ fn render(r: &DiffReport, reference: &str, cand_path: &str) -> String {
                 "  {}\n",
                 paint(
                     DIM,
-                    format!("the hunt for a known signer mistake was cut short by its budget ({} variants tried); run `oauth1-doctor hunt {cand_path}` with a larger --budget-time or --budget-memory to search further", h.budget.candidates_tried)
+                    format!("the hunt for a known signer mistake was cut short by its budget ({} variant{} tried); run `oauth1-doctor hunt {cand_path}` with a larger --budget-time or --budget-memory to search further", h.budget.candidates_tried, if h.budget.candidates_tried == 1 { "" } else { "s" })
                 )
             )),
             Some(h) if !h.matched => o.push_str(&format!(
@@ -382,8 +382,13 @@ fn render(r: &DiffReport, reference: &str, cand_path: &str) -> String {
         let w = labels.iter().map(|l| l.len()).max().unwrap_or(9);
         for (i, f) in r.findings.iter().enumerate() {
             let style = if f.is_significant() { BAD } else { DIM };
+            // The catalogue mistake behind the finding, when it has another name.
+            let mistake = match f.mistake {
+                Some(m) if m != f.id => format!("  {}", paint(DIM, format!("mistake: {m}"))),
+                _ => String::new(),
+            };
             o.push_str(&format!(
-                "{:>3}. {}  {}  {}\n",
+                "{:>3}. {}  {}  {}{mistake}\n",
                 i + 1,
                 paint(style, f.id),
                 paint(DIM, format!("[{}]", f.category.as_str())),

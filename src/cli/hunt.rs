@@ -145,6 +145,11 @@ fn human(r: &HuntReport, source: &str, colour: bool) -> String {
         Hunted::TargetSignature => "the target signature",
         Hunted::ExpectedBaseString => "the expected base string",
     };
+    let source = if source == "-" {
+        "(standard input)"
+    } else {
+        source
+    };
     o.push_str(&format!(
         "{} {source}  {}\n",
         paint(BOLD, "Hunt"),
@@ -255,7 +260,12 @@ fn human(r: &HuntReport, source: &str, colour: bool) -> String {
         "\n{}\n",
         paint(
             DIM,
-            format!("{} variants tried in {:.1} ms", r.tried, r.elapsed_ms)
+            format!(
+                "{} variant{} tried in {:.1} ms",
+                r.tried,
+                if r.tried == 1 { "" } else { "s" },
+                r.elapsed_ms
+            )
         )
     ));
     o

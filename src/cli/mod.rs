@@ -11,6 +11,7 @@ mod diffview;
 mod explain;
 mod hunt;
 mod inputs;
+mod junit;
 #[cfg(feature = "listen")]
 mod listen;
 mod process_tree;

@@ -237,6 +237,7 @@ pub const FINDING_IDS: &[(&str, Category, &str)] = &[
     ("path-mismatch", Category::Path, "a path segment differs"),
     ("path-case", Category::Path, "the paths differ only in case"),
     ("path-trailing-slash", Category::Path, "a trailing slash is present on one side only"),
+    ("url-normalized", Category::Path, "one side's base string URI is the other's URL as an HTTP client normalizes it"),
     ("path-encoding", Category::Path, "a path segment decodes the same but is escaped differently"),
     ("path-double-encoded", Category::Path, "a path segment is percent-encoded twice"),
     ("query-kept-in-uri", Category::Query, "the query string was left in the base string URI"),

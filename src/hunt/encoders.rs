@@ -1,7 +1,7 @@
 //! Percent-encoders (RFC 5849 §3.6): how the correct encoder and each
 //! mistaken one a signer may use write names and values.
 
-use crate::encode::{encode_into, is_unreserved};
+use crate::encode::{encode_into, is_unreserved, push_escape, HEX_LOWER, HEX_UPPER};
 
 /// The percent-encoding function a signer uses.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -18,15 +18,6 @@ pub(super) enum Enc {
     Java,
     Php,
     Latin1,
-}
-
-const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
-const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
-
-fn push_escape(out: &mut String, b: u8, hex: &[u8; 16]) {
-    out.push('%');
-    out.push(hex[(b >> 4) as usize] as char);
-    out.push(hex[(b & 15) as usize] as char);
 }
 
 /// Encodes `bytes` the way `enc` does.

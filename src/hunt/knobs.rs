@@ -57,8 +57,27 @@ pub(super) enum PathHandling {
     Lowercased,
 }
 
+/// Which form of the URL was signed, against the one the HTTP client sent
+/// (WHATWG URL Standard, modelled by [`crate::client_url`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub(super) enum ClientUrl {
+    /// The URL the request carries (RFC 5849 §3.4.1.2).
+    #[default]
+    AsSent,
+    /// The request's own signature was made over the client-normalized
+    /// URL while the request went out as written.
+    SignedNormalized,
+    /// The server's signature (or base string) was made over the
+    /// client-normalized URL: what the client sent, not what was signed.
+    ServerSawNormalized,
+    /// The request's own signature was made over the host as typed
+    /// (U-labels) while the client sent its IDNA A-labels.
+    SignedTypedHost,
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub(super) struct UriKnobs {
+    pub(super) client: ClientUrl,
     pub(super) port: PortHandling,
     pub(super) scheme_swap: bool,
     pub(super) host_case: bool,
@@ -207,6 +226,7 @@ pub(super) enum Op {
     KeepQuery,
     Slash(SlashHandling),
     Path(PathHandling),
+    Client(ClientUrl),
     UriRaw,
     OmitQuery,
     Body(BodyHandling),
@@ -244,6 +264,7 @@ impl Op {
             Op::KeepQuery => s.uri.keep_query = true,
             Op::Slash(v) => s.uri.slash = v,
             Op::Path(v) => s.uri.path = v,
+            Op::Client(v) => s.uri.client = v,
             Op::UriRaw => s.uri_raw = true,
             Op::OmitQuery => c.omit_query = true,
             Op::Body(v) => c.body = v,

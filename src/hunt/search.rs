@@ -27,16 +27,17 @@ pub use super::budget::{Budget, BudgetReport, Limit};
 use super::catalogue::{self, Stage};
 use super::encoders::{enc, enc_into, growth, Enc};
 use super::knobs::{
-    Atom, BodyHandling, CollKnobs, KeyKnobs, KeyPadding, KeyShape, Knobs, NormKnobs, Op,
+    Atom, BodyHandling, ClientUrl, CollKnobs, KeyKnobs, KeyPadding, KeyShape, Knobs, NormKnobs, Op,
     PathHandling, PortHandling, SecretText, SlashHandling, Sort, StrKnobs, UriKnobs,
     VersionHandling,
 };
-use crate::base_string::{base_string_uri, split_url};
+use crate::base_string::base_string_uri;
 use crate::encode::{decode_lenient, is_unreserved};
 use crate::error::ParseError;
 use crate::params::{collect, parse_form, Param, Source};
 use crate::request::Request;
 use crate::signature::{self, HashAlg, PublicKey, Secrets, SignatureMethod};
+use crate::uri::{default_port, looks_like_form, split_url};
 use base64::engine::general_purpose::{STANDARD as B64, URL_SAFE_NO_PAD};
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
@@ -213,7 +214,7 @@ fn run(
     if options.depth > MAX_DEPTH {
         return Err(HuntError::Depth(options.depth));
     }
-    let prep = Prepared::new(request, secrets)?;
+    let mut prep = Prepared::new(request, secrets)?;
     let carried = prep.carried.clone();
     let (hunted, wanted) = match (
         &options.expected_base_string,
@@ -236,6 +237,7 @@ fn run(
             carried.clone().ok_or(HuntError::NoSignature)?,
         ),
     };
+    prep.hunted = hunted;
     let method = prep.method;
     let mode = match hunted {
         Hunted::ExpectedBaseString => Mode::BaseString,
@@ -431,11 +433,10 @@ fn decode_targets(observed: &str, mode: Mode, public: Option<&PublicKey>) -> Vec
 
 /// The bytes a hex digest text (40, 64 or 128 hex digits) stands for.
 fn hex_text(text: &[u8]) -> Option<Vec<u8>> {
-    if !matches!(text.len(), 40 | 64 | 128) || !text.iter().all(u8::is_ascii_hexdigit) {
+    if !matches!(text.len(), 40 | 64 | 128) {
         return None;
     }
-    let val = |c: u8| (c as char).to_digit(16).unwrap_or(0) as u8;
-    Some(text.chunks(2).map(|p| val(p[0]) << 4 | val(p[1])).collect())
+    crate::encode::decode_hex(text)
 }
 
 /// The request taken apart once, before any variant is built.
@@ -447,6 +448,13 @@ struct Prepared {
     port: Option<u16>,
     path: String,
     query: Option<String>,
+    /// Host, port and path of the URL a WHATWG-conformant client sends,
+    /// when its base string URI differs from the request's.
+    client: Option<(String, Option<u16>, String)>,
+    /// The request's host as typed, when it holds IDNA A-labels.
+    typed_host: Option<String>,
+    /// What is hunted: which side a client's normalization would be on.
+    hunted: Hunted,
     params: Vec<Param>,
     /// Pairs of a form-shaped body whose Content-Type is not form-urlencoded.
     shadow_body: Vec<Param>,
@@ -499,6 +507,16 @@ impl Prepared {
             port: parts.port.and_then(|p| p.parse().ok()),
             path,
             query: parts.query.map(str::to_string),
+            client: crate::client_url::normalized_base_uri(&request.url).and_then(|u| {
+                let c = split_url(&u).ok()?;
+                Some((
+                    c.host.to_string(),
+                    c.port.and_then(|p| p.parse().ok()),
+                    c.path.to_string(),
+                ))
+            }),
+            typed_host: crate::client_url::unicode_host(parts.host),
+            hunted: Hunted::RequestSignature,
             params: collected.params,
             shadow_body,
             realm: collected.realm,
@@ -506,14 +524,6 @@ impl Prepared {
             consumer_secret: secrets.consumer_secret.clone().unwrap_or_default(),
             token_secret: secrets.token_secret.clone().unwrap_or_default(),
         })
-    }
-
-    fn default_port(&self, scheme: &str) -> Option<u16> {
-        match scheme {
-            "http" => Some(80),
-            "https" => Some(443),
-            _ => None,
-        }
     }
 
     fn has(&self, name: &str) -> bool {
@@ -701,17 +711,6 @@ impl Prepared {
     }
 }
 
-fn looks_like_form(body: &[u8]) -> bool {
-    let Ok(t) = std::str::from_utf8(body) else {
-        return false;
-    };
-    let t = t.trim();
-    !t.is_empty()
-        && !t.starts_with(['{', '[', '<'])
-        && t.split('&')
-            .all(|seg| seg.split_once('=').is_some_and(|(n, _)| !n.is_empty()))
-}
-
 /// Every form of every catalogue entry that could change something for
 /// this request (cheap preconditions; the search drops no-ops after).
 fn candidate_ops(p: &Prepared, mode: Mode) -> Vec<(&'static str, Op)> {
@@ -745,6 +744,24 @@ fn candidate_ops(p: &Prepared, mode: Mode) -> Vec<(&'static str, Op)> {
     }
     if path.bytes().any(|b| b.is_ascii_uppercase()) {
         v.push(("path-lowercased", Op::Path(PathHandling::Lowercased)));
+    }
+    if p.client.is_some() {
+        v.push(match p.hunted {
+            Hunted::RequestSignature => (
+                "url-normalized-before-signing",
+                Op::Client(ClientUrl::SignedNormalized),
+            ),
+            _ => (
+                "url-normalized-after-signing",
+                Op::Client(ClientUrl::ServerSawNormalized),
+            ),
+        });
+    }
+    if p.typed_host.is_some() && p.hunted == Hunted::RequestSignature {
+        v.push((
+            "url-normalized-after-signing",
+            Op::Client(ClientUrl::SignedTypedHost),
+        ));
     }
     v.push(("uri-not-encoded", Op::UriRaw));
     v.push(("query-params-omitted", Op::OmitQuery));
@@ -1367,10 +1384,22 @@ impl<'a> Engine<'a> {
                 other => other,
             };
         }
+        // The client's normalized URL replaces host, port and path
+        // (WHATWG URL Standard; `crate::client_url`).
+        let client = match (u.client, &p.client) {
+            (ClientUrl::SignedNormalized | ClientUrl::ServerSawNormalized, Some(c)) => Some(c),
+            _ => None,
+        };
+        let typed = match (u.client, &p.typed_host) {
+            (ClientUrl::SignedTypedHost, Some(h)) => Some(h),
+            _ => None,
+        };
+        let as_sent = client.map_or(&p.host, |c| &c.0);
+        let as_sent = typed.unwrap_or(as_sent);
         let mut host = if u.host_case {
-            p.host.clone()
+            as_sent.clone()
         } else {
-            p.host.to_ascii_lowercase()
+            as_sent.to_ascii_lowercase()
         };
         if u.www {
             host = match host
@@ -1381,19 +1410,21 @@ impl<'a> Engine<'a> {
                 None => format!("www.{host}"),
             };
         }
-        let default = p.default_port(scheme);
+        let default = default_port(scheme);
+        let sent_port = client.map_or(p.port, |c| c.1);
         let port = match u.port {
-            PortHandling::Rfc => p.port.filter(|n| Some(*n) != default),
-            PortHandling::KeptDefault => p.port.or(default),
+            PortHandling::Rfc => sent_port.filter(|n| Some(*n) != default),
+            PortHandling::KeptDefault => sent_port.or(default),
             PortHandling::Dropped => None,
-            PortHandling::PostmanDropped => p.port.filter(|n| *n != 80 && *n != 443),
+            PortHandling::PostmanDropped => sent_port.filter(|n| *n != 80 && *n != 443),
         };
+        let sent_path = client.map_or(&p.path, |c| &c.2);
         let mut path = match u.path {
             PathHandling::Decoded => {
-                String::from_utf8_lossy(&decode_lenient(&p.path, false).0).into_owned()
+                String::from_utf8_lossy(&decode_lenient(sent_path, false).0).into_owned()
             }
-            PathHandling::Lowercased => p.path.to_ascii_lowercase(),
-            PathHandling::AsSent => p.path.clone(),
+            PathHandling::Lowercased => sent_path.to_ascii_lowercase(),
+            PathHandling::AsSent => sent_path.clone(),
         };
         match u.slash {
             SlashHandling::Added if !path.ends_with('/') => path.push('/'),
@@ -1593,6 +1624,27 @@ impl<'a> Engine<'a> {
     fn form(&self, op: Op) -> Option<String> {
         let p = self.prep;
         let text = match op {
+            Op::Client(ClientUrl::SignedTypedHost) => format!(
+                "signed the host as typed ({}); the client sent {}",
+                p.typed_host.as_deref().unwrap_or_default(),
+                p.host
+            ),
+            Op::Client(_) => {
+                let (host, port, path) = p.client.as_ref()?;
+                let port = port.map(|n| format!(":{n}")).unwrap_or_default();
+                let normalized = format!("{host}{port}{path}");
+                if p.hunted == Hunted::RequestSignature {
+                    format!(
+                        "signed {normalized}; the request was sent to {}{}",
+                        p.host, p.path
+                    )
+                } else {
+                    format!(
+                        "the server saw {normalized}; the request was signed for {}{}",
+                        p.host, p.path
+                    )
+                }
+            }
             Op::Encode(_, true) => {
                 "everywhere it encodes: names, values, base string URI, normalized string and key"
                     .to_string()
@@ -1608,7 +1660,7 @@ impl<'a> Engine<'a> {
             Op::KeyPadding(_) => "trailing space".to_string(),
             Op::Port(PortHandling::KeptDefault) => match p.port {
                 Some(n) => format!("kept :{n}"),
-                None => match p.default_port(&p.scheme) {
+                None => match default_port(&p.scheme) {
                     Some(n) => format!("added :{n}"),
                     None => return None,
                 },
@@ -1887,15 +1939,20 @@ mod tests {
             .with_body("a=1&b=2");
         let two_legged = Request::new("GET", "https://api.example.test/a")
             .with_header("Authorization", header(""));
+        let client_normalized = Request::new("GET", "https://xn--bcher-kva.test/a/./b/../c")
+            .with_header("Authorization", header(""));
         let cases = [
             (&rich, Secrets::shared(" cs ", "ts ")),
             (&two_legged, Secrets::shared("cs", "")),
             (&two_legged, Secrets::shared("cs", "  ")),
+            (&client_normalized, Secrets::shared("cs", "")),
         ];
         let mut owner: HashMap<Op, &'static str> = HashMap::new();
         let mut named: std::collections::BTreeSet<&'static str> = Default::default();
-        for (request, secrets) in cases {
-            let prep = Prepared::new(request, &secrets).unwrap();
+        let sides = [Hunted::RequestSignature, Hunted::TargetSignature];
+        for ((request, secrets), hunted) in cases.iter().flat_map(|c| sides.map(|h| (c, h))) {
+            let mut prep = Prepared::new(request, secrets).unwrap();
+            prep.hunted = hunted;
             for (id, op) in candidate_ops(&prep, Mode::Hmac) {
                 let m = catalogue::mistake(id).unwrap_or_else(|| panic!("{id} is not catalogued"));
                 assert!(m.searched, "{id} is searched but marked searched: false");
@@ -1903,6 +1960,13 @@ mod tests {
                 assert_eq!(first, id, "{op:?} is named both {first} and {id}");
                 named.insert(id);
             }
+        }
+        // Without a model of the HTTP client, nothing differs from it.
+        if !cfg!(feature = "whatwg") {
+            named.extend([
+                "url-normalized-before-signing",
+                "url-normalized-after-signing",
+            ]);
         }
         // Output mistakes are read off the target, not varied.
         for id in [

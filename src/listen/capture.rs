@@ -2,8 +2,8 @@
 //! a connection delivered (RFC 9112 §6), the request line rewritten with an
 //! absolute target for recording, and the `--as URL` rewrite.
 
-use crate::base_string::{split_url, UrlParts};
 use crate::error::ParseError;
+use crate::uri::{split_url, UrlParts};
 
 /// The length of the first whole request in `buf` (leading blank lines
 /// included), or `None` when `buf` does not hold one whole request yet or

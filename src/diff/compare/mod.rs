@@ -24,12 +24,12 @@ use super::{
     Side, SideSecrets, Situation,
 };
 use crate::auth_header;
-use crate::base_string::split_url;
 use crate::encode::decode_lenient;
 use crate::params::{collect, Collected, Param, Source};
 use crate::pipeline::{run, PipelineError, RunOptions, Walkthrough};
 use crate::request::ReadRequest;
 use crate::signature::Secrets;
+use crate::uri::split_url;
 use std::borrow::Cow;
 
 /// A URL split into the parts the base string URI is made of.

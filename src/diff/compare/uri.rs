@@ -3,7 +3,9 @@
 
 use super::super::{Category, Effect, Finding};
 use super::{finding, Uri, View};
+use crate::client_url::{normalized_base_uri, unicode_host};
 use crate::encode::decode_lenient;
+use crate::uri::default_port;
 
 /// RFC 5849 §3.4.1.1 step 1: the method.
 pub(super) fn compare_method(g: &View, c: &View, out: &mut Vec<Finding>) {
@@ -30,16 +32,63 @@ pub(super) fn compare_method(g: &View, c: &View, out: &mut Vec<Finding>) {
     );
 }
 
-fn default_port(scheme: &str) -> Option<&'static str> {
-    match scheme.to_ascii_lowercase().as_str() {
-        "http" => Some("80"),
-        "https" => Some("443"),
-        _ => None,
+/// RFC 5849 §3.4.1.2 against the WHATWG URL Standard: one side's base
+/// string URI is the other's URL as an HTTP client sends it
+/// ([`crate::client_url`]). Returns the mistake and what to tell.
+fn client_normalization(g: &View, c: &View) -> Option<(&'static str, String)> {
+    let url = |v: &View| v.read.as_ref().map(|r| r.request.url.clone());
+    // The candidate signed its URL as written; a client sends it
+    // normalized, and the known-good signed that.
+    if let Some(sent) = url(c).and_then(|u| normalized_base_uri(&u)) {
+        if sent == g.base_uri {
+            return Some(("url-normalized-after-signing", format!(
+                "the candidate signed its URL as written ({}), but an HTTP client sends it normalized (WHATWG URL Standard: IDNA host, dot segments, `\\` as `/`) as {sent}, which is what the known-good signed and what the server signs (RFC 5849 §3.4.1.2): sign the URL the client will send",
+                c.base_uri
+            )));
+        }
     }
+    // The candidate signed the host as typed (U-labels); the known-good
+    // was sent, and signed, with its IDNA A-labels.
+    if let Some(typed) = unicode_host(&g.signed_uri.host) {
+        if c.base_uri == g.base_uri.replacen(&g.signed_uri.host, &typed, 1) {
+            return Some(("url-normalized-after-signing", format!(
+                "the candidate signed the host as typed ({typed}), but an HTTP client sends its IDNA form ({}), which is what the known-good signed and what the server signs (RFC 5849 §3.4.1.2): sign the host as the client sends it",
+                g.signed_uri.host
+            )));
+        }
+    }
+    // The candidate signed the URL normalized; the request goes out as
+    // written, as the known-good shows.
+    if let Some(normalized) = url(g).and_then(|u| normalized_base_uri(&u)) {
+        if normalized == c.base_uri {
+            return Some(("url-normalized-before-signing", format!(
+                "the candidate signed the URL normalized as an HTTP client would ({normalized}), but the request is sent as written ({}), which is what the known-good signed and what the server signs (RFC 5849 §3.4.1.2): sign the URL exactly as it is sent",
+                g.base_uri
+            )));
+        }
+    }
+    None
 }
 
 /// RFC 5849 §3.4.1.2: scheme, host, port and path of the base string URI.
 pub(super) fn compare_uri(g: &View, c: &View, out: &mut Vec<Finding>) {
+    if g.base_uri != c.base_uri {
+        if let Some((mistake, message)) = client_normalization(g, c) {
+            out.push(
+                finding(
+                    "url-normalized",
+                    Category::Path,
+                    "base string URI",
+                    Some(g.base_uri.clone()),
+                    Some(c.base_uri.clone()),
+                    Effect::BaseString,
+                    message,
+                )
+                .explained_by(Some(mistake)),
+            );
+            return;
+        }
+    }
     let (gs, cs, gw, cw) = (&g.signed_uri, &c.signed_uri, &g.written_uri, &c.written_uri);
     let uri_effect = if g.base_uri == c.base_uri {
         Effect::Note
@@ -105,8 +154,8 @@ pub(super) fn compare_uri(g: &View, c: &View, out: &mut Vec<Finding>) {
     }
     if gs.port != cs.port {
         let explicit_default = match (&gs.port, &cs.port) {
-            (None, Some(p)) => default_port(&cs.scheme) == Some(p.as_str()),
-            (Some(p), None) => default_port(&gs.scheme) == Some(p.as_str()),
+            (None, Some(p)) => default_port(&cs.scheme).is_some_and(|d| p.parse() == Ok(d)),
+            (Some(p), None) => default_port(&gs.scheme).is_some_and(|d| p.parse() == Ok(d)),
             _ => false,
         };
         let show = |u: &Uri| u.port.clone().unwrap_or_else(|| "(none)".into());
