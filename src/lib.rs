@@ -19,6 +19,7 @@
 //! | verify many requests (a log) | [`batch::check_lines`] | [`batch::Checked`] |
 //! | hunt a log's invalid requests, rank the mistakes per consumer | [`batch::hunt_invalid`], [`batch::Ranker`] | [`batch::MistakeRanking`] |
 //! | what a strict server checks besides the signature | [`strict::notes`] (through [`pipeline::run`]) | [`error::Violation`]s |
+//! | serve a strict endpoint and diagnose what a tool sends (feature `listen`) | `listen::Server` | `listen::ListenRecord` per request |
 //!
 //! Every result is plain data (`serde::Serialize` where a command prints
 //! it as `--json`); the library never prints and never exits.
@@ -155,6 +156,8 @@
 //!   parsing, terminal colour, progress bars, the allocator). A library
 //!   user writes `default-features = false` and gets only what signing,
 //!   reading and diagnosing need.
+//! - `listen` (default): [`listen`], the `listen` server (tokio, hyper,
+//!   rustls, rcgen).
 //! - `parallel` (default): [`batch`] checks requests on every core
 //!   (rayon); without it, on one thread, with the same results in the same
 //!   order.
@@ -178,6 +181,8 @@ pub mod error;
 pub mod fixtures;
 pub mod hunt;
 pub mod input;
+#[cfg(feature = "listen")]
+pub mod listen;
 pub mod params;
 pub mod pipeline;
 pub mod request;

@@ -238,6 +238,46 @@ struct Sign {
     walkthrough: Walkthrough,
 }
 
+/// `listen --json`: one request, diagnosed (also `--record`'s `NNNN.json`).
+#[cfg(feature = "listen")]
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct Listen {
+    /// The contract version, `oauth1-doctor/2`.
+    schema: String,
+    /// The request's number in this run, from 1.
+    seq: u64,
+    /// When it was received (RFC 3339, UTC).
+    received_at: String,
+    /// The HTTP method as received.
+    method: String,
+    /// The URL verified (as received, or as `--as` rewrote it).
+    url: String,
+    /// `verify`'s line for the request (`null` without OAuth parameters).
+    verification: Option<BatchLine>,
+    /// `hunt --json`'s report (`null` unless the signature is invalid).
+    hunt: Option<HuntReport>,
+    /// `diff --json`'s diagnosis against `--good` (`null` unless given and invalid).
+    diff: Option<Diagnosis>,
+    /// The status code answered.
+    response_status: u16,
+}
+
+/// The JSON body `listen` answers a client that accepts `application/json`.
+#[cfg(feature = "listen")]
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct ListenResponse {
+    /// The contract version, `oauth1-doctor/2`.
+    schema: String,
+    /// The OAuth Problem Reporting problem (`null` when valid).
+    oauth_problem: Option<crate::listen::Problem>,
+    /// The verdict and cause in one line.
+    oauth_problem_advice: String,
+    /// The diagnosis, as `listen --json` prints it.
+    record: Listen,
+}
+
 /// Fields that are left out rather than `null` when they say nothing
 /// (`verify::Checked`'s `skip_serializing_if`), by the type that holds them.
 const OMITTED_WHEN_EMPTY: &[(&str, &[&str])] = &[
@@ -300,7 +340,8 @@ fn strict(mut v: serde_json::Value) -> serde_json::Value {
 
 /// Every command's schema, by the file name stem under `docs/schema/`.
 ///
-/// `batch-verify` describes one line (a result or the summary);
+/// `batch-verify` describes one line (a result or the summary); `listen`
+/// one `listen --json` line, `listen-response` the JSON body it answers;
 /// `vectors-export` the whole array `vectors export --format json` prints;
 /// `conform` also `vectors grade --json`.
 pub fn schemas() -> Vec<(&'static str, serde_json::Value)> {
@@ -312,6 +353,10 @@ pub fn schemas() -> Vec<(&'static str, serde_json::Value)> {
         ("diff", v(schema_for!(Diagnosis))),
         ("explain", v(schema_for!(Explain))),
         ("hunt", v(schema_for!(HuntReport))),
+        #[cfg(feature = "listen")]
+        ("listen", v(schema_for!(Listen))),
+        #[cfg(feature = "listen")]
+        ("listen-response", v(schema_for!(ListenResponse))),
         ("sign", v(schema_for!(Sign))),
         ("vectors-export", v(schema_for!(Vec<ExportedVector>))),
         ("verify", v(schema_for!(Verify))),

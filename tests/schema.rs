@@ -470,3 +470,89 @@ fn check_conform_and_vectors_json_match_their_schemas() {
         .iter()
         .any(|g| g["id"] == "rfc5849-1.2-photos" && g["passed"] == true));
 }
+
+/// Sends `raw` to the server at `port` with `Connection: close` added, and
+/// returns the response body.
+#[cfg(feature = "listen")]
+fn send_raw(port: u16, raw: &str, accept_json: bool) -> String {
+    use std::io::{Read, Write};
+    let (line, rest) = raw.split_once('\n').unwrap();
+    let accept = if accept_json {
+        "Accept: application/json\r\n"
+    } else {
+        ""
+    };
+    let raw = format!("{line}\nConnection: close\r\n{accept}{rest}");
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    s.write_all(raw.as_bytes()).unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out.split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or(out)
+}
+
+/// `listen --json` lines and the JSON body it answers validate: a valid
+/// request (X's published example), an invalid one (hunt and diff against
+/// the Postman export run), and one without OAuth parameters.
+#[cfg(feature = "listen")]
+#[test]
+fn listen_json_lines_and_responses_match_their_schemas() {
+    use std::io::BufRead;
+    let v = Validators::new();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_oauth1-doctor"));
+    for (k, _) in std::env::vars() {
+        if k.starts_with("OAUTH1_") {
+            cmd.env_remove(k);
+        }
+    }
+    let mut child = cmd
+        .args([
+            "listen",
+            "--port",
+            "0",
+            "--json",
+            "--count",
+            "3",
+            "--max-skew",
+            "0",
+        ])
+        .args(["--as", "https://api.twitter.com"])
+        .args(["--good", "fixtures/examples/postman-twitter.curl"])
+        .args(["--consumer-secret", TW_CS, "--token-secret", TW_TS])
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = lines.next().unwrap().unwrap();
+    let port: u16 = url.rsplit(':').next().unwrap().parse().unwrap();
+    let good = std::fs::read_to_string(root().join("fixtures/examples/twitter.http")).unwrap();
+    let bad = good.replace("Ladies%20%2b", "Ladiez%20%2b");
+    let plain = "GET /nothing HTTP/1.1\r\nHost: x\r\n\r\n";
+    let mut bodies = Vec::new();
+    for raw in [&good, &bad, plain] {
+        bodies.push(send_raw(port, raw, true));
+    }
+    let records: Vec<Value> = lines
+        .map(|l| serde_json::from_str(&l.unwrap()).unwrap())
+        .collect();
+    let _ = child.wait();
+    assert_eq!(records.len(), 3);
+    for (r, what) in records.iter().zip(["valid", "invalid", "no oauth"]) {
+        v.check("listen", r, what);
+    }
+    assert_eq!(records[0]["response_status"], 200);
+    assert_eq!(records[1]["response_status"], 401);
+    assert!(records[1]["hunt"].is_object());
+    assert_eq!(records[1]["diff"]["reference"], "known-good");
+    assert_eq!(records[2]["response_status"], 400);
+    for (body, what) in bodies.iter().zip(["valid", "invalid", "no oauth"]) {
+        let b: Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{what}: {e}: {body}"));
+        v.check("listen-response", &b, what);
+    }
+}

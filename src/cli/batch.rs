@@ -88,20 +88,31 @@ pub fn run(args: VerifyArgs) -> Result<Outcome> {
 /// line wins over `OAUTH1_*` variables in the environment, which are then
 /// not read; it conflicts only with secret flags on the command line.
 fn keys(args: &VerifyArgs) -> Result<Keys> {
-    let flags = &args.base.secrets;
+    choose_keys(&args.base.secrets, args.secrets.as_deref())
+}
+
+/// [`keys`] for any command that verifies: the secrets file (`--secrets`)
+/// or the secrets the flags name. A secrets file wins over `OAUTH1_*`
+/// variables in the environment; it conflicts only with secret flags on
+/// the command line.
+pub fn choose_keys(
+    flags: &super::inputs::SecretArgs,
+    file: Option<&std::path::Path>,
+) -> Result<Keys> {
     let given = flags.given_on_command_line();
-    let same = match (&args.secrets, given) {
+    let same = match (file, given) {
         (Some(_), false) => None,
         _ => Some(flags.load()?),
     };
-    let file = args.secrets.as_deref().map(credentials).transpose()?;
+    let path = file;
+    let file = file.map(credentials).transpose()?;
     let chosen = Keys::choose(file, same);
     chosen.map_err(|e| match e {
         KeysError::NoSecrets => anyhow!("no secrets to verify with: pass --secrets FILE (secrets per consumer key), or --consumer-secret / --public-key for every request"),
         KeysError::Both => anyhow!("--secrets gives the secrets for every request: drop --consumer-secret, --token-secret, --private-key and --public-key"),
         e => anyhow!(
             "secrets file {}: {e}",
-            args.secrets.as_deref().unwrap_or(std::path::Path::new("")).display()
+            path.unwrap_or(std::path::Path::new("")).display()
         ),
     })
 }

@@ -12,6 +12,8 @@ mod explain;
 mod hunt;
 mod inputs;
 mod junit;
+#[cfg(feature = "listen")]
+mod listen;
 mod process_tree;
 mod record;
 mod render;
@@ -60,6 +62,9 @@ enum Command {
     Vectors(vectors::VectorsCommand),
     /// Turn a known-good request into a fixture file.
     Record(Box<record::RecordArgs>),
+    /// Serve a local strict OAuth 1.0 endpoint: point a tool at it and read why its requests are rejected.
+    #[cfg(feature = "listen")]
+    Listen(Box<listen::ListenArgs>),
 }
 
 /// What a command concluded, mapped to the exit code.
@@ -100,6 +105,8 @@ pub fn main() -> ExitCode {
         Command::Vectors(command) => vectors::run(command),
         Command::Record(args) => record::run(*args),
         Command::Diff(args) => diff::run(*args),
+        #[cfg(feature = "listen")]
+        Command::Listen(args) => listen::run(*args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::from(0),

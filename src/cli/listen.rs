@@ -1,0 +1,241 @@
+//! `listen`: serve a local strict OAuth 1.0 endpoint and print one line
+//! per request ([`oauth1_doctor::listen`] does the serving and the
+//! diagnosis; this only reads flags and secrets and prints).
+
+use super::batch::choose_keys;
+use super::inputs::{read_input, DiskFiles, SecretArgs};
+use super::render::{paint, visible, BAD, DIM, GOOD, WARN};
+use super::Outcome;
+use anyhow::{anyhow, bail, Context, Result};
+use clap::Args;
+use oauth1_doctor::diff::postman;
+use oauth1_doctor::input::{self, ReadOptions};
+use oauth1_doctor::listen::{
+    self_signed, AsUrl, Diagnoser, Event, Flow, Limits, Recorder, Server, ServerOptions,
+    DEFAULT_MAX_SKEW, DEFAULT_PORT,
+};
+use std::io::Write;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+#[derive(Debug, Args)]
+pub struct ListenArgs {
+    /// The port to listen on (0: any free port). The first line printed is the URL.
+    #[arg(long, default_value_t = DEFAULT_PORT, value_name = "N")]
+    pub port: u16,
+    /// Listen on this address instead of 127.0.0.1 (loopback). Any other address lets other hosts send requests: a warning is printed.
+    #[arg(long, value_name = "ADDR")]
+    pub bind: Option<IpAddr>,
+    #[command(flatten)]
+    pub secrets: SecretArgs,
+    /// Secrets per consumer key and token (TOML, as for verify): an unknown consumer key is refused (consumer_key_unknown).
+    #[arg(long = "secrets", value_name = "FILE")]
+    pub secrets_file: Option<PathBuf>,
+    /// A known-good request (Postman cURL, raw HTTP, HAR) to diff every invalid request against.
+    #[arg(long, value_name = "FILE")]
+    pub good: Option<String>,
+    /// Verify as if requests had been sent to this API (scheme, host, port and path prefix replaced), e.g. https://api.vendor.com/v1.
+    #[arg(long = "as", value_name = "URL")]
+    pub as_url: Option<String>,
+    /// Save each request as DIR/NNNN.http (its bytes, the target as the URL verified) and DIR/NNNN.json (its diagnosis); files are never overwritten and readable by you only.
+    #[arg(long, value_name = "DIR")]
+    pub record: Option<PathBuf>,
+    /// Print one JSON object per request instead of a line.
+    #[arg(long)]
+    pub json: bool,
+    /// Serve HTTPS with a certificate made at start; its PEM is written to --cert FILE (default: a new file in the temporary directory) and its path printed on stderr.
+    #[arg(long)]
+    pub tls: bool,
+    /// With --tls: where to write the certificate (PEM); the file must not exist.
+    #[arg(long, value_name = "FILE", requires = "tls")]
+    pub cert: Option<PathBuf>,
+    /// Refuse an oauth_timestamp further than S seconds from this machine's clock (timestamp_refused); 0 accepts any (for replaying old captures).
+    #[arg(long, value_name = "S", default_value_t = DEFAULT_MAX_SKEW)]
+    pub max_skew: u64,
+    /// Exit after N requests.
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+    /// Close a connection whose request head is not received within S seconds (slow clients).
+    #[arg(long, value_name = "S", default_value_t = 10)]
+    pub header_timeout: u64,
+    /// Close a connection silent for S seconds (a keep-alive connection waiting for its next request is also closed by --header-timeout, whichever comes first).
+    #[arg(long, value_name = "S", default_value_t = 60)]
+    pub idle_timeout: u64,
+    /// How long the hunt for an invalid signature's cause may search, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 1500)]
+    pub hunt_time: u64,
+}
+
+pub fn run(args: ListenArgs) -> Result<Outcome> {
+    let keys = choose_keys(&args.secrets, args.secrets_file.as_deref())?;
+    if args.secrets.show_secrets {
+        bail!("listen never shows secrets: drop --show-secrets");
+    }
+    let mut diagnoser = Diagnoser::new(keys);
+    diagnoser.max_skew = args.max_skew;
+    diagnoser.hunt_time = Duration::from_millis(args.hunt_time);
+    if let Some(url) = &args.as_url {
+        diagnoser.as_url = Some(AsUrl::parse(url).map_err(|e| anyhow!("--as {url}: {e}"))?);
+    }
+    if let Some(path) = &args.good {
+        let bytes = read_input(path)?;
+        let files = DiskFiles::for_request(path, &[])?;
+        let mut reads = input::read(&bytes, &ReadOptions::default(), &files)
+            .map_err(|e| anyhow!("--good {path}: {e}"))?;
+        if reads.is_empty() {
+            bail!("--good {path}: no request found");
+        }
+        let read = reads.remove(0);
+        diagnoser.good_from_postman = postman::from_postman(&read, &bytes);
+        diagnoser.good = Some(read);
+    }
+    let bind = args.bind.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    if !bind.is_loopback() {
+        anstream::eprintln!(
+            "{} listening on {bind}: other hosts that can reach it can send requests here (without --bind, only this machine can)",
+            paint(WARN, "warning:")
+        );
+    }
+    let tls = if args.tls {
+        diagnoser.scheme = "https";
+        Some(self_signed(&[bind.to_string()])?)
+    } else {
+        None
+    };
+    let recorder = match &args.record {
+        Some(dir) => {
+            Some(Recorder::new(dir).with_context(|| format!("--record {}", dir.display()))?)
+        }
+        None => None,
+    };
+    let limits = Limits {
+        header_timeout: Duration::from_secs(args.header_timeout.max(1)),
+        idle_timeout: Duration::from_secs(args.idle_timeout.max(1)),
+        ..Limits::default()
+    };
+    let cert_pem = tls.as_ref().map(|t| t.cert_pem.clone());
+    let options = ServerOptions {
+        addr: SocketAddr::new(bind, args.port),
+        tls,
+        limits,
+        recorder,
+    };
+    let server = Server::bind(options, diagnoser)?;
+    anstream::println!("{}", server.url());
+    if let Some(pem) = cert_pem {
+        let path = match &args.cert {
+            Some(p) => p.clone(),
+            None => std::env::temp_dir().join(format!(
+                "oauth1-doctor-listen-{}-{}.pem",
+                std::process::id(),
+                server.local_addr().port()
+            )),
+        };
+        write_new(&path, pem.as_bytes())
+            .with_context(|| format!("cannot write the certificate to {}", path.display()))?;
+        anstream::eprintln!(
+            "certificate: {} (trust it with curl --cacert {})",
+            path.display(),
+            path.display()
+        );
+    }
+    let printer = Printer {
+        json: args.json,
+        as_given: args.as_url.is_some(),
+        count: args.count,
+        seen: AtomicU64::new(0),
+    };
+    let summary = server.run(move |event| printer.print(event));
+    let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    anstream::eprintln!(
+        "{}{}: {} valid, {} refused; {}",
+        if summary.interrupted {
+            "interrupted: "
+        } else {
+            ""
+        },
+        plural(summary.requests, "request", "requests"),
+        summary.valid,
+        summary.refused,
+        plural(summary.errors, "client error", "client errors")
+    );
+    Ok(Outcome::Ok)
+}
+
+/// A new file (never overwriting), readable by the user only.
+fn write_new(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path)?.write_all(bytes)
+}
+
+/// Prints events: one line (or JSON object) per request on stdout, one
+/// line per error on stderr.
+struct Printer {
+    json: bool,
+    as_given: bool,
+    count: Option<u64>,
+    seen: AtomicU64,
+}
+
+impl Printer {
+    fn print(&self, event: Event) -> Flow {
+        match event {
+            Event::Error(line) => {
+                anstream::eprintln!("{} {}", paint(BAD, "error:"), visible(&line));
+                Flow::Continue
+            }
+            Event::Request {
+                diagnosed,
+                recorded,
+            } => {
+                let d = &diagnosed;
+                if self.json {
+                    match serde_json::to_string(&d.record) {
+                        Ok(line) => anstream::println!("{line}"),
+                        Err(e) => anstream::eprintln!("{} {e}", paint(BAD, "error:")),
+                    }
+                } else {
+                    let time = d
+                        .record
+                        .received_at
+                        .get(11..19)
+                        .unwrap_or(&d.record.received_at);
+                    let status = d.response.status;
+                    let style = if status == 200 { GOOD } else { BAD };
+                    let mut line = format!(
+                        "{}  {}  {} {}  {}",
+                        paint(DIM, time),
+                        paint(style, status),
+                        visible(&d.record.method),
+                        visible(&d.target),
+                        visible(&d.headline)
+                    );
+                    if self.as_given {
+                        line.push_str(&format!("  (as {})", visible(&d.record.url)));
+                    }
+                    if let Some(p) = recorded {
+                        line.push_str(&format!(
+                            "  {}",
+                            paint(DIM, format!("recorded {}", p.display()))
+                        ));
+                    }
+                    anstream::println!("{line}");
+                }
+                let n = self.seen.fetch_add(1, Ordering::Relaxed) + 1;
+                if self.count.is_some_and(|c| n >= c) {
+                    Flow::Stop
+                } else {
+                    Flow::Continue
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,955 @@
+//! `listen` (issue 14, server mode), driven by real clients over loopback.
+//!
+//! Every test starts the real binary with `--port 0`, reads the URL from
+//! its first line, and sends requests with a real client: curl (running
+//! the command `sign --output curl` prints), Python requests-oauthlib, the
+//! npm package oauth-1.0a, a Python reference signer that makes one named
+//! mistake on purpose (`tests/clients/send_python.py`, independent of the
+//! engine), or a raw TCP socket for broken HTTP.
+//!
+//! The Python and Node clients are installed by `.ci/run` (through
+//! `tests/clients/setup.sh`), which exports `OAUTH1_DOCTOR_PYTHON` and
+//! `OAUTH1_DOCTOR_NODE_MODULES`. Run locally without them, those tests say
+//! they are skipped; in CI (`CI=true`) a missing client fails the test.
+
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_oauth1-doctor");
+const CK: &str = "ck1";
+const TOKEN: &str = "tok1";
+/// Secrets with characters that encode (RFC 5849 §3.6), so a key built
+/// without encoding them differs.
+const CS: &str = "c+s/1=";
+const TS: &str = "t s&2";
+/// The API the clients sign for (`--as`).
+const API: &str = "http://api.example.com";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A running `listen`: its URL and every line it printed so far.
+struct Listen {
+    child: Child,
+    url: String,
+    out: Arc<Mutex<Vec<String>>>,
+    err: Arc<Mutex<Vec<String>>>,
+}
+
+fn collect_lines(r: impl Read + Send + 'static, into: Arc<Mutex<Vec<String>>>) {
+    std::thread::spawn(move || {
+        for line in BufReader::new(r).lines() {
+            let Ok(line) = line else { break };
+            into.lock().unwrap().push(line);
+        }
+    });
+}
+
+impl Listen {
+    /// Starts `listen --port 0` with the test secrets and `args`.
+    fn start(args: &[&str]) -> Listen {
+        let mut cmd = Command::new(BIN);
+        cmd.args(["listen", "--port", "0", "--color", "never"])
+            .args(["--consumer-secret", CS, "--token-secret", TS])
+            .args(args);
+        Listen::spawn(cmd)
+    }
+
+    fn spawn(mut cmd: Command) -> Listen {
+        for (k, _) in std::env::vars() {
+            if k.starts_with("OAUTH1_") && !k.starts_with("OAUTH1_DOCTOR_") {
+                cmd.env_remove(k);
+            }
+        }
+        if cmd.get_current_dir().is_none() {
+            cmd.current_dir(root());
+        }
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("start oauth1-doctor listen");
+        let err = Arc::new(Mutex::new(Vec::new()));
+        collect_lines(child.stderr.take().unwrap(), err.clone());
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut url = String::new();
+        stdout.read_line(&mut url).unwrap();
+        let url = url.trim().to_string();
+        if !url.starts_with("http") {
+            std::thread::sleep(Duration::from_millis(200));
+            panic!(
+                "first line is not a URL: {url:?}; stderr: {:?}",
+                err.lock().unwrap()
+            );
+        }
+        let out = Arc::new(Mutex::new(Vec::new()));
+        collect_lines(stdout, out.clone());
+        Listen {
+            child,
+            url,
+            out,
+            err,
+        }
+    }
+
+    fn port(&self) -> u16 {
+        self.url.rsplit(':').next().unwrap().parse().unwrap()
+    }
+
+    /// Waits until a stderr line contains `needle`.
+    fn wait_err(&self, needle: &str) -> Vec<String> {
+        wait_for(
+            &self.err,
+            |l| l.iter().any(|x| x.contains(needle)),
+            needle,
+            &self.out,
+        )
+    }
+
+    /// Waits for the process to end (after `--count`), with its output.
+    fn finish(mut self) -> (ExitStatus, Vec<String>, Vec<String>) {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                std::thread::sleep(Duration::from_millis(100));
+                let out = self.out.lock().unwrap().clone();
+                let err = self.err.lock().unwrap().clone();
+                assert_no_secret(&out.join("\n"));
+                assert_no_secret(&err.join("\n"));
+                return (status, out, err);
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "listen did not exit; stdout {:?}, stderr {:?}",
+                self.out.lock().unwrap(),
+                self.err.lock().unwrap()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Listen {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn wait_for(
+    lines: &Arc<Mutex<Vec<String>>>,
+    done: impl Fn(&[String]) -> bool,
+    what: &str,
+    other: &Arc<Mutex<Vec<String>>>,
+) -> Vec<String> {
+    let start = Instant::now();
+    loop {
+        {
+            let l = lines.lock().unwrap();
+            if done(&l) {
+                return l.clone();
+            }
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "timed out waiting for {what}: have {:?}; other stream {:?}",
+            lines.lock().unwrap(),
+            other.lock().unwrap()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// No secret, raw or percent-encoded, in `text`.
+fn assert_no_secret(text: &str) {
+    for s in [CS, TS, "c%2Bs%2F1%3D", "t%20s%262"] {
+        assert!(!text.contains(s), "a secret ({s:?}) was printed:\n{text}");
+    }
+}
+
+/// A client the tests need, from the environment `.ci/run` sets; `None`
+/// (skipped) when run locally without it, a failure in CI.
+fn client(var: &str, what: &str) -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os(var)
+        .map(PathBuf::from)
+        .filter(|p| p.exists())
+    {
+        return Some(p);
+    }
+    let msg = format!(
+        "{var} is not set: install {what} with `eval \"$(bash tests/clients/setup.sh)\"` (.ci/run does)"
+    );
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("{msg}");
+    }
+    eprintln!("skipped: {msg}");
+    None
+}
+
+/// curl, which `.ci/run` installs where missing.
+fn curl() -> Option<PathBuf> {
+    let ok = Command::new("curl")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if ok {
+        return Some(PathBuf::from("curl"));
+    }
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("curl is not installed (.ci/run installs it)");
+    }
+    eprintln!("skipped: curl is not installed");
+    None
+}
+
+/// One response a client saw.
+#[derive(Debug)]
+struct Seen {
+    mistake: Option<String>,
+    status: u64,
+    body: String,
+    www_authenticate: Option<String>,
+}
+
+fn parse_seen(line: &str) -> Seen {
+    let v: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+    Seen {
+        mistake: v["mistake"].as_str().map(str::to_string),
+        status: v["status"].as_u64().unwrap(),
+        body: v["body"].as_str().unwrap().to_string(),
+        www_authenticate: v["www_authenticate"].as_str().map(str::to_string),
+    }
+}
+
+fn creds(cmd: &mut Command) -> &mut Command {
+    cmd.env("CK", CK)
+        .env("CS", CS)
+        .env("TOKEN", TOKEN)
+        .env("TS", TS)
+}
+
+/// Runs the Python client: `send_python.py SERVER API args…`.
+fn python(server: &str, args: &[&str]) -> Option<Vec<Seen>> {
+    let py = client("OAUTH1_DOCTOR_PYTHON", "Python requests-oauthlib")?;
+    let out = creds(&mut Command::new(py))
+        .arg(root().join("tests/clients/send_python.py"))
+        .args([server, API])
+        .args(args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "python client failed: {}\n{stdout}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(stdout.lines().map(parse_seen).collect())
+}
+
+/// A raw HTTP file for `sign`: POST to `url` with a form body.
+fn request_file(dir: &Path, url: &str) -> PathBuf {
+    let host = url.split("://").nth(1).unwrap();
+    let p = dir.join("request.http");
+    std::fs::write(
+        &p,
+        format!("POST {url}/items?b=2&a=1 HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\n\r\nstatus=Hello%20World%20~%21&c=3"),
+    )
+    .unwrap();
+    p
+}
+
+/// The curl command `sign --output curl` prints for a request to `url`.
+fn signed_curl(dir: &Path, url: &str) -> String {
+    let req = request_file(dir, url);
+    let out = Command::new(BIN)
+        .arg("sign")
+        .arg(&req)
+        .args(["--consumer-key", CK, "--token", TOKEN])
+        .args(["--consumer-secret", CS, "--token-secret", TS])
+        .args(["--output", "curl"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .trim_end()
+        .to_string()
+}
+
+/// Runs a curl command line (with extra options appended) in bash:
+/// the status code and the body.
+fn run_curl(command: &str, extra: &str) -> (u64, String) {
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "{command} --silent --show-error --output - --write-out '\\n%{{http_code}}' {extra}"
+        ))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let (body, code) = text.rsplit_once('\n').unwrap_or(("", &text));
+    let code = code.trim().parse().unwrap_or_else(|_| {
+        panic!(
+            "curl failed: {text}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (code, body.to_string())
+}
+
+#[test]
+fn the_curl_command_sign_prints_is_valid_and_its_replay_is_nonce_used() {
+    if curl().is_none() {
+        return;
+    }
+    let listen = Listen::start(&["--count", "2"]);
+    let dir = tempfile::tempdir().unwrap();
+    let command = signed_curl(dir.path(), &listen.url);
+    let (code, body) = run_curl(&command, "");
+    assert_eq!(code, 200, "{body}");
+    assert_eq!(body, "200 valid (HMAC-SHA1)\n");
+    // The same command again: same nonce, timestamp and key (RFC 5849 §3.3).
+    let (code, body) = run_curl(&command, "");
+    assert_eq!(code, 401, "{body}");
+    assert!(
+        body.starts_with("oauth_problem=nonce_used&oauth_problem_advice="),
+        "{body}"
+    );
+    let (status, out, _) = listen.finish();
+    assert!(status.success());
+    assert!(
+        out[0].contains("  200  POST /items?b=2&a=1  valid (HMAC-SHA1)"),
+        "{out:?}"
+    );
+    assert!(
+        out[1].contains("  401  POST /items?b=2&a=1  nonce_used: "),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn requests_oauthlib_signing_for_the_api_is_valid_with_as() {
+    let listen = Listen::start(&["--as", API, "--count", "1"]);
+    let Some(seen) = python(&listen.url, &["oauthlib"]) else {
+        return;
+    };
+    assert_eq!(seen[0].status, 200, "{}", seen[0].body);
+    let (_, out, _) = listen.finish();
+    assert!(
+        out[0].ends_with("valid (HMAC-SHA1)  (as http://api.example.com/items?b=2&a=1)"),
+        "--as is said on the line: {out:?}"
+    );
+}
+
+#[test]
+fn node_oauth_1_0a_signing_for_the_api_is_valid_with_as() {
+    let Some(modules) = client("OAUTH1_DOCTOR_NODE_MODULES", "the npm package oauth-1.0a") else {
+        return;
+    };
+    let listen = Listen::start(&["--as", API, "--count", "1", "--json"]);
+    let out = creds(&mut Command::new("node"))
+        .env("NODE_PATH", &modules)
+        .arg(root().join("tests/clients/send_node.js"))
+        .args([&listen.url, API])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let seen = parse_seen(String::from_utf8_lossy(&out.stdout).trim());
+    assert_eq!(seen.status, 200, "{}", seen.body);
+    let (_, lines, _) = listen.finish();
+    let v: Value = serde_json::from_str(&lines[0]).unwrap();
+    assert_eq!(v["url"], "http://api.example.com/items?b=2&a=1");
+    assert_eq!(v["verification"]["verdict"], "valid");
+    assert_eq!(v["response_status"], 200);
+}
+
+/// The mistakes the Python reference signer makes on purpose: each is one
+/// catalogue id (`src/hunt/catalogue.rs`).
+const MISTAKES: &[&str] = &[
+    "method-not-uppercased",
+    "default-port-kept",
+    "query-kept-in-uri",
+    "trailing-slash-added",
+    "unsorted",
+    "body-params-omitted",
+    "plus-for-space",
+    "tilde-encoded",
+    "lowercase-hex",
+    "key-not-encoded",
+    "key-token-secret-omitted",
+    "version-omitted",
+    "realm-signed",
+];
+
+#[test]
+fn each_injected_signer_mistake_is_named_on_the_line_in_the_body_and_in_json() {
+    let n = MISTAKES.len().to_string();
+    let text = Listen::start(&["--as", API, "--count", &n]);
+    let json = Listen::start(&["--as", API, "--count", &n, "--json"]);
+    let mut args = vec!["reference"];
+    args.extend_from_slice(MISTAKES);
+    let Some(seen) = python(&text.url, &args) else {
+        return;
+    };
+    let seen_json = python(&json.url, &args).unwrap();
+    for (s, id) in seen.iter().zip(MISTAKES) {
+        assert_eq!(s.mistake.as_deref(), Some(*id));
+        assert_eq!(s.status, 401, "{id}: {}", s.body);
+        assert_eq!(
+            s.www_authenticate.as_deref(),
+            Some(r#"OAuth realm="oauth1-doctor""#)
+        );
+        let mut lines = s.body.lines();
+        let first = lines.next().unwrap();
+        assert!(
+            first.starts_with(&format!(
+                "oauth_problem=signature_invalid&oauth_problem_advice={id}%3A%20"
+            )),
+            "{id}: {first}"
+        );
+        let verdict = lines.next().unwrap();
+        assert!(
+            verdict.starts_with(&format!("401 {id}: ")),
+            "{id}: {verdict}"
+        );
+        assert_no_secret(&s.body);
+    }
+    for s in &seen_json {
+        assert_eq!(s.status, 401);
+    }
+    let (_, out, _) = text.finish();
+    let (_, json_lines, _) = json.finish();
+    assert_eq!(out.len(), MISTAKES.len(), "{out:?}");
+    for id in MISTAKES {
+        // Requests are diagnosed in the order sent (one client, one at a time).
+        assert!(
+            out.iter().any(
+                |l| l.contains(&format!("  401  POST /items?b=2&a=1  {id}: "))
+                    && l.ends_with("(as http://api.example.com/items?b=2&a=1)")
+            ),
+            "{id} not named first on a line: {out:?}"
+        );
+        let named = json_lines.iter().any(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            v["hunt"]["mistakes"][0] == *id && v["response_status"] == 401
+        });
+        assert!(named, "{id} not in a JSON line's hunt");
+    }
+    for l in &json_lines {
+        let v: Value = serde_json::from_str(l).unwrap();
+        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        assert_eq!(
+            keys,
+            [
+                "diff",
+                "hunt",
+                "method",
+                "received_at",
+                "response_status",
+                "schema",
+                "seq",
+                "url",
+                "verification"
+            ]
+        );
+        assert_eq!(v["schema"], oauth1_doctor::SCHEMA);
+        assert_eq!(v["verification"]["verdict"], "invalid");
+        assert_eq!(v["diff"], Value::Null);
+    }
+}
+
+#[test]
+fn a_json_client_gets_the_diagnosis_as_json() {
+    if curl().is_none() {
+        return;
+    }
+    let listen = Listen::start(&["--count", "1"]);
+    let (code, body) = run_curl(
+        &format!("curl '{}/nothing'", listen.url),
+        "--header 'Accept: application/json'",
+    );
+    assert_eq!(code, 400);
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["oauth_problem"], "parameter_absent");
+    assert_eq!(v["record"]["response_status"], 400);
+    assert_eq!(v["record"]["verification"], Value::Null);
+    listen.finish();
+}
+
+#[test]
+fn tls_with_the_printed_certificate_and_curl_cacert() {
+    if curl().is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let cert = dir.path().join("cert.pem");
+    let listen = Listen::start(&["--tls", "--cert", cert.to_str().unwrap(), "--count", "1"]);
+    assert!(
+        listen.url.starts_with("https://127.0.0.1:"),
+        "{}",
+        listen.url
+    );
+    listen.wait_err("certificate: ");
+    assert!(std::fs::read_to_string(&cert)
+        .unwrap()
+        .starts_with("-----BEGIN CERTIFICATE-----"));
+    let command = signed_curl(dir.path(), &listen.url);
+    let (code, body) = run_curl(&command, &format!("--cacert '{}'", cert.display()));
+    assert_eq!(code, 200, "{body}");
+    let (_, out, _) = listen.finish();
+    assert!(out[0].contains("valid (HMAC-SHA1)"), "{out:?}");
+}
+
+#[test]
+fn a_recorded_request_verifies_again_and_is_kept_private() {
+    let dir = tempfile::tempdir().unwrap();
+    let rec = dir.path().join("rec");
+    // A file already there is never overwritten.
+    std::fs::create_dir(&rec).unwrap();
+    std::fs::write(rec.join("0001.http"), "keep me").unwrap();
+    let listen = Listen::start(&[
+        "--as",
+        API,
+        "--record",
+        rec.to_str().unwrap(),
+        "--count",
+        "2",
+    ]);
+    let Some(seen) = python(&listen.url, &["reference", "", "plus-for-space"]) else {
+        return;
+    };
+    assert_eq!(seen[0].status, 200);
+    assert_eq!(seen[1].status, 401);
+    let (_, out, _) = listen.finish();
+    assert!(out[0].contains("recorded "), "{out:?}");
+    assert_eq!(
+        std::fs::read_to_string(rec.join("0001.http")).unwrap(),
+        "keep me"
+    );
+    for name in ["0002.http", "0002.json", "0003.http", "0003.json"] {
+        let meta = std::fs::metadata(rec.join(name)).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(meta.permissions().mode() & 0o777, 0o600, "{name}");
+        }
+        let _ = meta;
+        assert_no_secret(&std::fs::read_to_string(rec.join(name)).unwrap());
+    }
+    let verify = |name: &str| {
+        Command::new(BIN)
+            .arg("verify")
+            .arg(rec.join(name))
+            .args(["--consumer-secret", CS, "--token-secret", TS])
+            .output()
+            .unwrap()
+    };
+    let ok = verify("0002.http");
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    let bad = verify("0003.http");
+    assert_eq!(bad.status.code(), Some(1));
+    let hunt = Command::new(BIN)
+        .arg("hunt")
+        .arg(rec.join("0003.http"))
+        .args(["--consumer-secret", CS, "--token-secret", TS, "--json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&hunt.stdout).unwrap();
+    assert_eq!(v["mistakes"][0], "plus-for-space");
+    let record: Value =
+        serde_json::from_str(&std::fs::read_to_string(rec.join("0003.json")).unwrap()).unwrap();
+    assert_eq!(record["seq"], 2);
+    assert_eq!(record["hunt"]["mistakes"][0], "plus-for-space");
+}
+
+#[test]
+fn a_timestamp_outside_max_skew_is_refused() {
+    let listen = Listen::start(&["--as", API, "--count", "2", "--max-skew", "300"]);
+    let Some(seen) = python(&listen.url, &["reference", "--skew", "3600"]) else {
+        return;
+    };
+    assert_eq!(seen[0].status, 401, "{}", seen[0].body);
+    assert!(
+        seen[0]
+            .body
+            .starts_with("oauth_problem=timestamp_refused&oauth_acceptable_timestamps="),
+        "{}",
+        seen[0].body
+    );
+    // Within the window it is accepted.
+    let seen = python(&listen.url, &["reference", "--skew", "200"]).unwrap();
+    assert_eq!(seen[0].status, 200, "{}", seen[0].body);
+    let (_, out, _) = listen.finish();
+    assert!(
+        out[0].contains("  401  POST /items?b=2&a=1  timestamp-skew: "),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn a_request_without_oauth_parameters_is_parameter_absent() {
+    if curl().is_none() {
+        return;
+    }
+    let listen = Listen::start(&["--count", "1"]);
+    let (code, body) = run_curl(&format!("curl '{}/plain?x=1'", listen.url), "");
+    assert_eq!(code, 400);
+    assert!(
+        body.starts_with("oauth_problem=parameter_absent&oauth_parameters_absent="),
+        "{body}"
+    );
+    let (_, out, _) = listen.finish();
+    assert!(
+        out[0].contains("  400  GET /plain?x=1  parameter_absent: "),
+        "{out:?}"
+    );
+}
+
+/// Sends `bytes` on a new connection and reads the answer until the
+/// server closes it or `wait` passes.
+fn raw_exchange(port: u16, bytes: &[u8], wait: Duration) -> String {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(wait)).unwrap();
+    let _ = s.write_all(bytes);
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[test]
+fn a_20_mib_body_gets_413_and_the_server_keeps_serving() {
+    if curl().is_none() {
+        return;
+    }
+    let listen = Listen::start(&["--count", "1"]);
+    let port = listen.port();
+    // Declared up front: refused before it is read.
+    let head = "POST /big HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 20971520\r\n\r\n";
+    let answer = raw_exchange(port, head.as_bytes(), Duration::from_secs(10));
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    listen.wait_err("over the 16777216-byte limit");
+    // Chunked, so only the bytes tell: 20 MiB sent, cut at 16 MiB.
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    s.write_all(b"POST /big HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+        .unwrap();
+    let chunk = vec![b'a'; 1 << 20];
+    for _ in 0..20 {
+        let header = format!("{:x}\r\n", chunk.len());
+        if s.write_all(header.as_bytes()).is_err()
+            || s.write_all(&chunk).is_err()
+            || s.write_all(b"\r\n").is_err()
+        {
+            break;
+        }
+    }
+    let _ = s.write_all(b"0\r\n\r\n");
+    let mut answer = Vec::new();
+    let _ = s.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    // Still serving.
+    let (code, _) = run_curl(&format!("curl '{}/after'", listen.url), "");
+    assert_eq!(code, 400);
+    let (_, out, err) = listen.finish();
+    assert!(out[0].contains("GET /after"), "{out:?}");
+    assert!(
+        err.iter().filter(|l| l.contains("413")).count() >= 2,
+        "{err:?}"
+    );
+}
+
+#[test]
+fn malformed_http_gets_400_and_one_error_line() {
+    let listen = Listen::start(&["--count", "1"]);
+    let answer = raw_exchange(
+        listen.port(),
+        b"THIS IS NOT HTTP\r\n\x01\x02\r\n\r\n",
+        Duration::from_secs(10),
+    );
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    let err = listen.wait_err("malformed HTTP");
+    assert_eq!(
+        err.iter().filter(|l| l.starts_with("error: ")).count(),
+        1,
+        "{err:?}"
+    );
+    // Still serving: a request without OAuth parameters.
+    let answer = raw_exchange(
+        listen.port(),
+        b"GET /ok HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        Duration::from_secs(10),
+    );
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(
+        answer.contains("oauth_problem=parameter_absent"),
+        "{answer}"
+    );
+    listen.finish();
+}
+
+#[test]
+fn a_slow_loris_does_not_hold_the_server_and_is_closed() {
+    if curl().is_none() {
+        return;
+    }
+    let listen = Listen::start(&["--header-timeout", "2", "--count", "3"]);
+    let port = listen.port();
+    // Sends a request head one byte every 100 ms (it would take ~6 s).
+    let loris = std::thread::spawn(move || {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        let head = b"GET /slow HTTP/1.1\r\nHost: x\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n";
+        let start = Instant::now();
+        for b in head {
+            if s.write_all(&[*b]).is_err() {
+                return (start.elapsed(), true);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let mut rest = Vec::new();
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let n = s.read_to_end(&mut rest);
+        (start.elapsed(), n.is_ok() && rest.is_empty())
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    // Other clients are answered meanwhile.
+    for _ in 0..3 {
+        let start = Instant::now();
+        let (code, _) = run_curl(&format!("curl '{}/fast'", listen.url), "");
+        assert_eq!(code, 400);
+        assert!(
+            start.elapsed() < Duration::from_millis(1500),
+            "a fast client waited {:?} behind the slow one",
+            start.elapsed()
+        );
+    }
+    let (_, closed) = loris.join().unwrap();
+    assert!(closed, "the slow connection was closed without an answer");
+    let err = listen.wait_err("request head not received within 2 s");
+    assert!(err.iter().any(|l| l.contains("slow client")), "{err:?}");
+    listen.finish();
+}
+
+#[test]
+fn a_client_disconnecting_mid_body_is_logged() {
+    let listen = Listen::start(&["--count", "1"]);
+    {
+        let mut s = TcpStream::connect(("127.0.0.1", listen.port())).unwrap();
+        s.write_all(b"POST /cut HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nonly ten..")
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let err = listen.wait_err("mid-body");
+    assert!(err.iter().any(|l| l.contains("POST /cut")), "{err:?}");
+    // Still serving.
+    let answer = raw_exchange(
+        listen.port(),
+        b"GET /ok HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        Duration::from_secs(10),
+    );
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    listen.finish();
+}
+
+#[test]
+fn bad_flags_are_usage_errors() {
+    let out = Command::new(BIN)
+        .args(["listen", "--port", "0", "--as", "ftp://x"])
+        .args(["--consumer-secret", CS])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--as needs an absolute http:// or https:// URL"),
+        "{err}"
+    );
+    let out = Command::new(BIN)
+        .args(["listen", "--port", "0"])
+        .env_remove("OAUTH1_CONSUMER_SECRET")
+        .env_remove("OAUTH1_PUBLIC_KEY")
+        .env_remove("OAUTH1_PRIVATE_KEY")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no secrets to verify with"));
+}
+
+/// The README's worked example ("Catch what your tool sends") runs as
+/// written: its `listen` command (on a free port), its curl command (the
+/// signature made outside this crate, by a signer with the `plus-for-space`
+/// mistake) and its `diff` of the recorded file give the lines it shows.
+#[test]
+fn the_readme_worked_example_runs_as_written() {
+    if curl().is_none() {
+        return;
+    }
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme.find("## Catch what your tool sends").unwrap();
+    let section = &readme[start..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |i| i + 3)];
+    let blocks = |lang: &str| -> Vec<String> {
+        section
+            .split(&format!("```{lang}\n"))
+            .skip(1)
+            .map(|b| b.split("```").next().unwrap().replace("\\\n", " "))
+            .collect()
+    };
+    let sh = blocks("sh");
+    let text = blocks("text");
+    assert_eq!(sh.len(), 3, "listen, curl, diff");
+    let dir = tempfile::tempdir().unwrap();
+    let bin = format!("{BIN} ");
+    let listen_cmd = sh[0].trim().replace("oauth1-doctor ", &bin);
+    let mut cmd = Command::new("bash");
+    cmd.arg("-c")
+        .arg(format!(
+            "exec {listen_cmd} --port 0 --count 1 --color never"
+        ))
+        .current_dir(dir.path());
+    let listen = Listen::spawn(cmd);
+    let curl_cmd = sh[1].trim().replace("http://127.0.0.1:8765", &listen.url);
+    let (code, body) = run_curl(&curl_cmd, "");
+    assert_eq!(code, 401, "{body}");
+    let verdict = body.lines().nth(1).unwrap();
+    assert!(
+        text[0].lines().any(|l| l == verdict),
+        "README body block lacks {verdict:?}"
+    );
+    assert!(body.lines().next().unwrap().starts_with(
+        "oauth_problem=signature_invalid&oauth_problem_advice=plus-for-space%3A%20a%20space%20was%20encoded%20as%20%60%2B%60%20"
+    ));
+    let (_, out, _) = listen.finish();
+    assert!(
+        out[0].contains(
+            "  401  POST /1.1/statuses/update.json?include_entities=true  plus-for-space: "
+        ),
+        "{out:?}"
+    );
+    assert!(out[0].contains("recorded rec/0001.http"), "{out:?}");
+    let recorded = dir.path().join("rec/0001.http");
+    let diff_cmd = sh[2].trim().replace("oauth1-doctor ", &bin);
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(
+            format!("{diff_cmd} --color never")
+                .replace("rec/0001.http", &recorded.display().to_string()),
+        )
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let first_two: Vec<&str> = stdout.lines().take(2).collect();
+    assert_eq!(
+        first_two,
+        text[2].lines().take(2).collect::<Vec<_>>(),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_silent_keep_alive_connection_is_closed_after_the_idle_timeout() {
+    let listen = Listen::start(&["--idle-timeout", "1", "--count", "2"]);
+    let mut s = TcpStream::connect(("127.0.0.1", listen.port())).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.write_all(b"GET /once HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let start = Instant::now();
+    let mut all = Vec::new();
+    let mut buf = [0u8; 4096];
+    // The answer, then (keep-alive, nothing more sent) the server closes.
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => all.extend_from_slice(&buf[..n]),
+            Err(e) => panic!("not closed within the read timeout: {e}"),
+        }
+    }
+    let answer = String::from_utf8_lossy(&all);
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(
+        !answer.to_ascii_lowercase().contains("connection: close"),
+        "{answer}"
+    );
+    let waited = start.elapsed();
+    assert!(
+        waited >= Duration::from_millis(900) && waited < Duration::from_secs(5),
+        "closed after {waited:?}"
+    );
+    let answer = raw_exchange(
+        listen.port(),
+        b"GET /twice HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        Duration::from_secs(10),
+    );
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    listen.finish();
+}
+
+/// With `--secrets FILE`, a consumer key the file does not list is
+/// `consumer_key_unknown` (RFC 5849 §3.2), an unlisted token
+/// `token_rejected`, and a listed pair verifies.
+#[test]
+fn with_a_secrets_file_an_unknown_consumer_key_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("secrets.toml");
+    let toml = |ck: &str, token: &str| {
+        format!("[consumers]\n\"{ck}\" = \"{CS}\"\n\n[tokens]\n\"{token}\" = \"{TS}\"\n")
+    };
+    std::fs::write(&file, toml(CK, TOKEN)).unwrap();
+    let mut cmd = Command::new(BIN);
+    cmd.args(["listen", "--port", "0", "--color", "never", "--count", "1"])
+        .args(["--as", API, "--secrets"])
+        .arg(&file);
+    let listen = Listen::spawn(cmd);
+    let Some(seen) = python(&listen.url, &["reference"]) else {
+        return;
+    };
+    assert_eq!(seen[0].status, 200, "{}", seen[0].body);
+    listen.finish();
+
+    for (listed, problem) in [
+        (toml("other-key", TOKEN), "consumer_key_unknown"),
+        (toml(CK, "other-token"), "token_rejected"),
+    ] {
+        std::fs::write(&file, listed).unwrap();
+        let mut cmd = Command::new(BIN);
+        cmd.args(["listen", "--port", "0", "--color", "never", "--count", "1"])
+            .args(["--as", API, "--secrets"])
+            .arg(&file);
+        let listen = Listen::spawn(cmd);
+        let seen = python(&listen.url, &["reference"]).unwrap();
+        assert_eq!(seen[0].status, 401, "{}", seen[0].body);
+        assert!(
+            seen[0]
+                .body
+                .starts_with(&format!("oauth_problem={problem}&oauth_problem_advice=")),
+            "{}",
+            seen[0].body
+        );
+        assert_no_secret(&seen[0].body);
+        let (_, out, _) = listen.finish();
+        assert!(
+            out[0].contains(&format!("  401  POST /items?b=2&a=1  {problem}: ")),
+            "{out:?}"
+        );
+    }
+}
