@@ -1,11 +1,12 @@
 //! `hunt`: name the signer's mistake by reproducing its signature.
 
-use super::diffview::char_diff;
+use super::diffview::base_strings;
 use super::inputs::{read_input, RequestArgs, SecretArgs};
 use super::render::{paint, BAD, BOLD, DIM, GOOD, WARN};
 use super::Outcome;
 use anyhow::{anyhow, Context, Result};
 use clap::Args;
+use oauth1_doctor::diff::base_diff::align;
 use oauth1_doctor::hunt::{self, HuntOptions, HuntReport, Hunted};
 use std::path::PathBuf;
 
@@ -252,7 +253,11 @@ fn human(r: &HuntReport, source: &str, colour: bool) -> String {
                     )
                 ));
             } else {
-                o.push_str(&char_diff(("correct", who), &r.base_string, b, 100, colour));
+                o.push_str(&base_strings(
+                    ("correct", who),
+                    &align(&r.base_string, b),
+                    colour,
+                ));
             }
         }
     }

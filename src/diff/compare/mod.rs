@@ -368,8 +368,18 @@ pub fn diff(
     }
 
     let significant = f.iter().any(Finding::is_significant);
+    // A request whose own signature was not checked (no secrets, or a
+    // method that needs a key not given) may sign the right content with a
+    // wrong key or a wrong computation: RFC 5849 §3.4 cannot be judged
+    // from the content alone, so "equivalent" is never claimed for it.
+    let candidate_signed = c
+        .walk
+        .as_ref()
+        .is_some_and(|w| w.request_signature.is_some());
     let situation = if candidate_valid == Some(false) {
         Some(Situation::SignerInconsistent)
+    } else if !significant && candidate_valid.is_none() && candidate_signed {
+        Some(Situation::SignaturesUnchecked)
     } else if !significant {
         Some(Situation::Equivalent)
     } else if candidate_valid == Some(true) || c.is_base_string {
@@ -399,8 +409,11 @@ pub fn diff(
         }
         _ => None,
     };
-    Ok(DiffReport {
-        equivalent: situation == Some(Situation::Equivalent),
+    let mut report = DiffReport {
+        equivalent: matches!(
+            situation,
+            Some(Situation::Equivalent | Situation::SignaturesUnchecked)
+        ),
         situation,
         findings: f,
         base_strings,
@@ -411,7 +424,10 @@ pub fn diff(
         postman_settings,
         candidate_is_base_string,
         key_shapes,
-    })
+        cause: None,
+    };
+    report.cause = report.first_cause();
+    Ok(report)
 }
 
 /// What a side signs, volatile values left out: the method, the base
