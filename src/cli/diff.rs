@@ -276,25 +276,26 @@ pub fn run(args: DiffArgs) -> Result<Outcome> {
     if args.json {
         anstream::println!("{}", serde_json::to_string(&d)?);
     } else {
-        let mut o = String::new();
+        // The verdict and its cause come first, then what the server said.
         let server_is_main = d.reference == Some(Reference::Server);
-        if let Some(s) = &d.server_response {
-            o.push_str(&render_server(
-                &s.echo,
-                &s.notes,
-                s.report.as_ref(),
-                server_is_main,
-            ));
-        }
-        if d.reference.is_some() {
-            let reference = if server_is_main {
-                "server"
+        let reference = if server_is_main {
+            "server"
+        } else {
+            "known-good"
+        };
+        let (head, body) = match d.reference {
+            Some(_) => render(&d.report, reference, &cand_path),
+            None => (String::new(), String::new()),
+        };
+        let server = d.server_response.as_ref().map(|s| {
+            let block = render_server(&s.echo, &s.notes, s.report.as_ref(), server_is_main);
+            if head.is_empty() {
+                block
             } else {
-                "known-good"
-            };
-            o.push_str(&render(&d.report, reference, &cand_path));
-        }
-        anstream::print!("{o}");
+                format!("\n{block}")
+            }
+        });
+        anstream::print!("{head}{}{body}", server.unwrap_or_default());
     }
     Ok(if d.passed {
         Outcome::Ok
@@ -312,8 +313,7 @@ fn shown(v: &str) -> String {
     }
 }
 
-/// How to give the secrets, for a first line that needs them.
-const PASS_SECRETS: &str = "pass the secrets: --consumer-secret S --token-secret T (or the environment variables OAUTH1_CONSUMER_SECRET and OAUTH1_TOKEN_SECRET; for RSA --public-key FILE or OAUTH1_PUBLIC_KEY)";
+use super::inputs::SECRETS_HINT as PASS_SECRETS;
 
 /// The cause in one line: its id(s), then what the signer did and the rule it breaks.
 fn cause_text(c: &Cause) -> String {
@@ -437,7 +437,8 @@ fn situation_details(r: &DiffReport, reference: &str, cand_path: &str) -> String
     o
 }
 
-fn render(r: &DiffReport, reference: &str, cand_path: &str) -> String {
+/// The report as text: the verdict lines, then the rest (findings, base strings, signatures).
+fn render(r: &DiffReport, reference: &str, cand_path: &str) -> (String, String) {
     let mut o = situation_line(r, reference);
     if !r.postman_settings.is_empty() {
         o.push_str(&format!(
@@ -451,6 +452,7 @@ fn render(r: &DiffReport, reference: &str, cand_path: &str) -> String {
     }
     o.push('\n');
     o.push_str(&situation_details(r, reference, cand_path));
+    let head = std::mem::take(&mut o);
     if !r.findings.is_empty() {
         o.push_str(&format!("\n{}\n", paint(BOLD, "Findings")));
         let labels = [reference.to_string(), "candidate".to_string()];
@@ -500,7 +502,7 @@ fn render(r: &DiffReport, reference: &str, cand_path: &str) -> String {
             paint(BOLD, "Keys (RFC 5849 §3.4.2, secrets masked)")
         ));
     }
-    o
+    (head, o)
 }
 
 /// The two base strings of a report, the one way every command shows them.
