@@ -154,7 +154,8 @@ fn check(dir: &Path) -> Vec<String> {
     if r.code != want_code {
         problems.push(format!("{name}: exit {} but passed={passed:?}", r.code));
     }
-    if v["situation"] == "signatures-unchecked" && (passed != Some(false) || v["equivalent"] != true)
+    if v["situation"] == "signatures-unchecked"
+        && (passed != Some(false) || v["equivalent"] != true)
     {
         problems.push(format!(
             "{name}: signatures-unchecked must be equivalent but not passed"

@@ -208,7 +208,9 @@ impl DiffArgs {
         if reads.is_empty() {
             bail!("{who} {path}: no request found");
         }
-        let named = named.filter(|_| reads.len() > 1);
+        let said = reads.len() > 1 || named.is_some();
+        // A HAR reader has read the named entry alone: it is position 0.
+        let named = named.map(|n| if reads.len() == 1 { 0 } else { n });
         if let Some(n) = named.filter(|n| *n >= reads.len()) {
             bail!(
                 "{who} {path}: request {n} does not exist: it holds {} (numbered from 0)",
@@ -217,7 +219,7 @@ impl DiffArgs {
         }
         let choice =
             select::choose(&reads, secrets, role, named).map_err(|e| anyhow!("{path}: {e}"))?;
-        if reads.len() > 1 {
+        if said {
             anstream::eprintln!(
                 "{} {who} {path}: {}",
                 paint(DIM, "note:"),
@@ -244,9 +246,6 @@ pub fn run(args: DiffArgs) -> Result<Outcome> {
         ([c], Some(_)) => (None, c.clone()),
         _ => bail!("{}", diff::DiagnoseError::NoReference),
     };
-    if good_path.as_deref() == Some("-") && cand_path == "-" {
-        bail!("GOOD and CANDIDATE cannot both be standard input (-)");
-    }
     let (candidate, _) = args.read_side(&cand_path, Role::Candidate, &secrets.candidate)?;
     let (good, good_from_postman) = match &good_path {
         Some(gp) => {

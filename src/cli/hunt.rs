@@ -172,9 +172,9 @@ fn run_entries(
             report.entries.len()
         ));
         for e in &report.entries {
-            let status = e
-                .status
-                .map_or("no response recorded".to_string(), |s| format!("answered {s}"));
+            let status = e.status.map_or("no response recorded".to_string(), |s| {
+                format!("answered {s}")
+            });
             let label = e
                 .label
                 .clone()

@@ -191,8 +191,7 @@ impl RequestArgs {
 /// A file argument as it can be pasted into a POSIX shell.
 pub fn shell_word(s: &str) -> String {
     let plain = !s.is_empty()
-        && s
-            .bytes()
+        && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"._/-=:,+@%".contains(&b));
     if plain {
         s.to_string()
@@ -272,14 +271,20 @@ impl SecretArgs {
         let mut w = Vec::new();
         let from_env = |name: &str| std::env::var_os(name).is_some();
         match (&self.consumer_secret_file, &self.consumer_secret) {
-            (Some(f), _) => w.extend(["--consumer-secret-file".into(), shell_word(&f.to_string_lossy())]),
+            (Some(f), _) => w.extend([
+                "--consumer-secret-file".into(),
+                shell_word(&f.to_string_lossy()),
+            ]),
             (None, Some(_)) if !from_env("OAUTH1_CONSUMER_SECRET") => {
                 w.extend(["--consumer-secret".into(), "…".into()])
             }
             _ => {}
         }
         match (&self.token_secret_file, &self.token_secret) {
-            (Some(f), _) => w.extend(["--token-secret-file".into(), shell_word(&f.to_string_lossy())]),
+            (Some(f), _) => w.extend([
+                "--token-secret-file".into(),
+                shell_word(&f.to_string_lossy()),
+            ]),
             (None, Some(_)) if !from_env("OAUTH1_TOKEN_SECRET") => {
                 w.extend(["--token-secret".into(), "…".into()])
             }

@@ -105,10 +105,12 @@ impl fmt::Display for Choice {
 
 /// No single entry could be chosen: the user must name one.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{role} holds {} requests and {why}; choose one with --entry N:\n{}", entries.len(), entries.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
+#[error("{role} holds {} requests and {why}; choose one with {flag} N:\n{}", entries.len(), entries.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
 pub struct ChooseError {
     /// The side it was for ("known-good" or "candidate").
     pub role: &'static str,
+    /// The `diff` flag that names one: `--good-entry` or `--entry`.
+    pub flag: &'static str,
     /// Why no entry stands out.
     pub why: String,
     /// Every request of the input.
@@ -182,6 +184,10 @@ pub fn choose(
     };
     Err(ChooseError {
         role: role.as_str(),
+        flag: match role {
+            Role::KnownGood => "--good-entry",
+            Role::Candidate => "--entry",
+        },
         why: why.into(),
         entries,
     })
