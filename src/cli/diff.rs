@@ -288,6 +288,12 @@ pub fn run(args: DiffArgs) -> Result<Outcome> {
         };
         let server = d.server_response.as_ref().map(|s| {
             let block = render_server(&s.echo, &s.notes, s.report.as_ref(), server_is_main);
+            // One blank line between the blocks.
+            let block = if body.is_empty() {
+                block
+            } else {
+                block.trim_end_matches('\n').to_string() + "\n"
+            };
             if head.is_empty() {
                 block
             } else {
@@ -379,7 +385,10 @@ fn situation_details(r: &DiffReport, reference: &str, cand_path: &str) -> String
     let dim = |o: &mut String, text: String| o.push_str(&format!("  {}\n", paint(DIM, text)));
     match r.situation {
         Some(Situation::SignerInconsistent) => {
-            let from_hunt = r.cause.as_ref().is_some_and(|c| c.source == CauseSource::Hunt);
+            let from_hunt = r
+                .cause
+                .as_ref()
+                .is_some_and(|c| c.source == CauseSource::Hunt);
             if let Some(h) = r.hunt.as_ref().filter(|_| from_hunt) {
                 for e in h.explanations.iter().skip(1) {
                     let text = e
@@ -425,11 +434,24 @@ fn situation_details(r: &DiffReport, reference: &str, cand_path: &str) -> String
         }
         Some(Situation::RequestDiffers) if !r.candidate_is_base_string => dim(
             &mut o,
-            format!("the candidate's own signature verifies, but it signs {} than the {reference} request", if r.cause().is_some_and(|f| f.effect == diff::Effect::Key) { "with a different key" } else { "a different request" }),
+            format!(
+                "the candidate's own signature verifies, but it signs {} than the {}",
+                if r.cause().is_some_and(|f| f.effect == diff::Effect::Key) {
+                    "with a different key"
+                } else {
+                    "a different request"
+                },
+                if reference == "server" {
+                    "server's base string"
+                } else {
+                    "known-good request"
+                }
+            ),
         ),
         Some(Situation::SignaturesUnchecked) => dim(
             &mut o,
-            "with --structural only the signed content is compared (exit 0 when it is the same)".into(),
+            "with --structural only the signed content is compared (exit 0 when it is the same)"
+                .into(),
         ),
         _ => {}
     }
