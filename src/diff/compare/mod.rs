@@ -531,6 +531,30 @@ mod tests {
         assert_eq!(r.situation, Some(Situation::Equivalent));
     }
 
+    /// RFC 5849 §3.4: the same content with a signature nobody checked is
+    /// not "equivalent" (the key or the computation may be wrong), and a
+    /// note (an explicit default port) is never the cause.
+    #[test]
+    fn an_unchecked_signature_is_never_called_equivalent() {
+        let signed = |url: &str, nonce: &str| match req(url, nonce, "1700000000") {
+            Side::Request(mut r) => {
+                let h = r.request.header("authorization").unwrap().to_string();
+                r.request
+                    .set_header("Authorization", format!(r#"{h}, oauth_signature="c2ln""#));
+                Side::Request(r)
+            }
+            s => s,
+        };
+        let r = run(
+            &signed("https://x.test/a?b=1", "n1"),
+            &signed("https://x.test:443/a?b=1", "n2"),
+        );
+        assert_eq!(r.situation, Some(Situation::SignaturesUnchecked));
+        assert!(r.equivalent, "the signed content is the same");
+        assert_eq!(ids(&r), ["default-port-kept"]);
+        assert_eq!(r.cause, None, "a note is never the cause");
+    }
+
     /// RFC 5849 §3.4.1.2: the cause comes before what follows from it.
     #[test]
     fn findings_are_ranked_by_pipeline_stage() {
