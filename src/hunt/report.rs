@@ -174,7 +174,8 @@ impl HuntEntries {
 }
 
 /// Hunts every request of `reads` whose own signature fails (RFC 5849
-/// §3.2), each within its own `options.budget`; requests that verify, or
+/// §3.2), all within `options.budget` (one deadline for the whole input:
+/// a hunt that starts late may be cut short, and says so); requests that verify, or
 /// cannot be checked, are listed with the reason. Nothing is skipped
 /// silently. `options.target` and `options.expected_base_string` belong to
 /// one request: use [`run`] for them.
