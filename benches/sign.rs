@@ -8,7 +8,7 @@ use oauth1_doctor::auth_header;
 use oauth1_doctor::params::{Param, Source};
 use oauth1_doctor::sign::signature_for;
 use oauth1_doctor::signature::{shared_key, HashAlg, Secrets, SignatureMethod};
-use oauth1_doctor::signer::Signer;
+use oauth1_doctor::signer::{HmacKey, Signer};
 use sha1::Sha1;
 
 const URL: &str = "https://api.twitter.com/1.1/statuses/update.json";
@@ -182,6 +182,40 @@ fn bench(c: &mut Criterion) {
             mac.finalize().into_bytes()
         })
     });
+    // Issue 18: the whole sign path with the key derived once per
+    // credential pair, beside a bare HMAC that derives its key each time
+    // (formatted from the secrets) and one that is handed the key's bytes.
+    let cached = HmacKey::new(HashAlg::Sha1, CS, TS);
+    signer_sign(&mut signer);
+    let uncached_signature = signer.signature().to_string();
+    assert_eq!(signer.sign_with_key(&cached), uncached_signature);
+    let mut g = c.benchmark_group("sign/twitter-example/cached-key");
+    g.bench_function("signer-whole-path-cached-key", |b| {
+        b.iter(|| {
+            signer_sign_until_base(black_box(&mut signer));
+            signer.sign_with_key(black_box(&cached));
+            signer.authorization_bytes(None).len()
+        })
+    });
+    g.bench_function("signer-whole-path-key-each-time", |b| {
+        b.iter(|| signer_sign(black_box(&mut signer)))
+    });
+    g.bench_function("signer-sign-with-key", |b| {
+        b.iter(|| signer.sign_with_key(black_box(&cached)).len())
+    });
+    g.bench_function("bare-hmac-sha1-key-formatted-each-time", |b| {
+        b.iter(|| {
+            let key = format!(
+                "{}&{}",
+                oauth1_doctor::encode::encode(black_box(CS)),
+                oauth1_doctor::encode::encode(black_box(TS))
+            );
+            let mut mac = Hmac::<Sha1>::new_from_slice(key.as_bytes()).unwrap();
+            mac.update(black_box(BASE.as_bytes()));
+            mac.finalize().into_bytes()
+        })
+    });
+    g.finish();
 }
 
 criterion_group!(benches, bench);

@@ -223,8 +223,8 @@ pub fn parse(value: &str) -> Result<Option<AuthHeader>, ParseError> {
             {
                 violations.push(Violation::new(
                     "header-value-not-encoded",
-                    SECTION,
-                    format!("the value of {name:?} holds characters that must be percent-encoded (RFC 5849 §3.6)"),
+                    "RFC 5849 §3.5.1, §3.6",
+                    format!("the value of {name:?} holds characters that must be percent-encoded"),
                 ));
             }
             match decode_strict(&raw_value) {

@@ -9,6 +9,7 @@
 //! output order is stable however the work was spread.
 
 use crate::credentials::Credentials;
+use crate::hunt::{Budget, HuntOptions, HuntReport};
 use crate::input::jsonl;
 use crate::pipeline::RunOptions;
 use crate::request::Request;
@@ -19,7 +20,9 @@ use crate::verify::{verify_canonical, Identity, RequestParts, Verification};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
+use std::time::Duration;
 
 /// Where the secrets for each request come from.
 #[derive(Debug, Clone)]
@@ -228,6 +231,261 @@ fn check_requests_in_turn(requests: &[&Request], keys: &Keys) -> Vec<Checked> {
         .collect()
 }
 
+/// How `--hunt` searches each invalid request: bounded, since a log can
+/// hold many (RFC 5849 mistakes, see [`crate::hunt`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HuntSettings {
+    /// How many mistakes may combine (default 2).
+    pub depth: usize,
+    /// Time budget per request (default 2 s).
+    pub time: Duration,
+    /// Memory budget per request, in bytes (default 128 MiB; one hunt runs per core).
+    pub memory: usize,
+}
+
+impl Default for HuntSettings {
+    fn default() -> Self {
+        HuntSettings {
+            depth: 2,
+            time: Duration::from_secs(2),
+            memory: 128 << 20,
+        }
+    }
+}
+
+impl HuntSettings {
+    /// Options for one hunt, its time budget starting now.
+    fn options(&self) -> HuntOptions {
+        HuntOptions {
+            depth: self.depth,
+            budget: Budget::new(self.time, self.memory),
+            ..HuntOptions::default()
+        }
+    }
+}
+
+/// Hunts the signer's mistake in one request (`hunt`'s search, with the
+/// secrets `keys` gives for its consumer key and token). `None` when no
+/// hunt could run: no secrets for it, no signature, an unknown method.
+pub fn hunt_request(request: &Request, keys: &Keys, settings: &HuntSettings) -> Option<HuntReport> {
+    let collected = crate::params::collect(request).ok()?;
+    let text = |name: &str| collected.value_of(name);
+    let (key, token) = (text("oauth_consumer_key"), text("oauth_token"));
+    let method = text("oauth_signature_method").and_then(|m| m.parse().ok());
+    let secrets = keys
+        .secrets_for(Identity {
+            consumer_key: key.as_deref(),
+            token: token.as_deref(),
+            signature_method: method,
+        })
+        .ok()?;
+    crate::hunt::run(request, &secrets, &settings.options()).ok()
+}
+
+/// [`hunt_request`] for one JSON Lines line.
+pub fn hunt_line(line: &[u8], keys: &Keys, settings: &HuntSettings) -> Option<HuntReport> {
+    let text = std::str::from_utf8(line).ok()?;
+    let request = jsonl::read_line_ref(text).ok()?.into_request();
+    hunt_request(&request, keys, settings)
+}
+
+/// Whether `--hunt` searches a result: an invalid request whose signature
+/// does not match (one whose body hash alone fails has a correct signature).
+pub fn needs_hunt(c: &Checked) -> bool {
+    c.verdict == Verdict::Invalid && c.reason.as_deref() == Some(crate::verify::SIGNATURE_MISMATCH)
+}
+
+/// Hunts every item [`needs_hunt`] picks from `results`, on every core
+/// (with the `parallel` feature), results in input order (`None` for the
+/// others).
+pub fn hunt_invalid<T: Sync>(
+    items: &[T],
+    results: &[Checked],
+    hunt_one: impl Fn(&T) -> Option<HuntReport> + Sync,
+) -> Vec<Option<HuntReport>> {
+    let picked: Vec<usize> = (0..items.len().min(results.len()))
+        .filter(|&i| needs_hunt(&results[i]))
+        .collect();
+    #[cfg(feature = "parallel")]
+    let found: Vec<Option<HuntReport>> = picked.par_iter().map(|&i| hunt_one(&items[i])).collect();
+    #[cfg(not(feature = "parallel"))]
+    let found: Vec<Option<HuntReport>> = picked.iter().map(|&i| hunt_one(&items[i])).collect();
+    let mut out = vec![None; items.len()];
+    for (i, f) in picked.into_iter().zip(found) {
+        out[i] = f;
+    }
+    out
+}
+
+/// The mistakes `--hunt` found over a log, ranked: which explanation
+/// reproduced how many invalid signatures, and from which consumers.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct MistakeRanking {
+    /// Distinct consumer keys among the invalid requests.
+    pub consumers: usize,
+    /// Invalid requests counted.
+    pub invalid: usize,
+    /// Invalid requests whose signature was hunted (those whose body hash
+    /// alone failed are not).
+    pub hunted: usize,
+    /// Hunted requests no combination of known mistakes (within the depth
+    /// and budget) reproduced, or that could not be hunted.
+    pub unexplained: usize,
+    /// Explanations, most frequent first (ties by id).
+    pub mistakes: Vec<RankedMistake>,
+}
+
+/// One explanation found by `--hunt` and how often.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RankedMistake {
+    /// The explanation's catalogue ids, in pipeline order (`hunt --json`'s
+    /// `mistakes`); empty when the signature follows RFC 5849.
+    pub mistakes: Vec<&'static str>,
+    /// How many invalid requests it explains.
+    pub count: usize,
+    /// By consumer key, most requests first (ties by key).
+    pub consumers: Vec<ConsumerCount>,
+}
+
+/// How many requests of one consumer an explanation covers.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConsumerCount {
+    /// `oauth_consumer_key` (`null` when the request has none).
+    pub consumer_key: Option<String>,
+    /// Requests.
+    pub count: usize,
+}
+
+/// Counts results and hunts into a [`MistakeRanking`].
+#[derive(Debug, Default)]
+pub struct Ranker {
+    consumers: std::collections::HashSet<Option<String>>,
+    invalid: usize,
+    hunted: usize,
+    unexplained: usize,
+    by_mistakes: HashMap<Vec<&'static str>, HashMap<Option<String>, usize>>,
+}
+
+impl Ranker {
+    /// Counts one request's result and, when it was hunted, its hunt.
+    pub fn add(&mut self, checked: &Checked, hunt: Option<&HuntReport>) {
+        if checked.verdict != Verdict::Invalid {
+            return;
+        }
+        self.invalid += 1;
+        self.consumers.insert(checked.consumer_key.clone());
+        if !needs_hunt(checked) {
+            return;
+        }
+        self.hunted += 1;
+        match hunt.filter(|h| h.matched) {
+            Some(h) => {
+                *self
+                    .by_mistakes
+                    .entry(h.mistakes.clone())
+                    .or_default()
+                    .entry(checked.consumer_key.clone())
+                    .or_default() += 1;
+            }
+            None => self.unexplained += 1,
+        }
+    }
+
+    /// The ranking so far.
+    pub fn ranking(&self) -> MistakeRanking {
+        let mut mistakes: Vec<RankedMistake> = self
+            .by_mistakes
+            .iter()
+            .map(|(ids, per)| {
+                let mut consumers: Vec<ConsumerCount> = per
+                    .iter()
+                    .map(|(k, n)| ConsumerCount {
+                        consumer_key: k.clone(),
+                        count: *n,
+                    })
+                    .collect();
+                consumers.sort_by(|a, b| {
+                    b.count
+                        .cmp(&a.count)
+                        .then_with(|| a.consumer_key.cmp(&b.consumer_key))
+                });
+                RankedMistake {
+                    mistakes: ids.clone(),
+                    count: consumers.iter().map(|c| c.count).sum(),
+                    consumers,
+                }
+            })
+            .collect();
+        mistakes.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then_with(|| a.mistakes.cmp(&b.mistakes))
+        });
+        MistakeRanking {
+            consumers: self.consumers.len(),
+            invalid: self.invalid,
+            hunted: self.hunted,
+            unexplained: self.unexplained,
+            mistakes,
+        }
+    }
+}
+
+/// How many consumers a ranked mistake names before "and N more".
+const CONSUMERS_SHOWN: usize = 3;
+
+impl fmt::Display for MistakeRanking {
+    /// `3 consumers, 412 invalid: plus-for-space 380 (consumer ck_a), default-port-kept 32 (consumers ck_b 30, ck_c 2)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        write!(
+            f,
+            "{}, {} invalid",
+            plural(self.consumers, "consumer", "consumers"),
+            self.invalid
+        )?;
+        let mut parts: Vec<String> = Vec::new();
+        for m in &self.mistakes {
+            let name = if m.mistakes.is_empty() {
+                "no signer mistake".to_string()
+            } else {
+                m.mistakes.join("+")
+            };
+            let key = |c: &ConsumerCount| c.consumer_key.as_deref().unwrap_or("(none)").to_string();
+            let who = match m.consumers.as_slice() {
+                [one] => format!("consumer {}", key(one)),
+                many => {
+                    let mut shown: Vec<String> = many
+                        .iter()
+                        .take(CONSUMERS_SHOWN)
+                        .map(|c| format!("{} {}", key(c), c.count))
+                        .collect();
+                    if many.len() > CONSUMERS_SHOWN {
+                        shown.push(format!("{} more", many.len() - CONSUMERS_SHOWN));
+                    }
+                    format!("consumers {}", shown.join(", "))
+                }
+            };
+            parts.push(format!("{name} {} ({who})", m.count));
+        }
+        if self.unexplained > 0 {
+            parts.push(format!("no known mistake {}", self.unexplained));
+        }
+        let not_hunted = self.invalid - self.hunted;
+        if not_hunted > 0 {
+            parts.push(format!("body hash only {not_hunted}"));
+        }
+        if !parts.is_empty() {
+            write!(f, ": {}", parts.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
 /// How many requests got each verdict.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -390,6 +648,54 @@ mod tests {
             .collect();
         let refs: Vec<&Request> = requests.iter().collect();
         assert_eq!(check_requests(&refs, &k), check_requests_in_turn(&refs, &k));
+    }
+
+    /// The ranking counts explanations per consumer, most frequent first,
+    /// and prints as the issue shows it.
+    #[test]
+    fn mistakes_are_ranked_per_consumer() {
+        // RFC 5849 §1.2's request signed (by Python's hmac, see lib.rs) by a
+        // signer that did not upper-case the method (RFC 5849 §3.4.1.1).
+        let request = Request::new("GET", "http://photos.example.net/photos?file=vacation.jpg&size=original")
+            .with_header("Authorization", r#"OAuth oauth_consumer_key="dpf43f3p2l4k3l03", oauth_token="nnch734d00sl2jdk", oauth_signature_method="HMAC-SHA1", oauth_timestamp="137131202", oauth_nonce="chapoH", oauth_signature="Um1UV9a%2FnytkWJX87V%2BVE15QSsI%3D""#);
+        let k = keys();
+        let checked = check(&request, &k);
+        assert!(needs_hunt(&checked), "{checked:?}");
+        let settings = HuntSettings::default();
+        let found = hunt_invalid(&[&request], std::slice::from_ref(&checked), |r| {
+            hunt_request(r, &k, &settings)
+        });
+        let hunt = found[0].as_ref().unwrap();
+        assert_eq!(hunt.mistakes, ["method-not-uppercased"]);
+
+        let mut ranker = Ranker::default();
+        for _ in 0..3 {
+            ranker.add(&checked, Some(hunt));
+        }
+        let other = Checked {
+            consumer_key: Some("ck_b".into()),
+            ..checked.clone()
+        };
+        ranker.add(&other, Some(hunt));
+        ranker.add(&other, None);
+        let body_hash_only = Checked {
+            reason: Some(crate::verify::BODY_HASH_MISMATCH.into()),
+            ..other.clone()
+        };
+        ranker.add(&body_hash_only, None);
+        let valid = check_line(PHOTOS.as_bytes(), &k);
+        ranker.add(&valid, None);
+        let r = ranker.ranking();
+        assert_eq!(
+            (r.consumers, r.invalid, r.hunted, r.unexplained),
+            (2, 6, 5, 1)
+        );
+        assert_eq!(r.mistakes.len(), 1);
+        assert_eq!(r.mistakes[0].count, 4);
+        assert_eq!(
+            r.to_string(),
+            "2 consumers, 6 invalid: method-not-uppercased 4 (consumers dpf43f3p2l4k3l03 3, ck_b 1), no known mistake 1, body hash only 1"
+        );
     }
 
     #[test]

@@ -21,7 +21,8 @@
 //! ```
 //!
 //! A request without `oauth_token` (or with an empty one) is checked with
-//! an empty token secret. Errors name the line and the entry but never
+//! an empty token secret; an RSA-signed request needs no token secret
+//! (RFC 5849 §3.4.3), so its token is not looked up. Errors name the line and the entry but never
 //! quote a value, since values are secrets.
 
 use crate::fixtures::join_relative;
@@ -122,7 +123,10 @@ impl Credentials {
             .consumers
             .get(key)
             .ok_or_else(|| format!("unknown consumer key {key:?}: not in the secrets file"))?;
-        match id.token.filter(|t| !t.is_empty()) {
+        // RFC 5849 §3.4.3: RSA-SHA1 signs with the client's private key
+        // alone; a token secret is never used, so none is looked up.
+        let rsa = id.signature_method.is_some_and(|m| m.is_rsa());
+        match id.token.filter(|t| !t.is_empty() && !rsa) {
             None => Ok(Cow::Borrowed(consumer)),
             Some(token) => {
                 let secret = self
@@ -211,6 +215,7 @@ mod tests {
         Identity {
             consumer_key,
             token,
+            signature_method: None,
         }
     }
 
@@ -255,6 +260,16 @@ mod tests {
         .unwrap();
         let s = c.secrets_for(id(Some("rsa"), None)).unwrap();
         assert!(s.public_key.is_some() && s.consumer_secret.is_none());
+        // RFC 5849 §3.4.3: an RSA request's token needs no token secret.
+        let rsa = Identity {
+            signature_method: Some(crate::signature::SignatureMethod::RsaSha1),
+            ..id(Some("rsa"), Some("a-token-not-in-the-file"))
+        };
+        let s = c.secrets_for(rsa).unwrap();
+        assert!(s.public_key.is_some() && s.token_secret.is_none());
+        assert!(c
+            .secrets_for(id(Some("rsa"), Some("a-token-not-in-the-file")))
+            .is_err());
     }
 
     #[test]

@@ -201,11 +201,16 @@ impl fmt::Display for ParseError {
         write!(f, "\n{pad} |\n{line} | {}", printable(shown))?;
         let span_chars = self.found_text().chars().take_while(|c| *c != '\n').count();
         let caret_col = col - 1 - skipped_chars;
+        // The caret stays under the text shown: a span longer than the
+        // window (a whole base string) is marked up to its edge, then `…`.
+        let room = shown.chars().count().saturating_sub(caret_col);
+        let carets = span_chars.min(room).max(1);
+        let cut = if span_chars > carets { "…" } else { "" };
         write!(
             f,
-            "\n{pad} | {}{}",
+            "\n{pad} | {}{}{cut}",
             " ".repeat(caret_col),
-            "^".repeat(span_chars.max(1))
+            "^".repeat(carets)
         )?;
         if let Some(h) = &self.hint {
             write!(f, "\n{pad} = help: {h}")?;
@@ -240,6 +245,7 @@ fn printable(s: &str) -> String {
 }
 
 /// Suspicious but accepted input, reported beside a result.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Violation {
     /// A stable kebab-case code, e.g. `default-port-in-url`.
@@ -293,6 +299,40 @@ mod tests {
         assert!(text.contains("2 | http://x:65536/"), "{text}");
         assert!(text.ends_with("\n  |          ^^^^^"), "{text:?}");
         assert_eq!(e.found_text(), "65536");
+    }
+
+    /// A span over a whole 400-character line (a base string) is marked
+    /// within the 100 characters shown, not 400 carets wide.
+    #[test]
+    fn caret_stays_within_the_window() {
+        let line = format!("GET&{}", "a".repeat(396));
+        let e = ParseError::new(
+            "base string",
+            ParseErrorKind::Invalid {
+                what: "base string".into(),
+                reason: "x".into(),
+            },
+            Span::new(0, line.len()),
+            line,
+        );
+        let text = e.to_string();
+        let caret = text.lines().last().unwrap();
+        assert_eq!(caret.matches('^').count(), 100, "{text}");
+        assert!(caret.ends_with('…'), "{caret}");
+        // A long line with a short span in its middle: the caret under it.
+        let line = format!("{}XYZ{}", "a".repeat(300), "b".repeat(300));
+        let e = ParseError::new(
+            "x",
+            ParseErrorKind::Missing { what: "y".into() },
+            Span::new(300, 303),
+            line,
+        );
+        let text = e.to_string();
+        let mut lines = text.lines().rev();
+        let (caret, shown) = (lines.next().unwrap(), lines.next().unwrap());
+        let at = caret.find('^').unwrap();
+        assert_eq!(&shown[at..at + 3], "XYZ", "{text}");
+        assert_eq!(caret.matches('^').count(), 3);
     }
 
     #[test]

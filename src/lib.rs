@@ -20,6 +20,8 @@
 //! | name the signer's mistake from its signature | [`hunt::hunt`] | [`hunt::HuntResult`] |
 //! | hunt every failing request of a HAR or JSON Lines input | [`hunt::run_entries`] | [`hunt::HuntEntries`] |
 //! | verify many requests (a log) | [`batch::check_lines`] | [`batch::Checked`] |
+//! | hunt a log's invalid requests, rank the mistakes per consumer | [`batch::hunt_invalid`], [`batch::Ranker`] | [`batch::MistakeRanking`] |
+//! | what a strict server checks besides the signature | [`strict::notes`] (through [`pipeline::run`]) | [`error::Violation`]s |
 //!
 //! Every result is plain data (`serde::Serialize` where a command prints
 //! it as `--json`); the library never prints and never exits.
@@ -184,10 +186,12 @@ pub mod pipeline;
 pub mod request;
 #[cfg(feature = "schema")]
 pub mod schema;
+pub mod schemes;
 pub mod secret;
 pub mod sign;
 pub mod signature;
 pub mod signer;
+pub mod strict;
 pub mod uri;
 pub mod verify;
 

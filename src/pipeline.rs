@@ -228,6 +228,10 @@ pub struct RunOptions {
     /// Show the signing key instead of its masked shape, and a PLAINTEXT
     /// signature (the key itself, RFC 5849 §3.4.4) instead of its length.
     pub show_secrets: bool,
+    /// The verifier's clock, in seconds since 1970, to compare
+    /// `oauth_timestamp` with (RFC 5849 §3.3; [`crate::strict`]). The
+    /// library has no clock: `None` leaves that check out.
+    pub now: Option<u64>,
 }
 
 /// Runs the RFC 5849 pipeline over `request`, computing the signature and
@@ -342,6 +346,13 @@ fn finish(
     }
 
     let body_hash = check_body_hash(request, &collected, signature_method, &mut violations);
+    violations.extend(crate::strict::notes(&crate::strict::Facts {
+        collected: &collected,
+        base_uri: &base_uri,
+        method: &method,
+        signature_method,
+        now: options.now,
+    }));
 
     Walkthrough {
         method,
@@ -391,17 +402,19 @@ fn transport_hints(
         (
             carried.value.replace(' ', "+"),
             "signature-plus-became-space",
-            "the carried signature verifies once its spaces are read as '+': the signer did not percent-encode oauth_signature, so '+' arrived as a space (RFC 5849 §3.6)",
+            "RFC 5849 §3.6",
+            "the carried signature verifies once its spaces are read as '+': the signer did not percent-encode oauth_signature, so '+' arrived as a space",
         ),
         (
             String::from_utf8_lossy(&crate::encode::form_decode(&carried.value)).into_owned(),
             "signature-double-encoded",
-            "the carried signature verifies once decoded a second time: it was percent-encoded twice (RFC 5849 §3.5.1)",
+            "RFC 5849 §3.5.1",
+            "the carried signature verifies once decoded a second time: it was percent-encoded twice",
         ),
     ];
-    for (candidate, code, message) in candidates {
+    for (candidate, code, section, message) in candidates {
         if candidate != carried.value && verify(m, base, secrets, &candidate).unwrap_or(false) {
-            violations.push(Violation::new(code, "RFC 5849 §3.6", message));
+            violations.push(Violation::new(code, section, message));
         }
     }
 }

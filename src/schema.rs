@@ -184,6 +184,8 @@ struct BatchLine {
     expected_signature: Option<String>,
     /// The signature carried (only when it does not match).
     actual_signature: Option<String>,
+    /// With `--hunt`, for a request whose signature does not match: the `hunt --json` object (absent when no hunt could run, e.g. no secrets for it).
+    hunt: Option<Box<HuntReport>>,
 }
 
 /// The last `batch verify --json` line.
@@ -194,6 +196,8 @@ struct BatchSummary {
     schema: String,
     /// The counts.
     summary: crate::batch::Summary,
+    /// With `--hunt`: the mistakes found, ranked per consumer key.
+    mistakes: Option<crate::batch::MistakeRanking>,
 }
 
 /// A `batch verify --json` line: a result or the closing summary.
@@ -236,10 +240,18 @@ struct Sign {
 
 /// Fields that are left out rather than `null` when they say nothing
 /// (`verify::Checked`'s `skip_serializing_if`), by the type that holds them.
-const OMITTED_WHEN_EMPTY: &[(&str, &[&str])] = &[(
-    "BatchLine",
-    &["body_hash_valid", "expected_signature", "actual_signature"],
-)];
+const OMITTED_WHEN_EMPTY: &[(&str, &[&str])] = &[
+    (
+        "BatchLine",
+        &[
+            "body_hash_valid",
+            "expected_signature",
+            "actual_signature",
+            "hunt",
+        ],
+    ),
+    ("BatchSummary", &["mistakes"]),
+];
 
 /// Makes the contract strict: every field is always present (`null` when
 /// there is nothing to say; the few exceptions are in

@@ -238,6 +238,7 @@ pub fn sign_with_defaults(
         options.body_hash,
         RunOptions {
             show_secrets: options.show_secrets,
+            ..RunOptions::default()
         },
     )
 }

@@ -97,6 +97,84 @@ fn sort_spans(spans: &mut [Span], buf: &[u8]) {
     }
 }
 
+/// An HMAC key (RFC 5849 §3.4.2: `encode(consumer_secret)&encode(token_secret)`)
+/// derived once for one pair of secrets: HMAC's inner and outer hash
+/// states (RFC 2104 §2), kept so that each signature with these
+/// credentials hashes only its base string. Keep one per credential pair
+/// and pass it to [`Signer::sign_with_key`]. `Debug` shows only the hash.
+///
+/// ```
+/// use oauth1_doctor::signer::{HmacKey, Signer};
+/// use oauth1_doctor::signature::HashAlg;
+/// let key = HmacKey::new(HashAlg::Sha1, "kd94hf93k423kf44", "pfkkdhi9sl3r4s00");
+/// let mut s = Signer::new();
+/// s.set_url("http://photos.example.net/photos?file=vacation.jpg&size=original").unwrap();
+/// for (n, v) in [("oauth_consumer_key", "dpf43f3p2l4k3l03"), ("oauth_token", "nnch734d00sl2jdk"),
+///                ("oauth_signature_method", "HMAC-SHA1"), ("oauth_timestamp", "137131202"),
+///                ("oauth_nonce", "chapoH")] {
+///     s.add_protocol(n, v);
+/// }
+/// s.base_string("GET");
+/// assert_eq!(s.sign_with_key(&key), "MdpQcU8iPSUjWoN/UDMsK2sui9I=");
+/// ```
+#[derive(Clone)]
+pub struct HmacKey {
+    mac: KeyedMac,
+}
+
+/// The keyed MAC of each hash. The key's bytes are wiped as soon as the
+/// states are derived; the states themselves (hashes of the padded key,
+/// RFC 2104 §2) are not wiped on drop: the `hmac` crate offers no way to.
+#[derive(Clone)]
+enum KeyedMac {
+    Sha1(Hmac<Sha1>),
+    Sha256(Hmac<Sha256>),
+    Sha512(Hmac<Sha512>),
+}
+
+impl HmacKey {
+    /// Derives the key for `hash` from the two secrets (RFC 5849 §3.4.2).
+    pub fn new(hash: HashAlg, consumer_secret: &str, token_secret: &str) -> HmacKey {
+        let mut key = Vec::with_capacity(consumer_secret.len() + token_secret.len() + 8);
+        encode_to_vec(consumer_secret.as_bytes(), &mut key);
+        key.push(b'&');
+        encode_to_vec(token_secret.as_bytes(), &mut key);
+        // HMAC takes keys of any length, so `new_from_slice` cannot fail;
+        // `new` on an empty key is the same (RFC 2104 §2 pads with zeros).
+        let mac = match hash {
+            HashAlg::Sha1 => KeyedMac::Sha1(
+                Hmac::<Sha1>::new_from_slice(&key)
+                    .unwrap_or_else(|_| Hmac::<Sha1>::new(&Default::default())),
+            ),
+            HashAlg::Sha256 => KeyedMac::Sha256(
+                Hmac::<Sha256>::new_from_slice(&key)
+                    .unwrap_or_else(|_| Hmac::<Sha256>::new(&Default::default())),
+            ),
+            HashAlg::Sha512 => KeyedMac::Sha512(
+                Hmac::<Sha512>::new_from_slice(&key)
+                    .unwrap_or_else(|_| Hmac::<Sha512>::new(&Default::default())),
+            ),
+        };
+        key.zeroize();
+        HmacKey { mac }
+    }
+
+    /// The hash the key is for.
+    pub fn hash(&self) -> HashAlg {
+        match self.mac {
+            KeyedMac::Sha1(_) => HashAlg::Sha1,
+            KeyedMac::Sha256(_) => HashAlg::Sha256,
+            KeyedMac::Sha512(_) => HashAlg::Sha512,
+        }
+    }
+}
+
+impl fmt::Debug for HmacKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HmacKey({:?}, <hidden>)", self.hash())
+    }
+}
+
 /// Reusable buffers for the lean signing path; see the module docs.
 ///
 /// Use: [`Signer::clear`] (or a new signer), [`Signer::set_url`], add the
@@ -367,6 +445,36 @@ impl Signer {
         // in the caller's memory anyway.
         self.key.clear();
         &self.signature
+    }
+
+    /// [`Signer::sign_hmac`] with a key derived once ([`HmacKey`]): the
+    /// key's inner and outer hash states are copied instead of being
+    /// computed again from the secrets, so a caller signing many requests
+    /// with the same credentials (a server, a batch, a client) hashes only
+    /// the base string.
+    pub fn sign_with_key(&mut self, key: &HmacKey) -> &str {
+        self.signature.clear();
+        match &key.mac {
+            KeyedMac::Sha1(mac) => push_base64(
+                &mac.clone().chain_update(&self.base).finalize().into_bytes(),
+                &mut self.signature,
+            ),
+            KeyedMac::Sha256(mac) => push_base64(
+                &mac.clone().chain_update(&self.base).finalize().into_bytes(),
+                &mut self.signature,
+            ),
+            KeyedMac::Sha512(mac) => push_base64(
+                &mac.clone().chain_update(&self.base).finalize().into_bytes(),
+                &mut self.signature,
+            ),
+        }
+        &self.signature
+    }
+
+    /// [`Signer::verify_hmac`] with a key derived once ([`HmacKey`]).
+    pub fn verify_with_key(&mut self, key: &HmacKey, signature: &str) -> bool {
+        let expected = self.sign_with_key(key);
+        constant_time_eq(expected.as_bytes(), signature.as_bytes())
     }
 
     /// Signs the last base string with any method (RFC 5849 §3.4.2–§3.4.4).

@@ -25,6 +25,10 @@ pub struct Identity<'a> {
     pub consumer_key: Option<&'a str>,
     /// `oauth_token` (RFC 5849 §3.1), if sent (may be empty).
     pub token: Option<&'a str>,
+    /// The declared `oauth_signature_method`, when known: an RSA method
+    /// (RFC 5849 §3.4.3) uses no token secret, so a lookup need not find
+    /// one for `token`.
+    pub signature_method: Option<SignatureMethod>,
 }
 
 /// What verifying a request found.
@@ -120,8 +124,10 @@ pub struct Checked {
     pub base_uri: Option<String>,
     /// Why the request is not valid, in one line (`None` when valid).
     pub reason: Option<String>,
-    /// For an invalid request: what the full pipeline noticed about the
-    /// signature and body hash (e.g. a `+` that became a space).
+    /// What the full pipeline noticed about the signature and body hash
+    /// (e.g. a `+` that became a space) and what a strict server checks
+    /// besides ([`crate::strict`]). Batch verification runs the full
+    /// pipeline for invalid requests only, so only they carry notes there.
     pub notes: Vec<Violation>,
     /// Whether the carried `oauth_body_hash` matches the body (absent when
     /// the request carries none, or it was not checked).
@@ -225,18 +231,29 @@ impl Checked {
         if verdict == Verdict::Invalid {
             c.expected_signature = w.shown_signature().map(Cow::into_owned);
             c.actual_signature = w.shown_request_signature().map(Cow::into_owned);
-            c.notes = notes(&w.violations);
         }
+        c.notes = notes(&w.violations);
         c
     }
 }
 
 /// The pipeline's notes that bear on a verdict: about the signature and
-/// the body hash.
+/// the body hash, and what a strict server checks besides
+/// ([`crate::strict`]: the timestamp, the nonce, where the protocol
+/// parameters travel, a vendor's documented rules), which can get a
+/// request refused even when its signature verifies.
 fn notes(violations: &[Violation]) -> Vec<Violation> {
     violations
         .iter()
-        .filter(|n| n.code.starts_with("signature-") || n.code.starts_with("body-hash"))
+        .filter(|n| {
+            n.code.starts_with("signature-")
+                || n.code.starts_with("body-hash")
+                || crate::strict::CODES.contains(&n.code)
+                || matches!(
+                    n.code,
+                    "duplicate-protocol-param" | "protocol-param-in-several-places"
+                )
+        })
         .cloned()
         .collect()
 }
@@ -366,6 +383,7 @@ where
     let secrets = secrets_for(Identity {
         consumer_key: consumer_key.as_deref(),
         token: token.as_deref(),
+        signature_method: Some(signature_method),
     })
     .map_err(VerifyError::NoSecrets)?;
     let consumer_key = consumer_key.map(|k| k.into_owned());
@@ -473,6 +491,7 @@ pub fn verify_canonical<'s>(
     let (cs, ts) = secrets_for(Identity {
         consumer_key: key,
         token,
+        signature_method: Some(signature_method),
     })?;
     // §3.5.1: read_canonical has checked that every escape is valid.
     let signature = String::from_utf8(decode_strict(carried?).ok()?).ok()?;
@@ -651,7 +670,15 @@ mod tests {
             single.actual_signature.as_deref(),
             Some("<PLAINTEXT signature: 8 chars>")
         );
-        let w = run(&r, &s, RunOptions { show_secrets: true }).unwrap();
+        let w = run(
+            &r,
+            &s,
+            RunOptions {
+                show_secrets: true,
+                ..RunOptions::default()
+            },
+        )
+        .unwrap();
         let shown = Checked::from_walkthrough(&w);
         assert_eq!(shown.expected_signature.as_deref(), Some("cs&ts"));
     }

@@ -303,7 +303,7 @@ fn sign_rsa_needs_private_key_and_verifies_with_certificate() {
             "1196666512",
             "--nonce",
             "13917289812797014437",
-            "--version",
+            "--oauth-version",
             "1.0",
             "--private-key",
             &fixture("keys/wiki-testcases-rsa.pem"),

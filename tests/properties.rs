@@ -11,7 +11,7 @@ use oauth1_doctor::signature::HashAlg;
 use oauth1_doctor::signature::{
     sign, verify, PrivateKey, PublicKey, Secrets, SignatureMethod, ALL_METHODS,
 };
-use oauth1_doctor::signer::Signer;
+use oauth1_doctor::signer::{HmacKey, Signer};
 use oauth1_doctor::Secret;
 use proptest::prelude::*;
 use std::sync::OnceLock;
@@ -106,6 +106,10 @@ proptest! {
             let sig = signer.sign_hmac(HashAlg::Sha256, &cs, &ts).to_string();
             let want_sig = sign(SignatureMethod::HmacSha256, &want, &Secrets::shared(&cs, &ts)).unwrap();
             prop_assert_eq!(&sig, &want_sig);
+            // The key derived once gives the same signature, and verifies it.
+            let key = HmacKey::new(HashAlg::Sha256, &cs, &ts);
+            prop_assert_eq!(signer.sign_with_key(&key), want_sig.as_str());
+            prop_assert!(signer.verify_with_key(&key, &want_sig));
             let header = auth_header::build(
                 None,
                 protocol.iter().map(|(n, v)| (n.as_str(), v.as_bytes()))

@@ -268,7 +268,7 @@ fn explain_and_verify_json_match_their_schemas() {
 #[test]
 fn batch_verify_lines_match_their_schema() {
     let v = Validators::new();
-    let runs: [&[&str]; 2] = [
+    let runs: [&[&str]; 3] = [
         // The verify fixtures' own secret (fixtures/verify/README.md):
         // valid, a wrong oauth_body_hash, a wrong signature.
         &[
@@ -287,6 +287,15 @@ fn batch_verify_lines_match_their_schema() {
             TW_CS,
             "--token-secret",
             TW_TS,
+            "--json",
+        ],
+        // --hunt: a hunt object on invalid lines, the ranking in the summary.
+        &[
+            "verify",
+            "fixtures/batch-hunt/log.jsonl",
+            "--secrets",
+            "fixtures/batch-hunt/secrets.toml",
+            "--hunt",
             "--json",
         ],
     ];

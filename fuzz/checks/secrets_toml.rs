@@ -97,6 +97,7 @@ pub fn check(data: &[u8]) {
             let id = Identity {
                 consumer_key: Some(key),
                 token,
+                signature_method: None,
             };
             let token_secret = token.filter(|t| !t.is_empty()).map(|t| {
                 tokens[t]
@@ -128,6 +129,7 @@ pub fn check(data: &[u8]) {
     let unknown = Identity {
         consumer_key: Some("\u{1}not named\u{1}"),
         token: None,
+        signature_method: None,
     };
     assert!(!consumers.contains_key("\u{1}not named\u{1}"));
     assert!(creds.secrets_for(unknown).is_err());

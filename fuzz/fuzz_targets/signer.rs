@@ -8,7 +8,7 @@ use oauth1_doctor::auth_header::build;
 use oauth1_doctor::base_string::{base_string, base_string_uri, split_url};
 use oauth1_doctor::params::{normalize, parse_form, Param, Source};
 use oauth1_doctor::signature::HashAlg;
-use oauth1_doctor::signer::Signer;
+use oauth1_doctor::signer::{HmacKey, Signer};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -41,6 +41,9 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(signer.base_string_text(), want, "{text:?}");
 
     let signature = signer.sign_hmac(HashAlg::Sha1, "cs", "ts").to_string();
+    // The key derived once (issue 18's cached path) signs the same.
+    let key = HmacKey::new(HashAlg::Sha1, "cs", "ts");
+    assert_eq!(signer.sign_with_key(&key), signature);
     let header = build(
         None,
         [("oauth_nonce", value.as_bytes()), ("oauth_signature", signature.as_bytes())],

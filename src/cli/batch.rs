@@ -15,9 +15,11 @@ use anyhow::{anyhow, bail, Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use oauth1_doctor::batch::{
-    check_lines, check_requests, Checked, Keys, KeysError, Summary, Verdict,
+    check_lines, check_requests, hunt_invalid, hunt_line, hunt_request, Checked, HuntSettings,
+    Keys, KeysError, MistakeRanking, Ranker, Summary, Verdict,
 };
 use oauth1_doctor::credentials::Credentials;
+use oauth1_doctor::hunt::HuntReport;
 use oauth1_doctor::input::files::NamedFiles;
 use oauth1_doctor::input::MAX_INPUT;
 use serde::Serialize;
@@ -40,6 +42,12 @@ pub struct VerifyArgs {
     /// Print only the requests that are not valid (and the summary); verifies every request of the input.
     #[arg(long)]
     pub only_invalid: bool,
+    /// Also hunt the signer's mistake in every invalid request (as `hunt` does, on every core) and rank the mistakes found per consumer key in the summary; verifies every request of the input.
+    #[arg(long)]
+    pub hunt: bool,
+    /// With --hunt: how many mistakes may combine (0 to 4).
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u8).range(0..=4))]
+    pub hunt_depth: u8,
 }
 
 pub fn run(args: VerifyArgs) -> Result<Outcome> {
@@ -51,15 +59,19 @@ pub fn run(args: VerifyArgs) -> Result<Outcome> {
             name.ends_with(".jsonl") || name.ends_with(".ndjson")
         }
     };
-    if !jsonl && args.secrets.is_none() && !args.only_invalid {
+    if !jsonl && args.secrets.is_none() && !args.only_invalid && !args.hunt {
         return explain::run(args.base, Mode::Verify);
     }
     let keys = keys(&args)?;
-    let out = Output::new(args.base.json, args.only_invalid);
+    let hunt = args.hunt.then(|| HuntSettings {
+        depth: usize::from(args.hunt_depth),
+        ..HuntSettings::default()
+    });
+    let out = Output::new(args.base.json, args.only_invalid, hunt.is_some());
     let summary = if jsonl {
-        stream_jsonl(&input.request, &keys, out)?
+        stream_jsonl(&input.request, &keys, hunt.as_ref(), out)?
     } else {
-        every_request(&args, &keys, out)?
+        every_request(&args, &keys, hunt.as_ref(), out)?
     };
     if summary.requests == 0 {
         bail!("{}: no request found", input.request);
@@ -72,17 +84,12 @@ pub fn run(args: VerifyArgs) -> Result<Outcome> {
 }
 
 /// Reads the secrets file and the secrets the flags name, and lets the
-/// library choose ([`Keys::choose`]); the flags' secrets are not read when
-/// only a secrets file is given.
+/// library choose ([`Keys::choose`]). A secrets file given on the command
+/// line wins over `OAUTH1_*` variables in the environment, which are then
+/// not read; it conflicts only with secret flags on the command line.
 fn keys(args: &VerifyArgs) -> Result<Keys> {
     let flags = &args.base.secrets;
-    let given = [
-        flags.consumer_secret.is_some() || flags.consumer_secret_file.is_some(),
-        flags.token_secret.is_some() || flags.token_secret_file.is_some(),
-        flags.private_key.is_some(),
-        flags.public_key.is_some(),
-    ]
-    .contains(&true);
+    let given = flags.given_on_command_line();
     let same = match (&args.secrets, given) {
         (Some(_), false) => None,
         _ => Some(flags.load()?),
@@ -91,7 +98,7 @@ fn keys(args: &VerifyArgs) -> Result<Keys> {
     let chosen = Keys::choose(file, same);
     chosen.map_err(|e| match e {
         KeysError::NoSecrets => anyhow!("no secrets to verify with: pass --secrets FILE (secrets per consumer key), or --consumer-secret / --public-key for every request"),
-        KeysError::Both => anyhow!("--secrets gives the secrets for every request: drop --consumer-secret, --token-secret, --private-key and --public-key (and unset OAUTH1_* variables)"),
+        KeysError::Both => anyhow!("--secrets gives the secrets for every request: drop --consumer-secret, --token-secret, --private-key and --public-key"),
         e => anyhow!(
             "secrets file {}: {e}",
             args.secrets.as_deref().unwrap_or(std::path::Path::new("")).display()
@@ -124,7 +131,12 @@ struct Chunk {
     bytes: u64,
 }
 
-fn stream_jsonl(path: &str, keys: &Keys, mut out: Output) -> Result<Summary> {
+fn stream_jsonl(
+    path: &str,
+    keys: &Keys,
+    hunt: Option<&HuntSettings>,
+    mut out: Output,
+) -> Result<Summary> {
     let (source, total): (Box<dyn Read + Send>, Option<u64>) = if path == "-" {
         (Box::new(io::stdin()), None)
     } else {
@@ -153,11 +165,16 @@ fn stream_jsonl(path: &str, keys: &Keys, mut out: Output) -> Result<Summary> {
                 "the line is longer than the {MAX_INPUT}-byte limit; it was skipped"
             ));
         }
+        let hunts = match hunt {
+            Some(h) => hunt_invalid(&lines, &results, |l| hunt_line(l, keys, h)),
+            None => Vec::new(),
+        };
         let rows = chunk
             .lines
             .iter()
             .zip(&results)
-            .map(|((n, _), c)| (Position::Line(*n), c));
+            .enumerate()
+            .map(|(i, ((n, _), c))| (Position::Line(*n), c, hunts.get(i).and_then(Option::as_ref)));
         let written = match &progress {
             Some(p) => p.suspend(|| out.rows(rows, &mut summary)),
             None => out.rows(rows, &mut summary),
@@ -271,10 +288,19 @@ fn skip_line(reader: &mut impl BufRead) -> io::Result<usize> {
 }
 
 /// Every request of a HAR, raw HTTP or cURL input (read whole: at most 16 MiB).
-fn every_request(args: &VerifyArgs, keys: &Keys, mut out: Output) -> Result<Summary> {
+fn every_request(
+    args: &VerifyArgs,
+    keys: &Keys,
+    hunt: Option<&HuntSettings>,
+    mut out: Output,
+) -> Result<Summary> {
     let reads = args.base.input.read_all()?;
     let requests: Vec<_> = reads.iter().map(|r| &r.request).collect();
     let results = check_requests(&requests, keys);
+    let hunts = match hunt {
+        Some(h) => hunt_invalid(&requests, &results, |r| hunt_request(r, keys, h)),
+        None => Vec::new(),
+    };
     let labels: Vec<String> = reads
         .iter()
         .map(|r| {
@@ -287,7 +313,8 @@ fn every_request(args: &VerifyArgs, keys: &Keys, mut out: Output) -> Result<Summ
     let rows = labels
         .iter()
         .zip(&results)
-        .map(|(l, c)| (Position::Label(l), c));
+        .enumerate()
+        .map(|(i, (l, c))| (Position::Label(l), c, hunts.get(i).and_then(Option::as_ref)));
     let written = out.rows(rows, &mut summary);
     if out.keep_going(written)? {
         out.summary(&summary)?;
@@ -332,6 +359,9 @@ struct Row<'a> {
     label: Option<&'a str>,
     #[serde(flatten)]
     checked: &'a Checked,
+    /// With `--hunt`, for an invalid request: the `hunt --json` object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hunt: Option<&'a HuntReport>,
 }
 
 /// The last `--json` line.
@@ -339,6 +369,9 @@ struct Row<'a> {
 struct SummaryLine<'a> {
     schema: &'static str,
     summary: &'a Summary,
+    /// With `--hunt`: the mistakes found, ranked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mistakes: Option<MistakeRanking>,
 }
 
 /// Result lines written to stdout, buffered, coloured only on a terminal.
@@ -347,10 +380,12 @@ struct Output {
     json: bool,
     only_invalid: bool,
     colour: bool,
+    /// With `--hunt`: the mistakes counted so far.
+    ranker: Option<Ranker>,
 }
 
 impl Output {
-    fn new(json: bool, only_invalid: bool) -> Output {
+    fn new(json: bool, only_invalid: bool, hunt: bool) -> Output {
         let colour =
             !json && anstream::AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never;
         let sink: Box<dyn Write> = if colour {
@@ -363,6 +398,7 @@ impl Output {
             json,
             only_invalid,
             colour,
+            ranker: hunt.then(Ranker::default),
         }
     }
 
@@ -377,11 +413,14 @@ impl Output {
     /// Writes the rows (counting every one) and flushes.
     fn rows<'a>(
         &mut self,
-        rows: impl Iterator<Item = (Position<'a>, &'a Checked)>,
+        rows: impl Iterator<Item = (Position<'a>, &'a Checked, Option<&'a HuntReport>)>,
         summary: &mut Summary,
     ) -> io::Result<()> {
-        for (at, c) in rows {
+        for (at, c, hunt) in rows {
             summary.add(c.verdict);
+            if let Some(r) = &mut self.ranker {
+                r.add(c, hunt);
+            }
             if self.only_invalid && c.verdict == Verdict::Valid {
                 continue;
             }
@@ -397,18 +436,19 @@ impl Output {
                         line,
                         label,
                         checked: c,
+                        hunt,
                     },
                 )?;
                 self.w.write_all(b"\n")?;
             } else {
-                let text = self.human(at, c);
+                let text = self.human(at, c, hunt);
                 self.w.write_all(text.as_bytes())?;
             }
         }
         self.w.flush()
     }
 
-    fn human(&self, at: Position<'_>, c: &Checked) -> String {
+    fn human(&self, at: Position<'_>, c: &Checked, hunt: Option<&HuntReport>) -> String {
         let label = match at {
             Position::Line(n) => format!("line {n}"),
             Position::Label(l) => visible(l).into_owned(),
@@ -443,6 +483,10 @@ impl Output {
         for n in &c.notes {
             o.push_str(&format!("; {} ({})", visible(&n.message), n.section));
         }
+        if self.ranker.is_some() && oauth1_doctor::batch::needs_hunt(c) {
+            o.push_str("; hunt: ");
+            o.push_str(&hunt_answer(hunt));
+        }
         o.push('\n');
         o
     }
@@ -454,13 +498,21 @@ impl Output {
                 &SummaryLine {
                     schema: oauth1_doctor::SCHEMA,
                     summary: s,
+                    mistakes: self.ranker.as_ref().map(Ranker::ranking),
                 },
             )
             .map_err(io::Error::from)
             .and_then(|_| self.w.write_all(b"\n"))
         } else {
             let style = if s.all_valid() { GOOD } else { BAD };
-            let text = format!("{} {s}\n", self.paint(style, "summary:"));
+            let mut text = format!("{} {s}\n", self.paint(style, "summary:"));
+            if let Some(r) = &self.ranker {
+                text.push_str(&format!(
+                    "{} {}\n",
+                    self.paint(style, "mistakes:"),
+                    r.ranking()
+                ));
+            }
             self.w.write_all(text.as_bytes())
         };
         let r = r.and_then(|_| self.w.flush());
@@ -475,4 +527,33 @@ impl Output {
             Err(e) => Err(anyhow!("cannot write the results: {e}")),
         }
     }
+}
+
+/// A hunt's answer in a few words, for a result line.
+fn hunt_answer(hunt: Option<&HuntReport>) -> String {
+    let Some(h) = hunt else {
+        return "could not run".into();
+    };
+    if !h.matched {
+        let cut = if h.budget.exhausted {
+            ", search cut short by its budget"
+        } else {
+            ""
+        };
+        return format!("no known mistake at depth {}{cut}", h.depth);
+    }
+    if h.mistakes.is_empty() {
+        return "no signer mistake (the signature follows RFC 5849)".into();
+    }
+    let mut o = h.mistakes.join(" + ");
+    let others: Vec<String> = h
+        .explanations
+        .iter()
+        .skip(1)
+        .map(|e| e.join(" + "))
+        .collect();
+    if !others.is_empty() {
+        o.push_str(&format!(" (or {})", others.join(", ")));
+    }
+    o
 }

@@ -1,7 +1,7 @@
 //! `check`: run fixture files (default: the bundled corpus) through the
 //! pipeline, one pass/fail line per case and a closing `N passed, M failed`.
 
-use super::conform::{junit_case, write_junit};
+use super::junit::{junit_case, write_junit};
 use super::render::{paint, visible, visible_lines, BAD, DIM, GOOD};
 use super::Outcome;
 use anyhow::{bail, Context, Result};
@@ -146,6 +146,14 @@ fn junit_check_case(c: &CaseReport) -> TestCase {
 pub fn run(args: CheckArgs) -> Result<Outcome> {
     let suite_started = (SystemTime::now(), Instant::now());
     let corpus = load_corpus(&args.paths)?;
+    if corpus.is_empty() {
+        // Nothing ran, so nothing passed: that is not a success.
+        let shown: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+        bail!(
+            "no fixture found in {}: a fixture is a .toml file (see fixtures/vectors/); nothing was checked",
+            shown.join(", ")
+        );
+    }
     let mut reports = Vec::new();
     for l in corpus {
         let report = match &l.case {

@@ -6,16 +6,17 @@
 //! started is killed when it exits (see `process_tree`).
 
 use super::check::load_corpus;
+use super::junit::{junit_case, write_junit};
 use super::process_tree;
 use super::render::{clip, paint, visible, BAD, GOOD};
 use super::Outcome;
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use clap::Args;
 use oauth1_doctor::conform::{base_string_lines, grade, parse_answer, ConformReport, Grade};
 use oauth1_doctor::fixtures::Vector;
-use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus};
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Mutex};
@@ -312,41 +313,6 @@ fn base_string_diff_text(expected: &str, reported: &str) -> String {
         o.push_str(&format!("{sign} {}\n", change.value()));
     }
     o
-}
-
-/// A JUnit test case: its name, class, status, and when and how long it ran.
-pub fn junit_case(
-    suite: &str,
-    name: &str,
-    status: TestCaseStatus,
-    timing: Option<(SystemTime, Duration)>,
-) -> TestCase {
-    let mut case = TestCase::new(name, status);
-    case.set_classname(format!("oauth1-doctor.{suite}"));
-    if let Some((started, time)) = timing {
-        case.set_timestamp(chrono::DateTime::<chrono::Utc>::from(started));
-        case.set_time(time);
-    }
-    case
-}
-
-/// Writes the JUnit XML report of one suite of `cases` to `path`.
-pub fn write_junit(
-    path: &Path,
-    suite: &str,
-    run: (SystemTime, Duration),
-    cases: Vec<TestCase>,
-) -> Result<()> {
-    let mut s = TestSuite::new(suite);
-    s.set_timestamp(chrono::DateTime::<chrono::Utc>::from(run.0));
-    s.set_time(run.1);
-    s.add_test_cases(cases);
-    let mut report = Report::new("oauth1-doctor");
-    report.add_test_suite(s);
-    let xml = report
-        .to_string()
-        .context("cannot write the JUnit report")?;
-    std::fs::write(path, xml).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// The JUnit test case of one graded vector: a `<failure>` for a wrong

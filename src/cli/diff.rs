@@ -233,6 +233,16 @@ impl DiffArgs {
 }
 
 pub fn run(args: DiffArgs) -> Result<Outcome> {
+    let stdin_inputs = args
+        .inputs
+        .iter()
+        .map(String::as_str)
+        .chain(args.server_response.as_deref().and_then(|p| p.to_str()))
+        .filter(|p| *p == "-")
+        .count();
+    if stdin_inputs > 1 {
+        bail!("standard input (-) can be read only once: give at most one of GOOD, CANDIDATE and --server-response as -, the others as files");
+    }
     let secrets = args.side_secrets()?;
     let response = match &args.server_response {
         Some(p) => {
@@ -300,7 +310,11 @@ pub fn run(args: DiffArgs) -> Result<Outcome> {
                 format!("\n{block}")
             }
         });
-        anstream::print!("{head}{}{body}", server.unwrap_or_default());
+        let keys = match (&d.reference, args.secrets.show_secrets) {
+            (Some(_), true) => shown_keys(&d.report, &secrets),
+            _ => String::new(),
+        };
+        anstream::print!("{head}{}{body}{keys}", server.unwrap_or_default());
     }
     Ok(if d.passed {
         Outcome::Ok
@@ -524,6 +538,28 @@ fn render(r: &DiffReport, reference: &str, cand_path: &str) -> (String, String) 
         ));
     }
     (head, o)
+}
+
+/// With `--show-secrets` only: each side's signing key itself (RFC 5849
+/// §3.4.2), for the sides whose key is shown masked above.
+fn shown_keys(r: &DiffReport, secrets: &SideSecrets) -> String {
+    let key = |shape: &Option<String>, s: &Secrets| {
+        shape
+            .as_ref()
+            .map(|_| oauth1_doctor::signature::key_shape(s, true))
+    };
+    match (
+        key(&r.key_shapes.0, &secrets.good),
+        key(&r.key_shapes.1, &secrets.candidate),
+    ) {
+        (None, None) => String::new(),
+        (g, c) => format!(
+            "{} known-good: {}; candidate: {}\n",
+            paint(BOLD, "Keys (--show-secrets)"),
+            visible(g.as_deref().unwrap_or("(none)")),
+            visible(c.as_deref().unwrap_or("(none)"))
+        ),
+    }
 }
 
 /// The two base strings of a report, the one way every command shows them.

@@ -18,6 +18,21 @@ pub struct ExplainArgs {
     /// Print one JSON object (one per line for several requests) instead of text.
     #[arg(long)]
     pub json: bool,
+    /// The clock oauth_timestamp is checked against, in seconds since 1970 (default: this machine's clock); pin it for reproducible output.
+    #[arg(long, value_name = "EPOCH_SECONDS")]
+    pub now: Option<u64>,
+}
+
+impl ExplainArgs {
+    /// `--now`, or this machine's clock: the library has none of its own.
+    pub fn now(&self) -> Option<u64> {
+        self.now.or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()
+                .map(|d| d.as_secs())
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +46,7 @@ pub fn run(args: ExplainArgs, mode: Mode) -> Result<Outcome> {
     let secrets = args.secrets.load()?;
     let options = RunOptions {
         show_secrets: args.secrets.show_secrets,
+        now: args.now(),
     };
     let many = reads.len() > 1;
     let mut outcome = Outcome::Ok;
@@ -226,10 +242,15 @@ fn verdict(c: &Checked, label: &str, hint: &str, many: bool) -> String {
         String::new()
     };
     if c.verdict == Verdict::Valid {
-        return format!(
+        let mut o = format!(
             "{prefix}{} oauth_signature is valid ({method})\n",
             paint(GOOD, "valid:")
         );
+        // What a strict server checks besides the signature.
+        for v in c.notes.iter().filter(|_| !many) {
+            o.push_str(&format!("  note: {}\n", render::visible(&v.to_string())));
+        }
+        return o;
     }
     let reason = c.reason.as_deref().unwrap_or("");
     let carried = render::visible(c.actual_signature.as_deref().unwrap_or_default());

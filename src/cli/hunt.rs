@@ -231,8 +231,9 @@ fn cut_short(r: &HuntReport) -> String {
         ""
     };
     format!(
-        "search cut short by {why} after {} variants{of} (depth {} asked, {} MiB of search state at most): {covered}{more}; raise the limit to search further",
+        "search cut short by {why} after {} variant{}{of} (depth {} asked, {} MiB of search state at most): {covered}{more}; raise the limit to search further",
         b.candidates_tried,
+        if b.candidates_tried == 1 { "" } else { "s" },
         r.depth,
         b.memory_bytes >> 20
     )

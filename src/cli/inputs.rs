@@ -228,56 +228,50 @@ impl RequestArgs {
 #[derive(Debug, Clone, Args)]
 pub struct SecretArgs {
     /// Consumer (client) secret [env: OAUTH1_CONSUMER_SECRET]
-    #[arg(
-        long,
-        env = "OAUTH1_CONSUMER_SECRET",
-        hide_env = true,
-        hide_env_values = true,
-        value_name = "SECRET"
-    )]
+    #[arg(long, value_name = "SECRET")]
     pub consumer_secret: Option<String>,
     /// Read the consumer secret from a file (one trailing line break is removed).
     #[arg(long, value_name = "FILE")]
     pub consumer_secret_file: Option<PathBuf>,
     /// Token secret [env: OAUTH1_TOKEN_SECRET]
-    #[arg(
-        long,
-        env = "OAUTH1_TOKEN_SECRET",
-        hide_env = true,
-        hide_env_values = true,
-        value_name = "SECRET"
-    )]
+    #[arg(long, value_name = "SECRET")]
     pub token_secret: Option<String>,
     /// Read the token secret from a file (one trailing line break is removed).
     #[arg(long, value_name = "FILE")]
     pub token_secret_file: Option<PathBuf>,
     /// RSA private key (PKCS#1 or PKCS#8 PEM) for RSA signing [env: OAUTH1_PRIVATE_KEY]
-    #[arg(long, env = "OAUTH1_PRIVATE_KEY", hide_env = true, value_name = "FILE")]
+    #[arg(long, value_name = "FILE")]
     pub private_key: Option<PathBuf>,
     /// RSA public key or X.509 certificate (PEM) for RSA verification [env: OAUTH1_PUBLIC_KEY]
-    #[arg(long, env = "OAUTH1_PUBLIC_KEY", hide_env = true, value_name = "FILE")]
+    #[arg(long, value_name = "FILE")]
     pub public_key: Option<PathBuf>,
     /// Print secrets and the signing key in output (they are masked otherwise).
     #[arg(long)]
     pub show_secrets: bool,
 }
 
+/// An `OAUTH1_*` environment variable, when set.
+fn env_var(name: &str) -> Result<Option<String>> {
+    match std::env::var(name) {
+        Ok(v) => Ok(Some(v)),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => bail!("{name} is not valid UTF-8"),
+    }
+}
+
 impl SecretArgs {
     /// These arguments as command-line words, never a secret's value: the
     /// files they name, and `--consumer-secret …` / `--token-secret …` as
-    /// placeholders for values given on the command line (the environment
-    /// variables need nothing).
+    /// placeholders for values given on the command line (the fields hold
+    /// command-line values only; the environment variables need nothing).
     pub fn words(&self) -> Vec<String> {
         let mut w = Vec::new();
-        let from_env = |name: &str| std::env::var_os(name).is_some();
         match (&self.consumer_secret_file, &self.consumer_secret) {
             (Some(f), _) => w.extend([
                 "--consumer-secret-file".into(),
                 shell_word(&f.to_string_lossy()),
             ]),
-            (None, Some(_)) if !from_env("OAUTH1_CONSUMER_SECRET") => {
-                w.extend(["--consumer-secret".into(), "…".into()])
-            }
+            (None, Some(_)) => w.extend(["--consumer-secret".into(), "…".into()]),
             _ => {}
         }
         match (&self.token_secret_file, &self.token_secret) {
@@ -285,41 +279,67 @@ impl SecretArgs {
                 "--token-secret-file".into(),
                 shell_word(&f.to_string_lossy()),
             ]),
-            (None, Some(_)) if !from_env("OAUTH1_TOKEN_SECRET") => {
-                w.extend(["--token-secret".into(), "…".into()])
-            }
+            (None, Some(_)) => w.extend(["--token-secret".into(), "…".into()]),
             _ => {}
         }
-        for (flag, path, env) in [
-            ("--private-key", &self.private_key, "OAUTH1_PRIVATE_KEY"),
-            ("--public-key", &self.public_key, "OAUTH1_PUBLIC_KEY"),
+        for (flag, path) in [
+            ("--private-key", &self.private_key),
+            ("--public-key", &self.public_key),
         ] {
-            if let Some(p) = path.as_ref().filter(|_| !from_env(env)) {
+            if let Some(p) = path {
                 w.extend([flag.to_string(), shell_word(&p.to_string_lossy())]);
             }
         }
         w
     }
 
-    /// Loads every secret given, reading key files.
+    /// True when a secret or key was given on the command line (not only
+    /// through an `OAUTH1_*` environment variable).
+    pub fn given_on_command_line(&self) -> bool {
+        self.consumer_secret.is_some()
+            || self.consumer_secret_file.is_some()
+            || self.token_secret.is_some()
+            || self.token_secret_file.is_some()
+            || self.private_key.is_some()
+            || self.public_key.is_some()
+    }
+
+    /// The RSA private key file: `--private-key`, else `OAUTH1_PRIVATE_KEY`.
+    pub fn private_key_path(&self) -> Result<Option<PathBuf>> {
+        match &self.private_key {
+            Some(p) => Ok(Some(p.clone())),
+            None => Ok(env_var("OAUTH1_PRIVATE_KEY")?.map(PathBuf::from)),
+        }
+    }
+
+    /// The RSA public key file: `--public-key`, else `OAUTH1_PUBLIC_KEY`.
+    fn public_key_path(&self) -> Result<Option<PathBuf>> {
+        match &self.public_key {
+            Some(p) => Ok(Some(p.clone())),
+            None => Ok(env_var("OAUTH1_PUBLIC_KEY")?.map(PathBuf::from)),
+        }
+    }
+
+    /// Loads every secret given, reading key files: a flag wins over its
+    /// `OAUTH1_*` environment variable.
     pub fn load(&self) -> Result<Secrets> {
         let consumer_secret = match (&self.consumer_secret_file, &self.consumer_secret) {
             (Some(f), _) => Some(secret_file(f)?),
             (None, Some(s)) => Some(Secret::new(s.clone())),
-            (None, None) => None,
+            (None, None) => env_var("OAUTH1_CONSUMER_SECRET")?.map(Secret::new),
         };
         let token_secret = match (&self.token_secret_file, &self.token_secret) {
             (Some(f), _) => Some(secret_file(f)?),
             (None, Some(s)) => Some(Secret::new(s.clone())),
-            (None, None) => None,
+            (None, None) => env_var("OAUTH1_TOKEN_SECRET")?.map(Secret::new),
         };
         let private_key = self
-            .private_key
+            .private_key_path()?
             .as_deref()
             .map(private_key_file)
             .transpose()?;
         let public_key = self
-            .public_key
+            .public_key_path()?
             .as_deref()
             .map(public_key_file)
             .transpose()?;

@@ -11,6 +11,7 @@ mod diffview;
 mod explain;
 mod hunt;
 mod inputs;
+mod junit;
 mod process_tree;
 mod record;
 mod render;
@@ -22,7 +23,7 @@ use std::process::ExitCode;
 
 /// Explains why an OAuth 1.0 (RFC 5849) signature is rejected.
 #[derive(Debug, Parser)]
-#[command(name = "oauth1-doctor", version, about, long_about = None)]
+#[command(name = "oauth1-doctor", version, propagate_version = true, about, long_about = None)]
 pub struct Cli {
     /// When to colour output: auto (on a terminal, unless NO_COLOR is set), always, never.
     #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
@@ -73,6 +74,12 @@ pub enum Outcome {
 /// Runs the CLI and returns the process exit code.
 pub fn main() -> ExitCode {
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(value) = old_sign_version(&argv) {
+        render::error(&anyhow::anyhow!(
+            "sign: --version prints oauth1-doctor's version (as on every command); to send oauth_version={value}, use --oauth-version {value}"
+        ));
+        return ExitCode::from(2);
+    }
     let cli = match Cli::try_parse_from(&argv) {
         Ok(cli) => cli,
         Err(e) => return usage_error(e, &argv),
@@ -102,6 +109,33 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `sign --version VALUE` (or `--version=VALUE`), the old spelling of
+/// `--oauth-version`: the value, so that the command is refused rather
+/// than answered with the program's version and nothing signed.
+fn old_sign_version(argv: &[std::ffi::OsString]) -> Option<String> {
+    let args: Vec<String> = argv
+        .iter()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let sign = args.iter().position(|a| a == "sign")?;
+    let rest = &args[sign + 1..];
+    for (i, a) in rest.iter().enumerate() {
+        if a == "--" {
+            break;
+        }
+        if let Some(v) = a.strip_prefix("--version=") {
+            return Some(v.to_string());
+        }
+        let looks_like_version =
+            |v: &String| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+        if a == "--version" {
+            return rest.get(i + 1).filter(|v| looks_like_version(v)).cloned();
+        }
+    }
+    None
 }
 
 /// The long names of every flag that takes a secret (value name `SECRET`).

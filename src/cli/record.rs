@@ -79,10 +79,25 @@ pub fn run(args: RecordArgs) -> Result<Outcome> {
             args.name
         );
     }
-    let read = args.input.read_one()?;
+    let mut reads = args.input.read_all()?;
+    if reads.len() > 1 {
+        // A fixture is one request: never pick one of several silently.
+        let labels: Vec<String> = reads
+            .iter()
+            .enumerate()
+            .map(|(i, r)| r.label.clone().unwrap_or_else(|| format!("request {i}")))
+            .collect();
+        bail!(
+            "{} holds {} requests ({}): pass --entry N to record one",
+            args.input.request,
+            reads.len(),
+            labels.join("; ")
+        );
+    }
+    let read = reads.remove(0);
     let secrets = args.secrets.load()?;
-    let key_pem = match &args.secrets.private_key {
-        Some(p) => Some(super::inputs::read_text_file(p, "the private key")?),
+    let key_pem = match args.secrets.private_key_path()? {
+        Some(p) => Some(super::inputs::read_text_file(&p, "the private key")?),
         None => None,
     };
     let description = args.description.clone().unwrap_or_else(|| {

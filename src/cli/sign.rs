@@ -39,9 +39,13 @@ pub struct SignArgs {
     /// oauth_verifier
     #[arg(long)]
     pub verifier: Option<String>,
-    /// oauth_version to send (default 1.0 when the request has no OAuth header)
-    #[arg(long, value_name = "VERSION", conflicts_with = "no_version")]
-    pub version: Option<String>,
+    /// oauth_version to send (default 1.0 when the request has no OAuth header). Was `--version`, which now prints oauth1-doctor's version as on every command.
+    #[arg(
+        long = "oauth-version",
+        value_name = "VERSION",
+        conflicts_with = "no_version"
+    )]
+    pub oauth_version: Option<String>,
     /// Send no oauth_version.
     #[arg(long)]
     pub no_version: bool,
@@ -92,7 +96,7 @@ pub enum SignOutput {
 pub fn run(args: SignArgs) -> Result<Outcome> {
     let read = args.input.read_one()?;
     let secrets = args.secrets.load()?;
-    let version = match (&args.version, args.no_version) {
+    let version = match (&args.oauth_version, args.no_version) {
         (_, true) => Version::Omit,
         (Some(v), false) => Version::Set(v.clone()),
         (None, false) => Version::Default,

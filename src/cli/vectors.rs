@@ -41,7 +41,7 @@ pub struct ExportArgs {
 
 #[derive(Debug, Args)]
 pub struct GradeArgs {
-    /// The results table (CSV with a header row).
+    /// The results table (CSV with a header row), or `-` for standard input.
     #[arg(value_name = "RESULTS.csv")]
     pub results: PathBuf,
     #[command(flatten)]
@@ -133,8 +133,13 @@ fn export(args: ExportArgs) -> Result<Outcome> {
 
 fn grade_table(args: GradeArgs) -> Result<Outcome> {
     let vectors = vectors(&args.report)?;
-    let shown = args.results.display().to_string();
-    let table = oauth1_doctor::input::files::read_bounded(&args.results)?;
+    let path = args.results.display().to_string();
+    let table = super::inputs::read_input(&path)?;
+    let shown = if path == "-" {
+        "standard input".to_string()
+    } else {
+        path
+    };
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(table.as_slice());

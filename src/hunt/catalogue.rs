@@ -743,6 +743,8 @@ const VIOLATION_MISTAKES: &[(&str, &str)] = &[
         "signature-double-encoded",
         "signature-double-encoded-in-header",
     ),
+    ("timestamp-milliseconds", "timestamp-milliseconds"),
+    ("timestamp-skew", "timestamp-skew"),
 ];
 
 /// The catalogue mistake a violation code is the trace of, if any.

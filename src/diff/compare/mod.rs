@@ -326,7 +326,10 @@ pub fn diff(
                         w.signature_method != Some(crate::signature::SignatureMethod::Plaintext)
                     }),
                     Effect::Transport,
-                    format!("{}; percent-encode the signature exactly once", v.message),
+                    format!(
+                        "{} ({}); percent-encode the signature exactly once",
+                        v.message, v.section
+                    ),
                 ));
             }
         }
