@@ -15,7 +15,10 @@
 //! | sign | [`sign::sign_request`] | [`sign::Signed`] |
 //! | verify | [`verify::verify_request`] | [`verify::Verification`] |
 //! | diff a known-good request and a rejected one | [`diff::diff`] | [`diff::DiffReport`] |
+//! | the whole `diff` answer (situation, cause first, hunt, server echo) | [`diff::diagnose`] | [`diff::Diagnosis`] |
+//! | choose the request of a multi-request input a `diff` side stands for | [`diff::select::choose`] | [`diff::select::Choice`] |
 //! | name the signer's mistake from its signature | [`hunt::hunt`] | [`hunt::HuntResult`] |
+//! | hunt every failing request of a HAR or JSON Lines input | [`hunt::run_entries`] | [`hunt::HuntEntries`] |
 //! | verify many requests (a log) | [`batch::check_lines`] | [`batch::Checked`] |
 //! | hunt a log's invalid requests, rank the mistakes per consumer | [`batch::hunt_invalid`], [`batch::Ranker`] | [`batch::MistakeRanking`] |
 //! | what a strict server checks besides the signature | [`strict::notes`] (through [`pipeline::run`]) | [`error::Violation`]s |

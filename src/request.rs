@@ -148,6 +148,10 @@ pub struct ReadRequest {
     pub violations: Vec<Violation>,
     /// A label for the request, e.g. "entry 3" in a HAR file.
     pub label: Option<String>,
+    /// The status the server answered it with, when the input recorded
+    /// one (a HAR entry's `response.status`).
+    #[serde(skip)]
+    pub response_status: Option<u16>,
 }
 
 impl ReadRequest {
@@ -159,6 +163,7 @@ impl ReadRequest {
             assumptions: Vec::new(),
             violations: Vec::new(),
             label: None,
+            response_status: None,
         }
     }
 }

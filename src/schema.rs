@@ -17,7 +17,7 @@
 use crate::conform::ConformReport;
 use crate::diff::Diagnosis;
 use crate::fixtures::{CheckReport, ExportedVector};
-use crate::hunt::HuntReport;
+use crate::hunt::{HuntEntries, HuntReport};
 use crate::request::Format;
 use crate::signature::{HashAlg, SignatureMethod};
 use crate::verify::Verdict;
@@ -353,6 +353,7 @@ pub fn schemas() -> Vec<(&'static str, serde_json::Value)> {
         ("diff", v(schema_for!(Diagnosis))),
         ("explain", v(schema_for!(Explain))),
         ("hunt", v(schema_for!(HuntReport))),
+        ("hunt-entries", v(schema_for!(HuntEntries))),
         #[cfg(feature = "listen")]
         ("listen", v(schema_for!(Listen))),
         #[cfg(feature = "listen")]

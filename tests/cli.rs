@@ -74,7 +74,14 @@ fn verify_wrong_secret_exits_1_with_expected_and_actual() {
         out.contains("actual    hCtSmYh+iHYCEqBWrE7C7hYmtUk="),
         "{out}"
     );
-    assert!(out.contains("oauth1-doctor explain"), "{out}");
+    // The next step names the signer's mistake: hunt, with the same
+    // arguments (the secret given on the command line only as a placeholder).
+    assert!(out.contains("oauth1-doctor hunt "), "{out}");
+    assert!(
+        out.contains("--consumer-secret … --token-secret …"),
+        "{out}"
+    );
+    assert!(!out.contains("wrong"), "{out}");
 }
 
 #[test]
@@ -472,7 +479,7 @@ fn readme_first_command_names_the_mistake() {
     assert_eq!(o.status.code(), Some(1), "{out}{err}");
     let first = out.lines().next().unwrap_or("");
     assert!(
-        first.contains("status (param-encoding: plus-for-space)"),
+        first.contains("param-encoding (plus-for-space) at status: "),
         "{first}"
     );
     assert!(out.contains("writes a space as '+'"), "{out}");

@@ -166,8 +166,24 @@ fn conform_fails_plus_for_space_exactly_where_a_space_is_encoded() {
         &root(),
     );
     let out = String::from_utf8_lossy(&human.stdout);
-    assert!(out.contains("- a%3D%2520\n"), "{out}");
-    assert!(out.contains("+ a%3D%2B\n"), "{out}");
+    // Shown as every command shows two base strings: each whole, then the
+    // differing place aligned, `^` under it.
+    let lines: Vec<&str> = out.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("where they differ (1 place"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        lines[at - 2].trim_start().starts_with("known-good  POST&"),
+        "{out}"
+    );
+    assert!(
+        lines[at - 1].trim_start().starts_with("signer      POST&"),
+        "{out}"
+    );
+    assert!(lines[at + 1].contains("a%3D%2520"), "{out}");
+    assert!(lines[at + 2].contains("a%3D%2B"), "{out}");
+    assert!(lines[at + 3].trim_start().starts_with('^'), "{out}");
     assert!(out.ends_with("0 passed, 1 failed\n"), "{out}");
 }
 

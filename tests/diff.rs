@@ -38,6 +38,12 @@ struct Expect {
     shape: Option<String>,
     /// The catalogue mistake the first finding must name.
     mistake: Option<String>,
+    /// Text the first line of the human output must contain (each).
+    first_line: Option<Vec<String>>,
+    /// The first id of the JSON `cause` (the hunt's best explanation or the top finding).
+    cause: Option<String>,
+    /// An RSA public key for both sides (a path from the repository root).
+    public_key: Option<String>,
 }
 
 fn fixtures() -> PathBuf {
@@ -91,6 +97,10 @@ fn run(dir: &Path, e: &Expect, json: bool) -> Run {
             cmd.arg(format!("{flag}={v}"));
         }
     }
+    if let Some(k) = &e.public_key {
+        cmd.arg("--public-key")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join(k));
+    }
     if let Some(r) = &e.server_response {
         cmd.arg("--server-response").arg(dir.join(r));
     }
@@ -137,13 +147,25 @@ fn check(dir: &Path) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default();
-    let equivalent = v["equivalent"].as_bool();
-    let want_code = if equivalent == Some(true) { 0 } else { 1 };
+    // The exit code is `passed`; `equivalent` is about the signed content
+    // only, and never passes for signatures that were not checked.
+    let passed = v["passed"].as_bool();
+    let want_code = if passed == Some(true) { 0 } else { 1 };
     if r.code != want_code {
+        problems.push(format!("{name}: exit {} but passed={passed:?}", r.code));
+    }
+    if v["situation"] == "signatures-unchecked"
+        && (passed != Some(false) || v["equivalent"] != true)
+    {
         problems.push(format!(
-            "{name}: exit {} but equivalent={equivalent:?}",
-            r.code
+            "{name}: signatures-unchecked must be equivalent but not passed"
         ));
+    }
+    if let Some(want) = &e.cause {
+        let got = v["cause"]["ids"][0].as_str();
+        if got != Some(want.as_str()) {
+            problems.push(format!("{name}: cause {}, expected {want:?}", v["cause"]));
+        }
     }
     if let Some(first) = &e.first {
         if ids.first() != Some(first) {
@@ -202,6 +224,8 @@ fn check(dir: &Path) -> Vec<String> {
         "good_valid",
         "candidate_valid",
         "hunt",
+        "cause",
+        "passed",
     ] {
         if v.get(key).is_none() {
             problems.push(format!("{name}: JSON lacks {key:?}"));
@@ -217,6 +241,7 @@ fn check(dir: &Path) -> Vec<String> {
     let first_line = human.stdout.lines().next().unwrap_or("");
     let verdicts = [
         "equivalent:",
+        "signatures unchecked:",
         "signer inconsistent:",
         "request differs:",
         "base string differs:",
@@ -227,6 +252,31 @@ fn check(dir: &Path) -> Vec<String> {
         problems.push(format!(
             "{name}: first line is not a verdict: {first_line:?}"
         ));
+    }
+    for c in e.first_line.iter().flatten() {
+        if !first_line.contains(c.as_str()) {
+            problems.push(format!("{name}: first line lacks {c:?}: {first_line:?}"));
+        }
+    }
+    // A signer-inconsistent candidate whose hunt found the mistake names
+    // it first (not a finding, and never a note such as an explicit port).
+    let hunted = &v["hunt"]["mistakes"];
+    if v["situation"] == "signer-inconsistent"
+        && v["hunt"]["matched"] == true
+        && hunted.as_array().is_some_and(|m| !m.is_empty())
+        && (v["cause"]["source"] != "hunt" || &v["cause"]["ids"] != hunted)
+    {
+        problems.push(format!(
+            "{name}: cause {} is not the hunt's {hunted}",
+            v["cause"]
+        ));
+    }
+    if let Some(id) = v["cause"]["ids"][0].as_str() {
+        if !first_line.contains(id) {
+            problems.push(format!(
+                "{name}: first line does not name the cause {id}: {first_line:?}"
+            ));
+        }
     }
     for c in e.contains.iter().flatten() {
         if !human.stdout.contains(c.as_str()) {
@@ -350,9 +400,10 @@ fn carets_mark_the_differing_span() {
     for pair in lines.windows(2) {
         let (line, marks) = (pair[0], pair[1]);
         if marks.trim_start().starts_with('^') && !line.trim().is_empty() {
-            for (i, m) in marks.char_indices() {
+            // Columns are characters (the excerpt may start with '…').
+            for (i, m) in marks.chars().enumerate() {
                 if m == '^' {
-                    marked.push(line[i..].chars().next().unwrap());
+                    marked.push(line.chars().nth(i).unwrap());
                 }
             }
             marked.push('|');

@@ -1071,7 +1071,8 @@ fn cli_target_says_the_server_computes_a_variant() {
         .unwrap()
         .value;
     let (code, stdout, stderr) = run_hunt(&path, &fx, &["--target", &rfc(target.as_bytes())]);
-    assert_eq!(code, 0, "{stderr}");
+    // Against a target, exit 0 only when neither side has a mistake.
+    assert_eq!(code, 1, "{stderr}");
     assert!(
         stdout.contains("your signer follows RFC 5849; the server computes"),
         "{stdout}"
@@ -1094,7 +1095,8 @@ fn cli_expected_base_string_from_a_file() {
         &fx,
         &["--json", "--expected-base-string", sbs.to_str().unwrap()],
     );
-    assert_eq!(code, 0, "{stderr}");
+    // The server's side has a mistake: exit 1 (0 only when neither side has one).
+    assert_eq!(code, 1, "{stderr}");
     let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(v["mistakes"], serde_json::json!(["method-not-uppercased"]));
     assert_eq!(v["hunted"], "expected-base-string");
@@ -1164,6 +1166,11 @@ fn hunt_reproduces_every_signer_inconsistent_diff_fixture() {
             .arg(dir.join("candidate.http"))
             .arg(format!("--consumer-secret={}", secret("consumer_secret")))
             .arg(format!("--token-secret={}", secret("token_secret")))
+            .args(
+                e.get("public_key")
+                    .and_then(|k| k.as_str())
+                    .map(|k| format!("--public-key={}", root.join("../..").join(k).display())),
+            )
             .output()
             .unwrap();
         let name = dir.display();

@@ -340,8 +340,47 @@ fn hunt_and_sign_json_match_their_schemas() {
             continue; // no signature to hunt, or several requests
         }
         let value: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
-        v.check("hunt", &value, &format!("{args:?}"));
+        // Several requests: one element per request (`hunt-entries`).
+        let schema = if value.get("entries").is_some() {
+            "hunt-entries"
+        } else {
+            "hunt"
+        };
+        v.check(schema, &value, &format!("{args:?}"));
     }
+    // A HAR with a 200 and a 401 entry, and a --target whose server side
+    // is the RFC one (the request's own hunt inside), from generate.py.
+    let entries = v.run(
+        "hunt-entries",
+        &[
+            "hunt",
+            "fixtures/multi/twitter-200-401.har",
+            "--json",
+            "--consumer-secret",
+            "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw",
+            "--token-secret",
+            "LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE",
+        ],
+    );
+    assert!(entries["entries"][1]["hunt"].is_object());
+    let target =
+        std::fs::read_to_string(root().join("fixtures/multi/twitter-candidate.rfc-signature.txt"))
+            .unwrap();
+    let both = v.run(
+        "hunt",
+        &[
+            "hunt",
+            "fixtures/multi/twitter-candidate.http",
+            "--json",
+            "--consumer-secret",
+            "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw",
+            "--token-secret",
+            "LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE",
+            "--target",
+            target.trim(),
+        ],
+    );
+    assert!(both["request_hunt"].is_object());
     let hunted = v.run(
         "hunt",
         &[

@@ -427,6 +427,8 @@ const DIFF_WITH_SECRETS: &[&str] = &[
     "echo-jira",
     "echo-wordpress",
     "echo-unknown-html",
+    "signer-twitter-plus-for-space",
+    "signer-woo-default-port-kept",
 ];
 
 #[test]
@@ -442,7 +444,8 @@ fn diff_fixture_scenarios_without_secrets() {
     for name in [
         "id-port-mismatch",
         "mistake-etrade-secret-not-encoded",
-        "equivalent-lti-no-secrets",
+        "unchecked-lti-no-secrets",
+        "unchecked-woo-default-port-kept",
     ] {
         let r = diff_scenario(name, false, &[]);
         snap(&format!("diff_{name}_without_secrets"), human(&r, None));

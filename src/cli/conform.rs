@@ -8,7 +8,7 @@
 use super::check::load_corpus;
 use super::junit::{junit_case, write_junit};
 use super::process_tree;
-use super::render::{clip, paint, visible, BAD, DIM, GOOD};
+use super::render::{clip, paint, visible, BAD, GOOD};
 use super::Outcome;
 use anyhow::{bail, Result};
 use clap::Args;
@@ -397,29 +397,15 @@ pub fn report_graded(
                 anstream::println!("      mistake: {}", visible(&m.join(", ")));
             }
             if let Some((expected, reported)) = &g.base_string_diff {
-                anstream::println!(
-                    "      base string diff ({} known-good, {} signer):",
-                    paint(BAD, "-"),
-                    paint(GOOD, "+")
+                // The one way every command shows two base strings.
+                let colour = anstream::stdout().current_choice() != anstream::ColorChoice::Never;
+                let shown = super::diffview::base_strings(
+                    ("known-good", "signer"),
+                    &oauth1_doctor::diff::base_diff::align(expected, reported),
+                    colour,
                 );
-                let e = base_string_lines(expected);
-                let r = base_string_lines(reported);
-                let e: Vec<&str> = e.iter().map(String::as_str).collect();
-                let r: Vec<&str> = r.iter().map(String::as_str).collect();
-                let diff = similar::TextDiff::from_slices(&e, &r);
-                for change in diff.iter_all_changes() {
-                    let line = visible(change.value());
-                    match change.tag() {
-                        similar::ChangeTag::Delete => {
-                            anstream::println!("      {}", paint(BAD, format!("- {line}")))
-                        }
-                        similar::ChangeTag::Insert => {
-                            anstream::println!("      {}", paint(GOOD, format!("+ {line}")))
-                        }
-                        similar::ChangeTag::Equal => {
-                            anstream::println!("      {}", paint(DIM, format!("  {line}")))
-                        }
-                    }
+                for line in shown.lines() {
+                    anstream::println!("    {line}");
                 }
             }
         }

@@ -8,10 +8,12 @@ use super::render::{pad, paint, visible, BAD, BOLD, DIM, GOOD, WARN};
 use super::Outcome;
 use anyhow::{anyhow, bail, Result};
 use clap::Args;
-use oauth1_doctor::diff::base_diff::{is_base_string, SpanKind};
+use oauth1_doctor::diff::base_diff::is_base_string;
 use oauth1_doctor::diff::echo::ServerEcho;
+use oauth1_doctor::diff::select::{self, Role};
 use oauth1_doctor::diff::{
-    self, postman, DiffOptions, DiffReport, Finding, Reference, Side, SideSecrets, Situation,
+    self, postman, Cause, CauseSource, DiffOptions, DiffReport, Reference, Side, SideSecrets,
+    Situation,
 };
 use oauth1_doctor::hunt;
 use oauth1_doctor::input::{self, ReadOptions};
@@ -39,6 +41,15 @@ pub struct DiffArgs {
     /// Print one JSON object (the documented contract) instead of text.
     #[arg(long)]
     pub json: bool,
+    /// For a CANDIDATE holding several requests (HAR, JSON Lines): use this one (0-based HAR entry, or position). Without it, the one whose signature fails or that was answered 401.
+    #[arg(long, value_name = "N")]
+    pub entry: Option<usize>,
+    /// For a GOOD holding several requests: use this one. Without it, the one whose signature verifies or that was answered 2xx.
+    #[arg(long, value_name = "N")]
+    pub good_entry: Option<usize>,
+    /// Only ask "do they sign the same content?": exit 0 when they do, even if the signatures were not checked (no secrets).
+    #[arg(long)]
+    pub structural: bool,
     /// Secrets shared by both sides.
     #[command(flatten)]
     pub secrets: SecretArgs,
@@ -167,17 +178,29 @@ impl DiffArgs {
         })
     }
 
-    /// Reads one side: a bare base string, or a request through the shared readers.
-    fn read_side(&self, path: &str, who: &str) -> Result<(Side, bool)> {
+    /// Reads one side: a bare base string, or a request through the
+    /// shared readers; of several requests, the one [`select::choose`]
+    /// names (said on standard error), never one picked silently.
+    fn read_side(&self, path: &str, role: Role, secrets: &Secrets) -> Result<(Side, bool)> {
+        let who = match role {
+            Role::KnownGood => "known-good",
+            Role::Candidate => "candidate",
+        };
         let bytes = read_input(path)?;
         let text = String::from_utf8_lossy(&bytes);
         if self.format.is_none() && is_base_string(&text) {
             return Ok((Side::BaseString(text.trim().to_string()), false));
         }
+        let named = match role {
+            Role::KnownGood => self.good_entry,
+            Role::Candidate => self.entry,
+        };
         let options = ReadOptions {
             format: self.format.map(Format::from),
             scheme: self.scheme.clone(),
-            entry: None,
+            // A HAR reader reads the named entry itself; for JSON Lines
+            // it is a position among the lines read (below).
+            entry: named,
         };
         let files = DiskFiles::for_request(path, &self.allow_file)?;
         let mut reads =
@@ -185,7 +208,25 @@ impl DiffArgs {
         if reads.is_empty() {
             bail!("{who} {path}: no request found");
         }
-        let read = reads.remove(0);
+        let said = reads.len() > 1 || named.is_some();
+        // A HAR reader has read the named entry alone: it is position 0.
+        let named = named.map(|n| if reads.len() == 1 { 0 } else { n });
+        if let Some(n) = named.filter(|n| *n >= reads.len()) {
+            bail!(
+                "{who} {path}: request {n} does not exist: it holds {} (numbered from 0)",
+                reads.len()
+            );
+        }
+        let choice =
+            select::choose(&reads, secrets, role, named).map_err(|e| anyhow!("{path}: {e}"))?;
+        if said {
+            anstream::eprintln!(
+                "{} {who} {path}: {}",
+                paint(DIM, "note:"),
+                visible(&choice.to_string())
+            );
+        }
+        let read = reads.swap_remove(choice.position);
         let from_postman = postman::from_postman(&read, &bytes);
         Ok((Side::Request(read), from_postman))
     }
@@ -215,10 +256,10 @@ pub fn run(args: DiffArgs) -> Result<Outcome> {
         ([c], Some(_)) => (None, c.clone()),
         _ => bail!("{}", diff::DiagnoseError::NoReference),
     };
-    let (candidate, _) = args.read_side(&cand_path, "candidate")?;
+    let (candidate, _) = args.read_side(&cand_path, Role::Candidate, &secrets.candidate)?;
     let (good, good_from_postman) = match &good_path {
         Some(gp) => {
-            let (side, from_postman) = args.read_side(gp, "known-good")?;
+            let (side, from_postman) = args.read_side(gp, Role::KnownGood, &secrets.good)?;
             (Some(side), from_postman)
         }
         None => (None, false),
@@ -226,6 +267,7 @@ pub fn run(args: DiffArgs) -> Result<Outcome> {
     let options = DiffOptions {
         good_from_postman,
         hunt_budget: args.budget.budget(),
+        structural: args.structural,
     };
     let d = diff::diagnose(
         good.as_ref(),
@@ -243,30 +285,38 @@ pub fn run(args: DiffArgs) -> Result<Outcome> {
     if args.json {
         anstream::println!("{}", serde_json::to_string(&d)?);
     } else {
-        let mut o = String::new();
+        // The verdict and its cause come first, then what the server said.
         let server_is_main = d.reference == Some(Reference::Server);
-        if let Some(s) = &d.server_response {
-            o.push_str(&render_server(
-                &s.echo,
-                &s.notes,
-                s.report.as_ref(),
-                server_is_main,
-            ));
-        }
-        if d.reference.is_some() {
-            let reference = if server_is_main {
-                "server"
+        let reference = if server_is_main {
+            "server"
+        } else {
+            "known-good"
+        };
+        let (head, body) = match d.reference {
+            Some(_) => render(&d.report, reference, &cand_path),
+            None => (String::new(), String::new()),
+        };
+        let server = d.server_response.as_ref().map(|s| {
+            let block = render_server(&s.echo, &s.notes, s.report.as_ref(), server_is_main);
+            // One blank line between the blocks.
+            let block = if body.is_empty() {
+                block
             } else {
-                "known-good"
+                block.trim_end_matches('\n').to_string() + "\n"
             };
-            o.push_str(&render(&d.report, reference, &cand_path));
-            if args.secrets.show_secrets {
-                o.push_str(&shown_keys(&d.report, &secrets));
+            if head.is_empty() {
+                block
+            } else {
+                format!("\n{block}")
             }
-        }
-        anstream::print!("{o}");
+        });
+        let keys = match (&d.reference, args.secrets.show_secrets) {
+            (Some(_), true) => shown_keys(&d.report, &secrets),
+            _ => String::new(),
+        };
+        anstream::print!("{head}{}{body}{keys}", server.unwrap_or_default());
     }
-    Ok(if d.equivalent() {
+    Ok(if d.passed {
         Outcome::Ok
     } else {
         Outcome::Mismatch
@@ -282,62 +332,148 @@ fn shown(v: &str) -> String {
     }
 }
 
-fn situation_line(r: &DiffReport, reference: &str) -> String {
-    let cause = r.cause();
-    let what = |f: &Finding| {
-        let changes = match f.effect {
-            diff::Effect::BaseString => "changes the base string",
-            diff::Effect::Key => "changes the signing key",
-            diff::Effect::Transport => "changes what the server reads",
-            diff::Effect::Note => "is a note",
-        };
-        // The catalogue mistake that explains the finding, when it has
-        // another name than the finding itself (e.g. `plus-for-space`).
-        match f.mistake {
-            Some(m) if m != f.id => format!("{} ({}: {m}) {changes}", f.location, f.id),
-            _ => format!("{} ({}) {changes}", f.location, f.id),
+use super::inputs::SECRETS_HINT as PASS_SECRETS;
+
+/// The cause in one line: its id(s), then what the signer did and the rule it breaks.
+fn cause_text(c: &Cause) -> String {
+    match c.source {
+        CauseSource::Hunt => format!(
+            "{}: {}",
+            paint(WARN, c.ids.join(" + ")),
+            visible(&c.message)
+        ),
+        CauseSource::Finding => {
+            let id = c.ids.first().copied().unwrap_or_default();
+            let mistake = match c.mistake {
+                Some(m) if m != id => format!(" ({m})"),
+                _ => String::new(),
+            };
+            let at = c
+                .location
+                .as_deref()
+                .map(|l| format!(" at {}", visible(l)))
+                .unwrap_or_default();
+            format!("{}{mistake}{at}: {}", paint(WARN, id), visible(&c.message))
         }
-    };
+    }
+}
+
+/// The first line: the verdict, then the cause in the user's words.
+fn situation_line(r: &DiffReport, reference: &str) -> String {
+    let cause = r.cause.as_ref().map(cause_text);
     match r.situation {
         Some(Situation::Equivalent) => format!(
             "{} the {reference} and candidate requests sign the same base string; only volatile values (nonce, timestamp, signature) differ",
             paint(GOOD, "equivalent:")
         ),
-        Some(Situation::SignerInconsistent) => {
-            let suspect = r
-                .findings
-                .first()
-                .map(|f| format!("; first suspect: {}", what(f)))
-                .unwrap_or_default();
-            format!(
-                "{} the candidate's oauth_signature does not match the request it sent, so its signer signs something other than what it sends{suspect}",
-                paint(BAD, "signer inconsistent:")
-            )
-        }
+        Some(Situation::SignaturesUnchecked) => format!(
+            "{} the {reference} and candidate requests sign the same content, but their signatures were not checked, so a mistake in how the candidate computes its signature cannot be seen: {PASS_SECRETS}",
+            paint(WARN, "signatures unchecked:")
+        ),
+        Some(Situation::SignerInconsistent) => format!(
+            "{} {}",
+            paint(BAD, "signer inconsistent:"),
+            cause.unwrap_or_else(|| "the candidate's oauth_signature does not match the request it sent".into())
+        ),
         Some(Situation::RequestDiffers) if r.candidate_is_base_string => format!(
-            "{} the candidate's base string is not the one the {reference} request signs: {}",
+            "{} {}",
             paint(BAD, "base string differs:"),
-            cause.map(what).unwrap_or_default()
+            cause.unwrap_or_else(|| format!("the candidate's base string is not the one the {reference} request signs"))
         ),
         Some(Situation::RequestDiffers) => format!(
-            "{} the candidate is self-consistent but signs {}: {}",
+            "{} {}",
             paint(BAD, "request differs:"),
-            if cause.is_some_and(|f| f.effect == diff::Effect::Key) {
-                "with a different key"
-            } else {
-                "a different request"
-            },
-            cause.map(what).unwrap_or_default()
+            cause.unwrap_or_else(|| "the candidate is self-consistent but signs a different request".into())
         ),
         None => format!(
-            "{} {} (give the secrets to check each side's own signature)",
+            "{} {} (the signatures were not checked: {PASS_SECRETS})",
             paint(BAD, "different:"),
-            cause.map(what).unwrap_or_else(|| "see the findings".into())
+            cause.unwrap_or_else(|| "see the findings".into())
         ),
     }
 }
 
-fn render(r: &DiffReport, reference: &str, cand_path: &str) -> String {
+/// The lines under the first: alternatives, then what the situation means.
+fn situation_details(r: &DiffReport, reference: &str, cand_path: &str) -> String {
+    let mut o = String::new();
+    let dim = |o: &mut String, text: String| o.push_str(&format!("  {}\n", paint(DIM, text)));
+    match r.situation {
+        Some(Situation::SignerInconsistent) => {
+            let from_hunt = r
+                .cause
+                .as_ref()
+                .is_some_and(|c| c.source == CauseSource::Hunt);
+            if let Some(h) = r.hunt.as_ref().filter(|_| from_hunt) {
+                for e in h.explanations.iter().skip(1) {
+                    let text = e
+                        .iter()
+                        .filter_map(|id| hunt::mistake(id))
+                        .map(|m| format!("{} ({})", m.description, m.section))
+                        .collect::<Vec<_>>()
+                        .join("; and ");
+                    o.push_str(&format!(
+                        "  or equally {}: {}\n",
+                        paint(WARN, e.join(" + ")),
+                        visible(&text)
+                    ));
+                }
+                for m in h.mistakes.iter().filter_map(|id| hunt::mistake(id)) {
+                    dim(&mut o, format!("fix ({}): {}", m.id, m.fix));
+                }
+                dim(&mut o, format!(
+                    "the candidate's oauth_signature does not match the request it sent; the hunt reproduced it with {} ({} variant{} tried)",
+                    if h.mistakes.len() == 1 { "this mistake" } else { "these mistakes" },
+                    h.tried,
+                    if h.tried == 1 { "" } else { "s" }
+                ));
+            } else {
+                let why = match &r.hunt {
+                    Some(h) if !h.matched && h.budget.exhausted => format!(
+                        "the hunt for a known signer mistake was cut short by its budget ({} variant{} tried); run `oauth1-doctor hunt {cand_path}` with a larger --budget-time or --budget-memory to search further",
+                        h.budget.candidates_tried,
+                        if h.budget.candidates_tried == 1 { "" } else { "s" }
+                    ),
+                    Some(h) if !h.matched => format!(
+                        "no known signer mistake (up to {} combined) reproduces it; run `oauth1-doctor hunt {cand_path} --depth 4` (with the same secrets) to search deeper",
+                        h.depth
+                    ),
+                    _ => format!(
+                        "run `oauth1-doctor hunt {cand_path}` (with the same secrets) to search which known signer mistake reproduces it"
+                    ),
+                };
+                dim(&mut o, format!(
+                    "the candidate's oauth_signature does not match the request it sent, so its signer signs something other than what it sends; {why}"
+                ));
+            }
+        }
+        Some(Situation::RequestDiffers) if !r.candidate_is_base_string => dim(
+            &mut o,
+            format!(
+                "the candidate's own signature verifies, but it signs {} than the {}",
+                if r.cause().is_some_and(|f| f.effect == diff::Effect::Key) {
+                    "with a different key"
+                } else {
+                    "a different request"
+                },
+                if reference == "server" {
+                    "server's base string"
+                } else {
+                    "known-good request"
+                }
+            ),
+        ),
+        Some(Situation::SignaturesUnchecked) => dim(
+            &mut o,
+            "with --structural only the signed content is compared (exit 0 when it is the same)"
+                .into(),
+        ),
+        _ => {}
+    }
+    o
+}
+
+/// The report as text: the verdict lines, then the rest (findings, base strings, signatures).
+fn render(r: &DiffReport, reference: &str, cand_path: &str) -> (String, String) {
     let mut o = situation_line(r, reference);
     if !r.postman_settings.is_empty() {
         o.push_str(&format!(
@@ -350,45 +486,8 @@ fn render(r: &DiffReport, reference: &str, cand_path: &str) -> String {
         ));
     }
     o.push('\n');
-    if r.situation == Some(Situation::SignerInconsistent) {
-        match &r.hunt {
-            Some(h) if h.matched && !h.mistakes.is_empty() => {
-                o.push_str(&format!(
-                    "  hunt: the candidate's signer reproduces its signature with {}\n",
-                    h.mistakes
-                        .iter()
-                        .map(|m| paint(WARN, m))
-                        .collect::<Vec<_>>()
-                        .join(" + ")
-                ));
-                for m in h.mistakes.iter().filter_map(|id| hunt::mistake(id)) {
-                    let e = format!("{}: {} (fix: {})", m.id, m.description, m.fix);
-                    o.push_str(&format!("    {}\n", paint(DIM, e)));
-                }
-            }
-            Some(h) if !h.matched && h.budget.exhausted => o.push_str(&format!(
-                "  {}\n",
-                paint(
-                    DIM,
-                    format!("the hunt for a known signer mistake was cut short by its budget ({} variant{} tried); run `oauth1-doctor hunt {cand_path}` with a larger --budget-time or --budget-memory to search further", h.budget.candidates_tried, if h.budget.candidates_tried == 1 { "" } else { "s" })
-                )
-            )),
-            Some(h) if !h.matched => o.push_str(&format!(
-                "  {}\n",
-                paint(
-                    DIM,
-                    format!("no known signer mistake (up to 2 combined) reproduces its signature; run `oauth1-doctor hunt {cand_path} --depth 4` (with the same secrets) to search deeper")
-                )
-            )),
-            _ => o.push_str(&format!(
-                "  {}\n",
-                paint(
-                    DIM,
-                    format!("run `oauth1-doctor hunt {cand_path}` (with the same secrets) to search which known signer mistake reproduces its signature")
-                )
-            )),
-        }
-    }
+    o.push_str(&situation_details(r, reference, cand_path));
+    let head = std::mem::take(&mut o);
     if !r.findings.is_empty() {
         o.push_str(&format!("\n{}\n", paint(BOLD, "Findings")));
         let labels = [reference.to_string(), "candidate".to_string()];
@@ -438,7 +537,7 @@ fn render(r: &DiffReport, reference: &str, cand_path: &str) -> String {
             paint(BOLD, "Keys (RFC 5849 §3.4.2, secrets masked)")
         ));
     }
-    o
+    (head, o)
 }
 
 /// With `--show-secrets` only: each side's signing key itself (RFC 5849
@@ -463,134 +562,10 @@ fn shown_keys(r: &DiffReport, secrets: &SideSecrets) -> String {
     }
 }
 
-/// The two base strings, changed spans coloured, or marked with `^` when
-/// colour is off; wrapped so that the markers stay under their characters.
+/// The two base strings of a report, the one way every command shows them.
 fn aligned(r: &DiffReport, reference: &str) -> String {
-    const WIDTH: usize = 100;
-    // Past this many characters on a side, only lines with a change are
-    // shown (at most `MAX_LINES` of them): printing megabytes of equal
-    // text helps no one.
-    const HUGE: usize = 20_000;
-    const MAX_LINES: usize = 50;
     let colour = anstream::stdout().current_choice() != anstream::ColorChoice::Never;
-    let a = &r.alignment;
-    let w = reference.len().max(9);
-    let mut o = String::new();
-    for (label, text, is_good, style) in [
-        (reference, &a.good, true, GOOD),
-        ("candidate", &a.candidate, false, BAD),
-    ] {
-        // The characters of one side with the kind of span they are in,
-        // read lazily (a vector of them would take 16 bytes a character).
-        let mut chars = a.spans.iter().flat_map(|s| {
-            let range = if is_good {
-                s.good.clone()
-            } else {
-                s.candidate.clone()
-            };
-            text[range].chars().map(move |c| (c, s.kind))
-        });
-        let huge = text.len() > HUGE;
-        let mut chunk: Vec<(char, SpanKind)> = Vec::with_capacity(WIDTH);
-        let (mut i, mut shown, mut skipped) = (0usize, 0usize, 0usize);
-        let mut empty = true;
-        loop {
-            chunk.clear();
-            chunk.extend(chars.by_ref().take(WIDTH));
-            if chunk.is_empty() {
-                break;
-            }
-            empty = false;
-            let changed = chunk.iter().any(|(_, k)| *k == SpanKind::Changed);
-            if huge && (!changed || shown >= MAX_LINES) {
-                skipped += 1;
-                i += 1;
-                continue;
-            }
-            shown += 1;
-            let mut line = String::new();
-            let mut run = String::new();
-            let mut run_kind = SpanKind::Same;
-            let flush = |line: &mut String, run: &mut String, kind: SpanKind| {
-                match kind {
-                    SpanKind::Same => line.push_str(run),
-                    SpanKind::Changed => line.push_str(&paint(style, &*run)),
-                    SpanKind::Volatile => line.push_str(&paint(DIM, &*run)),
-                }
-                run.clear();
-            };
-            for (c, k) in &chunk {
-                if *k != run_kind {
-                    flush(&mut line, &mut run, run_kind);
-                    run_kind = *k;
-                }
-                run.push(*c);
-            }
-            flush(&mut line, &mut run, run_kind);
-            let head = if i == 0 || (huge && shown == 1) {
-                label
-            } else {
-                ""
-            };
-            if huge {
-                o.push_str(&format!(
-                    "  {}  {}\n",
-                    pad(head, w),
-                    paint(DIM, format!("(from character {})", i * WIDTH))
-                ));
-                o.push_str(&format!("  {}  {line}\n", pad("", w)));
-            } else {
-                o.push_str(&format!("  {}  {line}\n", pad(head, w)));
-            }
-            let marks: String = chunk
-                .iter()
-                .map(|(_, k)| if *k == SpanKind::Changed { '^' } else { ' ' })
-                .collect();
-            if !colour && marks.contains('^') {
-                o.push_str(&format!("  {}  {}\n", pad("", w), marks.trim_end()));
-            }
-            i += 1;
-        }
-        if empty {
-            o.push_str(&format!("  {}  (empty)\n", pad(label, w)));
-        } else if huge {
-            if shown == 0 {
-                o.push_str(&format!(
-                    "  {}  {}\n",
-                    pad(label, w),
-                    paint(
-                        DIM,
-                        format!("({} characters, no changed line)", text.chars().count())
-                    )
-                ));
-            } else if skipped > 0 {
-                o.push_str(&format!(
-                    "  {}  {}\n",
-                    pad("", w),
-                    paint(
-                        DIM,
-                        format!(
-                            "({skipped} of {i} lines of {WIDTH} characters not shown: {} characters; only changed lines are shown, at most {MAX_LINES})",
-                            text.chars().count()
-                        )
-                    )
-                ));
-            }
-        }
-    }
-    if a.is_same() {
-        o.push_str(&format!(
-            "  {}\n",
-            paint(DIM, "(identical apart from nonce and timestamp)")
-        ));
-    }
-    if a.coarse {
-        o.push_str(&format!(
-            "  {}\n",
-            paint(DIM, "(too many differing parameters for a minimal alignment: parameters were matched by name in sorted order)")
-        ));
-    }
-    o
+    super::diffview::base_strings((reference, "candidate"), &r.alignment, colour)
 }
 
 fn render_server(

@@ -1,237 +1,279 @@
-//! A character-level, aligned diff of two strings (base strings, keys
-//! shapes, headers): the known-good text above the candidate, differing
-//! characters coloured, and `^` markers under them when colour is off.
+//! The one way every command shows two signature base strings (RFC 5849
+//! §3.4.1.1): `diff` (known-good or server against candidate) and `hunt`
+//! (the correct one against the signer's or server's).
 //!
-//! The diff itself comes from `similar`; this module only lays it out.
+//! First each string whole, on its own line, so it can be copied as it is
+//! (differing spans coloured when colour is on, nothing inserted into it);
+//! then each place where they differ, the two sides lined up column by
+//! column with a little context, and `^` under the differing characters
+//! when colour is off. The alignment itself (pair by pair, then character
+//! by character, nonce and timestamp told apart) is the library's
+//! [`align`](oauth1_doctor::diff::base_diff::align); this module only lays
+//! it out.
 
-use super::render::{paint, BAD, DIM, GOOD};
-use similar::{ChangeTag, TextDiff};
+use super::render::{pad, paint, BAD, DIM, GOOD};
+use oauth1_doctor::diff::base_diff::{Alignment, SpanKind};
 
-/// One column of the aligned view.
+/// Columns per line of an aligned excerpt.
+const WIDTH: usize = 100;
+/// Characters of unchanged context on each side of a difference.
+const CONTEXT: usize = 24;
+/// Past this many characters a string is not printed whole (only where it differs).
+const HUGE: usize = 20_000;
+/// At most this many places of difference are shown.
+const MAX_EXCERPTS: usize = 12;
+/// At most this many characters of one changed run are shown per side.
+const MAX_RUN: usize = 300;
+
+/// One column of an aligned excerpt.
+#[derive(Clone, Copy)]
 struct Cell {
-    expected: Option<char>,
-    actual: Option<char>,
+    top: Option<char>,
+    bottom: Option<char>,
+    kind: SpanKind,
 }
 
-impl Cell {
-    fn tag(&self) -> ChangeTag {
-        match (self.expected, self.actual) {
-            (Some(_), Some(_)) => ChangeTag::Equal,
-            (Some(_), None) => ChangeTag::Delete,
-            _ => ChangeTag::Insert,
-        }
-    }
-}
-
-/// Renders `expected` over `actual`, aligned, `width` columns per block,
-/// each line prefixed with its label. With `colour`, removed characters
-/// are red and added ones green; without, a third line marks them with `^`.
-pub fn char_diff(
-    labels: (&str, &str),
-    expected: &str,
-    actual: &str,
-    width: usize,
-    colour: bool,
-) -> String {
-    if expected.len() + actual.len() > CHAR_DIFF_LIMIT {
-        return coarse_diff(labels, expected, actual, width, colour);
-    }
-    let mut cells = Vec::with_capacity(expected.len().max(actual.len()));
-    for (tag, text) in runs(expected, actual) {
-        for c in text.chars() {
-            cells.push(match tag {
-                ChangeTag::Equal => Cell {
-                    expected: Some(c),
-                    actual: Some(c),
-                },
-                ChangeTag::Delete => Cell {
-                    expected: Some(c),
-                    actual: None,
-                },
-                ChangeTag::Insert => Cell {
-                    expected: None,
-                    actual: Some(c),
-                },
-            });
-        }
-    }
-    let label_width = labels.0.chars().count().max(labels.1.chars().count());
-    let pad = |l: &str| {
-        let l = format!("{l}{}", " ".repeat(label_width - l.chars().count()));
-        if colour {
-            paint(DIM, l)
-        } else {
-            l
-        }
-    };
-    let mut out = String::new();
-    for block in cells.chunks(width.max(1)) {
-        let mut top = Line::default();
-        let mut bottom = Line::default();
-        let mut marks = String::new();
-        for cell in block {
-            let changed = cell.tag() != ChangeTag::Equal;
-            top.push(cell.expected, changed && colour);
-            bottom.push(cell.actual, changed && colour);
-            marks.push(if changed { '^' } else { ' ' });
-        }
-        let (top, bottom) = (top.finish(BAD), bottom.finish(GOOD));
-        out.push_str(&format!("  {}  {top}\n", pad(labels.0)));
-        out.push_str(&format!("  {}  {bottom}\n", pad(labels.1)));
-        if !colour && marks.contains('^') {
-            out.push_str(&format!(
+/// Renders two base strings the one way (see the module documentation),
+/// `labels` naming the top (reference) and bottom side.
+pub fn base_strings(labels: (&str, &str), a: &Alignment, colour: bool) -> String {
+    let w = labels.0.chars().count().max(labels.1.chars().count());
+    let mut o = String::new();
+    for (label, text, top, style) in [
+        (labels.0, &a.good, true, GOOD),
+        (labels.1, &a.candidate, false, BAD),
+    ] {
+        if text.is_empty() {
+            o.push_str(&format!("  {}  (empty)\n", pad(label, w)));
+        } else if text.chars().count() > HUGE {
+            o.push_str(&format!(
                 "  {}  {}\n",
-                " ".repeat(label_width),
-                marks.trim_end()
+                pad(label, w),
+                paint(
+                    DIM,
+                    format!(
+                        "({} characters: too long to print whole; only where they differ is shown below)",
+                        text.chars().count()
+                    )
+                )
+            ));
+        } else {
+            o.push_str(&format!(
+                "  {}  {}\n",
+                pad(label, w),
+                whole(a, top, style, colour)
             ));
         }
     }
-    out
-}
-
-/// Longest pair of strings (bytes, both sides) given a character diff;
-/// past it the diff is coarse (see [`coarse_diff`]), as a character diff
-/// can cost the product of the lengths.
-const CHAR_DIFF_LIMIT: usize = 20_000;
-
-/// [`char_diff`] for huge strings: the common prefix and suffix are cut
-/// (a linear scan), and the differing middle, with a little context and
-/// clipped to [`CHAR_DIFF_LIMIT`], gets the character diff. A note says so.
-fn coarse_diff(
-    labels: (&str, &str),
-    expected: &str,
-    actual: &str,
-    width: usize,
-    colour: bool,
-) -> String {
-    const CONTEXT: usize = 40;
-    let prefix = expected
-        .char_indices()
-        .zip(actual.chars())
-        .find(|((_, a), b)| a != b)
-        .map_or(expected.len().min(actual.len()), |((i, _), _)| i);
-    let suffix = expected[prefix..]
-        .chars()
-        .rev()
-        .zip(actual[prefix..].chars().rev())
-        .take_while(|(a, b)| a == b)
-        .map(|(a, _)| a.len_utf8())
-        .sum::<usize>();
-    let start = floor_char(expected, prefix.saturating_sub(CONTEXT));
-    let clip = |s: &str, end: usize| -> (usize, bool) {
-        let end = end.max(start);
-        let cap = floor_char(s, (start + CHAR_DIFF_LIMIT / 2).min(s.len()));
-        (end.min(cap), end > cap)
-    };
-    let (e_end, e_cut) = clip(expected, expected.len() - suffix);
-    let (a_end, a_cut) = clip(actual, actual.len() - suffix);
-    let note = format!(
-        "(strings of {} and {} characters: too long for a character diff; {} equal characters at the start and {} at the end are not shown{})",
-        expected.chars().count(),
-        actual.chars().count(),
-        expected[..start].chars().count(),
-        expected[e_end..].chars().count().min(actual[a_end..].chars().count()),
-        if e_cut || a_cut { ", and the differing middle is cut" } else { "" }
-    );
-    let mut out = format!("  {}\n", paint(DIM, note));
-    out.push_str(&char_diff(
-        labels,
-        &expected[start..e_end],
-        &actual[start..a_end],
-        width,
-        colour,
-    ));
-    out
-}
-
-/// The largest char boundary of `s` at or below `i`.
-fn floor_char(s: &str, mut i: usize) -> usize {
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
+    if a.is_same() {
+        let same = if a.good == a.candidate {
+            "(identical)"
+        } else {
+            "(identical apart from nonce and timestamp)"
+        };
+        o.push_str(&format!("  {}\n", paint(DIM, same)));
+        return o;
     }
-    i
-}
-
-/// One rendered line: plain text, with changed runs collected so each is
-/// painted once.
-#[derive(Default)]
-struct Line {
-    done: String,
-    run: String,
-    run_changed: bool,
-    style_runs: Vec<(bool, String)>,
-}
-
-impl Line {
-    /// Appends a character (a space for a gap), `highlight` marking a change.
-    fn push(&mut self, c: Option<char>, highlight: bool) {
-        let highlight = highlight && c.is_some();
-        if highlight != self.run_changed && !self.run.is_empty() {
-            self.style_runs
-                .push((self.run_changed, std::mem::take(&mut self.run)));
-        }
-        self.run_changed = highlight;
-        self.run.push(c.map_or(' ', visible));
-    }
-
-    fn finish(mut self, style: anstyle::Style) -> String {
-        self.style_runs.push((self.run_changed, self.run));
-        for (changed, text) in self.style_runs {
-            if changed {
-                self.done.push_str(&paint(style, text));
-            } else {
-                self.done.push_str(&text);
-            }
-        }
-        self.done
-    }
-}
-
-/// Equal runs shorter than this between two changes are folded into the
-/// change, so a replaced word reads as one block instead of confetti.
-const SHORT_EQUAL: usize = 4;
-
-/// The diff as runs of one tag, cleaned up for reading: short equal runs
-/// between changes are absorbed, and each change shows what was removed
-/// before what was added.
-fn runs(expected: &str, actual: &str) -> Vec<(ChangeTag, String)> {
-    let diff = TextDiff::from_chars(expected, actual);
-    let mut raw: Vec<(ChangeTag, String)> = Vec::new();
-    for change in diff.iter_all_changes() {
-        match raw.last_mut() {
-            Some((tag, text)) if *tag == change.tag() => text.push_str(change.value()),
-            _ => raw.push((change.tag(), change.value().to_string())),
-        }
-    }
-    let mut out: Vec<(ChangeTag, String)> = Vec::new();
-    let mut removed = String::new();
-    let mut added = String::new();
-    let flush = |out: &mut Vec<(ChangeTag, String)>, removed: &mut String, added: &mut String| {
-        if !removed.is_empty() {
-            out.push((ChangeTag::Delete, std::mem::take(removed)));
-        }
-        if !added.is_empty() {
-            out.push((ChangeTag::Insert, std::mem::take(added)));
-        }
-    };
-    for (i, (tag, text)) in raw.iter().enumerate() {
-        match tag {
-            ChangeTag::Delete => removed.push_str(text),
-            ChangeTag::Insert => added.push_str(text),
-            ChangeTag::Equal => {
-                let inside = i > 0 && i + 1 < raw.len();
-                if inside && text.chars().count() < SHORT_EQUAL {
-                    removed.push_str(text);
-                    added.push_str(text);
+    let groups = excerpts(a);
+    let total = groups.len();
+    o.push_str(&format!(
+        "  {}\n",
+        paint(
+            DIM,
+            format!(
+                "where they differ ({total} place{}, aligned{}):",
+                if total == 1 { "" } else { "s" },
+                if colour {
+                    ""
                 } else {
-                    flush(&mut out, &mut removed, &mut added);
-                    out.push((ChangeTag::Equal, text.clone()));
+                    ", ^ under the differing characters"
+                }
+            )
+        )
+    ));
+    for cells in groups.iter().take(MAX_EXCERPTS) {
+        for block in cells.chunks(WIDTH) {
+            o.push_str(&excerpt_block(labels, w, block, colour));
+        }
+    }
+    if total > MAX_EXCERPTS {
+        o.push_str(&format!(
+            "  {}\n",
+            paint(
+                DIM,
+                format!("({} more places not shown)", total - MAX_EXCERPTS)
+            )
+        ));
+    }
+    if a.coarse {
+        o.push_str(&format!(
+            "  {}\n",
+            paint(DIM, "(too many differing parameters for a minimal alignment: parameters were matched by name in sorted order)")
+        ));
+    }
+    o
+}
+
+/// One side whole, its changed spans painted (volatile ones dimmed).
+fn whole(a: &Alignment, top: bool, style: anstyle::Style, colour: bool) -> String {
+    let text = if top { &a.good } else { &a.candidate };
+    if !colour {
+        return text.chars().map(visible).collect();
+    }
+    let mut o = String::new();
+    for s in &a.spans {
+        let r = if top {
+            s.good.clone()
+        } else {
+            s.candidate.clone()
+        };
+        let part: String = text[r].chars().map(visible).collect();
+        match s.kind {
+            SpanKind::Same => o.push_str(&part),
+            SpanKind::Changed => o.push_str(&paint(style, part)),
+            SpanKind::Volatile => o.push_str(&paint(DIM, part)),
+        }
+    }
+    o
+}
+
+/// The places where the strings differ, each as aligned cells with context.
+fn excerpts(a: &Alignment) -> Vec<Vec<Cell>> {
+    let spans = &a.spans;
+    let changed: Vec<usize> = spans
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.kind == SpanKind::Changed)
+        .map(|(i, _)| i)
+        .collect();
+    // Changes separated by little unchanged text are one place.
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    for &i in &changed {
+        match groups.last_mut() {
+            Some((_, end))
+                if spans[*end + 1..i]
+                    .iter()
+                    .map(|s| a.good[s.good.clone()].chars().count())
+                    .sum::<usize>()
+                    < 2 * CONTEXT =>
+            {
+                *end = i
+            }
+            _ => groups.push((i, i)),
+        }
+    }
+    groups
+        .into_iter()
+        .take(MAX_EXCERPTS + 1)
+        .map(|(first, last)| {
+            let mut cells = Vec::new();
+            if let Some(s) = first
+                .checked_sub(1)
+                .map(|i| &spans[i])
+                .filter(|s| s.kind == SpanKind::Same)
+            {
+                let text = &a.good[s.good.clone()];
+                let n = text.chars().count();
+                if n > CONTEXT {
+                    cells.push(same('…'));
+                }
+                cells.extend(text.chars().skip(n.saturating_sub(CONTEXT)).map(same));
+            }
+            for s in &spans[first..=last] {
+                let g = &a.good[s.good.clone()];
+                let c = &a.candidate[s.candidate.clone()];
+                if s.kind == SpanKind::Same {
+                    cells.extend(g.chars().map(|ch| Cell {
+                        top: Some(ch),
+                        bottom: Some(ch),
+                        kind: s.kind,
+                    }));
+                    continue;
+                }
+                let (gn, cn) = (g.chars().count(), c.chars().count());
+                let mut gi = g.chars().take(MAX_RUN);
+                let mut ci = c.chars().take(MAX_RUN);
+                for _ in 0..gn.max(cn).min(MAX_RUN) {
+                    cells.push(Cell {
+                        top: gi.next(),
+                        bottom: ci.next(),
+                        kind: s.kind,
+                    });
+                }
+                if gn.max(cn) > MAX_RUN {
+                    cells.push(Cell {
+                        top: (gn > MAX_RUN).then_some('…'),
+                        bottom: (cn > MAX_RUN).then_some('…'),
+                        kind: s.kind,
+                    });
                 }
             }
-        }
+            if let Some(s) = spans.get(last + 1).filter(|s| s.kind == SpanKind::Same) {
+                let text = &a.good[s.good.clone()];
+                cells.extend(text.chars().take(CONTEXT).map(same));
+                if text.chars().count() > CONTEXT {
+                    cells.push(same('…'));
+                }
+            }
+            cells
+        })
+        .collect()
+}
+
+fn same(c: char) -> Cell {
+    Cell {
+        top: Some(c),
+        bottom: Some(c),
+        kind: SpanKind::Same,
     }
-    flush(&mut out, &mut removed, &mut added);
-    out
+}
+
+/// One block of an excerpt: top side, bottom side, and the `^` line.
+fn excerpt_block(labels: (&str, &str), w: usize, cells: &[Cell], colour: bool) -> String {
+    let line = |top: bool, style: anstyle::Style| {
+        let mut o = String::new();
+        let mut run = String::new();
+        let mut run_kind = SpanKind::Same;
+        let flush = |o: &mut String, run: &mut String, kind: SpanKind| {
+            match kind {
+                _ if !colour => o.push_str(run),
+                SpanKind::Same => o.push_str(run),
+                SpanKind::Changed => o.push_str(&paint(style, &*run)),
+                SpanKind::Volatile => o.push_str(&paint(DIM, &*run)),
+            }
+            run.clear();
+        };
+        for cell in cells {
+            if cell.kind != run_kind {
+                flush(&mut o, &mut run, run_kind);
+                run_kind = cell.kind;
+            }
+            let ch = if top { cell.top } else { cell.bottom };
+            run.push(ch.map_or(' ', visible));
+        }
+        flush(&mut o, &mut run, run_kind);
+        o.trim_end().to_string()
+    };
+    let mut o = format!(
+        "  {}  {}\n  {}  {}\n",
+        pad(labels.0, w),
+        line(true, GOOD),
+        pad(labels.1, w),
+        line(false, BAD)
+    );
+    let marks: String = cells
+        .iter()
+        .map(|c| {
+            if c.kind == SpanKind::Changed {
+                '^'
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    if !colour && marks.contains('^') {
+        o.push_str(&format!("  {}  {}\n", " ".repeat(w), marks.trim_end()));
+    }
+    o
 }
 
 /// Control characters as a visible stand-in, so one column stays one character.
@@ -246,40 +288,49 @@ fn visible(c: char) -> char {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use oauth1_doctor::diff::base_diff::align;
 
+    /// RFC 5849 §3.4.1.2: a port kept in the base string URI is marked where it is.
     #[test]
-    fn insertion_is_aligned_and_marked() {
-        let out = char_diff(("correct", "signer"), "abc", "aXbc", 80, false);
-        assert_eq!(out, "  correct  a bc\n  signer   aXbc\n            ^\n");
-    }
-
-    #[test]
-    fn short_equal_runs_between_changes_are_absorbed() {
-        let out = char_diff(("x", "y"), "abcXYZdef", "abc1Y2def", 80, false);
-        assert_eq!(
-            out,
-            "  x  abcXYZ   def\n  y  abc   1Y2def\n        ^^^^^^\n"
+    fn a_difference_is_shown_whole_then_aligned_and_marked() {
+        let a = align(
+            "GET&https%3A%2F%2Fx.test%2Fa&b%3D1",
+            "GET&https%3A%2F%2Fx.test%3A443%2Fa&b%3D1",
         );
+        let out = base_strings(("known-good", "candidate"), &a, false);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[0], "  known-good  GET&https%3A%2F%2Fx.test%2Fa&b%3D1");
+        assert_eq!(
+            lines[1],
+            "  candidate   GET&https%3A%2F%2Fx.test%3A443%2Fa&b%3D1"
+        );
+        assert!(lines[2].contains("where they differ (1 place"), "{out}");
+        assert_eq!(
+            lines[3],
+            "  known-good  GET&https%3A%2F%2Fx.test      %2Fa&b%3D1"
+        );
+        assert_eq!(
+            lines[4],
+            "  candidate   GET&https%3A%2F%2Fx.test%3A443%2Fa&b%3D1"
+        );
+        assert_eq!(lines[5], "                                      ^^^^^^");
     }
 
     #[test]
-    fn equal_strings_have_no_markers_and_long_ones_wrap() {
-        let out = char_diff(("a", "b"), "abcdef", "abcdef", 4, false);
-        assert_eq!(out, "  a  abcd\n  b  abcd\n  a  ef\n  b  ef\n");
+    fn identical_strings_say_so_and_carry_no_marks() {
+        let a = align("GET&http%3A%2F%2Fx&a%3D1", "GET&http%3A%2F%2Fx&a%3D1");
+        let out = base_strings(("correct", "signer"), &a, false);
+        assert!(out.contains("(identical)"), "{out}");
+        assert!(!out.contains('^'), "{out}");
     }
 
     #[test]
-    fn issue11_huge_strings_get_a_coarse_bounded_diff() {
-        let a = format!("{}A{}", "x".repeat(30_000), "y".repeat(30_000));
-        let b = format!("{}B{}", "x".repeat(30_000), "y".repeat(30_000));
-        let out = char_diff(("a", "b"), &a, &b, 100, false);
-        assert!(out.contains("too long for a character diff"), "{out}");
-        assert!(out.contains("29960 equal characters at the start"), "{out}");
+    fn issue11_huge_strings_are_not_printed_whole() {
+        let a_text = format!("GET&http%3A%2F%2Fx&a%3D{}A", "x".repeat(30_000));
+        let b_text = format!("GET&http%3A%2F%2Fx&a%3D{}B", "x".repeat(30_000));
+        let out = base_strings(("a", "b"), &align(&a_text, &b_text), false);
+        assert!(out.contains("too long to print whole"), "{out}");
         assert!(out.contains('A') && out.contains('B') && out.contains('^'));
-        assert!(out.len() < 1_000, "{} bytes", out.len());
-        let c = "z".repeat(50_000);
-        let out = char_diff(("a", "b"), &a, &c, 100, false);
-        assert!(out.contains("the differing middle is cut"), "{out}");
-        assert!(out.len() < 100_000, "{} bytes", out.len());
+        assert!(out.len() < 2_000, "{} bytes", out.len());
     }
 }

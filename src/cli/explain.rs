@@ -106,7 +106,7 @@ pub fn run(args: ExplainArgs, mode: Mode) -> Result<Outcome> {
         match checked {
             _ if args.json => write_json_report(w, read, checked.as_ref())?,
             None => anstream::print!("{}", render::walkthrough(&w, read, &label)),
-            Some(c) => anstream::print!("{}", verdict(&c, &label, &args.input.request, many)),
+            Some(c) => anstream::print!("{}", verdict(&c, &label, &hunt_hint(&args), many)),
         }
     }
     if unverifiable > 0 {
@@ -214,9 +214,25 @@ fn json_report(w: &Walkthrough, read: &ReadRequest) -> serde_json::Value {
     v
 }
 
+/// What to run next on an invalid request: `hunt` with the same request
+/// and secret arguments (secret values are never repeated), which names
+/// the signer's mistake.
+fn hunt_hint(args: &ExplainArgs) -> String {
+    let mut words = vec!["oauth1-doctor".to_string(), "hunt".into()];
+    words.extend(args.input.words());
+    words.extend(args.secrets.words());
+    let command = words.join(" ");
+    let command = render::visible(&command);
+    if args.input.request == "-" {
+        format!("run `{command}` with the request on standard input again (it was read already) to name the signer's mistake")
+    } else {
+        format!("run `{command}` to name the signer's mistake")
+    }
+}
+
 /// Renders single-request `verify`'s answer ([`Checked`]): one line per
 /// request for several, the signatures compared and the notes for one.
-fn verdict(c: &Checked, label: &str, path: &str, many: bool) -> String {
+fn verdict(c: &Checked, label: &str, hint: &str, many: bool) -> String {
     let method = c
         .signature_method
         .map_or("?".to_string(), |m| m.to_string());
@@ -255,15 +271,6 @@ fn verdict(c: &Checked, label: &str, path: &str, many: bool) -> String {
     for v in &c.notes {
         o.push_str(&format!("  note: {}\n", render::visible(&v.to_string())));
     }
-    o.push_str(&format!(
-        "  {}\n",
-        paint(
-            DIM,
-            format!(
-                "run `oauth1-doctor explain {}` to see each step of the signature",
-                render::visible(path)
-            )
-        )
-    ));
+    o.push_str(&format!("  {}\n", paint(DIM, hint)));
     o
 }

@@ -1,11 +1,12 @@
 //! `hunt`: name the signer's mistake by reproducing its signature.
 
-use super::diffview::char_diff;
+use super::diffview::base_strings;
 use super::inputs::{read_input, RequestArgs, SecretArgs};
-use super::render::{paint, BAD, BOLD, DIM, GOOD, WARN};
+use super::render::{paint, visible, BAD, BOLD, DIM, GOOD, WARN};
 use super::Outcome;
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use clap::Args;
+use oauth1_doctor::diff::base_diff::align;
 use oauth1_doctor::hunt::{self, HuntOptions, HuntReport, Hunted};
 use std::path::PathBuf;
 
@@ -62,7 +63,7 @@ impl BudgetArgs {
 }
 
 pub fn run(args: HuntArgs) -> Result<Outcome> {
-    let read = args.input.read_one()?;
+    let mut reads = args.input.read_all()?;
     let secrets = args.secrets.load()?;
     let expected_base_string = match &args.expected_base_string {
         Some(path) => {
@@ -82,26 +83,126 @@ pub fn run(args: HuntArgs) -> Result<Outcome> {
         ),
         other => other.clone(),
     };
+    if reads.len() > 1 && (target.is_some() || expected_base_string.is_some()) {
+        let which = if target.is_some() {
+            "--target"
+        } else {
+            "--expected-base-string"
+        };
+        bail!(
+            "{} holds {} requests and {which} belongs to one of them: choose it with --entry N",
+            args.input.request,
+            reads.len()
+        );
+    }
     let options = HuntOptions {
         depth: args.depth as usize,
         target,
         expected_base_string,
         budget: args.budget.budget(),
     };
+    let colour = anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
+    if reads.len() > 1 {
+        return run_entries(&args, &reads, &secrets, &options, colour);
+    }
+    let read = reads.remove(0);
     let result = hunt::run(&read.request, &secrets, &options)
-        .map_err(|e| anyhow!("{e}"))
+        .map_err(|e| match e {
+            // Name the flags and the environment variables.
+            hunt::HuntError::MissingSecret(m) => {
+                anyhow!("{m}; {}", super::inputs::SECRETS_HINT)
+            }
+            e => anyhow!("{e}"),
+        })
         .with_context(|| format!("cannot hunt in {}", args.input.request))?;
     if args.json {
         anstream::println!("{}", serde_json::to_string(&result)?);
     } else {
-        let colour =
-            anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
         anstream::print!("{}", human(&result, &args.input.request, colour));
     }
-    Ok(if result.matched {
+    Ok(outcome(&result))
+}
+
+/// Exit code: hunting the request's own signature, 0 when a variant
+/// reproduces it; against a target (the server's side), 0 only when
+/// neither side has a mistake.
+fn outcome(r: &HuntReport) -> Outcome {
+    let ok = match r.hunted {
+        Hunted::RequestSignature => r.matched,
+        _ => r.no_mistake(),
+    };
+    if ok {
         Outcome::Ok
     } else {
         Outcome::Mismatch
+    }
+}
+
+/// Several requests (a HAR file, JSON Lines): every one whose signature
+/// fails is hunted, one block each; the others are listed with why not.
+fn run_entries(
+    args: &HuntArgs,
+    reads: &[oauth1_doctor::ReadRequest],
+    secrets: &oauth1_doctor::signature::Secrets,
+    options: &HuntOptions,
+    colour: bool,
+) -> Result<Outcome> {
+    let report = hunt::run_entries(reads, secrets, options);
+    if report.none_checked() {
+        let why = report
+            .entries
+            .first()
+            .and_then(|e| e.not_hunted.clone())
+            .unwrap_or_default();
+        bail!(
+            "{}: none of its {} requests can be checked ({why}); {}",
+            args.input.request,
+            reads.len(),
+            super::inputs::SECRETS_HINT
+        );
+    }
+    if args.json {
+        anstream::println!("{}", serde_json::to_string(&report)?);
+    } else {
+        let mut o = String::new();
+        let hunted = report.entries.iter().filter(|e| e.hunt.is_some()).count();
+        o.push_str(&format!(
+            "{} {} requests, {hunted} with a failing signature hunted\n",
+            paint(BOLD, "Hunt"),
+            report.entries.len()
+        ));
+        for e in &report.entries {
+            let status = e.status.map_or("no response recorded".to_string(), |s| {
+                format!("answered {s}")
+            });
+            let label = e
+                .label
+                .clone()
+                .unwrap_or_else(|| format!("request {}", e.position));
+            o.push_str(&format!(
+                "\n{} {} {} {}\n",
+                paint(BOLD, format!("── {label}:")),
+                visible(&e.method),
+                visible(&e.url),
+                paint(DIM, format!("({status})"))
+            ));
+            match (&e.hunt, &e.not_hunted) {
+                (Some(h), _) => {
+                    let source = format!("{} {label}", args.input.request);
+                    o.push_str(&human(h, &source, colour));
+                }
+                (None, Some(why)) => {
+                    o.push_str(&format!("  not hunted: {}\n", visible(why)));
+                }
+                (None, None) => {}
+            }
+        }
+        anstream::print!("{o}");
+    }
+    Ok(if report.unexplained() {
+        Outcome::Mismatch
+    } else {
+        Outcome::Ok
     })
 }
 
@@ -136,6 +237,18 @@ fn cut_short(r: &HuntReport) -> String {
         r.depth,
         b.memory_bytes >> 20
     )
+}
+
+/// The signer's mistake found by the hunt of the request's own signature, in a few words.
+fn signer_summary(r: &HuntReport) -> String {
+    match &r.request_hunt {
+        Some(h) if h.matched && !h.mistakes.is_empty() => {
+            format!("your signer's mistake is {}", h.mistakes.join(" + "))
+        }
+        Some(h) if h.matched => "it verifies once read as sent".into(),
+        Some(_) => "no known signer mistake reproduces it".into(),
+        None => "it could not be hunted".into(),
+    }
 }
 
 /// The human report: verdict, mistakes in pipeline order, base string diff, effort.
@@ -189,11 +302,24 @@ fn human(r: &HuntReport, source: &str, colour: bool) -> String {
                 o.push_str(&format!("  {} {line}\n", paint(WARN, "•")));
             }
         }
+    } else if r.mistakes.is_empty() && r.signer_follows_rfc == Some(false) {
+        // The server's side is the RFC one, the request's own is not:
+        // never "no mistake" (the signer's is hunted below).
+        o.push_str(&format!(
+            "{} {what} follows RFC 5849, but the request's own oauth_signature does not: {}\n",
+            paint(BAD, "✗"),
+            signer_summary(r)
+        ));
     } else if r.mistakes.is_empty() {
         let text = if server {
-            format!("no mistake: {what} follows RFC 5849")
+            format!("no mistake: {what} follows RFC 5849, and so does the request's own oauth_signature")
         } else {
             "no mistake: the signature follows RFC 5849".to_string()
+        };
+        let text = if server && r.signer_follows_rfc.is_none() {
+            format!("no mistake: {what} follows RFC 5849 (the request's own oauth_signature was not checked)")
+        } else {
+            text
         };
         o.push_str(&format!("{} {text}\n", paint(GOOD, "✓")));
     } else {
@@ -202,6 +328,10 @@ fn human(r: &HuntReport, source: &str, colour: bool) -> String {
         let head = match (server, r.signer_follows_rfc) {
             (true, Some(true)) => format!(
                 "your signer follows RFC 5849; the server computes a variant with {n} mistake{plural}:"
+            ),
+            (true, Some(false)) => format!(
+                "{what} is reproduced with {n} mistake{plural}; the request's own oauth_signature does not follow RFC 5849 either ({}):",
+                signer_summary(r)
             ),
             (true, _) => format!("{what} is reproduced with {n} mistake{plural}:"),
             (false, _) => format!("reproduced with {n} mistake{plural}:"),
@@ -253,9 +383,20 @@ fn human(r: &HuntReport, source: &str, colour: bool) -> String {
                     )
                 ));
             } else {
-                o.push_str(&char_diff(("correct", who), &r.base_string, b, 100, colour));
+                o.push_str(&base_strings(
+                    ("correct", who),
+                    &align(&r.base_string, b),
+                    colour,
+                ));
             }
         }
+    }
+    if let Some(own) = &r.request_hunt {
+        o.push_str(&format!(
+            "\n{}\n",
+            paint(BOLD, "Your signer's own oauth_signature")
+        ));
+        o.push_str(&human(own, source, colour));
     }
     o.push_str(&format!(
         "\n{}\n",

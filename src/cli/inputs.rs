@@ -158,6 +158,16 @@ impl RequestArgs {
     /// Reads every request the input holds.
     pub fn read_all(&self) -> Result<Vec<ReadRequest>> {
         let bytes = read_input(&self.request)?;
+        if self.format.is_none()
+            && oauth1_doctor::diff::base_diff::is_base_string(&String::from_utf8_lossy(&bytes))
+        {
+            bail!(
+                "{}: this is a bare signature base string (METHOD&encoded-URI&encoded-parameters, RFC 5849 §3.4.1.1), not a request: `oauth1-doctor diff KNOWN_GOOD {}` compares it with a request that works, and `oauth1-doctor hunt REQUEST --expected-base-string {}` hunts it as the base string a server reported",
+                self.request,
+                self.request,
+                self.request
+            );
+        }
         let options = ReadOptions {
             format: self.format.map(Format::from),
             scheme: self.scheme.clone(),
@@ -175,6 +185,42 @@ impl RequestArgs {
     pub fn read_one(&self) -> Result<ReadRequest> {
         let mut all = self.read_all()?;
         Ok(all.remove(0))
+    }
+}
+
+/// A file argument as it can be pasted into a POSIX shell.
+pub fn shell_word(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._/-=:,+@%".contains(&b));
+    if plain {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+impl RequestArgs {
+    /// These arguments as command-line words (`REQUEST --format … --allow-file …`).
+    pub fn words(&self) -> Vec<String> {
+        let mut w = vec![shell_word(&self.request)];
+        if let Some(f) = self.format {
+            w.push("--format".into());
+            w.push(format!("{f:?}").to_ascii_lowercase());
+        }
+        if let Some(s) = &self.scheme {
+            w.push("--scheme".into());
+            w.push(shell_word(s));
+        }
+        if let Some(n) = self.entry {
+            w.push("--entry".into());
+            w.push(n.to_string());
+        }
+        for p in &self.allow_file {
+            w.push("--allow-file".into());
+            w.push(shell_word(&p.to_string_lossy()));
+        }
+        w
     }
 }
 
@@ -214,6 +260,39 @@ fn env_var(name: &str) -> Result<Option<String>> {
 }
 
 impl SecretArgs {
+    /// These arguments as command-line words, never a secret's value: the
+    /// files they name, and `--consumer-secret …` / `--token-secret …` as
+    /// placeholders for values given on the command line (the fields hold
+    /// command-line values only; the environment variables need nothing).
+    pub fn words(&self) -> Vec<String> {
+        let mut w = Vec::new();
+        match (&self.consumer_secret_file, &self.consumer_secret) {
+            (Some(f), _) => w.extend([
+                "--consumer-secret-file".into(),
+                shell_word(&f.to_string_lossy()),
+            ]),
+            (None, Some(_)) => w.extend(["--consumer-secret".into(), "…".into()]),
+            _ => {}
+        }
+        match (&self.token_secret_file, &self.token_secret) {
+            (Some(f), _) => w.extend([
+                "--token-secret-file".into(),
+                shell_word(&f.to_string_lossy()),
+            ]),
+            (None, Some(_)) => w.extend(["--token-secret".into(), "…".into()]),
+            _ => {}
+        }
+        for (flag, path) in [
+            ("--private-key", &self.private_key),
+            ("--public-key", &self.public_key),
+        ] {
+            if let Some(p) = path {
+                w.extend([flag.to_string(), shell_word(&p.to_string_lossy())]);
+            }
+        }
+        w
+    }
+
     /// True when a secret or key was given on the command line (not only
     /// through an `OAUTH1_*` environment variable).
     pub fn given_on_command_line(&self) -> bool {
@@ -272,6 +351,10 @@ impl SecretArgs {
         })
     }
 }
+
+/// How to give the secrets (flags, files and environment variables), for
+/// any message that needs them.
+pub const SECRETS_HINT: &str = "pass the secrets: --consumer-secret S (or --consumer-secret-file FILE, or the environment variable OAUTH1_CONSUMER_SECRET) and --token-secret T (--token-secret-file FILE, OAUTH1_TOKEN_SECRET); for RSA --public-key FILE (OAUTH1_PUBLIC_KEY)";
 
 /// What to tell a user who did not give the secret `method` needs.
 pub fn missing_secret_message(method: SignatureMethod, signing: bool) -> String {

@@ -51,7 +51,7 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// Check a request's oauth_signature (exit 0 valid, 1 invalid), or every request of a log (--format jsonl, --secrets).
     Verify(batch::VerifyArgs),
-    /// Name the signer's mistake by reproducing its signature (exit 0 reproduced, 1 not).
+    /// Name the signer's mistake by reproducing its signature (exit 0 reproduced, 1 not; with --target, 0 only when neither side has a mistake).
     Hunt(Box<hunt::HuntArgs>),
     /// Run fixture files (default: the bundled corpus) and report pass/fail per case.
     Check(check::CheckArgs),

@@ -32,6 +32,7 @@ mod compare;
 pub mod echo;
 pub mod postman;
 mod report;
+pub mod select;
 
 use crate::error::ParseError;
 use crate::request::ReadRequest;
@@ -85,6 +86,9 @@ pub struct DiffOptions {
     pub good_from_postman: bool,
     /// What the hunt run on a signer-inconsistent candidate may spend.
     pub hunt_budget: crate::hunt::Budget,
+    /// Ask only "do they sign the same content?": a candidate whose
+    /// signature was not checked passes when it does (`diff --structural`).
+    pub structural: bool,
 }
 
 /// What a finding is about (the layer it belongs to).
@@ -303,6 +307,74 @@ pub enum Situation {
     RequestDiffers,
     /// Only volatile parameters differ.
     Equivalent,
+    /// The two requests sign the same content, but the candidate's own
+    /// signature was not checked (no secrets or key given): the signer's
+    /// key or computation (RFC 5849 §3.4.2–§3.4.4) may still be wrong.
+    SignaturesUnchecked,
+}
+
+/// Where the cause named first comes from.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CauseSource {
+    /// The hunt's best explanation of a signer-inconsistent candidate.
+    Hunt,
+    /// The top finding that changes what is signed or sent (never a note).
+    Finding,
+}
+
+/// The cause `diff` names first: for a signer-inconsistent candidate the
+/// hunt's best explanation, otherwise the top significant finding. A
+/// note (an explicit default port, a volatile value) is never the cause.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Cause {
+    /// Where it comes from.
+    pub source: CauseSource,
+    /// The catalogue mistake ids of the hunt's first explanation (in
+    /// pipeline order), or the finding's id alone.
+    pub ids: Vec<&'static str>,
+    /// For a finding: the catalogue mistake that explains it (`null` when none does).
+    pub mistake: Option<&'static str>,
+    /// For a finding: where it is (a URL part, a parameter name).
+    pub location: Option<String>,
+    /// In the user's words: what the signer did and the rule it breaks.
+    pub message: String,
+}
+
+impl Cause {
+    /// The cause behind a hunt's first explanation, `None` for "no
+    /// mistake" or no match.
+    fn from_hunt(h: &crate::hunt::HuntReport) -> Option<Cause> {
+        if !h.matched || h.mistakes.is_empty() {
+            return None;
+        }
+        let message = h
+            .mistakes
+            .iter()
+            .filter_map(|id| crate::hunt::mistake(id))
+            .map(|m| format!("{} ({})", m.description, m.section))
+            .collect::<Vec<_>>()
+            .join("; and ");
+        Some(Cause {
+            source: CauseSource::Hunt,
+            ids: h.mistakes.clone(),
+            mistake: None,
+            location: None,
+            message,
+        })
+    }
+
+    fn from_finding(f: &Finding) -> Cause {
+        Cause {
+            source: CauseSource::Finding,
+            ids: vec![f.id],
+            mistake: f.mistake,
+            location: Some(f.location.clone()),
+            message: f.message.clone(),
+        }
+    }
 }
 
 /// Both base strings.
@@ -330,7 +402,9 @@ fn empty_as_null<S: serde::Serializer>(v: &str, s: S) -> Result<S::Ok, S::Error>
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct DiffReport {
-    /// True when only volatile parameters differ (and the candidate's own signature is not known to be wrong).
+    /// True when the two sides sign the same content: only volatile
+    /// parameters differ, and the candidate's own signature is not known to
+    /// be wrong (it may be unchecked: see [`Situation::SignaturesUnchecked`]).
     pub equivalent: bool,
     /// The situation; `None` when it cannot be told (no secrets and the requests differ).
     pub situation: Option<Situation>,
@@ -344,6 +418,9 @@ pub struct DiffReport {
     pub candidate_valid: Option<bool>,
     /// The hunt's result for a signer-inconsistent candidate (see [`hunt_candidate`]).
     pub hunt: Option<crate::hunt::HuntReport>,
+    /// The cause named first (`null` when the sides sign the same content,
+    /// or when nothing significant differs): see [`DiffReport::first_cause`].
+    pub cause: Option<Cause>,
     /// The base strings aligned character by character.
     #[serde(skip)]
     pub alignment: base_diff::Alignment,
@@ -362,6 +439,23 @@ impl DiffReport {
     /// The first finding that changes what is signed or sent, if any.
     pub fn cause(&self) -> Option<&Finding> {
         self.findings.iter().find(|f| f.is_significant())
+    }
+
+    /// The cause to name first: for a signer-inconsistent candidate the
+    /// hunt's best explanation when it found one, otherwise the top
+    /// finding that changes what is signed or sent. Notes never come first.
+    pub fn first_cause(&self) -> Option<Cause> {
+        if matches!(
+            self.situation,
+            Some(Situation::Equivalent | Situation::SignaturesUnchecked)
+        ) {
+            return None;
+        }
+        let from_hunt = match self.situation {
+            Some(Situation::SignerInconsistent) => self.hunt.as_ref().and_then(Cause::from_hunt),
+            _ => None,
+        };
+        from_hunt.or_else(|| self.cause().map(Cause::from_finding))
     }
 }
 

@@ -57,13 +57,25 @@ pub struct Diagnosis {
     pub report: DiffReport,
     /// The server's response, when one was given.
     pub server_response: Option<ServerResponse>,
+    /// The answer the exit code gives (0 when true): the situation is
+    /// `equivalent`; with `--structural` ([`DiffOptions::structural`]),
+    /// the sides sign the same content (`equivalent`), checked or not.
+    pub passed: bool,
 }
 
 impl Diagnosis {
-    /// True when the candidate signs what the reference signs (exit code 0).
+    /// True when the candidate signs what the reference signs (the
+    /// signatures may be unchecked: see [`Diagnosis::passed`]).
     pub fn equivalent(&self) -> bool {
         self.report.equivalent
     }
+}
+
+/// The verdict behind the exit code: never a pass for signatures that
+/// were not checked, unless only the signed content was asked about.
+fn passed(report: &DiffReport, structural: bool) -> bool {
+    report.equivalent
+        && (structural || report.situation != Some(super::Situation::SignaturesUnchecked))
 }
 
 /// Why a diagnosis could not be made.
@@ -176,6 +188,7 @@ pub fn diagnose(
     Ok(Diagnosis {
         schema: crate::SCHEMA,
         reference,
+        passed: passed(&report, options.structural),
         report,
         server_response: server,
     })
@@ -195,6 +208,7 @@ fn empty_report(equivalent: bool, candidate: String) -> DiffReport {
         good_valid: None,
         candidate_valid: None,
         hunt: None,
+        cause: None,
         postman_settings: Vec::new(),
         candidate_is_base_string: false,
         key_shapes: (None, None),

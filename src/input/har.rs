@@ -27,6 +27,16 @@ struct Log {
 #[derive(Deserialize)]
 struct Entry {
     request: HarRequest,
+    #[serde(default)]
+    response: Option<HarResponse>,
+}
+
+/// The part of an entry's response that labels it (HAR 1.2 `response.status`).
+#[derive(Deserialize)]
+struct HarResponse {
+    /// Any JSON value: a malformed status must not make the file unreadable.
+    #[serde(default)]
+    status: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -157,7 +167,18 @@ pub fn read(input: &[u8], entry: Option<usize>) -> Result<Vec<ReadRequest>, Pars
     }
     Ok(chosen
         .into_iter()
-        .map(|(i, e)| to_request(i, &e.request))
+        .map(|(i, e)| {
+            let mut read = to_request(i, &e.request);
+            // HAR writes 0 (or -1) when no response was received.
+            read.response_status = e
+                .response
+                .as_ref()
+                .and_then(|r| r.status.as_ref())
+                .and_then(serde_json::Value::as_u64)
+                .and_then(|s| u16::try_from(s).ok())
+                .filter(|s| *s > 0);
+            read
+        })
         .collect())
 }
 

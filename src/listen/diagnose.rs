@@ -333,6 +333,7 @@ impl Diagnoser {
                 let options = DiffOptions {
                     good_from_postman: self.good_from_postman,
                     hunt_budget: Budget::new(self.hunt_time / 2, Budget::DEFAULT_MEMORY),
+                    structural: false,
                 };
                 record.diff = diff::diagnose(
                     Some(&Side::Request(good.clone())),

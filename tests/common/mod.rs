@@ -13,6 +13,8 @@ pub struct ScenarioInputs {
     candidate_consumer_secret: Option<String>,
     candidate_token_secret: Option<String>,
     server_response: Option<String>,
+    /// An RSA public key for both sides, from the repository root.
+    public_key: Option<String>,
 }
 
 /// The `diff` arguments of the scenario in `dir`, as `tests/diff.rs` runs
@@ -48,6 +50,9 @@ pub fn diff_scenario_args(dir: &Path, shown: &str, secrets: bool) -> Option<Vec<
                 args.push(format!("{flag}={v}"));
             }
         }
+    }
+    if let (true, Some(k)) = (secrets, &e.public_key) {
+        args.push(format!("--public-key={k}"));
     }
     if let Some(r) = &e.server_response {
         args.push("--server-response".into());

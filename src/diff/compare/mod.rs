@@ -371,8 +371,18 @@ pub fn diff(
     }
 
     let significant = f.iter().any(Finding::is_significant);
+    // A request whose own signature was not checked (no secrets, or a
+    // method that needs a key not given) may sign the right content with a
+    // wrong key or a wrong computation: RFC 5849 §3.4 cannot be judged
+    // from the content alone, so "equivalent" is never claimed for it.
+    let candidate_signed = c
+        .walk
+        .as_ref()
+        .is_some_and(|w| w.request_signature.is_some());
     let situation = if candidate_valid == Some(false) {
         Some(Situation::SignerInconsistent)
+    } else if !significant && candidate_valid.is_none() && candidate_signed {
+        Some(Situation::SignaturesUnchecked)
     } else if !significant {
         Some(Situation::Equivalent)
     } else if candidate_valid == Some(true) || c.is_base_string {
@@ -402,8 +412,11 @@ pub fn diff(
         }
         _ => None,
     };
-    Ok(DiffReport {
-        equivalent: situation == Some(Situation::Equivalent),
+    let mut report = DiffReport {
+        equivalent: matches!(
+            situation,
+            Some(Situation::Equivalent | Situation::SignaturesUnchecked)
+        ),
         situation,
         findings: f,
         base_strings,
@@ -414,7 +427,10 @@ pub fn diff(
         postman_settings,
         candidate_is_base_string,
         key_shapes,
-    })
+        cause: None,
+    };
+    report.cause = report.first_cause();
+    Ok(report)
 }
 
 /// What a side signs, volatile values left out: the method, the base
@@ -516,6 +532,30 @@ mod tests {
         );
         assert!(r.equivalent, "{:?}", r.findings);
         assert_eq!(r.situation, Some(Situation::Equivalent));
+    }
+
+    /// RFC 5849 §3.4: the same content with a signature nobody checked is
+    /// not "equivalent" (the key or the computation may be wrong), and a
+    /// note (an explicit default port) is never the cause.
+    #[test]
+    fn an_unchecked_signature_is_never_called_equivalent() {
+        let signed = |url: &str, nonce: &str| match req(url, nonce, "1700000000") {
+            Side::Request(mut r) => {
+                let h = r.request.header("authorization").unwrap().to_string();
+                r.request
+                    .set_header("Authorization", format!(r#"{h}, oauth_signature="c2ln""#));
+                Side::Request(r)
+            }
+            s => s,
+        };
+        let r = run(
+            &signed("https://x.test/a?b=1", "n1"),
+            &signed("https://x.test:443/a?b=1", "n2"),
+        );
+        assert_eq!(r.situation, Some(Situation::SignaturesUnchecked));
+        assert!(r.equivalent, "the signed content is the same");
+        assert_eq!(ids(&r), ["default-port-kept"]);
+        assert_eq!(r.cause, None, "a note is never the cause");
     }
 
     /// RFC 5849 §3.4.1.2: the cause comes before what follows from it.
