@@ -35,5 +35,5 @@ pub use catalogue::{catalogue, mistake, postman_options, Mistake, PostmanOption,
 pub use report::{run, HuntReport};
 pub use search::{
     hunt, hunt_signature, Applied, Budget, BudgetReport, HuntError, HuntOptions, HuntResult,
-    Hunted, Limit, MAX_DEPTH, MAX_PAIRED_PARAMS, PAIR_DEPTH,
+    Hunted, Limit, MAX_DEPTH, MAX_PAIRED_PARAMS, MAX_PARAM_FORMS, PAIR_DEPTH,
 };

@@ -57,6 +57,12 @@ pub const MAX_DEPTH: usize = 4;
 /// parameters (a pair counts as two mistakes in a combination's size).
 pub const PAIR_DEPTH: usize = 3;
 
+/// `param-not-signed` is tried on the first this many parameters it may
+/// leave out, and `param-signed-not-sent` on the first this many distinct
+/// query and body names: a request with thousands of parameters would
+/// otherwise add thousands of forms to every combination.
+pub const MAX_PARAM_FORMS: usize = 64;
+
 /// Pairs for `param-not-signed` are formed among the first this many
 /// query and body parameters only (at most 276 pairs), so that a request
 /// with hundreds of parameters stays within the time a hunt is given.
@@ -958,12 +964,11 @@ fn candidate_ops(p: &Prepared, mode: Mode) -> Vec<(&'static str, Op)> {
         v.push(("array-index-names", Op::Duplicates(Duplicates::Indexed)));
     }
     let singles = Leavable::of(p);
-    for (i, _) in p.params.iter().enumerate() {
-        if singles.single(p, i) {
-            v.push(("param-not-signed", Op::NotSigned(i as u32)));
-        }
+    let leavable = (0..p.params.len()).filter(|&i| singles.single(p, i));
+    for i in leavable.take(MAX_PARAM_FORMS) {
+        v.push(("param-not-signed", Op::NotSigned(i as u32)));
     }
-    for i in 0..p.unsent.len() {
+    for i in 0..p.unsent.len().min(MAX_PARAM_FORMS) {
         v.push(("param-signed-not-sent", Op::SignedNotSent(i as u32)));
     }
     if p.params

@@ -53,6 +53,8 @@ struct ParamCtx<'v> {
     /// known-good a request as sent: a parameter on one side only was
     /// sent and not signed, or signed and not sent.
     signed_against_sent: bool,
+    /// How many body parameters the known-good signs.
+    good_body: usize,
     /// Each side's parameters by trimmed name: the distinct raw names, in order of first appearance.
     good_trimmed: Trimmed<'v>,
     candidate_trimmed: Trimmed<'v>,
@@ -94,6 +96,7 @@ pub(super) fn compare_params(g: &View, c: &View, out: &mut Vec<Finding>) {
             })
         }),
         signed_against_sent: c.is_base_string && !g.is_base_string,
+        good_body: g.pvs().filter(|p| p.source() == Some(Source::Body)).count(),
         good_trimmed: trimmed_names(g),
         candidate_trimmed: trimmed_names(c),
     };
@@ -433,15 +436,24 @@ fn renamed(good: &str, cand: &str) -> Option<&'static str> {
 /// side, else, when the candidate is a signer's base string and the
 /// known-good the request it should sign, `param-not-signed` (the
 /// known-good sends it, the signer left it out) or `param-signed-not-sent`
-/// (the signer signed what the request does not carry). Each renaming is
-/// looked up by name, so the pass stays linear.
-fn one_sided(name: &str, good_side: bool, ctx: &ParamCtx) -> Option<&'static str> {
+/// (the signer signed what the request does not carry); the only body
+/// parameter left out is `body-params-omitted`, as the hunt names it.
+/// Each renaming is looked up by name, so the pass stays linear.
+fn one_sided(
+    name: &str,
+    source: Option<Source>,
+    good_side: bool,
+    ctx: &ParamCtx,
+) -> Option<&'static str> {
     let renaming = renaming(name, good_side, ctx);
     if renaming.is_some() {
         return renaming;
     }
     let oauth = name.starts_with("oauth_") || name == "realm";
     match (ctx.signed_against_sent && !oauth, good_side) {
+        (true, true) if source == Some(Source::Body) && ctx.good_body == 1 => {
+            Some("body-params-omitted")
+        }
         (true, true) => Some("param-not-signed"),
         (true, false) => Some("param-signed-not-sent"),
         _ => None,
@@ -506,7 +518,7 @@ fn missing(gp: Pv<'_>, ctx: &ParamCtx, out: &mut Vec<Finding>) {
     } else {
         finding("param-missing", gp.category(), loc, good, None, Effect::BaseString,
             "the known-good signs this parameter and the candidate does not (RFC 5849 §3.4.1.3.1): send and sign it".into())
-            .explained_by(one_sided(&name, true, ctx))
+            .explained_by(one_sided(&name, gp.source(), true, ctx))
     };
     out.push(f);
 }
@@ -534,11 +546,11 @@ fn extra(cp: Pv<'_>, ctx: &ParamCtx, out: &mut Vec<Finding>) {
     } else if cp.value().is_empty() {
         finding("empty-param-added", cp.category(), loc, None, Some(String::new()), Effect::BaseString,
             "the candidate signs this parameter with an empty value and the known-good does not send it (RFC 5849 §3.4.1.3.1): leave it out".into())
-            .explained_by(one_sided(&name, false, ctx))
+            .explained_by(one_sided(&name, cp.source(), false, ctx))
     } else {
         finding("param-extra", cp.category(), loc, None, cand, Effect::BaseString,
             "the candidate signs a parameter the known-good does not (RFC 5849 §3.4.1.3.1): remove it or sign it only if it is sent".into())
-            .explained_by(one_sided(&name, false, ctx))
+            .explained_by(one_sided(&name, cp.source(), false, ctx))
     };
     out.push(f);
 }
