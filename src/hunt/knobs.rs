@@ -366,6 +366,19 @@ impl Op {
             _ => 1,
         }
     }
+
+    /// The largest combination (in weight) the op joins. A parameter left
+    /// out of the base string has one form per parameter, and every form
+    /// makes a base string of its own: it joins at most one other mistake
+    /// (a pair, weighing two, likewise), so that depth 3 stays within its
+    /// time on requests with many parameters.
+    pub(super) fn reach(self) -> usize {
+        match self {
+            Op::NotSigned(_) => 2,
+            Op::NotSignedPair(..) => 3,
+            _ => usize::MAX,
+        }
+    }
 }
 
 /// A mistake in one concrete form.
