@@ -713,6 +713,19 @@ pub(super) fn compare_volatile(g: &View, c: &View, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::super::testing::{ids, req, run};
+    use super::renamed;
+
+    /// RFC 5849 §3.4.1.3.1: names are signed as sent, decoded once.
+    #[test]
+    fn renamed_parameters_name_their_mistake() {
+        assert_eq!(renamed("b", "b[0]"), Some("array-index-names"));
+        assert_eq!(renamed("b[]", "b[12]"), Some("array-index-names"));
+        assert_eq!(renamed("b", "c[0]"), None);
+        assert_eq!(renamed("b", "b[x]"), None);
+        assert_eq!(renamed("a[b]", "a%5Bb%5D"), Some("names-not-decoded"));
+        assert_eq!(renamed("a", "a"), None);
+        assert_eq!(renamed("a b", "a%2Bb"), None);
+    }
 
     /// RFC 5849 §3.4.1.3.2: duplicates are signed one by one.
     #[test]
@@ -728,9 +741,16 @@ mod tests {
         );
         let r = run(
             &req("https://x.test/a?b=1&b=2", "n", "1"),
-            &req("https://x.test/a?b=1", "n", "1"),
+            &req("https://x.test/a?b=2", "n", "1"),
         );
         assert_eq!(ids(&r), ["duplicates-collapsed"]);
+        assert_eq!(r.findings[0].mistake, Some("duplicates-collapsed"));
+        let r = run(
+            &req("https://x.test/a?b=1&b=2", "n", "1"),
+            &req("https://x.test/a?b=1", "n", "1"),
+        );
+        assert_eq!(ids(&r), ["duplicates-first-wins"]);
+        assert_eq!(r.findings[0].mistake, Some("duplicates-first-wins"));
         assert_eq!(
             r.situation, None,
             "no secrets: the situation cannot be told"
