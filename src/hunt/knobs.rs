@@ -174,7 +174,8 @@ pub(super) struct CollKnobs {
     /// Sent but not signed: 0 none, else 1 + the index of a parameter;
     /// the second is a second parameter (a pair) or 0.
     pub(super) not_signed: (u32, u32),
-    /// Signed but not sent: 0 none, else 1 + the index of an extra pair.
+    /// Signed but not sent: 0 none, else 1 + an index into the names the
+    /// hunt may add with an empty value (`Prepared::unsent`).
     pub(super) unsent: u32,
     /// Query and body names signed as written (still percent-encoded).
     pub(super) names_raw: bool,

@@ -6,12 +6,16 @@
 //! group, applied to a set of knobs that drive one parameterised signer.
 //! The search tries the correct RFC 5849 signer first, then every single
 //! atom, then combinations in increasing size, and stops at the smallest
-//! size that reproduces the target.
+//! size that reproduces the target. An atom counts by its weight (two
+//! parameters left out weigh two) and joins combinations up to its reach
+//! (see `Op::reach` in `hunt/knobs.rs`).
 //!
-//! Work is shared between variants stage by stage: the base string URI,
-//! the normalized string and the whole base string are cached by the
-//! knobs they depend on (the collected parameters are streamed from the
-//! request's list, never copied); keys are cached apart
+//! Work is shared between variants stage by stage: the base string URI and
+//! the normalized string are cached by the knobs they depend on (the
+//! collected parameters are streamed from the request's list, never
+//! copied), each encoded once for the base string and interned, so a base
+//! string is the ids of its three parts and is never built whole to be
+//! checked; keys are cached apart
 //! from base strings, each key's HMAC state is prepared once and cloned,
 //! and a (base string, key, digest) triple is signed only once however
 //! many variants lead to it. The observed signature is decoded up front
