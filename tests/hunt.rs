@@ -211,12 +211,42 @@ struct How {
     header_first: bool,
     /// Nonce suffix (to get a signature holding a `+`).
     nonce: u32,
+    /// `param-not-signed` leaves out two parameters, not one.
+    pair: bool,
+}
+
+/// Octets read as Latin-1 and written as UTF-8: each octet from 0x80
+/// becomes the two-octet UTF-8 sequence of U+0080..U+00FF.
+fn utf8_of_latin1(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for &b in bytes {
+        if b < 0x80 {
+            out.push(b);
+        } else {
+            out.push(0xC0 | (b >> 6));
+            out.push(0x80 | (b & 0x3F));
+        }
+    }
+    out
+}
+
+/// The body hash of `bytes` (SHA-1, base64), written out here.
+fn sha1_body_hash(bytes: &[u8]) -> String {
+    B64.encode(<sha1::Sha1 as sha1::Digest>::digest(bytes))
 }
 
 /// Signs `fx` the way a signer with `mistakes` would, and returns the request as sent.
 fn sign(fx: &Fixture, mistakes: &[&str], how: How) -> Request {
     let has = |id: &str| mistakes.contains(&id);
     let mut oauth = fx.oauth.clone();
+    if has("body-hash-wrong-bytes") {
+        // Hashed the body with a final line break the request does not send.
+        for (n, v) in oauth.iter_mut() {
+            if *n == "oauth_body_hash" {
+                *v = sha1_body_hash(format!("{}\n", fx.body).as_bytes());
+            }
+        }
+    }
     if how.nonce > 0 {
         for (n, v) in oauth.iter_mut() {
             if *n == "oauth_nonce" {
@@ -302,10 +332,16 @@ fn sign(fx: &Fixture, mistakes: &[&str], how: How) -> Request {
     }
     // Parameters: (name, value, source 0 query / 1 body / 2 header).
     let mut params: Vec<(Vec<u8>, Vec<u8>, u8)> = Vec::new();
+    let names_raw = has("names-not-decoded");
     let form = |text: &str, src: u8, plus: bool, out: &mut Vec<(Vec<u8>, Vec<u8>, u8)>| {
         for seg in text.split('&').filter(|s| !s.is_empty()) {
             let (n, v) = seg.split_once('=').unwrap_or((seg, ""));
-            out.push((pct_decode(n, plus), pct_decode(v, plus), src));
+            let name = if names_raw {
+                n.as_bytes().to_vec()
+            } else {
+                pct_decode(n, plus)
+            };
+            out.push((name, pct_decode(v, plus), src));
         }
     };
     if let (false, Some(q)) = (has("query-params-omitted"), query) {
@@ -332,6 +368,12 @@ fn sign(fx: &Fixture, mistakes: &[&str], how: How) -> Request {
         if *n == "oauth_callback" && has("param-pre-encoded") {
             v = rfc(v.as_bytes());
         }
+        if *n == "oauth_timestamp" && has("timestamp-milliseconds") {
+            v.push_str("000");
+        }
+        if *n == "oauth_timestamp" && has("timestamp-not-integer") {
+            v.push_str(".0");
+        }
         params.push((n.as_bytes().to_vec(), v.into_bytes(), 2));
     }
     if has("version-added") {
@@ -343,8 +385,49 @@ fn sign(fx: &Fixture, mistakes: &[&str], how: How) -> Request {
     if has("signature-param-signed") {
         params.push((b"oauth_signature".to_vec(), Vec::new(), 2));
     }
+    if has("param-not-signed") {
+        // A form field added after signing (two with `how.pair`).
+        let added: &[&[u8]] = if how.pair {
+            &[b"apple", b"org"]
+        } else {
+            &[b"apple"]
+        };
+        params.retain(|p| !(p.2 == 1 && added.contains(&p.0.as_slice())));
+    }
+    if has("param-signed-not-sent") {
+        // A blank copy of the repeated field `a3` dropped when the form
+        // was rebuilt.
+        params.push((b"a3".to_vec(), Vec::new(), 1));
+    }
+    if has("utf8-double-encoded") {
+        for p in params.iter_mut() {
+            p.0 = utf8_of_latin1(&p.0);
+            p.1 = utf8_of_latin1(&p.1);
+        }
+    }
     if has("empty-params-dropped") {
         params.retain(|p| !p.1.is_empty());
+    }
+    if has("duplicates-first-wins") {
+        let mut kept: Vec<(Vec<u8>, Vec<u8>, u8)> = Vec::new();
+        for p in params {
+            if !kept.iter().any(|k| k.0 == p.0) {
+                kept.push(p);
+            }
+        }
+        params = kept;
+    }
+    if has("array-index-names") {
+        let names: Vec<Vec<u8>> = params.iter().map(|p| p.0.clone()).collect();
+        let mut seen: Vec<Vec<u8>> = Vec::new();
+        for p in params.iter_mut() {
+            let copies = names.iter().filter(|n| **n == p.0).count();
+            if copies > 1 {
+                let index = seen.iter().filter(|n| **n == p.0).count();
+                seen.push(p.0.clone());
+                p.0.extend_from_slice(format!("[{index}]").as_bytes());
+            }
+        }
     }
     if has("duplicates-collapsed") {
         let mut kept: Vec<(Vec<u8>, Vec<u8>, u8)> = Vec::new();
@@ -507,7 +590,8 @@ fn case_for(id: &str) -> (Fixture, How) {
         | "empty-token-signed"
         | "body-hash-not-signed"
         | "key-amp-dropped"
-        | "key-null-token-secret" => two_legged(),
+        | "key-null-token-secret"
+        | "body-hash-wrong-bytes" => two_legged(),
         "postman-port-dropped" | "postman-blank-token-secret" => postman_quirks(),
         "url-normalized-before-signing" | "url-normalized-after-signing" => client_normalized(),
         _ => rich(),
@@ -679,6 +763,142 @@ fn two_mistake_combinations_are_named() {
     for (a, b) in TWO_LEGGED_PAIRS {
         check(&two_legged(), &[a, b], How::default(), 2);
     }
+}
+
+/// Issue 13: the mistakes real libraries make, each named alone at depth
+/// 1 and beside another mistake at depth 3, from signatures made by
+/// `sign` above (not by the engine).
+const ISSUE13: &[&str] = &[
+    "param-not-signed",
+    "param-signed-not-sent",
+    "duplicates-first-wins",
+    "array-index-names",
+    "names-not-decoded",
+    "utf8-double-encoded",
+    "timestamp-milliseconds",
+    "timestamp-not-integer",
+    "body-hash-wrong-bytes",
+];
+
+#[test]
+fn issue13_mistakes_are_named_alone_at_depth_one() {
+    for id in ISSUE13 {
+        let (fx, how) = case_for(id);
+        check(&fx, &[id], how, 1);
+    }
+}
+
+#[test]
+fn issue13_mistakes_are_named_with_another_at_depth_three() {
+    let with: &[(&str, &str)] = &[
+        ("param-not-signed", "plus-for-space"),
+        ("param-signed-not-sent", "default-port-kept"),
+        ("duplicates-first-wins", "lowercase-hex"),
+        ("array-index-names", "key-not-encoded"),
+        ("names-not-decoded", "unsorted"),
+        ("utf8-double-encoded", "method-not-uppercased"),
+        ("timestamp-milliseconds", "realm-signed"),
+        ("timestamp-not-integer", "signature-hex"),
+        ("body-hash-wrong-bytes", "key-amp-dropped"),
+    ];
+    assert_eq!(with.len(), ISSUE13.len());
+    for (a, b) in with {
+        let (fx, how) = case_for(a);
+        check(&fx, &[a, b], how, 3);
+    }
+}
+
+/// Two form fields added after signing are one `param-not-signed` that
+/// weighs two: found from depth 3 (alone, and beside another mistake),
+/// never at depth 2.
+#[test]
+fn param_not_signed_pairs_from_depth_three() {
+    let how = How {
+        pair: true,
+        ..How::default()
+    };
+    let request = sign(&rich(), &["param-not-signed"], how);
+    let at = |depth| {
+        let options = HuntOptions {
+            depth,
+            ..HuntOptions::default()
+        };
+        hunt(&request, &secrets(&rich()), &options).unwrap()
+    };
+    assert!(!at(2).matched, "pairs are not searched at depth 2");
+    let r = at(3);
+    assert_eq!(r.explanations, vec![vec!["param-not-signed"]]);
+    assert_eq!(
+        r.details[0][0].form.as_deref(),
+        Some("parameters org (body) and apple (body)")
+    );
+    let both = sign(&rich(), &["param-not-signed", "lowercase-hex"], how);
+    let options = HuntOptions {
+        depth: 3,
+        ..HuntOptions::default()
+    };
+    let r = hunt(&both, &secrets(&rich()), &options).unwrap();
+    assert_eq!(
+        r.explanations,
+        vec![in_order(&["param-not-signed", "lowercase-hex"])]
+    );
+}
+
+/// The documented bound: a parameter left out joins at most one other
+/// mistake, so three mistakes with one of them are not searched.
+#[test]
+fn param_not_signed_joins_at_most_one_other_mistake() {
+    let m = ["param-not-signed", "lowercase-hex", "method-not-uppercased"];
+    let options = HuntOptions {
+        depth: 3,
+        ..HuntOptions::default()
+    };
+    let request = sign(&rich(), &m, How::default());
+    let r = hunt(&request, &secrets(&rich()), &options).unwrap();
+    assert!(!r.matched, "{:?}", r.explanations);
+    let two = sign(&rich(), &m[..2], How::default());
+    let r = hunt(&two, &secrets(&rich()), &options).unwrap();
+    assert_eq!(r.explanations, vec![in_order(&m[..2])]);
+}
+
+/// The form names what was left out, added or changed.
+#[test]
+fn issue13_forms_name_the_parameter() {
+    let form = |id: &'static str| {
+        let (fx, how) = case_for(id);
+        let r = hunt(
+            &sign(&fx, &[id], how),
+            &secrets(&fx),
+            &HuntOptions::default(),
+        )
+        .unwrap();
+        r.details[0]
+            .iter()
+            .find(|a| a.id == id)
+            .and_then(|a| a.form.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(form("param-not-signed"), "parameter apple (body)");
+    assert!(
+        form("param-signed-not-sent").contains("a3="),
+        "{}",
+        form("param-signed-not-sent")
+    );
+    assert!(form("array-index-names").contains("a3[0]"));
+    assert!(form("names-not-decoded").contains("c%40"));
+    assert!(form("utf8-double-encoded").contains("%C3%83%C2%A9"));
+    assert_eq!(
+        form("timestamp-milliseconds"),
+        "sent 137131201, signed 137131201000"
+    );
+    assert_eq!(
+        form("timestamp-not-integer"),
+        "sent 137131201, signed 137131201.0"
+    );
+    assert_eq!(
+        form("body-hash-wrong-bytes"),
+        "the body with a line break added at the end"
+    );
 }
 
 #[test]

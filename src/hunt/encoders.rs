@@ -67,6 +67,16 @@ pub(super) fn enc_into(enc: Enc, bytes: &[u8], out: &mut String) {
     }
 }
 
+/// Octets read as Latin-1 characters and written out again as UTF-8: each
+/// octet from 0x80 becomes two (`é`, C3 A9, becomes C3 83 C2 A9). RFC 5849
+/// §3.6 encodes the UTF-8 octets of the text once; this is text that was
+/// UTF-8 already, encoded to UTF-8 again (`utf8-double-encoded`).
+pub(crate) fn latin1_as_utf8(bytes: &[u8]) -> Vec<u8> {
+    let mut s = String::with_capacity(bytes.len() * 2);
+    s.extend(bytes.iter().map(|&b| char::from(b)));
+    s.into_bytes()
+}
+
 pub(super) fn enc(e: Enc, bytes: &[u8]) -> String {
     let mut s = String::with_capacity(bytes.len() + 8);
     enc_into(e, bytes, &mut s);
@@ -103,5 +113,9 @@ mod tests {
         );
         assert_eq!(enc(Enc::Latin1, s.as_bytes()), "a%20b%2A~%21%E9");
         assert_eq!(enc(Enc::Raw, s.as_bytes()), s);
+        assert_eq!(
+            enc(Enc::Rfc, &latin1_as_utf8("é".as_bytes())),
+            "%C3%83%C2%A9"
+        );
     }
 }

@@ -123,6 +123,44 @@ pub(super) enum KeyPadding {
     Trailing,
 }
 
+/// What happens to a name sent more than once (RFC 5849 §3.4.1.3.2 signs
+/// every copy).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub(super) enum Duplicates {
+    /// Every copy signed.
+    #[default]
+    AsSent,
+    /// One copy kept, at the first copy's place, with the last value (a map).
+    LastWins,
+    /// One copy kept: the first.
+    FirstWins,
+    /// The copies renamed `name[0]`, `name[1]`, … in sent order (a name
+    /// already written `name[]` too): a query string read into an array
+    /// and written out again.
+    Indexed,
+}
+
+/// What the signer signed as `oauth_timestamp`, against the text sent
+/// (RFC 5849 §3.3: a positive integer of seconds). Only forms that follow
+/// from the sent text are modelled; a second clock reading cannot be
+/// reproduced.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub(super) enum TimestampHandling {
+    /// As sent.
+    #[default]
+    AsSent,
+    /// Sent seconds, signed the same instant in milliseconds (`S` → `S000`).
+    SignedMillis,
+    /// Sent milliseconds, signed whole seconds (`S123` → `S`).
+    SignedSeconds,
+    /// Sent an integer, signed it formatted as a float (`S` → `S.0`).
+    SignedFloat,
+    /// Sent a fraction (`S.7`), signed its integer part (`S`).
+    SignedTruncated,
+    /// Sent a fraction (`S.7`), signed it rounded (`S+1`).
+    SignedRounded,
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub(super) struct CollKnobs {
     pub(super) omit_query: bool,
@@ -132,7 +170,18 @@ pub(super) struct CollKnobs {
     pub(super) version: VersionHandling,
     pub(super) drop_empty: bool,
     pub(super) empty_token: bool,
-    pub(super) collapse_duplicates: bool,
+    pub(super) duplicates: Duplicates,
+    /// Sent but not signed: 0 none, else 1 + the index of a parameter;
+    /// the second is a second parameter (a pair) or 0.
+    pub(super) not_signed: (u32, u32),
+    /// Signed but not sent: 0 none, else 1 + an index into the names the
+    /// hunt may add with an empty value (`Prepared::unsent`).
+    pub(super) unsent: u32,
+    /// Query and body names signed as written (still percent-encoded).
+    pub(super) names_raw: bool,
+    /// Names and values read as Latin-1 and written again as UTF-8.
+    pub(super) utf8_double: bool,
+    pub(super) timestamp: TimestampHandling,
     /// 0 none, else 1 + the index of the pre-encoded parameter.
     pub(super) pre_encoded: u32,
     pub(super) key_padding: KeyPadding,
@@ -235,7 +284,13 @@ pub(super) enum Op {
     Version(VersionHandling),
     DropEmpty,
     EmptyToken,
-    Collapse,
+    Duplicates(Duplicates),
+    NotSigned(u32),
+    NotSignedPair(u32, u32),
+    SignedNotSent(u32),
+    NamesRaw,
+    Utf8Double,
+    Timestamp(TimestampHandling),
     PreEncoded(u32),
     KeyPadding(KeyPadding),
     CallbackOff,
@@ -273,7 +328,13 @@ impl Op {
             Op::Version(v) => c.version = v,
             Op::DropEmpty => c.drop_empty = true,
             Op::EmptyToken => c.empty_token = true,
-            Op::Collapse => c.collapse_duplicates = true,
+            Op::Duplicates(v) => c.duplicates = v,
+            Op::NotSigned(i) => c.not_signed = (i + 1, 0),
+            Op::NotSignedPair(i, j) => c.not_signed = (i + 1, j + 1),
+            Op::SignedNotSent(i) => c.unsent = i + 1,
+            Op::NamesRaw => c.names_raw = true,
+            Op::Utf8Double => c.utf8_double = true,
+            Op::Timestamp(v) => c.timestamp = v,
             Op::PreEncoded(i) => c.pre_encoded = i + 1,
             Op::KeyPadding(v) => c.key_padding = v,
             Op::CallbackOff => c.callback_off = true,
@@ -293,6 +354,30 @@ impl Op {
             Op::KeyShape(v) => k.k.shape = v,
             Op::SecretText(v) => k.k.text = v,
             Op::Hash(h) => k.hash = Some(h),
+        }
+    }
+}
+
+impl Op {
+    /// How many departures the op stands for in a combination's size:
+    /// leaving two parameters out of the base string is two.
+    pub(super) fn weight(self) -> usize {
+        match self {
+            Op::NotSignedPair(..) => 2,
+            _ => 1,
+        }
+    }
+
+    /// The largest combination (in weight) the op joins. A parameter left
+    /// out of the base string has one form per parameter, and every form
+    /// makes a base string of its own: it joins at most one other mistake
+    /// (a pair, weighing two, likewise), so that depth 3 stays within its
+    /// time on requests with many parameters.
+    pub(super) fn reach(self) -> usize {
+        match self {
+            Op::NotSigned(_) => 2,
+            Op::NotSignedPair(..) => 3,
+            _ => usize::MAX,
         }
     }
 }

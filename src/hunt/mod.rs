@@ -23,9 +23,10 @@
 //! assert!(result.correct_base_string.starts_with("GET&"));
 //! ```
 
+pub(crate) mod body_hash;
 mod budget;
 pub mod catalogue;
-mod encoders;
+pub(crate) mod encoders;
 mod knobs;
 mod report;
 pub mod search;
@@ -34,5 +35,5 @@ pub use catalogue::{catalogue, mistake, postman_options, Mistake, PostmanOption,
 pub use report::{run, run_entries, HuntEntries, HuntEntry, HuntReport};
 pub use search::{
     hunt, hunt_signature, Applied, Budget, BudgetReport, HuntError, HuntOptions, HuntResult,
-    Hunted, Limit, MAX_DEPTH,
+    Hunted, Limit, MAX_DEPTH, MAX_PAIRED_PARAMS, MAX_PARAM_FORMS, PAIR_DEPTH,
 };

@@ -6,12 +6,16 @@
 //! group, applied to a set of knobs that drive one parameterised signer.
 //! The search tries the correct RFC 5849 signer first, then every single
 //! atom, then combinations in increasing size, and stops at the smallest
-//! size that reproduces the target.
+//! size that reproduces the target. An atom counts by its weight (two
+//! parameters left out weigh two) and joins combinations up to its reach
+//! (see `Op::reach` in `hunt/knobs.rs`).
 //!
-//! Work is shared between variants stage by stage: the base string URI,
-//! the normalized string and the whole base string are cached by the
-//! knobs they depend on (the collected parameters are streamed from the
-//! request's list, never copied); keys are cached apart
+//! Work is shared between variants stage by stage: the base string URI and
+//! the normalized string are cached by the knobs they depend on (the
+//! collected parameters are streamed from the request's list, never
+//! copied), each encoded once for the base string and interned, so a base
+//! string is the ids of its three parts and is never built whole to be
+//! checked; keys are cached apart
 //! from base strings, each key's HMAC state is prepared once and cloned,
 //! and a (base string, key, digest) triple is signed only once however
 //! many variants lead to it. The observed signature is decoded up front
@@ -25,11 +29,11 @@
 
 pub use super::budget::{Budget, BudgetReport, Limit};
 use super::catalogue::{self, Stage};
-use super::encoders::{enc, enc_into, growth, Enc};
+use super::encoders::{enc, enc_into, growth, latin1_as_utf8, Enc};
 use super::knobs::{
-    Atom, BodyHandling, ClientUrl, CollKnobs, KeyKnobs, KeyPadding, KeyShape, Knobs, NormKnobs, Op,
-    PathHandling, PortHandling, SecretText, SlashHandling, Sort, StrKnobs, UriKnobs,
-    VersionHandling,
+    Atom, BodyHandling, ClientUrl, CollKnobs, Duplicates, KeyKnobs, KeyPadding, KeyShape, Knobs,
+    NormKnobs, Op, PathHandling, PortHandling, SecretText, SlashHandling, Sort, StrKnobs,
+    TimestampHandling, UriKnobs, VersionHandling,
 };
 use crate::base_string::base_string_uri;
 use crate::encode::{decode_lenient, is_unreserved};
@@ -45,13 +49,31 @@ use serde::Serialize;
 use sha1::Sha1;
 use sha2::{Sha256, Sha512};
 use std::borrow::Cow;
-use std::collections::HashMap;
+/// The engine's maps: seeded, and much faster than SipHash on the long
+/// strings and wide knobs the hunt hashes.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 use std::fmt;
 use std::rc::Rc;
 use std::time::Instant;
 
 /// The deepest combination hunted.
 pub const MAX_DEPTH: usize = 4;
+
+/// The depth from which `param-not-signed` is also tried on pairs of
+/// parameters (a pair counts as two mistakes in a combination's size).
+pub const PAIR_DEPTH: usize = 3;
+
+/// `param-not-signed` is tried on the first this many parameters it may
+/// leave out, and `param-signed-not-sent` on the first this many distinct
+/// query and body names: a request with thousands of parameters would
+/// otherwise add thousands of forms to every combination.
+pub const MAX_PARAM_FORMS: usize = 64;
+
+/// Pairs for `param-not-signed` are formed among the first this many
+/// query and body parameters only (at most 276 pairs), so that a request
+/// with hundreds of parameters stays within the time a hunt is given.
+pub const MAX_PAIRED_PARAMS: usize = 24;
 
 /// What to hunt for and how hard.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -286,10 +308,13 @@ fn run(
         _ => None,
     };
     let (found, depth_completed) = engine.search(options.depth);
-    let details: Vec<Vec<Applied>> = found
+    let mut details: Vec<Vec<Applied>> = found
         .iter()
         .map(|(atoms, target)| engine.describe(atoms, *target))
         .collect();
+    if hunted == Hunted::RequestSignature {
+        read_body_hash_off(request, &prep, &mut details);
+    }
     let explanations: Vec<Vec<&'static str>> = details
         .iter()
         .map(|d| d.iter().map(|a| a.id).collect())
@@ -329,6 +354,36 @@ fn run(
         suggestions,
         budget,
     })
+}
+
+/// OAuth Request Body Hash §3.2: a carried `oauth_body_hash` that is the
+/// hash of other bytes than the body sent is named in every explanation
+/// (`body-hash-wrong-bytes`), as output mistakes are: read off the request,
+/// never counted in the depth.
+fn read_body_hash_off(request: &Request, prep: &Prepared, details: &mut [Vec<Applied>]) {
+    let Some(carried) = prep
+        .params
+        .iter()
+        .find(|q| q.name == b"oauth_body_hash")
+        .map(|q| q.value_str())
+    else {
+        return;
+    };
+    let Some(form) = super::body_hash::wrong_bytes(&carried, &request.body, Some(prep.method))
+    else {
+        return;
+    };
+    let Some(m) = catalogue::mistake("body-hash-wrong-bytes") else {
+        return;
+    };
+    for d in details.iter_mut() {
+        d.push(Applied {
+            id: m.id,
+            stage: m.stage,
+            form: Some(form.to_string()),
+        });
+        d.sort_by_key(|a| catalogue::index_of(a.id));
+    }
 }
 
 /// What a variant is compared on.
@@ -460,6 +515,11 @@ struct Prepared {
     shadow_body: Vec<Param>,
     realm: Option<String>,
     carried: Option<String>,
+    /// Names that may have been signed once more with an empty value and
+    /// not sent (`param-signed-not-sent`): the index of the first query or
+    /// body parameter of each distinct name that is sent more than once or
+    /// with an empty value (a repeated or blank field).
+    unsent: Vec<u32>,
     /// What the parameters weigh, for the memory a variant may need.
     sizes: Sizes,
     /// The request URL's length.
@@ -497,6 +557,27 @@ impl Prepared {
             Vec::new()
         };
         let sizes = Sizes::of(collected.params.iter().chain(&shadow_body));
+        let mut unsent: Vec<u32> = Vec::new();
+        let mut first: HashMap<&[u8], (u32, bool)> = HashMap::default();
+        for (i, q) in collected.params.iter().enumerate() {
+            if q.source == Source::Header {
+                continue;
+            }
+            match first.get_mut(&q.name[..]) {
+                Some(e) => e.1 = true,
+                None => {
+                    first.insert(&q.name[..], (i as u32, q.value.is_empty()));
+                }
+            }
+            if q.value.is_empty() {
+                if let Some(e) = first.get_mut(&q.name[..]) {
+                    e.1 = true;
+                }
+            }
+        }
+        unsent.extend(first.values().filter(|e| e.1).map(|e| e.0));
+        unsent.sort_unstable();
+        drop(first);
         Ok(Prepared {
             sizes,
             url_len: request.url.len(),
@@ -520,6 +601,7 @@ impl Prepared {
             params: collected.params,
             shadow_body,
             realm: collected.realm,
+            unsent,
             carried: collected.signature.map(|s| s.value),
             consumer_secret: secrets.consumer_secret.clone().unwrap_or_default(),
             token_secret: secrets.token_secret.clone().unwrap_or_default(),
@@ -540,6 +622,7 @@ struct Sizes {
     plain: usize,
     other: usize,
     longest_value: usize,
+    longest_name: usize,
 }
 
 fn is_plain(b: u8) -> bool {
@@ -560,6 +643,7 @@ impl Sizes {
             s.plain += plain;
             s.other += p.name.len() + p.value.len() - plain;
             s.longest_value = s.longest_value.max(p.value.len());
+            s.longest_name = s.longest_name.max(p.name.len());
         }
         s
     }
@@ -602,19 +686,38 @@ impl Prepared {
     /// to `f` one parameter at a time in the order of appearance (query,
     /// body, header), then the parameters a mistake adds.
     fn collect_with<'a>(&'a self, c: &CollKnobs, f: &mut dyn FnMut(Octs<'a>, Octs<'a>, Source)) {
-        if !c.collapse_duplicates {
-            self.stream(c, &mut |n, v, s| {
-                if !(c.drop_empty && v.is_empty()) {
+        let keep = |v: &[u8]| !(c.drop_empty && v.is_empty());
+        match c.duplicates {
+            Duplicates::AsSent => self.stream(c, &mut |n, v, s| {
+                if keep(&v) {
                     f(n, v, s)
                 }
-            });
-            return;
+            }),
+            Duplicates::LastWins => self.last_wins(c, &keep, f),
+            Duplicates::FirstWins => {
+                let mut seen: HashSet<Octs<'a>> = HashSet::default();
+                self.stream(c, &mut |n, v, s| {
+                    if keep(&v) && !seen.contains(n.as_ref()) {
+                        seen.insert(n.clone());
+                        f(n, v, s)
+                    }
+                });
+            }
+            Duplicates::Indexed => self.indexed(c, &keep, f),
         }
-        // A map keeps one value per name: the first copy's place, the last value.
-        let mut last: HashMap<Octs<'a>, (u64, Octs<'a>)> = HashMap::new();
+    }
+
+    /// A map keeps one value per name: the first copy's place, the last value.
+    fn last_wins<'a>(
+        &'a self,
+        c: &CollKnobs,
+        keep: &dyn Fn(&[u8]) -> bool,
+        f: &mut dyn FnMut(Octs<'a>, Octs<'a>, Source),
+    ) {
+        let mut last: HashMap<Octs<'a>, (u64, Octs<'a>)> = HashMap::default();
         let mut at = 0u64;
         self.stream(c, &mut |n, v, _| {
-            if c.drop_empty && v.is_empty() {
+            if !keep(&v) {
                 return;
             }
             match last.get_mut(n.as_ref()) {
@@ -627,7 +730,7 @@ impl Prepared {
         });
         let mut at = 0u64;
         self.stream(c, &mut |n, v, s| {
-            if c.drop_empty && v.is_empty() {
+            if !keep(&v) {
                 return;
             }
             if last.get(n.as_ref()).is_some_and(|e| e.0 == at) {
@@ -636,6 +739,37 @@ impl Prepared {
                 }
             }
             at += 1;
+        });
+    }
+
+    /// A repeated name (or one written `name[]`) read into an array and
+    /// written out again: `name[0]`, `name[1]`, … in sent order.
+    fn indexed<'a>(
+        &'a self,
+        c: &CollKnobs,
+        keep: &dyn Fn(&[u8]) -> bool,
+        f: &mut dyn FnMut(Octs<'a>, Octs<'a>, Source),
+    ) {
+        let mut count: HashMap<Octs<'a>, u32> = HashMap::default();
+        self.stream(c, &mut |n, v, _| {
+            if keep(&v) {
+                *count.entry(n).or_insert(0) += 1;
+            }
+        });
+        let mut next: HashMap<Octs<'a>, u32> = HashMap::default();
+        self.stream(c, &mut |n, v, s| {
+            if !keep(&v) {
+                return;
+            }
+            let base = n.strip_suffix(b"[]");
+            if base.is_none() && count.get(n.as_ref()).is_none_or(|k| *k < 2) {
+                return f(n, v, s);
+            }
+            let i = next.entry(n.clone()).or_insert(0);
+            let mut name = base.unwrap_or(&n).to_vec();
+            name.extend_from_slice(format!("[{i}]").as_bytes());
+            *i += 1;
+            f(Cow::Owned(name), v, s)
         });
     }
 
@@ -659,7 +793,11 @@ impl Prepared {
             realm_done = true;
         };
         let mut body_done = false;
+        let (skip_a, skip_b) = (c.not_signed.0 as usize, c.not_signed.1 as usize);
         for (i, q) in self.params.iter().enumerate() {
+            if skip_a == i + 1 || skip_b == i + 1 {
+                continue;
+            }
             if q.source == Source::Header && !body_done {
                 push_body(f);
                 body_done = true;
@@ -679,6 +817,18 @@ impl Prepared {
             if c.plus_literal && q.source == Source::Query {
                 name = Cow::Owned(decode_lenient(&q.raw_name(), false).0);
                 value = Cow::Owned(decode_lenient(&q.raw_value().unwrap_or_default(), false).0);
+            }
+            if c.names_raw && q.source != Source::Header {
+                name = Cow::Owned(q.raw_name().into_owned().into_bytes());
+            }
+            if c.utf8_double {
+                name = utf8_twice(name);
+                value = utf8_twice(value);
+            }
+            if c.timestamp != TimestampHandling::AsSent && q.name == b"oauth_timestamp" {
+                if let Some(t) = signed_timestamp(c.timestamp, &value) {
+                    value = Cow::Owned(t.into_bytes());
+                }
             }
             if c.pre_encoded as usize == i + 1 {
                 value = Cow::Owned(enc(Enc::Rfc, &value).into_bytes());
@@ -708,6 +858,43 @@ impl Prepared {
         if c.signature_param {
             f(b(b"oauth_signature"), b(b""), Source::Header);
         }
+        if let Some(&i) = self.unsent.get((c.unsent as usize).wrapping_sub(1)) {
+            let q = &self.params[i as usize];
+            f(b(&q.name), b(b""), q.source);
+        }
+    }
+}
+
+/// [`latin1_as_utf8`], borrowing ASCII text as it is.
+fn utf8_twice(o: Octs<'_>) -> Octs<'_> {
+    if o.is_ascii() {
+        return o;
+    }
+    Cow::Owned(latin1_as_utf8(&o))
+}
+
+/// RFC 5849 §3.3: the `oauth_timestamp` a signer signed in the form `t`,
+/// read off the `sent` text; `None` when the form does not apply to it.
+fn signed_timestamp(t: TimestampHandling, sent: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(sent).ok()?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let (whole, fraction) = match text.split_once('.') {
+        Some((w, f)) if digits(w) && digits(f) => (w, Some(f)),
+        None if digits(text) => (text, None),
+        _ => return None,
+    };
+    match (t, fraction) {
+        (TimestampHandling::SignedMillis, None) if whole.len() <= 11 => Some(format!("{whole}000")),
+        (TimestampHandling::SignedSeconds, None) if whole.len() >= 12 => {
+            Some(whole[..whole.len() - 3].to_string())
+        }
+        (TimestampHandling::SignedFloat, None) => Some(format!("{whole}.0")),
+        (TimestampHandling::SignedTruncated, Some(_)) => Some(whole.to_string()),
+        (TimestampHandling::SignedRounded, Some(f)) if f.as_bytes()[0] >= b'5' => {
+            let n: u64 = whole.parse().ok()?;
+            Some((n.checked_add(1)?).to_string())
+        }
+        _ => None,
     }
 }
 
@@ -785,7 +972,51 @@ fn candidate_ops(p: &Prepared, mode: Mode) -> Vec<(&'static str, Op)> {
     if !p.has("oauth_token") {
         v.push(("empty-token-signed", Op::EmptyToken));
     }
-    v.push(("duplicates-collapsed", Op::Collapse));
+    v.push(("duplicates-collapsed", Op::Duplicates(Duplicates::LastWins)));
+    let mut names = HashSet::default();
+    let repeated = p.params.iter().any(|q| !names.insert(&q.name[..]));
+    if repeated {
+        v.push((
+            "duplicates-first-wins",
+            Op::Duplicates(Duplicates::FirstWins),
+        ));
+    }
+    if repeated || p.params.iter().any(|q| q.name.ends_with(b"[]")) {
+        v.push(("array-index-names", Op::Duplicates(Duplicates::Indexed)));
+    }
+    let singles = Leavable::of(p);
+    let leavable = (0..p.params.len()).filter(|&i| singles.single(p, i));
+    for i in leavable.take(MAX_PARAM_FORMS) {
+        v.push(("param-not-signed", Op::NotSigned(i as u32)));
+    }
+    for i in 0..p.unsent.len().min(MAX_PARAM_FORMS) {
+        v.push(("param-signed-not-sent", Op::SignedNotSent(i as u32)));
+    }
+    if p.params
+        .iter()
+        .any(|q| q.source != Source::Header && q.raw_name().contains('%'))
+    {
+        v.push(("names-not-decoded", Op::NamesRaw));
+    }
+    if p.params
+        .iter()
+        .any(|q| !q.name.is_ascii() || !q.value.is_ascii())
+    {
+        v.push(("utf8-double-encoded", Op::Utf8Double));
+    }
+    if let Some(t) = p.params.iter().find(|q| q.name == b"oauth_timestamp") {
+        for (id, form) in [
+            ("timestamp-milliseconds", TimestampHandling::SignedMillis),
+            ("timestamp-milliseconds", TimestampHandling::SignedSeconds),
+            ("timestamp-not-integer", TimestampHandling::SignedFloat),
+            ("timestamp-not-integer", TimestampHandling::SignedTruncated),
+            ("timestamp-not-integer", TimestampHandling::SignedRounded),
+        ] {
+            if signed_timestamp(form, &t.value).is_some() {
+                v.push((id, Op::Timestamp(form)));
+            }
+        }
+    }
     for (i, q) in p.params.iter().enumerate() {
         if !q.value.iter().all(|b| is_unreserved(*b)) {
             v.push(("param-pre-encoded", Op::PreEncoded(i as u32)));
@@ -885,6 +1116,79 @@ fn candidate_ops(p: &Prepared, mode: Mode) -> Vec<(&'static str, Op)> {
     v
 }
 
+/// `param-not-signed` on pairs of parameters (RFC 5849 §3.4.1.3.1), for
+/// depth [`PAIR_DEPTH`] and more: pairs among the first
+/// [`MAX_PAIRED_PARAMS`] query and body parameters that
+/// [`Leavable::single`] allows, except a pair that is every query, every
+/// body or every empty parameter (a coarser mistake names that).
+fn pair_ops(p: &Prepared) -> Vec<(&'static str, Op)> {
+    let l = Leavable::of(p);
+    let pool: Vec<usize> = (0..p.params.len())
+        .filter(|&i| l.single(p, i))
+        .take(MAX_PAIRED_PARAMS)
+        .collect();
+    let mut v = Vec::new();
+    for (k, &i) in pool.iter().enumerate() {
+        for &j in &pool[k + 1..] {
+            if !l.is_whole(&[i, j]) {
+                v.push(("param-not-signed", Op::NotSignedPair(i as u32, j as u32)));
+            }
+        }
+    }
+    v
+}
+
+/// Which parameters `param-not-signed` leaves out: not one whose absence a
+/// coarser or more specific catalogue mistake already names.
+struct Leavable {
+    query: Vec<usize>,
+    body: Vec<usize>,
+    empty: Vec<usize>,
+    /// Parameters whose name is sent exactly twice: leaving one copy out
+    /// signs what `duplicates-first-wins` or `duplicates-collapsed` signs.
+    twice: Vec<usize>,
+}
+
+impl Leavable {
+    fn of(p: &Prepared) -> Leavable {
+        let of = |pred: &dyn Fn(&Param) -> bool| -> Vec<usize> {
+            (0..p.params.len())
+                .filter(|&i| pred(&p.params[i]))
+                .collect()
+        };
+        let mut copies: HashMap<&[u8], usize> = HashMap::default();
+        for q in &p.params {
+            *copies.entry(&q.name[..]).or_insert(0) += 1;
+        }
+        Leavable {
+            query: of(&|q| q.source == Source::Query),
+            body: of(&|q| q.source == Source::Body),
+            empty: of(&|q| q.value.is_empty()),
+            twice: of(&|q| copies.get(&q.name[..]) == Some(&2)),
+        }
+    }
+
+    /// Whether `set` is every query, every body or every empty parameter
+    /// (`query-params-omitted`, `body-params-omitted`, `empty-params-dropped`).
+    fn is_whole(&self, set: &[usize]) -> bool {
+        [&self.query, &self.body, &self.empty]
+            .iter()
+            .any(|w| w.as_slice() == set)
+    }
+
+    /// Whether parameter `i` alone may be the one left out: a query or
+    /// body parameter (a field added after signing; the protocol
+    /// parameters a signer writes itself, and `oauth_version`,
+    /// `oauth_callback` and `oauth_body_hash` have their own ids), not the
+    /// only query, body or empty parameter, and not one copy of a name sent
+    /// twice (the duplicates mistakes name that).
+    fn single(&self, p: &Prepared, i: usize) -> bool {
+        p.params[i].source != Source::Header
+            && !self.is_whole(&[i])
+            && self.twice.binary_search(&i).is_err()
+    }
+}
+
 /// A prepared HMAC key, cloned for each message.
 #[derive(Clone)]
 enum KeyedMac {
@@ -903,11 +1207,21 @@ impl KeyedMac {
         }
     }
 
-    fn tag(&self, data: &[u8]) -> Vec<u8> {
+    /// The tag of the concatenation of `parts`.
+    fn tag(&self, parts: &[&[u8]]) -> Vec<u8> {
         match self.clone() {
-            KeyedMac::Sha1(m) => m.chain_update(data).finalize().into_bytes().to_vec(),
-            KeyedMac::Sha256(m) => m.chain_update(data).finalize().into_bytes().to_vec(),
-            KeyedMac::Sha512(m) => m.chain_update(data).finalize().into_bytes().to_vec(),
+            KeyedMac::Sha1(mut m) => {
+                parts.iter().for_each(|p| m.update(p));
+                m.finalize().into_bytes().to_vec()
+            }
+            KeyedMac::Sha256(mut m) => {
+                parts.iter().for_each(|p| m.update(p));
+                m.finalize().into_bytes().to_vec()
+            }
+            KeyedMac::Sha512(mut m) => {
+                parts.iter().for_each(|p| m.update(p));
+                m.finalize().into_bytes().to_vec()
+            }
         }
     }
 }
@@ -929,10 +1243,20 @@ struct Engine<'a> {
     targets: Vec<Target>,
     atoms: Vec<Atom>,
     uris: HashMap<UriKnobs, Rc<str>>,
-    norms: HashMap<NormKnobs, Rc<str>>,
+    /// Normalized strings, each with how many of its octets are not plain
+    /// (what the outer encoding may escape).
+    norms: HashMap<NormKnobs, (Rc<str>, usize)>,
     base_of: HashMap<StrKnobs, u32>,
-    base_ids: HashMap<Rc<str>, u32>,
-    bases: Vec<Rc<str>>,
+    /// The three parts of a base string (RFC 5849 §3.4.1.1), each encoded
+    /// and interned once: the method, the base string URI and the
+    /// normalized parameters. A base string is the ids of its parts, so a
+    /// variant is checked without building, encoding or hashing the whole.
+    parts: Vec<Rc<str>>,
+    part_ids: HashMap<Rc<str>, u32>,
+    enc_uris: HashMap<(UriKnobs, Enc, bool), u32>,
+    enc_norms: HashMap<(NormKnobs, Enc, bool), u32>,
+    base_ids: HashMap<[u32; 3], u32>,
+    bases: Vec<[u32; 3]>,
     key_of: HashMap<KeyKnobs, u32>,
     keys: Vec<crate::Secret>,
     macs: HashMap<(u32, u8), KeyedMac>,
@@ -949,24 +1273,17 @@ struct Engine<'a> {
     stopped: Option<Limit>,
 }
 
-/// An upper bound on the length of the base string made of `method`,
-/// `uri` and `norm` (RFC 5849 §3.4.1.1), so that it is built without
-/// growing.
-fn base_len_bound(s: &StrKnobs, method: &str, uri: &str, norm: &str) -> usize {
-    let outer = |text: &str| {
-        if s.outer == Enc::Raw {
-            return text.len();
-        }
-        let other = text.bytes().filter(|b| !is_plain(*b)).count();
-        text.len() + (growth(s.outer) - 1) * other
-    };
-    let uri = if s.uri_raw { uri.len() } else { outer(uri) };
-    let norm = if s.not_reencoded {
-        norm.len()
+/// Appends `text` encoded the way `e` does; RFC 5849 §3.6 through the
+/// table-driven encoder the [`crate::signer::Signer`] uses, which writes
+/// the same octets as `encode::encode_into` without a check per escape.
+fn outer_into(e: Enc, text: &str, out: &mut Vec<u8>) {
+    if e == Enc::Rfc {
+        crate::encode::encode_to_vec(text.as_bytes(), out);
     } else {
-        outer(norm)
-    };
-    outer(method) + uri + norm + 2
+        let mut s = String::with_capacity(text.len() * growth(e));
+        enc_into(e, text.as_bytes(), &mut s);
+        out.extend_from_slice(s.as_bytes());
+    }
 }
 
 /// Room kept for the key, the URI and the bookkeeping of one variant.
@@ -982,15 +1299,19 @@ impl<'a> Engine<'a> {
             mode,
             targets,
             atoms: Vec::new(),
-            uris: HashMap::new(),
-            norms: HashMap::new(),
-            base_of: HashMap::new(),
-            base_ids: HashMap::new(),
+            uris: HashMap::default(),
+            norms: HashMap::default(),
+            base_of: HashMap::default(),
+            parts: Vec::new(),
+            part_ids: HashMap::default(),
+            enc_uris: HashMap::default(),
+            enc_norms: HashMap::default(),
+            base_ids: HashMap::default(),
             bases: Vec::new(),
-            key_of: HashMap::new(),
+            key_of: HashMap::default(),
             keys: Vec::new(),
-            macs: HashMap::new(),
-            seen: HashMap::new(),
+            macs: HashMap::default(),
+            seen: HashMap::default(),
             tried: 0,
             budget,
             held: 0,
@@ -1015,12 +1336,26 @@ impl<'a> Engine<'a> {
         let p = self.prep;
         let n = &k.s.norm;
         let z = p.sizes;
-        let count = z.count + 5;
-        // A pre-encoded value, padding, realm and the parameters a mistake adds.
-        let other = z.other + 3 * z.longest_value + p.realm.as_ref().map_or(0, String::len) + 96;
+        let count = z.count + 6;
+        // A pre-encoded value, padding, realm and the parameters a mistake
+        // adds (an empty copy of the longest name); `[NN]` added to names;
+        // names signed as written (`%XX` for an octet) or octets from 0x80
+        // doubled.
+        let c = &n.coll;
+        let mut other = z.other
+            + 3 * z.longest_value
+            + 3 * z.longest_name
+            + p.realm.as_ref().map_or(0, String::len)
+            + 96;
+        if c.duplicates == Duplicates::Indexed {
+            other += 24 * count;
+        }
+        if c.names_raw || c.utf8_double {
+            other += 2 * (z.other + z.plain);
+        }
         let span = std::mem::size_of::<Span>();
         let (norm_need, norm_len, norm_other) = match self.norms.get(n) {
-            Some(s) => (0, s.len(), s.bytes().filter(|b| !is_plain(*b)).count()),
+            Some((s, other)) => (0, s.len(), *other),
             None => {
                 let encoded = z.plain + growth(n.enc) * other;
                 let norm_len = encoded + 2 * count;
@@ -1081,7 +1416,11 @@ impl<'a> Engine<'a> {
     /// (rebuilt on demand); interned base strings and outcomes stay.
     fn evict(&mut self) {
         let freed: usize = self.uris.values().map(|u| u.len() + ENTRY).sum::<usize>()
-            + self.norms.values().map(|n| n.len() + ENTRY).sum::<usize>();
+            + self
+                .norms
+                .values()
+                .map(|n| n.0.len() + ENTRY)
+                .sum::<usize>();
         self.uris.clear();
         self.norms.clear();
         self.held -= freed.min(self.held);
@@ -1105,25 +1444,36 @@ impl<'a> Engine<'a> {
         if depth >= 1 && self.atoms.is_empty() && self.stopped.is_some() {
             return None;
         }
-        let singles = candidate_ops(self.prep, self.mode).len() as u64;
-        // Combinations of `size` atoms, at most one per group: the
-        // elementary symmetric sums of the group sizes.
-        let mut sizes: Vec<u64> = Vec::new();
-        for a in &self.atoms {
-            let g = a.group as usize;
-            if sizes.len() <= g {
-                sizes.resize(g + 1, 0);
-            }
-            sizes[g] += 1;
+        let mut singles = candidate_ops(self.prep, self.mode).len() as u64;
+        if depth >= PAIR_DEPTH {
+            singles += pair_ops(self.prep).len() as u64;
         }
-        let mut e = vec![0u64; depth + 1];
-        e[0] = 1;
-        for n in sizes {
-            for k in (1..=depth).rev() {
-                e[k] = e[k].saturating_add(e[k - 1].saturating_mul(n));
+        // Combinations of total weight `size`, at most one atom per group,
+        // of the atoms that reach that size: the coefficient of x^size in
+        // the product over groups of (1 + ones·x + twos·x²).
+        let mut combos = 0u64;
+        for size in 2..=depth {
+            let mut sizes: Vec<[u64; 2]> = Vec::new();
+            for a in self.atoms.iter().filter(|a| a.op.reach() >= size) {
+                let g = a.group as usize;
+                if sizes.len() <= g {
+                    sizes.resize(g + 1, [0, 0]);
+                }
+                sizes[g][a.op.weight().min(2) - 1] += 1;
             }
+            let mut e = vec![0u64; size + 1];
+            e[0] = 1;
+            for [ones, twos] in sizes {
+                for k in (1..=size).rev() {
+                    let mut add = e[k - 1].saturating_mul(ones);
+                    if k >= 2 {
+                        add = add.saturating_add(e[k - 2].saturating_mul(twos));
+                    }
+                    e[k] = e[k].saturating_add(add);
+                }
+            }
+            combos = combos.saturating_add(e[size]);
         }
-        let combos: u64 = e.iter().skip(2).fold(0u64, |a, b| a.saturating_add(*b));
         Some(1 + if depth >= 1 { singles } else { 0 } + combos)
     }
 
@@ -1151,7 +1501,7 @@ impl<'a> Engine<'a> {
         }
         let mut completed = 0;
         if depth > 0 && found.iter().all(|f| f.0 >= 1) {
-            self.build_atoms(zero, &mut found);
+            self.build_atoms(zero, depth, &mut found);
         }
         if self.stopped.is_none() {
             completed = depth.min(1);
@@ -1162,7 +1512,7 @@ impl<'a> Engine<'a> {
                 break;
             }
             let mut chosen = Vec::with_capacity(size);
-            self.combos(size, 0, 0, Knobs::default(), &mut chosen, &mut found);
+            self.combos(size, 0, 0, 0, Knobs::default(), &mut chosen, &mut found);
             best = found.iter().map(|f| f.0).min();
             if self.stopped.is_none() {
                 completed = size;
@@ -1191,14 +1541,23 @@ impl<'a> Engine<'a> {
     }
 
     /// Size 1: keeps the atoms that change something, one per distinct
-    /// outcome of each mistake, and records single-mistake matches.
-    fn build_atoms(&mut self, zero: Outcome, found: &mut Vec<(usize, Vec<usize>, usize)>) {
+    /// outcome of each mistake, and records single-atom matches (an atom
+    /// of weight 2, tried only from depth [`PAIR_DEPTH`], as size 2).
+    fn build_atoms(
+        &mut self,
+        zero: Outcome,
+        depth: usize,
+        found: &mut Vec<(usize, Vec<usize>, usize)>,
+    ) {
         let mut groups: Vec<&'static str> = Vec::new();
         // (mistake, outcome) pairs already kept: a set, since a request
         // with millions of parameters gives millions of candidate forms.
-        let mut kept: std::collections::HashSet<(usize, Outcome)> =
-            std::collections::HashSet::new();
-        for (id, op) in candidate_ops(self.prep, self.mode) {
+        let mut kept: HashSet<(usize, Outcome)> = HashSet::default();
+        let mut ops = candidate_ops(self.prep, self.mode);
+        if depth >= PAIR_DEPTH {
+            ops.extend(pair_ops(self.prep));
+        }
+        for (id, op) in ops {
             let Some(mistake) = catalogue::index_of(id) else {
                 continue;
             };
@@ -1222,24 +1581,28 @@ impl<'a> Engine<'a> {
             let atom = Atom { mistake, group, op };
             self.atoms.push(atom);
             if let Some(t) = self.check(out) {
-                let total = 1 + self.targets[t].output.is_some() as usize;
+                let total = op.weight() + self.targets[t].output.is_some() as usize;
                 found.push((total, vec![self.atoms.len() - 1], t));
             }
         }
     }
 
-    /// Every combination of exactly `size` atoms from `from` on, one per group.
+    /// Every combination of atoms from `from` on, one per group, whose
+    /// weights add up to exactly `size` (`weight` so far). A lone atom was
+    /// tried by [`Engine::build_atoms`].
+    #[allow(clippy::too_many_arguments)]
     fn combos(
         &mut self,
         size: usize,
+        weight: usize,
         from: usize,
         used: u64,
         knobs: Knobs,
         chosen: &mut Vec<usize>,
         found: &mut Vec<(usize, Vec<usize>, usize)>,
     ) {
-        if chosen.len() == size {
-            if !self.may_try(&knobs) {
+        if weight == size {
+            if chosen.len() < 2 || !self.may_try(&knobs) {
                 return;
             }
             let out = self.variant(&knobs);
@@ -1249,14 +1612,15 @@ impl<'a> Engine<'a> {
             }
             return;
         }
-        let remaining = size - chosen.len();
+        let remaining = size - weight;
         for i in from..self.atoms.len() {
-            if self.atoms.len() - i < remaining {
+            // Each atom weighs 1 or 2.
+            if 2 * (self.atoms.len() - i) < remaining {
                 break;
             }
             let a = self.atoms[i];
             let bit = 1u64 << a.group;
-            if used & bit != 0 {
+            if used & bit != 0 || a.op.weight() > remaining || a.op.reach() < size {
                 continue;
             }
             if self.stopped.is_some() {
@@ -1265,7 +1629,15 @@ impl<'a> Engine<'a> {
             let mut k = knobs;
             a.op.apply(&mut k);
             chosen.push(i);
-            self.combos(size, i + 1, used | bit, k, chosen, found);
+            self.combos(
+                size,
+                weight + a.op.weight(),
+                i + 1,
+                used | bit,
+                k,
+                chosen,
+                found,
+            );
             chosen.pop();
         }
     }
@@ -1282,15 +1654,17 @@ impl<'a> Engine<'a> {
 
     fn compute(&mut self, (base, key, alg): Outcome) -> Option<usize> {
         let alg = [HashAlg::Sha1, HashAlg::Sha256, HashAlg::Sha512][alg as usize];
+        let [m, u, n] = self.bases[base as usize].map(|i| self.parts[i as usize].as_bytes());
+        let whole = [m, b"&", u, b"&", n];
         let produced: Vec<u8> = match self.mode {
-            Mode::BaseString => self.bases[base as usize].as_bytes().to_vec(),
+            Mode::BaseString => whole.concat(),
             Mode::Plaintext => self.keys[key as usize].expose().as_bytes().to_vec(),
-            Mode::Rsa => alg.digest(self.bases[base as usize].as_bytes()),
+            Mode::Rsa => alg.digest(&whole.concat()),
             Mode::Hmac => {
                 let mac = self.macs.entry((key, alg_code(alg))).or_insert_with(|| {
                     KeyedMac::new(alg, self.keys[key as usize].expose().as_bytes())
                 });
-                mac.tag(self.bases[base as usize].as_bytes())
+                mac.tag(&whole)
             }
         };
         self.targets.iter().position(|t| match self.mode {
@@ -1312,17 +1686,46 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// The base string a set of knobs leads to, written out.
     fn base_string(&mut self, k: &Knobs) -> Rc<str> {
         let id = self.base_id(&k.s);
-        self.bases[id as usize].clone()
+        let [m, u, n] = self.bases[id as usize].map(|i| self.parts[i as usize].clone());
+        Rc::from(format!("{m}&{u}&{n}"))
+    }
+
+    /// Interns one encoded part of a base string.
+    fn part_id(&mut self, text: String) -> u32 {
+        // The text as built and its interned copy, at once.
+        self.peak = self.peak.max(self.held + text.capacity() + text.len());
+        if let Some(&id) = self.part_ids.get(text.as_str()) {
+            return id;
+        }
+        self.hold(text.len() + ENTRY);
+        let rc: Rc<str> = Rc::from(text);
+        let id = self.parts.len() as u32;
+        self.parts.push(rc.clone());
+        self.part_ids.insert(rc, id);
+        id
+    }
+
+    /// RFC 5849 §3.4.1.1: `text` as the base string writes it: encoded
+    /// by `outer`, or as it is when `raw`.
+    fn encoded_part(&mut self, text: &str, outer: Enc, raw: bool) -> u32 {
+        if raw {
+            return self.part_id(text.to_string());
+        }
+        let mut b: Vec<u8> = Vec::with_capacity(text.len() + text.len() / 2);
+        outer_into(outer, text, &mut b);
+        // Every encoder writes UTF-8 (ASCII escapes, or the text as it was).
+        let b = String::from_utf8(b)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        self.part_id(b)
     }
 
     fn base_id(&mut self, s: &StrKnobs) -> u32 {
         if let Some(&id) = self.base_of.get(s) {
             return id;
         }
-        let uri = self.uri(&s.uri);
-        let norm = self.normalized(&s.norm);
         let method = if s.method_lower {
             if self
                 .prep
@@ -1338,30 +1741,35 @@ impl<'a> Engine<'a> {
             self.prep.method_as_sent.to_ascii_uppercase()
         };
         // RFC 5849 §3.4.1.1: METHOD & encode(base string URI) & encode(normalized parameters).
-        let mut b = String::with_capacity(base_len_bound(s, &method, &uri, &norm));
-        enc_into(s.outer, method.as_bytes(), &mut b);
-        b.push('&');
-        if s.uri_raw {
-            b.push_str(&uri);
-        } else {
-            enc_into(s.outer, uri.as_bytes(), &mut b);
-        }
-        b.push('&');
-        if s.not_reencoded {
-            b.push_str(&norm);
-        } else {
-            enc_into(s.outer, norm.as_bytes(), &mut b);
-        }
-        // The string as built and its interned copy, at once.
-        self.peak = self.peak.max(self.held + b.capacity() + b.len());
-        let id = match self.base_ids.get(b.as_str()) {
+        let m = self.encoded_part(&method, s.outer, false);
+        let u = match self.enc_uris.get(&(s.uri, s.outer, s.uri_raw)) {
             Some(&id) => id,
             None => {
-                self.hold(b.len() + ENTRY);
-                let rc: Rc<str> = Rc::from(b);
+                let uri = self.uri(&s.uri);
+                let id = self.encoded_part(&uri, s.outer, s.uri_raw);
+                self.enc_uris.insert((s.uri, s.outer, s.uri_raw), id);
+                self.hold(ENTRY);
+                id
+            }
+        };
+        let n = match self.enc_norms.get(&(s.norm, s.outer, s.not_reencoded)) {
+            Some(&id) => id,
+            None => {
+                let norm = self.normalized(&s.norm);
+                let id = self.encoded_part(&norm, s.outer, s.not_reencoded);
+                self.enc_norms
+                    .insert((s.norm, s.outer, s.not_reencoded), id);
+                self.hold(ENTRY);
+                id
+            }
+        };
+        let id = match self.base_ids.get(&[m, u, n]) {
+            Some(&id) => id,
+            None => {
+                self.hold(ENTRY);
                 let id = self.bases.len() as u32;
-                self.bases.push(rc.clone());
-                self.base_ids.insert(rc, id);
+                self.bases.push([m, u, n]);
+                self.base_ids.insert([m, u, n], id);
                 id
             }
         };
@@ -1453,7 +1861,7 @@ impl<'a> Engine<'a> {
     /// ([`Prepared::collect_with`]) and encoded into one buffer sorted as
     /// spans of it: no copy of the list is made per variant.
     fn normalized(&mut self, n: &NormKnobs) -> Rc<str> {
-        if let Some(s) = self.norms.get(n) {
+        if let Some((s, _)) = self.norms.get(n) {
             return s.clone();
         }
         let p = self.prep;
@@ -1542,7 +1950,8 @@ impl<'a> Engine<'a> {
         drop(spans);
         self.hold(s.len() + ENTRY);
         let rc: Rc<str> = Rc::from(s);
-        self.norms.insert(*n, rc.clone());
+        let other = rc.bytes().filter(|b| !is_plain(*b)).count();
+        self.norms.insert(*n, (rc.clone(), other));
         rc
     }
 
@@ -1652,9 +2061,89 @@ impl<'a> Engine<'a> {
             Op::Encode(_, false) => "parameter names and values only".to_string(),
             Op::Order(Sort::AsCollected) => "order of appearance: query, body, header".to_string(),
             Op::Order(Sort::HeaderFirst) => "order of appearance: header, query, body".to_string(),
-            Op::PreEncoded(i) => {
+            Op::PreEncoded(i) | Op::NotSigned(i) => {
                 let q = &p.params[i as usize];
                 format!("parameter {} ({})", q.name_str(), q.source.as_str())
+            }
+            Op::NotSignedPair(i, j) => {
+                let (a, b) = (&p.params[i as usize], &p.params[j as usize]);
+                format!(
+                    "parameters {} ({}) and {} ({})",
+                    a.name_str(),
+                    a.source.as_str(),
+                    b.name_str(),
+                    b.source.as_str()
+                )
+            }
+            Op::SignedNotSent(i) => {
+                let q = &p.params[*p.unsent.get(i as usize)? as usize];
+                format!("{}= (empty) signed but not sent", q.name_str())
+            }
+            Op::Duplicates(d) => {
+                let mut count: HashMap<&[u8], usize> = HashMap::default();
+                for q in &p.params {
+                    *count.entry(&q.name[..]).or_insert(0) += 1;
+                }
+                let mut names: Vec<String> = Vec::new();
+                for q in &p.params {
+                    let n = count.get(&q.name[..]).copied().unwrap_or(0);
+                    let listed = names.iter().any(|x| x.as_bytes() == &q.name[..]);
+                    if (n > 1 || q.name.ends_with(b"[]")) && !listed {
+                        names.push(q.name_str());
+                    }
+                }
+                let shown = names.iter().take(3).cloned().collect::<Vec<_>>();
+                match d {
+                    Duplicates::Indexed => shown
+                        .iter()
+                        .map(|n| {
+                            let base = n.strip_suffix("[]").unwrap_or(n);
+                            format!("{n} → {base}[0], {base}[1], …")
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    Duplicates::FirstWins => format!("first value kept: {}", shown.join(", ")),
+                    _ => return None,
+                }
+            }
+            Op::NamesRaw => {
+                let names: Vec<String> = p
+                    .params
+                    .iter()
+                    .filter(|q| q.source != Source::Header && q.raw_name().contains('%'))
+                    .take(3)
+                    .map(|q| {
+                        format!(
+                            "{} signed as {}",
+                            q.raw_name(),
+                            enc(Enc::Rfc, q.raw_name().as_bytes())
+                        )
+                    })
+                    .collect();
+                names.join(", ")
+            }
+            Op::Utf8Double => {
+                let q = p
+                    .params
+                    .iter()
+                    .find(|q| !q.name.is_ascii() || !q.value.is_ascii())?;
+                let text = if q.value.is_ascii() {
+                    &q.name
+                } else {
+                    &q.value
+                };
+                let twice = latin1_as_utf8(text);
+                format!(
+                    "parameter {}: {} signed as {}",
+                    q.name_str(),
+                    enc(Enc::Rfc, text),
+                    enc(Enc::Rfc, &twice)
+                )
+            }
+            Op::Timestamp(t) => {
+                let sent = p.params.iter().find(|q| q.name == b"oauth_timestamp")?;
+                let signed = signed_timestamp(t, &sent.value)?;
+                format!("sent {}, signed {signed}", sent.value_str())
             }
             Op::KeyPadding(KeyPadding::Leading) => "leading space".to_string(),
             Op::KeyPadding(_) => "trailing space".to_string(),
@@ -1713,8 +2202,14 @@ impl<'a> Engine<'a> {
             ));
         }
         if depth >= 2 {
+            let bounded = self.atoms.iter().any(|a| a.op.reach() < depth);
             ruled.push(format!(
-                "every combination of up to {depth} of them ({} variants tried)",
+                "every combination of up to {depth} of them{} ({} variants tried)",
+                if bounded {
+                    ", a parameter left out (param-not-signed) joining at most one other"
+                } else {
+                    ""
+                },
                 self.tried
             ));
         }
@@ -1941,19 +2436,43 @@ mod tests {
             .with_header("Authorization", header(""));
         let client_normalized = Request::new("GET", "https://xn--bcher-kva.test/a/./b/../c")
             .with_header("Authorization", header(""));
+        // Repeated and `[]` names, an escaped name, non-ASCII text, a
+        // millisecond timestamp; then a fractional one.
+        let collected = |ts: &str| {
+            Request::new(
+                "POST",
+                "https://api.example.test/a?b=1&b=2&c%5B%5D=3&d=%C3%A9&e=5",
+            )
+            .with_header("Content-Type", "application/x-www-form-urlencoded")
+            .with_body("f=6&g=")
+            .with_header(
+                "Authorization",
+                header("").replace(
+                    "oauth_timestamp=\"1\"",
+                    &format!("oauth_timestamp=\"{ts}\""),
+                ),
+            )
+        };
+        let millis = collected("1700000000123");
+        let fraction = collected("1700000000.5");
         let cases = [
             (&rich, Secrets::shared(" cs ", "ts ")),
             (&two_legged, Secrets::shared("cs", "")),
             (&two_legged, Secrets::shared("cs", "  ")),
             (&client_normalized, Secrets::shared("cs", "")),
+            (&millis, Secrets::shared("cs", "")),
+            (&fraction, Secrets::shared("cs", "")),
         ];
-        let mut owner: HashMap<Op, &'static str> = HashMap::new();
+        let mut owner: HashMap<Op, &'static str> = HashMap::default();
         let mut named: std::collections::BTreeSet<&'static str> = Default::default();
         let sides = [Hunted::RequestSignature, Hunted::TargetSignature];
         for ((request, secrets), hunted) in cases.iter().flat_map(|c| sides.map(|h| (c, h))) {
             let mut prep = Prepared::new(request, secrets).unwrap();
             prep.hunted = hunted;
-            for (id, op) in candidate_ops(&prep, Mode::Hmac) {
+            for (id, op) in candidate_ops(&prep, Mode::Hmac)
+                .into_iter()
+                .chain(pair_ops(&prep))
+            {
                 let m = catalogue::mistake(id).unwrap_or_else(|| panic!("{id} is not catalogued"));
                 assert!(m.searched, "{id} is searched but marked searched: false");
                 let first = *owner.entry(op).or_insert(id);
@@ -1968,8 +2487,10 @@ mod tests {
                 "url-normalized-after-signing",
             ]);
         }
-        // Output mistakes are read off the target, not varied.
+        // Output mistakes are read off the target, and a body hash over
+        // the wrong bytes off the request, not varied.
         for id in [
+            "body-hash-wrong-bytes",
             "signature-hex",
             "base64-of-hex",
             "signature-base64url",

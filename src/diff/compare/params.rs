@@ -5,6 +5,8 @@
 use super::super::{Category, Effect, Finding};
 use super::{finding, is_volatile, visible, Pv, View};
 use crate::encode::{decode_lenient, has_lowercase_escape, has_unencoded_reserved};
+use crate::hunt::body_hash::wrong_bytes;
+use crate::hunt::encoders::latin1_as_utf8;
 use crate::params::Source;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -47,6 +49,12 @@ struct ParamCtx<'v> {
     body_cause: bool,
     omitted: bool,
     header_not_encoded: bool,
+    /// The candidate is what a signer signed (a base string) and the
+    /// known-good a request as sent: a parameter on one side only was
+    /// sent and not signed, or signed and not sent.
+    signed_against_sent: bool,
+    /// How many body parameters the known-good signs.
+    good_body: usize,
     /// Each side's parameters by trimmed name: the distinct raw names, in order of first appearance.
     good_trimmed: Trimmed<'v>,
     candidate_trimmed: Trimmed<'v>,
@@ -87,6 +95,8 @@ pub(super) fn compare_params(g: &View, c: &View, out: &mut Vec<Finding>) {
                     .any(|v| v.code == "header-value-not-encoded")
             })
         }),
+        signed_against_sent: c.is_base_string && !g.is_base_string,
+        good_body: g.pvs().filter(|p| p.source() == Some(Source::Body)).count(),
         good_trimmed: trimmed_names(g),
         candidate_trimmed: trimmed_names(c),
     };
@@ -129,9 +139,11 @@ pub(super) fn compare_params(g: &View, c: &View, out: &mut Vec<Finding>) {
         .filter(|p| p.source() == Some(Source::Query) && !p.is_oauth())
         .collect();
     if !g_query.is_empty()
-        && g_query
-            .iter()
-            .all(|p| !ctx.candidate_trimmed.contains_key(p.name_str().trim()))
+        && g_query.iter().all(|p| {
+            let name = p.name_str();
+            !ctx.candidate_trimmed.contains_key(name.trim())
+                && renaming(&name, true, &ctx).is_none()
+        })
     {
         ctx.omitted = true;
         let names: Vec<String> = g_query.iter().map(|p| p.name_str()).collect();
@@ -211,6 +223,20 @@ pub(super) fn compare_params(g: &View, c: &View, out: &mut Vec<Finding>) {
             value_differs(gm[i], cm[i], out);
         }
         if gm.len() > n {
+            // One copy kept: the first value (and not the last) is
+            // `duplicates-first-wins`.
+            let kept_first = cl == 1 && {
+                let (kept, first, last) = (
+                    cpv(ci[0]).value(),
+                    gpv(gi[0]).value(),
+                    gpv(gi[gl - 1]).value(),
+                );
+                kept == first && kept != last
+            };
+            if kept_first {
+                out.push(first_wins(first, gl));
+                continue;
+            }
             out.push(collapsed(first, gl, cl));
         } else if cm.len() > n {
             out.push(finding(
@@ -224,6 +250,7 @@ pub(super) fn compare_params(g: &View, c: &View, out: &mut Vec<Finding>) {
             ));
         }
     }
+    explain_body_hash(g, c, out);
     if c.is_base_string {
         let pairs: Vec<(&[u8], Cow<'_, str>)> = c.pvs().map(|p| (p.name(), p.signed())).collect();
         let mut sorted = pairs.clone();
@@ -243,6 +270,35 @@ pub(super) fn compare_params(g: &View, c: &View, out: &mut Vec<Finding>) {
                 Effect::BaseString,
                 "the candidate's parameters are not in byte order; RFC 5849 §3.4.1.3.2 sorts the encoded pairs by name, then value: sort after encoding".into(),
             ));
+        }
+    }
+}
+
+/// OAuth Request Body Hash §3.2: a `body-hash-mismatch` whose candidate
+/// hash is the hash of other bytes than the body (the candidate's, or the
+/// known-good's when the candidate is a base string) is explained by
+/// `body-hash-wrong-bytes`.
+fn explain_body_hash(g: &View, c: &View, out: &mut [Finding]) {
+    let body = c.read.as_ref().or(g.read.as_ref()).map(|r| &r.request.body);
+    let method = c
+        .pvs()
+        .find(|p| p.name() == b"oauth_signature_method")
+        .and_then(|p| {
+            p.value_str()
+                .parse::<crate::signature::SignatureMethod>()
+                .ok()
+        });
+    let Some(body) = body else {
+        return;
+    };
+    for f in out.iter_mut() {
+        if f.id != "body-hash-mismatch" || f.mistake.is_some() {
+            continue;
+        }
+        if let Some(carried) = &f.candidate {
+            if wrong_bytes(carried, body, method).is_some() {
+                f.mistake = Some("body-hash-wrong-bytes");
+            }
         }
     }
 }
@@ -302,6 +358,18 @@ fn collapsed(p: Pv<'_>, good: usize, cand: usize) -> Finding {
     )
 }
 
+fn first_wins(p: Pv<'_>, good: usize) -> Finding {
+    finding(
+        "duplicates-first-wins",
+        p.category(),
+        p.location(),
+        Some(format!("{good} copies")),
+        Some("1 copy, the first value".into()),
+        Effect::BaseString,
+        "the candidate keeps only the first copy of this repeated parameter; RFC 5849 §3.4.1.3.2 signs every copy: keep the parameters as a list".into(),
+    )
+}
+
 /// Same signed text on both sides: only placement or spelling can differ.
 fn same_signed(g: &View, c: &View, gp: Pv<'_>, cp: Pv<'_>, ctx: &ParamCtx, out: &mut Vec<Finding>) {
     if let (Some(gs), Some(cs)) = (gp.source(), cp.source()) {
@@ -345,6 +413,85 @@ fn same_signed(g: &View, c: &View, gp: Pv<'_>, cp: Pv<'_>, ctx: &ParamCtx, out: 
     }
 }
 
+/// The catalogue mistake that renames a known-good parameter `good` into
+/// the candidate's `cand`, when one does: `array-index-names` (`b` or `b[]`
+/// signed as `b[0]`, RFC 5849 §3.4.1.3.1 signs names as sent) or
+/// `names-not-decoded` (`a%5Bb%5D` signed for the name `a[b]`, which
+/// §3.4.1.3.1 decodes first).
+fn renamed(good: &str, cand: &str) -> Option<&'static str> {
+    let indexed = cand
+        .strip_suffix(']')
+        .and_then(|c| c.rsplit_once('['))
+        .filter(|(_, i)| !i.is_empty() && i.bytes().all(|b| b.is_ascii_digit()))
+        .map(|(base, _)| base);
+    if indexed.is_some_and(|base| good == base || good.strip_suffix("[]") == Some(base)) {
+        return Some("array-index-names");
+    }
+    let once = decode_lenient(cand, false).0;
+    (cand != good && once == good.as_bytes()).then_some("names-not-decoded")
+}
+
+/// The mistake that explains a parameter found on one side only: a
+/// renaming (see [`renamed`]) that pairs it with a parameter of the other
+/// side, else, when the candidate is a signer's base string and the
+/// known-good the request it should sign, `param-not-signed` (the
+/// known-good sends it, the signer left it out) or `param-signed-not-sent`
+/// (the signer signed what the request does not carry); the only body
+/// parameter left out is `body-params-omitted`, as the hunt names it.
+/// Each renaming is looked up by name, so the pass stays linear.
+fn one_sided(
+    name: &str,
+    source: Option<Source>,
+    good_side: bool,
+    ctx: &ParamCtx,
+) -> Option<&'static str> {
+    let renaming = renaming(name, good_side, ctx);
+    if renaming.is_some() {
+        return renaming;
+    }
+    let oauth = name.starts_with("oauth_") || name == "realm";
+    match (ctx.signed_against_sent && !oauth, good_side) {
+        (true, true) if source == Some(Source::Body) && ctx.good_body == 1 => {
+            Some("body-params-omitted")
+        }
+        (true, true) => Some("param-not-signed"),
+        (true, false) => Some("param-signed-not-sent"),
+        _ => None,
+    }
+}
+
+/// The renaming ([`renamed`]) that pairs a parameter of one side with a
+/// name of the other side, looked up by name.
+fn renaming(name: &str, good_side: bool, ctx: &ParamCtx) -> Option<&'static str> {
+    if good_side {
+        // The candidate's `name[0]` or its name encoded once more.
+        let base = name.strip_suffix("[]").unwrap_or(name);
+        [format!("{base}[0]"), crate::encode::encode(name)]
+            .into_iter()
+            .find_map(|c| {
+                ctx.candidate_trimmed
+                    .contains_key(&c)
+                    .then(|| renamed(name, &c))
+                    .flatten()
+            })
+    } else {
+        let base = name
+            .strip_suffix(']')
+            .and_then(|c| c.rsplit_once('['))
+            .map(|(b, _)| b.to_string());
+        let once = String::from_utf8_lossy(&decode_lenient(name, false).0).into_owned();
+        base.iter()
+            .flat_map(|b| [b.clone(), format!("{b}[]")])
+            .chain([once])
+            .find_map(|g| {
+                ctx.good_trimmed
+                    .contains_key(&g)
+                    .then(|| renamed(&g, name))
+                    .flatten()
+            })
+    }
+}
+
 /// A parameter the known-good side signs and the candidate does not.
 fn missing(gp: Pv<'_>, ctx: &ParamCtx, out: &mut Vec<Finding>) {
     if ctx.omitted && gp.source() == Some(Source::Query) && !gp.is_oauth() {
@@ -371,6 +518,7 @@ fn missing(gp: Pv<'_>, ctx: &ParamCtx, out: &mut Vec<Finding>) {
     } else {
         finding("param-missing", gp.category(), loc, good, None, Effect::BaseString,
             "the known-good signs this parameter and the candidate does not (RFC 5849 §3.4.1.3.1): send and sign it".into())
+            .explained_by(one_sided(&name, gp.source(), true, ctx))
     };
     out.push(f);
 }
@@ -398,9 +546,11 @@ fn extra(cp: Pv<'_>, ctx: &ParamCtx, out: &mut Vec<Finding>) {
     } else if cp.value().is_empty() {
         finding("empty-param-added", cp.category(), loc, None, Some(String::new()), Effect::BaseString,
             "the candidate signs this parameter with an empty value and the known-good does not send it (RFC 5849 §3.4.1.3.1): leave it out".into())
+            .explained_by(one_sided(&name, cp.source(), false, ctx))
     } else {
         finding("param-extra", cp.category(), loc, None, cand, Effect::BaseString,
             "the candidate signs a parameter the known-good does not (RFC 5849 §3.4.1.3.1): remove it or sign it only if it is sent".into())
+            .explained_by(one_sided(&name, cp.source(), false, ctx))
     };
     out.push(f);
 }
@@ -456,6 +606,13 @@ fn value_differs(gp: Pv<'_>, cp: Pv<'_>, out: &mut Vec<Finding>) {
             "param-encoding",
             Category::Encoding,
             "a literal '+' travels unencoded on the candidate and form decoding (RFC 5849 §3.4.1.3.1) reads it as a space: send '+' as %2B".into(),
+        )
+    } else if !gp.value().is_ascii() && latin1_as_utf8(gp.value()) == cp.value() {
+        mistake = Some("utf8-double-encoded");
+        (
+            "param-encoding",
+            Category::Encoding,
+            "the candidate's value is the known-good's UTF-8 octets read as Latin-1 and encoded to UTF-8 again (é → %C3%83%C2%A9); RFC 5849 §3.6 encodes the UTF-8 octets once: decode escapes to octets and read them as UTF-8".into(),
         )
     } else {
         let name = gp.name_str();
@@ -520,7 +677,14 @@ pub(super) fn compare_volatile(g: &View, c: &View, out: &mut Vec<Finding>) {
     if let Some(t) = get(c, b"oauth_timestamp") {
         let v = String::from_utf8_lossy(t.value()).into_owned();
         let numeric = !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
-        if !numeric {
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        let fraction = v
+            .split_once('.')
+            .is_some_and(|(w, f)| digits(w) && digits(f));
+        if fraction {
+            out.push(finding("timestamp-not-integer", Category::Oauth, t.location(), None, Some(v.clone()), Effect::Note,
+                "oauth_timestamp has a fraction; RFC 5849 §3.3 wants a whole number of seconds: floor the clock reading (servers answer \"timestamp invalid\" or a signature error)".into()));
+        } else if !numeric {
             out.push(finding("timestamp-malformed", Category::Oauth, t.location(), None, Some(visible(&v)), Effect::Note,
                 "oauth_timestamp must be a positive integer of seconds since 1970 (RFC 5849 §3.3); it is volatile and not compared, but servers reject a malformed one".into()));
         } else if v.len() >= 13 {
@@ -549,6 +713,19 @@ pub(super) fn compare_volatile(g: &View, c: &View, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::super::testing::{ids, req, run};
+    use super::renamed;
+
+    /// RFC 5849 §3.4.1.3.1: names are signed as sent, decoded once.
+    #[test]
+    fn renamed_parameters_name_their_mistake() {
+        assert_eq!(renamed("b", "b[0]"), Some("array-index-names"));
+        assert_eq!(renamed("b[]", "b[12]"), Some("array-index-names"));
+        assert_eq!(renamed("b", "c[0]"), None);
+        assert_eq!(renamed("b", "b[x]"), None);
+        assert_eq!(renamed("a[b]", "a%5Bb%5D"), Some("names-not-decoded"));
+        assert_eq!(renamed("a", "a"), None);
+        assert_eq!(renamed("a b", "a%2Bb"), None);
+    }
 
     /// RFC 5849 §3.4.1.3.2: duplicates are signed one by one.
     #[test]
@@ -564,9 +741,16 @@ mod tests {
         );
         let r = run(
             &req("https://x.test/a?b=1&b=2", "n", "1"),
-            &req("https://x.test/a?b=1", "n", "1"),
+            &req("https://x.test/a?b=2", "n", "1"),
         );
         assert_eq!(ids(&r), ["duplicates-collapsed"]);
+        assert_eq!(r.findings[0].mistake, Some("duplicates-collapsed"));
+        let r = run(
+            &req("https://x.test/a?b=1&b=2", "n", "1"),
+            &req("https://x.test/a?b=1", "n", "1"),
+        );
+        assert_eq!(ids(&r), ["duplicates-first-wins"]);
+        assert_eq!(r.findings[0].mistake, Some("duplicates-first-wins"));
         assert_eq!(
             r.situation, None,
             "no secrets: the situation cannot be told"
