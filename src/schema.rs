@@ -19,6 +19,7 @@ use crate::diff::Diagnosis;
 use crate::fixtures::{CheckReport, ExportedVector};
 use crate::hunt::{HuntEntries, HuntReport};
 use crate::request::Format;
+use crate::schemes::SchemeReport;
 use crate::signature::{HashAlg, SignatureMethod};
 use crate::verify::Verdict;
 use schemars::{schema_for, JsonSchema};
@@ -132,6 +133,9 @@ struct Walkthrough {
 struct Explain {
     /// The contract version, `oauth1-doctor/2`.
     schema: String,
+    /// The authentication scheme: always `oauth1` here; the other schemes
+    /// print `explain-scheme.json`'s object.
+    scheme: String,
     #[serde(flatten)]
     walk: Walkthrough,
     /// The input format.
@@ -352,6 +356,7 @@ pub fn schemas() -> Vec<(&'static str, serde_json::Value)> {
         ("conform", v(schema_for!(ConformReport))),
         ("diff", v(schema_for!(Diagnosis))),
         ("explain", v(schema_for!(Explain))),
+        ("explain-scheme", v(schema_for!(SchemeReport))),
         ("hunt", v(schema_for!(HuntReport))),
         ("hunt-entries", v(schema_for!(HuntEntries))),
         #[cfg(feature = "listen")]

@@ -6,6 +6,7 @@ use super::Outcome;
 use anyhow::{bail, Result};
 use clap::Args;
 use oauth1_doctor::pipeline::{self, ParamRow, RunOptions, Walkthrough};
+use oauth1_doctor::schemes::{self, Scheme, SchemeOptions};
 use oauth1_doctor::verify::{Checked, Verdict};
 use oauth1_doctor::ReadRequest;
 
@@ -15,6 +16,8 @@ pub struct ExplainArgs {
     pub input: RequestArgs,
     #[command(flatten)]
     pub secrets: SecretArgs,
+    #[command(flatten)]
+    pub schemes: super::schemes::SchemeArgs,
     /// Print one JSON object (one per line for several requests) instead of text.
     #[arg(long)]
     pub json: bool,
@@ -56,6 +59,35 @@ pub fn run(args: ExplainArgs, mode: Mode) -> Result<Outcome> {
             .label
             .clone()
             .unwrap_or_else(|| args.input.request.clone());
+        // Another scheme than OAuth 1.0: its own report (the library's).
+        let detected = schemes::detect(&read.request).scheme;
+        if !matches!(detected, Scheme::Oauth1 | Scheme::None) {
+            let scheme_secrets = args.schemes.load()?;
+            let show = args.secrets.show_secrets;
+            let mut r = schemes::analyze(
+                &read.request,
+                &scheme_secrets,
+                SchemeOptions {
+                    now: args.now().map(|n| n as i64),
+                    show_secrets: show,
+                },
+            );
+            if let Some(body) = args.schemes.token_response()? {
+                r = r.with_token_response(&body, show);
+            }
+            if mode == Mode::Verify && r.verified.is_none() {
+                super::schemes::nothing_to_verify(&r)?;
+            }
+            if r.verified == Some(false) {
+                outcome = Outcome::Mismatch;
+            }
+            if args.json {
+                anstream::println!("{}", serde_json::to_string(&r)?);
+            } else {
+                anstream::print!("{}", super::schemes::human(&r, mode == Mode::Verify));
+            }
+            continue;
+        }
         let w = match pipeline::run(&read.request, &secrets, options) {
             Ok(w) => w,
             Err(e) if many => {
@@ -189,6 +221,7 @@ fn json_report(w: &Walkthrough, read: &ReadRequest) -> serde_json::Value {
     let mut v = serde_json::to_value(w).unwrap_or_default();
     if let Some(obj) = v.as_object_mut() {
         obj.insert("schema".into(), oauth1_doctor::SCHEMA.into());
+        obj.insert("scheme".into(), "oauth1".into());
         obj.insert(
             "format".into(),
             serde_json::to_value(read.format).unwrap_or_default(),

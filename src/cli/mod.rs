@@ -17,6 +17,7 @@ mod listen;
 mod process_tree;
 mod record;
 mod render;
+mod schemes;
 mod sign;
 mod vectors;
 

@@ -100,6 +100,8 @@ pub struct SchemeOptions {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SchemeReport {
+    /// The contract version, [`crate::SCHEMA`].
+    pub schema: &'static str,
     /// The scheme.
     pub scheme: Scheme,
     /// Where the credentials are.
@@ -120,11 +122,14 @@ pub struct SchemeReport {
     pub verified: Option<bool>,
     /// With credentials given: which of them differ (names only, never values).
     pub mismatches: Vec<String>,
+    /// A token endpoint's response read beside the request (RFC 6749 §5), when given.
+    pub token_response: Option<oauth2::TokenResponse>,
 }
 
 impl SchemeReport {
     fn new(d: &Detection) -> SchemeReport {
         SchemeReport {
+            schema: crate::SCHEMA,
             scheme: d.scheme,
             carrier: d.carrier.clone(),
             summary: String::new(),
@@ -135,7 +140,15 @@ impl SchemeReport {
             violations: Vec::new(),
             verified: None,
             mismatches: Vec::new(),
+            token_response: None,
         }
+    }
+
+    /// The report with a token endpoint's response body read beside it
+    /// (RFC 6749 §5.1 or §5.2, [`oauth2::read_token_response`]).
+    pub fn with_token_response(mut self, body: &str, show_secrets: bool) -> SchemeReport {
+        self.token_response = Some(oauth2::read_token_response(body, show_secrets));
+        self
     }
 
     /// Records one credential comparison.
@@ -295,7 +308,15 @@ pub fn detect(request: &Request) -> Detection {
                 || request.method.eq_ignore_ascii_case("POST")
                     && auth_scheme.eq_ignore_ascii_case("basic")))
     {
-        return d(Scheme::Oauth2TokenRequest, "token endpoint request");
+        let path = crate::uri::split_url(&request.url).map_or("/", |p| p.path);
+        return d(
+            Scheme::Oauth2TokenRequest,
+            &format!(
+                "{} {}",
+                request.method,
+                if path.is_empty() { "/" } else { path }
+            ),
+        );
     }
     if let Some(value) = auth {
         return match bearer::scheme_kind(auth_scheme) {
