@@ -162,9 +162,15 @@ impl SchemeReport {
     fn summarize(&mut self) {
         let head = format!("{} ({})", self.scheme.label(), self.carrier);
         self.summary = match (self.verified, self.violations.first()) {
-            (Some(false), _) => format!(
-                "{head}: the {} carried do not match the ones given",
-                self.mismatches.join(" and ")
+            (Some(false), Some(v)) => format!(
+                "{head}: the credentials do not match ({}), and {}: {}",
+                self.mismatches.join(", "),
+                v.code,
+                v.message
+            ),
+            (Some(false), None) => format!(
+                "{head}: the credentials do not match ({})",
+                self.mismatches.join(", ")
             ),
             (_, Some(v)) => format!("{head}: {}: {}", v.code, v.message),
             (Some(true), None) => format!("{head}: the credentials match"),
