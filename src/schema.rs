@@ -19,6 +19,7 @@ use crate::diff::Diagnosis;
 use crate::fixtures::{CheckReport, ExportedVector};
 use crate::hunt::{HuntEntries, HuntReport};
 use crate::request::Format;
+use crate::schemes::compare::SchemeDiff;
 use crate::schemes::SchemeReport;
 use crate::signature::{HashAlg, SignatureMethod};
 use crate::verify::Verdict;
@@ -355,6 +356,7 @@ pub fn schemas() -> Vec<(&'static str, serde_json::Value)> {
         ("check", v(schema_for!(CheckReport))),
         ("conform", v(schema_for!(ConformReport))),
         ("diff", v(schema_for!(Diagnosis))),
+        ("diff-scheme", v(schema_for!(SchemeDiff))),
         ("explain", v(schema_for!(Explain))),
         ("explain-scheme", v(schema_for!(SchemeReport))),
         ("hunt", v(schema_for!(HuntReport))),

@@ -199,3 +199,50 @@ fn oauth1_requests_say_their_scheme_too() {
     let v: Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
     assert_eq!(v["scheme"], "oauth1");
 }
+
+#[test]
+fn diff_of_two_token_requests_names_what_breaks_first() {
+    let (code, out, _) = doctor(&[
+        "diff",
+        "fixtures/schemes/token-request-ok.http",
+        "fixtures/schemes/token-request-json-body.http",
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        out.starts_with("credentials differ: token-request-json-body: "),
+        "{out}"
+    );
+    let (code, out, _) = doctor(&[
+        "diff",
+        "fixtures/schemes/token-request-ok.http",
+        "fixtures/schemes/token-request-basic-ok.http",
+    ]);
+    assert_eq!(code, 1);
+    assert!(out.contains("client-authentication-differs"), "{out}");
+    let (code, out, _) = doctor(&[
+        "diff",
+        "fixtures/schemes/basic-ok.http",
+        "fixtures/schemes/basic-ok.http",
+    ]);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn diff_of_two_basic_requests_compares_the_password_without_showing_it() {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("docs/schema/diff-scheme.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let (code, out, _) = doctor(&[
+        "diff",
+        "fixtures/schemes/basic-ok.http",
+        "fixtures/schemes/basic-wrong-password.http",
+        "--json",
+    ]);
+    assert_eq!(code, 1);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert!(validator.is_valid(&v), "{v}");
+    assert_eq!(v["findings"][0]["id"], "password-differs");
+    assert!(!out.contains("open sesame"), "{out}");
+}

@@ -17,6 +17,7 @@ use oauth1_doctor::diff::{
 };
 use oauth1_doctor::hunt;
 use oauth1_doctor::input::{self, ReadOptions};
+use oauth1_doctor::schemes::{self, Scheme, SchemeOptions, SchemeSecrets};
 use oauth1_doctor::signature::Secrets;
 use oauth1_doctor::{Format, Secret};
 use std::path::PathBuf;
@@ -264,6 +265,33 @@ pub fn run(args: DiffArgs) -> Result<Outcome> {
         }
         None => (None, false),
     };
+    // Two requests of another scheme than OAuth 1.0: their credentials
+    // compared (the library's `schemes::compare`).
+    if let (Some(Side::Request(g)), Side::Request(c)) = (&good, &candidate) {
+        let scheme = |r: &oauth1_doctor::ReadRequest| schemes::detect(&r.request).scheme;
+        let oauth1 = |s| matches!(s, Scheme::Oauth1 | Scheme::None);
+        if !(oauth1(scheme(g)) && oauth1(scheme(c))) {
+            let d = schemes::compare::compare(
+                &g.request,
+                &c.request,
+                &SchemeSecrets::default(),
+                SchemeOptions {
+                    now: None,
+                    show_secrets: args.secrets.show_secrets,
+                },
+            );
+            if args.json {
+                anstream::println!("{}", serde_json::to_string(&d)?);
+            } else {
+                anstream::print!("{}", scheme_diff_human(&d));
+            }
+            return Ok(if d.equivalent {
+                Outcome::Ok
+            } else {
+                Outcome::Mismatch
+            });
+        }
+    }
     let options = DiffOptions {
         good_from_postman,
         hunt_budget: args.budget.budget(),
@@ -598,5 +626,44 @@ fn render_server(
         o.push_str(&aligned(r, "server"));
     }
     o.push('\n');
+    o
+}
+
+/// `diff` of two requests of another scheme: the first line, then the
+/// ranked findings (values masked as the reports mask them).
+fn scheme_diff_human(d: &schemes::compare::SchemeDiff) -> String {
+    let mut o = String::new();
+    let style = if d.equivalent { GOOD } else { BAD };
+    o.push_str(&format!("{}\n", paint(style, visible(&d.summary))));
+    o.push_str(&format!(
+        "  known-good: {} ({}); candidate: {} ({})\n",
+        d.good.scheme.label(),
+        visible(&d.good.carrier),
+        d.candidate.scheme.label(),
+        visible(&d.candidate.carrier)
+    ));
+    if !d.findings.is_empty() {
+        o.push_str(&format!("\n{}\n", paint(BOLD, "Findings")));
+        for (i, f) in d.findings.iter().enumerate() {
+            o.push_str(&format!(
+                "{:>3}. {}  {}\n",
+                i + 1,
+                paint(BAD, &f.id),
+                visible(&f.location)
+            ));
+            if f.good.is_some() || f.candidate.is_some() {
+                let show = |v: &Option<String>| {
+                    v.as_deref()
+                        .map_or_else(|| "(absent)".to_string(), |x| visible(x).to_string())
+                };
+                o.push_str(&format!(
+                    "     known-good  {}\n     candidate   {}\n",
+                    show(&f.good),
+                    show(&f.candidate)
+                ));
+            }
+            o.push_str(&format!("     {}\n", visible(&f.message)));
+        }
+    }
     o
 }

@@ -18,6 +18,7 @@
 pub mod api_key;
 pub mod basic;
 pub mod bearer;
+pub mod compare;
 pub mod jwt;
 pub mod oauth2;
 
@@ -292,7 +293,13 @@ pub fn detect(request: &Request) -> Detection {
     };
     let has = |pairs: &[(String, String)], name: &str| pairs.iter().any(|(n, _)| n == name);
     // RFC 5849 §3.5: the header, the query or the body.
-    if auth_scheme.eq_ignore_ascii_case("OAuth") && auth_rest.contains("oauth_") {
+    // OAuth 1.0 parameters, whatever the scheme is spelt (`OAuth,`,
+    // `oauth`, `Bearer oauth_…`: mistakes the OAuth 1.0 pipeline names).
+    let oauth1_params = ["oauth_consumer_key", "oauth_signature"]
+        .iter()
+        .any(|p| auth.is_some_and(|a| a.contains(p)));
+    if (auth_scheme.eq_ignore_ascii_case("OAuth") && auth_rest.contains("oauth_")) || oauth1_params
+    {
         return d(Scheme::Oauth1, "Authorization header");
     }
     if has(&query, "oauth_signature") || has(&body, "oauth_signature") {
