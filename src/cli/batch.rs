@@ -48,6 +48,8 @@ pub struct VerifyArgs {
     /// With --hunt: how many mistakes may combine (0 to 4).
     #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u8).range(0..=4))]
     pub hunt_depth: u8,
+    #[command(flatten)]
+    pub quiet: super::Quiet,
 }
 
 pub fn run(args: VerifyArgs) -> Result<Outcome> {

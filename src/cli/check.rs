@@ -28,6 +28,8 @@ pub struct CheckArgs {
     /// for a fixture that cannot be loaded.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
+    #[command(flatten)]
+    pub quiet: super::Quiet,
 }
 
 /// Files next to a fixture on disk.

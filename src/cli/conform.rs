@@ -40,6 +40,8 @@ pub struct ReportArgs {
     /// Fixture files or directories to take vectors from (default: the bundled corpus).
     #[arg(long = "fixtures", value_name = "PATH")]
     pub fixtures: Vec<PathBuf>,
+    #[command(flatten)]
+    pub quiet: super::Quiet,
 }
 
 #[derive(Debug, Args)]

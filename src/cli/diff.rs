@@ -58,6 +58,8 @@ pub struct DiffArgs {
     pub sides: SideSecretArgs,
     #[command(flatten)]
     pub budget: super::hunt::BudgetArgs,
+    #[command(flatten)]
+    pub quiet: super::Quiet,
 }
 
 /// Secrets for one side only; they override the shared ones.

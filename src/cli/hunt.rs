@@ -30,6 +30,8 @@ pub struct HuntArgs {
     pub json: bool,
     #[command(flatten)]
     pub budget: BudgetArgs,
+    #[command(flatten)]
+    pub quiet: super::Quiet,
 }
 
 /// The hunt's budget (`hunt`, and the hunt `diff` runs on a signer-inconsistent candidate).

@@ -18,6 +18,7 @@ mod process_tree;
 mod record;
 mod render;
 mod schemes;
+mod shell;
 mod sign;
 mod vectors;
 
@@ -66,6 +67,33 @@ enum Command {
     /// Serve a local strict OAuth 1.0 endpoint: point a tool at it and read why its requests are rejected.
     #[cfg(feature = "listen")]
     Listen(Box<listen::ListenArgs>),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to standard output.
+    Completions(shell::CompletionsArgs),
+    /// Print the manual page (roff) to standard output: `oauth1-doctor man | man -l -`.
+    Man,
+}
+
+/// `-q/--quiet`, on every command with a verdict.
+#[derive(Debug, Clone, Copy, Default, clap::Args)]
+pub struct Quiet {
+    /// Print nothing: the exit code is the whole answer (0 ok, 1 mismatch or invalid). An error that exits 2 is still explained on standard error.
+    #[arg(short = 'q', long = "quiet")]
+    pub quiet: bool,
+}
+
+impl Command {
+    /// True when the command was given `-q/--quiet`.
+    fn quiet(&self) -> bool {
+        match self {
+            Command::Diff(a) => a.quiet.quiet,
+            Command::Verify(a) => a.quiet.quiet,
+            Command::Hunt(a) => a.quiet.quiet,
+            Command::Check(a) => a.quiet.quiet,
+            Command::Conform(a) => a.report.quiet.quiet,
+            Command::Vectors(vectors::VectorsCommand::Grade(a)) => a.report.quiet.quiet,
+            _ => false,
+        }
+    }
 }
 
 /// What a command concluded, mapped to the exit code.
@@ -86,7 +114,10 @@ pub fn main() -> ExitCode {
         ));
         return ExitCode::from(2);
     }
-    let cli = match Cli::try_parse_from(&argv) {
+    let cli = match shell::command()
+        .try_get_matches_from(&argv)
+        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m))
+    {
         Ok(cli) => cli,
         Err(e) => return usage_error(e, &argv),
     };
@@ -96,6 +127,17 @@ pub fn main() -> ExitCode {
         ColorWhen::Never => anstream::ColorChoice::Never,
     };
     choice.write_global();
+    let silenced = if cli.command.quiet() {
+        match shell::Silenced::start() {
+            Ok(s) => Some(s),
+            Err(e) => {
+                render::error(&e);
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        None
+    };
     let result = match cli.command {
         Command::Sign(args) => sign::run(*args),
         Command::Explain(args) => explain::run(args, explain::Mode::Explain),
@@ -108,7 +150,11 @@ pub fn main() -> ExitCode {
         Command::Diff(args) => diff::run(*args),
         #[cfg(feature = "listen")]
         Command::Listen(args) => listen::run(*args),
+        Command::Completions(args) => shell::completions(args),
+        Command::Man => shell::man(),
     };
+    // Errors (exit 2) are explained even under --quiet.
+    drop(silenced);
     match result {
         Ok(Outcome::Ok) => ExitCode::from(0),
         Ok(Outcome::Mismatch) => ExitCode::from(1),
@@ -162,7 +208,7 @@ fn secret_flags() -> Vec<String> {
         }
     }
     let mut out = Vec::new();
-    walk(&<Cli as clap::CommandFactory>::command(), &mut out);
+    walk(&shell::command(), &mut out);
     out.sort();
     out.dedup();
     out

@@ -37,6 +37,15 @@ pub struct ExportArgs {
     /// Fixture files or directories to take vectors from (default: the bundled corpus).
     #[arg(long = "fixtures", value_name = "PATH")]
     pub fixtures: Vec<PathBuf>,
+    /// CSV: start with a UTF-8 byte order mark, so that spreadsheet tools read the file as UTF-8.
+    #[arg(long)]
+    pub bom: bool,
+    /// CSV: end rows with CR LF, as spreadsheet tools write them (default: LF).
+    #[arg(long)]
+    pub crlf: bool,
+    /// CSV: the field separator, one ASCII character or `tab`.
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter, default_value = ",")]
+    pub delimiter: u8,
 }
 
 #[derive(Debug, Args)]
@@ -44,6 +53,9 @@ pub struct GradeArgs {
     /// The results table (CSV with a header row), or `-` for standard input.
     #[arg(value_name = "RESULTS.csv")]
     pub results: PathBuf,
+    /// The field separator, one ASCII character or `tab`: `;` for what European spreadsheet exports write.
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter, default_value = ",")]
+    pub delimiter: u8,
     #[command(flatten)]
     pub report: ReportArgs,
 }
@@ -83,6 +95,7 @@ fn export(args: ExportArgs) -> Result<Outcome> {
         junit: None,
         json: false,
         fixtures: args.fixtures,
+        quiet: Default::default(),
     };
     let vectors = vectors(&report)?;
     match args.format {
@@ -99,7 +112,15 @@ fn export(args: ExportArgs) -> Result<Outcome> {
             anstream::println!("{}", serde_json::to_string_pretty(&rows)?);
         }
         ExportFormat::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::new());
+            let terminator = if args.crlf {
+                csv::Terminator::CRLF
+            } else {
+                csv::Terminator::Any(b'\n')
+            };
+            let mut w = csv::WriterBuilder::new()
+                .delimiter(args.delimiter)
+                .terminator(terminator)
+                .from_writer(Vec::new());
             w.write_record(COLUMNS)?;
             for v in &vectors {
                 let i = &v.input;
@@ -122,10 +143,11 @@ fn export(args: ExportArgs) -> Result<Outcome> {
                 row.push(i.consumer_secret.clone());
                 row.push(i.token_secret.clone());
                 row.push(i.private_key_pem.clone().unwrap_or_default());
-                w.write_record(&row)?;
+                w.write_record(row.iter().map(|c| guard_cell(c)))?;
             }
             let bytes = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
-            anstream::print!("{}", String::from_utf8_lossy(&bytes));
+            let bom = if args.bom { "\u{feff}" } else { "" };
+            anstream::print!("{bom}{}", String::from_utf8_lossy(&bytes));
         }
     }
     Ok(Outcome::Ok)
@@ -140,14 +162,16 @@ fn grade_table(args: GradeArgs) -> Result<Outcome> {
     } else {
         path
     };
+    let table = table.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&table);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
-        .from_reader(table.as_slice());
+        .delimiter(args.delimiter)
+        .from_reader(table);
     let headers: Vec<String> = reader
         .headers()
         .with_context(|| format!("{shown}: cannot read the header row"))?
         .iter()
-        .map(|h| h.trim().to_ascii_lowercase())
+        .map(|h| unguard_cell(h.trim()).to_ascii_lowercase())
         .collect();
     let col = |names: &[&str]| headers.iter().position(|h| names.contains(&h.as_str()));
     let Some(id_col) = col(&["id"]) else {
@@ -164,7 +188,8 @@ fn grade_table(args: GradeArgs) -> Result<Outcome> {
     let mut answers: Vec<(String, Result<Answer, String>)> = Vec::new();
     for (n, record) in reader.records().enumerate() {
         let record = record.with_context(|| format!("{shown}: row {}", n + 2))?;
-        let cell = |c: Option<usize>| c.and_then(|c| record.get(c)).unwrap_or("").trim();
+        let cell =
+            |c: Option<usize>| unguard_cell(c.and_then(|c| record.get(c)).unwrap_or("").trim());
         let id = cell(Some(id_col)).to_string();
         let answer = if !cell(header_col).is_empty() {
             parse_answer(cell(header_col))
@@ -192,4 +217,90 @@ fn grade_table(args: GradeArgs) -> Result<Outcome> {
         }
     }
     report("vectors-grade", &grades, &args.report)
+}
+
+/// `--delimiter`: one ASCII character, or `tab`.
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        _ if s.len() == 1 && s.is_ascii() && s != "\"" && s != "\n" && s != "\r" => {
+            Ok(s.as_bytes()[0])
+        }
+        _ => {
+            Err("expected one ASCII character (not a quote or a line break), or `tab`".to_string())
+        }
+    }
+}
+
+/// True when a spreadsheet tool would not read `cell` back as the text it
+/// is: a formula (a cell starting with `=`, `+`, `-` or `@`, or a tab or CR,
+/// as OWASP's CSV injection advice lists), a number that loses digits (a
+/// nonce of more than 11 digits is shown in scientific notation, a leading
+/// zero is dropped), or a cell that already starts with the guard (so that
+/// [`unguard_cell`] undoes exactly what [`guard_cell`] did).
+fn needs_guard(cell: &str) -> bool {
+    let Some(first) = cell.chars().next() else {
+        return false;
+    };
+    let digits = cell.bytes().all(|b| b.is_ascii_digit());
+    match first {
+        '=' | '+' | '-' | '@' | '\t' | '\r' => true,
+        '\'' => needs_guard(&cell[1..]),
+        _ => digits && (cell.len() > 11 || (cell.len() > 1 && first == '0')),
+    }
+}
+
+/// A CSV cell as written by `vectors export`: prefixed with `'` (the text
+/// marker spreadsheet tools know) when [`needs_guard`] says so.
+fn guard_cell(cell: &str) -> String {
+    if needs_guard(cell) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
+/// The inverse of [`guard_cell`], applied to every cell `vectors grade`
+/// reads: a leading `'` is dropped when what follows would have been guarded.
+fn unguard_cell(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if needs_guard(rest) => rest,
+        _ => cell,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_and_long_numbers_are_guarded_and_unguarded_exactly() {
+        for (cell, written) in [
+            ("=1+1", "'=1+1"),
+            ("+abc=", "'+abc="),
+            ("-----BEGIN", "'-----BEGIN"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("13917289812797014437", "'13917289812797014437"),
+            ("0123", "'0123"),
+            ("'=x", "''=x"),
+            ("'x", "'x"),
+            ("1370000000", "1370000000"),
+            ("0", "0"),
+            ("", ""),
+            ("abc", "abc"),
+        ] {
+            assert_eq!(guard_cell(cell), written, "{cell:?}");
+            assert_eq!(unguard_cell(written), cell, "{written:?}");
+        }
+    }
+
+    #[test]
+    fn delimiters_are_one_ascii_character_or_tab() {
+        assert_eq!(parse_delimiter(";"), Ok(b';'));
+        assert_eq!(parse_delimiter("tab"), Ok(b'\t'));
+        assert!(parse_delimiter(";;").is_err());
+        assert!(parse_delimiter("\"").is_err());
+        assert!(parse_delimiter("é").is_err());
+    }
 }

@@ -24,12 +24,23 @@ function parseCsv(text) {
   return rows.filter((r) => r.length > 1);
 }
 
+// `vectors export` prefixes with ' the cells a spreadsheet would take for a
+// formula or a number (=, +, -, @, tab, CR; more than 11 digits; a leading
+// zero) and the cells that already start with a guarded ': undo exactly that.
+function needsGuard(c) {
+  if (c === '') return false;
+  if ('=+-@\t\r'.includes(c[0])) return true;
+  if (c[0] === "'") return needsGuard(c.slice(1));
+  return /^[0-9]+$/.test(c) && (c.length > 11 || (c.length > 1 && c[0] === '0'));
+}
+const unguard = (c) => (c.startsWith("'") && needsGuard(c.slice(1)) ? c.slice(1) : c);
+
 const [input, output, flag] = process.argv.slice(2);
 const mistakes = { plusForSpace: flag === '--plus-for-space', dropAmpersand: flag === '--drop-ampersand' };
-const [head, ...rows] = parseCsv(fs.readFileSync(input, 'utf8'));
+const [head, ...rows] = parseCsv(fs.readFileSync(input, 'utf8').replace(/^\uFEFF/, ''));
 const lines = ['id,signature'];
 for (const row of rows) {
-  const cell = Object.fromEntries(head.map((h, i) => [h, row[i]]));
+  const cell = Object.fromEntries(head.map((h, i) => [h, unguard(row[i])]));
   const oauth = {};
   for (const h of head) if (h.startsWith('oauth_') && cell[h] !== '') oauth[h] = cell[h];
   const vector = {
