@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Prints the peers table (requests/s, ratio to oauth1-doctor) and the
-requests on which the signers' signatures disagree, grouped by the RFC 5849
-corners each request exercises and by which signer stands alone."""
+"""Prints the peers table (peer, version, µs/request, ratio to
+oauth1-doctor, how many signatures agree with oauth1-doctor's) and, for each
+peer, the requests on which its signature differs from oauth1-doctor's,
+grouped by the RFC 5849 corners each request exercises."""
 import collections
 import json
 import sys
@@ -27,7 +28,12 @@ def corners(r):
         found.append("a repeated name with an empty value (§3.4.1.3.2)")
     if names(query) & names(r["body"]):
         found.append("a name in both query and body (§3.4.1.3.1)")
-    return ", ".join(found) or "none of the known corners"
+    all_names = [n for n, _ in pairs] + [p.split("=", 1)[0] for p in r["body"].split("&") if p]
+    if len(set(all_names)) < len(all_names):
+        found.append("a repeated name (§3.4.1.3.2)")
+    if "+" in r["body"]:
+        found.append("'+' in the body (§3.4.1.3.1)")
+    return found or ["none of the known corners"]
 
 
 def main():
@@ -36,49 +42,51 @@ def main():
         requests = [json.loads(line) for line in f]
     with open(timings_path, encoding="utf-8") as f:
         timings = [json.loads(line) for line in f]
-    ours = next(t for t in timings if t["signer"].startswith("oauth1-doctor"))
-    ours_rate = ours["requests"] / ours["seconds"]
-
-    print()
-    print(f"| signer | requests | seconds (best pass) | requests/s | µs/request | oauth1-doctor is × faster |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for t in timings:
-        rate = t["requests"] / t["seconds"]
-        print(f"| {t['signer']} | {t['requests']} | {t['seconds']:.4f} | {rate:,.0f} | "
-              f"{1e6 / rate:.2f} | {ours_rate / rate:.1f} |")
-
     sigs = {}
     for spec in signers:
         name, path = spec.split("=", 1)
         with open(path, encoding="utf-8") as f:
             sigs[name] = f.read().splitlines()
-    names = list(sigs)
-    for name in names:
         if len(sigs[name]) != len(requests):
-            print(f"\n{name}: {len(sigs[name])} signatures for {len(requests)} requests")
+            print(f"{name}: {len(sigs[name])} signatures for {len(requests)} requests")
             sys.exit(1)
-    disagreements = collections.defaultdict(list)
-    for i, r in enumerate(requests):
-        values = {n: sigs[n][i] for n in names}
-        if len(set(values.values())) > 1:
-            # Who stands alone against the other two?
-            counts = collections.Counter(values.values())
-            odd = [n for n, v in values.items() if counts[v] == 1]
-            key = (corners(r), ",".join(odd) if len(odd) == 1 else "all differ")
-            disagreements[key].append((i, r, values))
-    print()
-    if not disagreements:
-        print(f"signatures: all {len(names)} signers agree on all {len(requests)} requests")
-        return
-    total = sum(len(v) for v in disagreements.values())
-    print(f"signatures: {total} of {len(requests)} requests differ")
-    for (tag, odd), cases in sorted(disagreements.items()):
-        print(f"  {tag}: {len(cases)} requests, odd one out: {odd}")
-        for i, r, values in cases[:2]:
-            print(f"    #{i} {r['method']} {r['url']}" + (f" body {r['body']}" if r["body"] else ""))
-            for n, v in values.items():
-                print(f"      {n:14} {v}")
+    ours_sigs = sigs["oauth1-doctor"]
+    agree = {n: sum(a == b for a, b in zip(v, ours_sigs)) for n, v in sigs.items()}
+    # The oauth1-doctor rows are all checked equal by peers_sign itself.
+    sig_name = lambda signer: "oauth1-doctor" if signer.startswith("oauth1-doctor") else signer
+    ours = next(t for t in timings if t["signer"].startswith("oauth1-doctor"))
+    ours_us = 1e6 * ours["seconds"] / ours["requests"]
 
+    print()
+    print(f"| peer | version | µs/request (best pass) | × oauth1-doctor's time | agrees with oauth1-doctor |")
+    print("|---|---|---:|---:|---:|")
+    for t in timings:
+        us = 1e6 * t["seconds"] / t["requests"]
+        print(f"| {t['signer']} | {t.get('version', '?')} | {us:.2f} | {us / ours_us:.2f} | "
+              f"{agree.get(sig_name(t['signer']), 0):,} / {len(requests):,} |")
+    print()
+    print(f"(ratio: the row's time per request over {ours['signer']}'s, {ours_us:.2f} µs)")
+
+    for name, values in sigs.items():
+        if name == "oauth1-doctor":
+            continue
+        groups = collections.defaultdict(list)
+        for i, r in enumerate(requests):
+            if values[i] != ours_sigs[i]:
+                for corner in corners(r):
+                    groups[corner].append(i)
+        print()
+        if not groups:
+            print(f"{name}: agrees with oauth1-doctor on all {len(requests):,} requests")
+            continue
+        print(f"{name}: differs from oauth1-doctor on {len(requests) - agree[name]:,} requests, "
+              "each under every corner it exercises (counts overlap)")
+        for tag, cases in sorted(groups.items(), key=lambda g: -len(g[1])):
+            i = cases[0]
+            r = requests[i]
+            print(f"  {tag}: {len(cases)} requests, e.g. #{i} {r['method']} {r['url']}"
+                  + (f" body {r['body']}" if r["body"] else ""))
+            print(f"      oauth1-doctor {ours_sigs[i]}  {name} {values[i]}")
 
 if __name__ == "__main__":
     main()

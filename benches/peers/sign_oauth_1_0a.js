@@ -1,12 +1,13 @@
 // Signs requests.jsonl with the npm package oauth-1.0a (HMAC-SHA1, Node's
 // crypto) and writes one oauth_signature per line to OUT; prints
-// {"signer", "requests", "seconds"} for the best pass of the signing loop
+// {"signer", "version", "requests", "seconds"} for the best pass of the signing loop
 // alone (passes repeat until at least 3 passes and 2 seconds of signing,
 // the same rule for every signer, so that each runs warmed up).
 'use strict';
 const fs = require('fs');
 const crypto = require('crypto');
 const OAuth = require('oauth-1.0a');
+const { version } = require('oauth-1.0a/package.json');
 
 const [src, out] = process.argv.slice(2);
 const requests = fs.readFileSync(src, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -63,4 +64,4 @@ for (let pass = 0; pass < 3 || total < 2; pass++) {
 }
 const seconds = best;
 fs.writeFileSync(out, signatures.map((s) => s + '\n').join(''));
-console.log(JSON.stringify({ signer: 'oauth-1.0a', requests: requests.length, seconds }));
+console.log(JSON.stringify({ signer: 'oauth-1.0a', version, requests: requests.length, seconds }));

@@ -9,6 +9,7 @@ import sys
 import time
 from urllib.parse import unquote
 
+import oauthlib
 from oauthlib.oauth1 import Client
 
 MIN_PASSES, MIN_SECONDS = 3, 2.0  # the same rule for every signer
@@ -29,7 +30,7 @@ def main():
         for h in signatures:
             sig = h.split('oauth_signature="', 1)[1].split('"', 1)[0]
             f.write(unquote(sig) + "\n")
-    print(json.dumps({"signer": "oauthlib", "requests": len(requests), "seconds": best}))
+    print(json.dumps({"signer": "oauthlib", "version": oauthlib.__version__, "requests": len(requests), "seconds": best}))
 
 
 def sign_all(requests):
