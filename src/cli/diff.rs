@@ -17,7 +17,7 @@ use oauth1_doctor::diff::{
 };
 use oauth1_doctor::hunt;
 use oauth1_doctor::input::{self, ReadOptions};
-use oauth1_doctor::schemes::{self, Scheme, SchemeOptions, SchemeSecrets};
+use oauth1_doctor::schemes::{self, SchemeOptions, SchemeSecrets};
 use oauth1_doctor::signature::Secrets;
 use oauth1_doctor::{Format, Secret};
 use std::path::PathBuf;
@@ -270,9 +270,7 @@ pub fn run(args: DiffArgs) -> Result<Outcome> {
     // Two requests of another scheme than OAuth 1.0: their credentials
     // compared (the library's `schemes::compare`).
     if let (Some(Side::Request(g)), Side::Request(c)) = (&good, &candidate) {
-        let scheme = |r: &oauth1_doctor::ReadRequest| schemes::detect(&r.request).scheme;
-        let oauth1 = |s| matches!(s, Scheme::Oauth1 | Scheme::None);
-        if !(oauth1(scheme(g)) && oauth1(scheme(c))) {
+        if schemes::compare::applies(&g.request, &c.request) {
             let d = schemes::compare::compare(
                 &g.request,
                 &c.request,

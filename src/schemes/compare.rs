@@ -115,6 +115,19 @@ fn secret_of(request: &Request, r: &SchemeReport) -> Option<(&'static str, Strin
     None
 }
 
+/// True when `diff` should compare these two requests with [`compare`]:
+/// either uses a scheme other than OAuth 1.0 (RFC 5849 requests, and
+/// requests with no credentials at all, go to [`crate::diff`]).
+pub fn applies(good: &Request, candidate: &Request) -> bool {
+    let other = |r: &Request| {
+        !matches!(
+            super::detect(r).scheme,
+            super::Scheme::Oauth1 | super::Scheme::None
+        )
+    };
+    other(good) || other(candidate)
+}
+
 /// Compares the credentials of two requests that do not use OAuth 1.0.
 pub fn compare(
     good: &Request,
