@@ -487,7 +487,7 @@ fn oauth2_answered(
         cause: a.cause,
         headline: a.headline,
         target: hide_query(&target, SECRET_PARAMS),
-        raw_for_record,
+        raw_for_record: super::oauth2::redact_raw(&raw_for_record),
     }
 }
 

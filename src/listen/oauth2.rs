@@ -329,6 +329,46 @@ impl Oauth2Server {
     }
 }
 
+/// The raw request as `--record` keeps it in this mode: the
+/// `Authorization` credentials after the scheme, and `client_secret`,
+/// `access_token`, `password` and `refresh_token` in a form body, replaced
+/// by `<hidden>` (RFC 6749 §2.3.1, RFC 6750 §2), `Content-Length` updated.
+pub(super) fn redact_raw(raw: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(raw);
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let body = body
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((n, _))
+                if ["client_secret", "access_token", "password", "refresh_token"].contains(&n) =>
+            {
+                format!("{n}=<hidden>")
+            }
+            _ => pair.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("&");
+    let body = if body.trim_start().starts_with('{') {
+        "<hidden JSON body>".to_string()
+    } else {
+        body
+    };
+    let head: Vec<String> = head
+        .split("\r\n")
+        .map(|line| match line.split_once(':') {
+            Some((name, value)) if name.eq_ignore_ascii_case("authorization") => {
+                let (scheme, _) = schemes::split_scheme(value);
+                format!("{name}: {scheme} <hidden>")
+            }
+            Some((name, _)) if name.eq_ignore_ascii_case("content-length") => {
+                format!("{name}: {}", body.len())
+            }
+            _ => line.to_string(),
+        })
+        .collect();
+    format!("{}\r\n\r\n{body}", head.join("\r\n")).into_bytes()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -372,6 +412,15 @@ mod tests {
         assert_eq!(colon.www_authenticate, Some(BEARER_INVALID_TOKEN));
         let none = s.answer(&Request::new("GET", "http://127.0.0.1/items"), 105);
         assert_eq!(none.cause.as_deref(), Some("bearer-token-missing"));
+    }
+
+    #[test]
+    fn recorded_requests_hide_the_credentials() {
+        let raw = b"POST /oauth2/token HTTP/1.1\r\nAuthorization: Basic YXBwOnMzY3IzdA==\r\nContent-Length: 58\r\n\r\ngrant_type=client_credentials&client_secret=s3cr3t&x=1";
+        let out = String::from_utf8(redact_raw(raw)).unwrap();
+        assert!(!out.contains("YXBw") && !out.contains("s3cr3t"), "{out}");
+        assert!(out.contains("Authorization: Basic <hidden>"), "{out}");
+        assert!(out.contains("Content-Length: 56\r\n"), "{out}");
     }
 
     #[test]
