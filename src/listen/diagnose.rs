@@ -643,6 +643,7 @@ mod tests {
                 "received_at",
                 "response_status",
                 "schema",
+                "scheme_report",
                 "seq",
                 "url",
                 "verification"
