@@ -493,11 +493,12 @@ fn oauth2_answered(
 
 /// Query parameters whose values are secrets in OAuth 2.0 (RFC 6749
 /// §2.3.1, RFC 6750 §2.3).
-const SECRET_PARAMS: &[&str] = &["client_secret", "access_token", "password", "refresh_token"];
+pub(super) const SECRET_PARAMS: &[&str] =
+    &["client_secret", "access_token", "password", "refresh_token"];
 
 /// `url` with the value of every query parameter named in `names`
 /// replaced by `<hidden>`.
-fn hide_query(url: &str, names: &[&str]) -> String {
+pub(super) fn hide_query(url: &str, names: &[&str]) -> String {
     let Some((before, query)) = url.split_once('?') else {
         return url.to_string();
     };

@@ -355,7 +355,16 @@ pub(super) fn redact_raw(raw: &[u8]) -> Vec<u8> {
     };
     let head: Vec<String> = head
         .split("\r\n")
-        .map(|line| match line.split_once(':') {
+        .enumerate()
+        .map(|(i, line)| match line.split_once(':') {
+            // RFC 9112 §3: the request line; RFC 6750 §2.3 puts a token in the query.
+            _ if i == 0 => {
+                let parts: Vec<String> = line
+                    .split(' ')
+                    .map(|p| super::diagnose::hide_query(p, super::diagnose::SECRET_PARAMS))
+                    .collect();
+                parts.join(" ")
+            }
             Some((name, value)) if name.eq_ignore_ascii_case("authorization") => {
                 let (scheme, _) = schemes::split_scheme(value);
                 format!("{name}: {scheme} <hidden>")
@@ -416,6 +425,9 @@ mod tests {
 
     #[test]
     fn recorded_requests_hide_the_credentials() {
+        let get = redact_raw(b"GET /x?access_token=abcdefgh&y=1 HTTP/1.1\r\nHost: h\r\n\r\n");
+        assert!(String::from_utf8_lossy(&get)
+            .starts_with("GET /x?access_token=<hidden>&y=1 HTTP/1.1\r\n"));
         let raw = b"POST /oauth2/token HTTP/1.1\r\nAuthorization: Basic YXBwOnMzY3IzdA==\r\nContent-Length: 58\r\n\r\ngrant_type=client_credentials&client_secret=s3cr3t&x=1";
         let out = String::from_utf8(redact_raw(raw)).unwrap();
         assert!(!out.contains("YXBw") && !out.contains("s3cr3t"), "{out}");
