@@ -264,6 +264,10 @@ struct Listen {
     hunt: Option<HuntReport>,
     /// `diff --json`'s diagnosis against `--good` (`null` unless given and invalid).
     diff: Option<Diagnosis>,
+    /// `listen --oauth2-client`: the request's credentials and what is
+    /// wrong with them (`explain --json`'s scheme report; `null` in the
+    /// OAuth 1.0 mode).
+    scheme_report: Option<crate::schemes::SchemeReport>,
     /// The status code answered.
     response_status: u16,
 }

@@ -480,6 +480,7 @@ fn each_injected_signer_mistake_is_named_on_the_line_in_the_body_and_in_json() {
                 "received_at",
                 "response_status",
                 "schema",
+                "scheme_report",
                 "seq",
                 "url",
                 "verification"

@@ -601,3 +601,71 @@ fn listen_json_lines_and_responses_match_their_schemas() {
         v.check("listen-response", &b, what);
     }
 }
+
+/// `listen --oauth2-client --json` lines validate: a token issued, a token
+/// request refused (JSON body), a valid Bearer request and a misspelt one.
+#[cfg(feature = "listen")]
+#[test]
+fn listen_oauth2_json_lines_match_the_schema() {
+    use std::io::BufRead;
+    let v = Validators::new();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_oauth1-doctor"));
+    for (k, _) in std::env::vars() {
+        if k.starts_with("OAUTH1_") {
+            cmd.env_remove(k);
+        }
+    }
+    let mut child = cmd
+        .args(["listen", "--port", "0", "--json", "--count", "4"])
+        .args(["--oauth2-client", "app:s3cr3t"])
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = lines.next().unwrap().unwrap();
+    let port: u16 = url.rsplit(':').next().unwrap().parse().unwrap();
+    let form = "grant_type=client_credentials&client_id=app&client_secret=s3cr3t";
+    let token_req = format!("POST /oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}", form.len());
+    let issued: Value = serde_json::from_str(&send_raw(port, &token_req, false)).unwrap();
+    let token = issued["access_token"].as_str().unwrap().to_string();
+    let json = r#"{"grant_type":"client_credentials","client_id":"app","client_secret":"s3cr3t"}"#;
+    let json_req = format!("POST /oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{json}", json.len());
+    send_raw(port, &json_req, false);
+    for scheme in ["Bearer", "Bearer:"] {
+        let get =
+            format!("GET /items HTTP/1.1\r\nHost: x\r\nAuthorization: {scheme} {token}\r\n\r\n");
+        send_raw(port, &get, false);
+    }
+    let records: Vec<Value> = lines
+        .map(|l| serde_json::from_str(&l.unwrap()).unwrap())
+        .collect();
+    let _ = child.wait();
+    assert_eq!(records.len(), 4);
+    for (r, what) in records
+        .iter()
+        .zip(["issued", "json body", "valid", "misspelt"])
+    {
+        v.check("listen", r, what);
+        assert!(r["verification"].is_null() && r["hunt"].is_null() && r["diff"].is_null());
+        assert!(
+            !r.to_string().contains(&token),
+            "{what}: the token is printed"
+        );
+    }
+    let status: Vec<u64> = records
+        .iter()
+        .map(|r| r["response_status"].as_u64().unwrap())
+        .collect();
+    assert_eq!(status, [200, 400, 200, 401]);
+    assert_eq!(
+        records[1]["scheme_report"]["violations"][0]["code"],
+        "token-request-json-body"
+    );
+    assert_eq!(
+        records[3]["scheme_report"]["violations"][0]["code"],
+        "bearer-scheme-misspelt"
+    );
+}

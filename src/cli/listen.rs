@@ -8,11 +8,12 @@ use super::render::{paint, visible, BAD, DIM, GOOD, WARN};
 use super::Outcome;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Args;
+use oauth1_doctor::batch::Keys;
 use oauth1_doctor::diff::postman;
 use oauth1_doctor::input::{self, ReadOptions};
 use oauth1_doctor::listen::{
-    self_signed, AsUrl, Diagnoser, Event, Flow, Limits, Recorder, Server, ServerOptions,
-    DEFAULT_MAX_SKEW, DEFAULT_PORT,
+    self_signed, AsUrl, Diagnoser, Event, Flow, Limits, Oauth2Server, Recorder, Server,
+    ServerOptions, DEFAULT_MAX_SKEW, DEFAULT_PORT, DEFAULT_TOKEN_TTL,
 };
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -63,17 +64,35 @@ pub struct ListenArgs {
     /// Close a connection silent for S seconds (a keep-alive connection waiting for its next request is also closed by --header-timeout, whichever comes first).
     #[arg(long, value_name = "S", default_value_t = 60)]
     pub idle_timeout: u64,
+    /// Serve OAuth 2.0 instead of OAuth 1.0: a client-credentials token endpoint at POST /oauth2/token for this client (ID:SECRET, or ID with the secret from --oauth2-client-secret-file or OAUTH1_CLIENT_SECRET), and Bearer-protected resources on every other path.
+    #[arg(long, value_name = "ID:SECRET")]
+    pub oauth2_client: Option<String>,
+    /// With --oauth2-client: read the client secret from a file (one trailing line break is removed).
+    #[arg(long, value_name = "FILE", requires = "oauth2_client")]
+    pub oauth2_client_secret_file: Option<PathBuf>,
+    /// With --oauth2-client: how long an issued access token is valid (expires_in), in seconds.
+    #[arg(long, value_name = "S", default_value_t = DEFAULT_TOKEN_TTL, requires = "oauth2_client")]
+    pub token_ttl: u64,
     /// How long the hunt for an invalid signature's cause may search, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 1500)]
     pub hunt_time: u64,
 }
 
 pub fn run(args: ListenArgs) -> Result<Outcome> {
-    let keys = choose_keys(&args.secrets, args.secrets_file.as_deref())?;
     if args.secrets.show_secrets {
         bail!("listen never shows secrets: drop --show-secrets");
     }
+    let oauth2 = args
+        .oauth2_client
+        .as_deref()
+        .map(|value| oauth2_server(value, &args))
+        .transpose()?;
+    let keys = match &oauth2 {
+        Some(_) => Keys::Same(Box::default()),
+        None => choose_keys(&args.secrets, args.secrets_file.as_deref())?,
+    };
     let mut diagnoser = Diagnoser::new(keys);
+    diagnoser.oauth2 = oauth2;
     diagnoser.max_skew = args.max_skew;
     diagnoser.hunt_time = Duration::from_millis(args.hunt_time);
     if let Some(url) = &args.as_url {
@@ -162,6 +181,41 @@ pub fn run(args: ListenArgs) -> Result<Outcome> {
         plural(summary.errors, "client error", "client errors")
     );
     Ok(Outcome::Ok)
+}
+
+/// `--oauth2-client ID:SECRET` (or `ID` with the secret from
+/// `--oauth2-client-secret-file` or `OAUTH1_CLIENT_SECRET`), and the
+/// token source: 32 random alphanumeric characters (RFC 6750 §2.1 b64token).
+fn oauth2_server(value: &str, args: &ListenArgs) -> Result<Oauth2Server> {
+    let (id, inline) = match value.split_once(':') {
+        Some((id, secret)) => (id, Some(secret.to_string())),
+        None => (value, None),
+    };
+    if id.is_empty() {
+        bail!("--oauth2-client wants ID:SECRET; the client id is empty");
+    }
+    let secret = super::schemes::secret(
+        &inline,
+        &args.oauth2_client_secret_file,
+        "OAUTH1_CLIENT_SECRET",
+    )?
+    .ok_or_else(|| {
+        anyhow!("--oauth2-client {id}: no client secret: pass ID:SECRET, --oauth2-client-secret-file or OAUTH1_CLIENT_SECRET")
+    })?;
+    let new_token = || {
+        use rand::Rng;
+        rand::thread_rng()
+            .sample_iter(&rand::distributions::Alphanumeric)
+            .take(32)
+            .map(char::from)
+            .collect::<String>()
+    };
+    Ok(Oauth2Server::new(
+        id.to_string(),
+        secret,
+        args.token_ttl,
+        Box::new(new_token),
+    ))
 }
 
 /// A new file (never overwriting), readable by the user only.

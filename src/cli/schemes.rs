@@ -56,7 +56,11 @@ fn env(name: &str) -> Option<String> {
 }
 
 /// A flag, else its file, else its environment variable.
-fn secret(flag: &Option<String>, file: &Option<PathBuf>, var: &str) -> Result<Option<Secret>> {
+pub(super) fn secret(
+    flag: &Option<String>,
+    file: &Option<PathBuf>,
+    var: &str,
+) -> Result<Option<Secret>> {
     Ok(match (file, flag) {
         (Some(f), _) => Some(secret_file(f)?),
         (None, Some(s)) => Some(Secret::new(s.clone())),

@@ -3,6 +3,7 @@
 //! hunt's report and `diff`'s diagnosis.
 
 use super::capture::{rewrite_as, with_absolute_target, AsUrl};
+use super::oauth2::Oauth2Server;
 use super::problem::{diagnosis_text, problem_body, problem_json, Problem, Refusal, Response};
 use super::strict::{nonce_key, NonceStore};
 use crate::batch::Keys;
@@ -54,6 +55,10 @@ pub struct ListenRecord {
     pub hunt: Option<HuntReport>,
     /// The diff against `--good`, when given and the signature is invalid.
     pub diff: Option<diff::Diagnosis>,
+    /// `listen --oauth2-client`: what the request's credentials are and
+    /// what is wrong with them ([`crate::schemes::analyze`]); `null` in
+    /// the OAuth 1.0 mode.
+    pub scheme_report: Option<crate::schemes::SchemeReport>,
     /// The status code answered.
     pub response_status: u16,
 }
@@ -102,6 +107,9 @@ pub struct Diagnoser {
     pub hunt_depth: usize,
     /// Nonces accepted in this run.
     pub nonces: NonceStore,
+    /// `--oauth2-client`: serve OAuth 2.0 (a token endpoint and Bearer
+    /// resources) instead of OAuth 1.0.
+    pub oauth2: Option<Oauth2Server>,
 }
 
 /// Where [`Diagnoser::check_request`] left a request.
@@ -163,6 +171,7 @@ impl Diagnoser {
             hunt_time: Duration::from_millis(1500),
             hunt_depth: 3,
             nonces: NonceStore::default(),
+            oauth2: None,
         }
     }
 
@@ -192,6 +201,7 @@ impl Diagnoser {
                 verification: None,
                 hunt: None,
                 diff: None,
+                scheme_report: None,
                 response_status: 0,
             },
             target: request_target(raw),
@@ -212,6 +222,9 @@ impl Diagnoser {
         draft.record.method = request.method.clone();
         draft.record.url = request.url.clone();
         draft.raw_for_record = with_absolute_target(raw, &request.url);
+        if let Some(server) = &self.oauth2 {
+            return Step::answered(oauth2_answered(server, request, arrival, draft));
+        }
         let collected = match collect(request) {
             Ok(c) => c,
             Err(e) => {
@@ -444,20 +457,65 @@ impl Diagnoser {
     }
 }
 
-/// `url` with the value of every `oauth_signature` in its query replaced
-/// by `<hidden>` (RFC 5849 §3.4.4: with PLAINTEXT it is the key).
-fn hide_signature(url: &str) -> String {
+/// `listen --oauth2-client`: the OAuth 2.0 answer to one request, with
+/// the secrets it carries hidden from the printed target and URL.
+fn oauth2_answered(
+    server: &Oauth2Server,
+    request: &crate::request::Request,
+    arrival: Arrival,
+    draft: Draft,
+) -> Diagnosed {
+    let Draft {
+        mut record,
+        target,
+        raw_for_record,
+        ..
+    } = draft;
+    let a = server.answer(request, arrival.unix_secs);
+    record.response_status = a.status;
+    record.url = hide_query(&record.url, SECRET_PARAMS);
+    record.scheme_report = Some(a.report);
+    Diagnosed {
+        record,
+        response: Response {
+            status: a.status,
+            content_type: "application/json",
+            www_authenticate: a.www_authenticate,
+            body: a.body,
+        },
+        problem: None,
+        cause: a.cause,
+        headline: a.headline,
+        target: hide_query(&target, SECRET_PARAMS),
+        raw_for_record: super::oauth2::redact_raw(&raw_for_record),
+    }
+}
+
+/// Query parameters whose values are secrets in OAuth 2.0 (RFC 6749
+/// §2.3.1, RFC 6750 §2.3).
+pub(super) const SECRET_PARAMS: &[&str] =
+    &["client_secret", "access_token", "password", "refresh_token"];
+
+/// `url` with the value of every query parameter named in `names`
+/// replaced by `<hidden>`.
+pub(super) fn hide_query(url: &str, names: &[&str]) -> String {
     let Some((before, query)) = url.split_once('?') else {
         return url.to_string();
     };
     let pairs: Vec<String> = query
         .split('&')
         .map(|pair| match pair.split_once('=') {
-            Some((name, _)) if name == "oauth_signature" => format!("{name}=<hidden>"),
+            Some((name, _)) if names.contains(&name) => format!("{name}=<hidden>"),
             _ => pair.to_string(),
         })
         .collect();
     format!("{before}?{}", pairs.join("&"))
+}
+
+/// `url` with the value of every `oauth_signature` in its query replaced
+/// by `<hidden>` (RFC 5849 §3.4.4: with PLAINTEXT it is the key).
+fn hide_signature(url: &str) -> String {
+    hide_query(url, &["oauth_signature"])
 }
 
 /// The request target of the request line, as received (RFC 9112 §3.2).
@@ -586,6 +644,7 @@ mod tests {
                 "received_at",
                 "response_status",
                 "schema",
+                "scheme_report",
                 "seq",
                 "url",
                 "verification"

@@ -27,6 +27,7 @@
 
 mod capture;
 mod diagnose;
+mod oauth2;
 mod problem;
 mod record;
 mod server;
@@ -35,6 +36,7 @@ mod tls;
 
 pub use capture::{raw_request_len, rewrite_as, AsUrl, AsUrlError};
 pub use diagnose::{Arrival, Diagnosed, Diagnoser, Invalid, ListenRecord, Step, VerifyLine};
+pub use oauth2::{Oauth2Server, DEFAULT_TOKEN_TTL, TOKEN_PATH};
 pub use problem::{Problem, ProblemJson, Response};
 pub use record::Recorder;
 pub use server::{Event, Flow, Limits, Server, ServerError, ServerOptions, Summary};
