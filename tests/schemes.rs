@@ -178,7 +178,7 @@ fn a_token_error_response_is_explained() {
     let (code, out, _) = doctor(&[
         "explain",
         "fixtures/schemes/token-request-basic-not-form-encoded.http",
-        "--token-response",
+        "--server-response",
         body.to_str().unwrap(),
     ]);
     assert_eq!(code, 0);

@@ -45,8 +45,8 @@ pub struct SchemeArgs {
     /// Read the OAuth 2.0 client secret from a file.
     #[arg(long, value_name = "FILE")]
     pub client_secret_file: Option<PathBuf>,
-    /// A token endpoint's response body (RFC 6749 §5.1 or §5.2) to explain beside a token request.
-    #[arg(long, value_name = "FILE")]
+    /// The server's response body to a token request (RFC 6749 §5.1 token or §5.2 error), explained beside it.
+    #[arg(long = "server-response", visible_alias = "token-response", value_name = "FILE")]
     pub token_response: Option<PathBuf>,
 }
 
