@@ -46,7 +46,11 @@ pub struct SchemeArgs {
     #[arg(long, value_name = "FILE")]
     pub client_secret_file: Option<PathBuf>,
     /// The server's response body to a token request (RFC 6749 §5.1 token or §5.2 error), explained beside it.
-    #[arg(long = "server-response", visible_alias = "token-response", value_name = "FILE")]
+    #[arg(
+        long = "server-response",
+        visible_alias = "token-response",
+        value_name = "FILE"
+    )]
     pub token_response: Option<PathBuf>,
 }
 
