@@ -13,6 +13,8 @@
 //! they are skipped; in CI (`CI=true`) a missing client fails the test.
 
 use serde_json::Value;
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -172,42 +174,13 @@ fn assert_no_secret(text: &str) {
     }
 }
 
-/// A client the tests need: from the environment `.ci/run` sets, else
-/// from `tests/clients/.deps`, which `tests/clients/setup.sh` fills (run
-/// here once when it is empty, so that a plain `cargo test` runs every
-/// test). `None` (skipped) when it cannot be had locally; a failure in CI.
+/// A client the tests need ([`common::real_client`]).
 fn client(var: &str, what: &str) -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os(var)
-        .map(PathBuf::from)
-        .filter(|p| p.exists())
-    {
-        return Some(p);
-    }
-    let deps = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/.deps");
     let default = match var {
-        "OAUTH1_DOCTOR_PYTHON" => deps.join("venv/bin/python"),
-        _ => deps.join("node/node_modules"),
+        "OAUTH1_DOCTOR_PYTHON" => "venv/bin/python",
+        _ => "node/node_modules",
     };
-    static SETUP: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    let ready = default.exists()
-        || *SETUP.get_or_init(|| {
-            Command::new("bash")
-                .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/setup.sh"))
-                .stdout(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success())
-        });
-    if ready && default.exists() {
-        return Some(default);
-    }
-    let msg = format!(
-        "{var} is not set and tests/clients/setup.sh could not install {what} (.ci/run does)"
-    );
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("{msg}");
-    }
-    eprintln!("skipped: {msg}");
-    None
+    common::real_client(var, default, what)
 }
 
 /// curl, which `.ci/run` installs where missing.

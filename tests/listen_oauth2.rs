@@ -9,6 +9,8 @@
 //! `OAUTH1_DOCTOR_PYTHON`); run locally without them, those tests say they
 //! are skipped; in CI (`CI=true`) a missing client fails the test.
 
+mod common;
+
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -97,34 +99,13 @@ impl Drop for Listen {
     }
 }
 
-/// The venv's python (requests, requests-oauthlib): `OAUTH1_DOCTOR_PYTHON`,
-/// else `tests/clients/.deps` (filled by `tests/clients/setup.sh`, run once here).
+/// The venv's python (requests, requests-oauthlib), [`common::real_client`].
 fn python() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("OAUTH1_DOCTOR_PYTHON")
-        .map(PathBuf::from)
-        .filter(|p| p.exists())
-    {
-        return Some(p);
-    }
-    let default = root().join("tests/clients/.deps/venv/bin/python");
-    static SETUP: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    let ready = default.exists()
-        || *SETUP.get_or_init(|| {
-            Command::new("bash")
-                .arg(root().join("tests/clients/setup.sh"))
-                .stdout(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success())
-        });
-    if ready && default.exists() {
-        return Some(default);
-    }
-    let msg = "OAUTH1_DOCTOR_PYTHON is not set and tests/clients/setup.sh could not install requests-oauthlib (.ci/run does)";
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("{msg}");
-    }
-    eprintln!("skipped: {msg}");
-    None
+    common::real_client(
+        "OAUTH1_DOCTOR_PYTHON",
+        "venv/bin/python",
+        "requests-oauthlib",
+    )
 }
 
 fn curl_available() -> bool {

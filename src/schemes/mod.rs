@@ -216,8 +216,19 @@ const KEY_PARAMS: &[&str] = &[
     "auth_token",
 ];
 
-/// Headers that are never an API key whatever their name.
-const NOT_KEY_HEADERS: &[&str] = &["authorization", "keep-alive", "sec-websocket-key"];
+/// Headers that are never an API key whatever their name: protocol
+/// headers and request-level tokens (idempotency, CSRF) that carry no
+/// credentials.
+const NOT_KEY_HEADERS: &[&str] = &[
+    "authorization",
+    "keep-alive",
+    "sec-websocket-key",
+    "idempotency-key",
+    "x-idempotency-key",
+    "x-csrf-token",
+    "x-xsrf-token",
+    "x-request-token",
+];
 
 /// The headers that carry an API key.
 pub(crate) fn key_headers(request: &Request) -> Vec<(String, String)> {
@@ -457,6 +468,11 @@ mod tests {
             .with_body(r#"{"grant_type":"client_credentials"}"#);
         assert_eq!(scheme(json), Scheme::Oauth2TokenRequest);
         assert_eq!(scheme(Request::new("GET", u)), Scheme::None);
+        // Request-level tokens are not credentials.
+        let plain = Request::new("POST", u)
+            .with_header("Idempotency-Key", "8e03978e-40d5-43e8-bc93-6894a57f9324")
+            .with_header("X-CSRF-Token", "abc");
+        assert_eq!(scheme(plain), Scheme::None);
     }
 
     #[test]

@@ -60,3 +60,42 @@ pub fn diff_scenario_args(dir: &Path, shown: &str, secrets: bool) -> Option<Vec<
     }
     Some(args)
 }
+
+/// A real client the tests drive (a venv's python, a node_modules folder):
+/// from the environment variable `var` that `.ci/run` sets, else
+/// `tests/clients/.deps/<default>`, which `tests/clients/setup.sh` fills
+/// (run here once when it is empty, so that a plain `cargo test` runs
+/// every test). `None` (skipped, said on stderr) when it cannot be had
+/// locally; a failure in CI (`CI=true`).
+#[allow(dead_code)]
+pub fn real_client(var: &str, default: &str, what: &str) -> Option<std::path::PathBuf> {
+    use std::process::{Command, Stdio};
+    if let Some(p) = std::env::var_os(var)
+        .map(std::path::PathBuf::from)
+        .filter(|p| p.exists())
+    {
+        return Some(p);
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let default = root.join("tests/clients/.deps").join(default);
+    static SETUP: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let ready = default.exists()
+        || *SETUP.get_or_init(|| {
+            Command::new("bash")
+                .arg(root.join("tests/clients/setup.sh"))
+                .stdout(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        });
+    if ready && default.exists() {
+        return Some(default);
+    }
+    let msg = format!(
+        "{var} is not set and tests/clients/setup.sh could not install {what} (.ci/run does)"
+    );
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("{msg}");
+    }
+    eprintln!("skipped: {msg}");
+    None
+}
