@@ -113,6 +113,16 @@ impl Listen {
         )
     }
 
+    /// Waits until a stdout line contains `needle`.
+    fn wait_out(&self, needle: &str) -> Vec<String> {
+        wait_for(
+            &self.out,
+            |l| l.iter().any(|x| x.contains(needle)),
+            needle,
+            &self.err,
+        )
+    }
+
     /// Waits for the process to end (after `--count`), with its output.
     fn finish(mut self) -> (ExitStatus, Vec<String>, Vec<String>) {
         let start = Instant::now();
@@ -448,6 +458,7 @@ fn each_injected_signer_mistake_is_named_on_the_line_in_the_body_and_in_json() {
             keys,
             [
                 "diff",
+                "grade",
                 "hunt",
                 "method",
                 "received_at",
@@ -944,5 +955,242 @@ fn with_a_secrets_file_an_unknown_consumer_key_is_refused() {
             out[0].contains(&format!("  401  POST /items?b=2&a=1  {problem}: ")),
             "{out:?}"
         );
+    }
+}
+
+/// A port free now (bound and released), for a `--grade` table whose URLs
+/// must name the server before it starts.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `vectors export` (filtered by `filter`), every URL pointed at
+/// `127.0.0.1:port` (its path and query kept), written to `dir/table.csv`;
+/// the ids in table order.
+fn grade_table(dir: &Path, port: u16, filter: Option<&str>) -> (PathBuf, Vec<String>) {
+    grade_table_of(dir, port, filter, |_| true)
+}
+
+/// [`grade_table`], keeping only the vectors `keep` accepts.
+fn grade_table_of(
+    dir: &Path,
+    port: u16,
+    filter: Option<&str>,
+    keep: impl Fn(&str) -> bool,
+) -> (PathBuf, Vec<String>) {
+    let mut cmd = Command::new(BIN);
+    cmd.args(["vectors", "export", "--format", "json"]);
+    if let Some(f) = filter {
+        cmd.args(["--filter", f]);
+    }
+    let out = cmd.output().unwrap();
+    assert!(out.status.success());
+    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    const OAUTH: [&str; 9] = [
+        "oauth_consumer_key",
+        "oauth_token",
+        "oauth_signature_method",
+        "oauth_timestamp",
+        "oauth_nonce",
+        "oauth_version",
+        "oauth_callback",
+        "oauth_verifier",
+        "oauth_body_hash",
+    ];
+    let quote = |c: &str| format!("\"{}\"", c.replace('"', "\"\""));
+    let mut csv = String::from("id,method,url,content_type,body,realm,");
+    csv.push_str(&OAUTH.join(","));
+    csv.push_str(",consumer_secret,token_secret,private_key_pem\n");
+    let mut ids = Vec::new();
+    for row in rows.iter().filter(|r| keep(r["id"].as_str().unwrap())) {
+        let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
+        let url = text(&row["url"]);
+        let after_scheme = url.split_once("://").unwrap().1;
+        let path = after_scheme
+            .find(['/', '?', '#'])
+            .map_or("/", |i| &after_scheme[i..]);
+        let mut cells = vec![
+            text(&row["id"]),
+            text(&row["method"]),
+            format!("http://127.0.0.1:{port}{path}"),
+            text(&row["content_type"]),
+            text(&row["body"]),
+            text(&row["realm"]),
+        ];
+        cells.extend(OAUTH.iter().map(|n| text(&row["oauth"][n])));
+        for n in ["consumer_secret", "token_secret", "private_key_pem"] {
+            cells.push(text(&row[n]));
+        }
+        ids.push(cells[0].clone());
+        let quoted: Vec<String> = cells.iter().map(|c| quote(c)).collect();
+        csv.push_str(&quoted.join(","));
+        csv.push('\n');
+    }
+    let p = dir.join("table.csv");
+    std::fs::write(&p, csv).unwrap();
+    (p, ids)
+}
+
+/// Sends every row of `table` with the Node reference signer
+/// (tests/clients/send_vectors.js, independent of the engine), the rows in
+/// `broken` signed with a wrong secret: each answer's id, status and body.
+fn send_vectors(table: &Path, broken: &[&str]) -> Vec<(String, u64, String)> {
+    let mut cmd = Command::new("node");
+    cmd.arg(root().join("tests/clients/send_vectors.js"))
+        .arg(table);
+    if !broken.is_empty() {
+        cmd.args(["--break", &broken.join(",")]);
+    }
+    let out = cmd.output().expect("node (the test signer) runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            (
+                v["id"].as_str().unwrap().to_string(),
+                v["status"].as_u64().unwrap(),
+                v["body"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Starts `listen --grade` on `port` (no secrets on the command line: they
+/// come from the table).
+fn start_grade(port: u16, table: &Path, extra: &[&str]) -> Listen {
+    let mut cmd = Command::new(BIN);
+    cmd.args(["listen", "--port", &port.to_string(), "--color", "never"])
+        .arg("--grade")
+        .arg(table)
+        .args(extra);
+    Listen::spawn(cmd)
+}
+
+/// Issue 14: every vector's request sent by a signer independent of the
+/// engine, three of them signed wrong: those three get 401 naming their
+/// vector, the summary names them, the JUnit report fails them, exit 1.
+#[test]
+fn grade_names_the_three_vectors_a_signer_gets_wrong_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let (table, ids) = grade_table(dir.path(), port, None);
+    let broken = ["rfc5849-1.2-photos", "twitter-1.1-update", "form-body"];
+    for b in broken {
+        assert!(ids.iter().any(|i| i == b), "{b} is no longer a vector");
+    }
+    let junit = dir.path().join("junit.xml");
+    let n = ids.len().to_string();
+    let listen = start_grade(
+        port,
+        &table,
+        &["--count", &n, "--junit", junit.to_str().unwrap()],
+    );
+    let answers = send_vectors(&table, &broken);
+    assert_eq!(answers.len(), ids.len());
+    for (id, status, body) in &answers {
+        if broken.contains(&id.as_str()) {
+            assert_eq!(*status, 401, "{id}: {body}");
+            assert!(
+                body.starts_with("oauth_problem=signature_invalid&"),
+                "{id}: {body}"
+            );
+            assert!(
+                body.contains(&format!("401 vector {id} fails: ")),
+                "{id}: {body}"
+            );
+        } else {
+            assert_eq!(*status, 200, "{id}: {body}");
+            assert_eq!(body, &format!("200 vector {id} passes\n"));
+        }
+    }
+    let (status, out, _) = listen.finish();
+    assert_eq!(status.code(), Some(1), "{out:?}");
+    let failed: Vec<&String> = out.iter().filter(|l| l.starts_with("FAIL")).collect();
+    assert_eq!(failed.len(), 3, "{out:?}");
+    for b in broken {
+        assert!(
+            failed.iter().any(|l| l.contains(b)),
+            "{b} not named: {failed:?}"
+        );
+    }
+    let summary = format!("{} passed, 3 failed", ids.len() - 3);
+    assert_eq!(out.last().unwrap(), &summary, "{out:?}");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(xml.contains("failures=\"3\""), "{xml}");
+    assert!(xml.contains("rfc5849-1.2-photos"), "{xml}");
+    // The table's secrets are never printed.
+    assert!(!out.join("\n").contains("kd94hf93k423kf44"));
+}
+
+/// All vectors right: exit 0.
+#[test]
+fn grade_exits_0_when_every_vector_is_received_and_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let (table, ids) = grade_table(dir.path(), port, Some("rfc5849"));
+    let listen = start_grade(port, &table, &["--count", &ids.len().to_string()]);
+    let answers = send_vectors(&table, &[]);
+    assert!(answers.iter().all(|a| a.1 == 200), "{answers:?}");
+    let (status, out, _) = listen.finish();
+    assert_eq!(status.code(), Some(0), "{out:?}");
+    assert_eq!(
+        out.last().unwrap(),
+        &format!("{} passed, 0 failed", ids.len())
+    );
+}
+
+/// A request that answers no vector gets 400 naming its nonce; Ctrl-C
+/// ends the run; the vectors never received fail, named.
+#[cfg(unix)]
+#[test]
+fn grade_on_ctrl_c_fails_the_vectors_never_received() {
+    if curl().is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let (table, ids) = grade_table(dir.path(), port, Some("rfc5849-1.2"));
+    let listen = start_grade(port, &table, &[]);
+    let stray = format!(
+        "curl -X GET 'http://127.0.0.1:{port}/x' -H 'Authorization: OAuth oauth_consumer_key=\"ck\", oauth_nonce=\"stray\", oauth_timestamp=\"1\", oauth_signature_method=\"HMAC-SHA1\", oauth_signature=\"x\"'"
+    );
+    let (code, body) = run_curl(&stray, "");
+    assert_eq!(code, 400, "{body}");
+    assert!(
+        body.contains("no vector in the --grade table has oauth_nonce=\"stray\""),
+        "{body}"
+    );
+    // Only the first vector's row is sent.
+    let partial = dir.path().join("partial");
+    std::fs::create_dir(&partial).unwrap();
+    let (partial, _) = grade_table_of(&partial, port, None, |id| id == ids[0]);
+    assert_eq!(send_vectors(&partial, &[])[0].1, 200);
+    listen.wait_out(&format!("vector {} passes", ids[0]));
+    let kill = Command::new("kill")
+        .args(["-INT", &listen.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let (status, out, err) = listen.finish();
+    assert_eq!(status.code(), Some(1), "{out:?} {err:?}");
+    assert!(
+        err.iter().any(|l| l.starts_with("interrupted: ")),
+        "{err:?}"
+    );
+    for id in &ids[1..] {
+        let line = out
+            .iter()
+            .find(|l| l.starts_with("FAIL") && l.contains(id.as_str()))
+            .unwrap_or_else(|| panic!("{id} not failed: {out:?}"));
+        assert!(line.contains("never received"), "{line}");
     }
 }

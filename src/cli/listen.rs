@@ -3,6 +3,7 @@
 //! diagnosis; this only reads flags and secrets and prints).
 
 use super::batch::choose_keys;
+use super::conform::{report_graded, Graded, ReportArgs};
 use super::inputs::{read_input, DiskFiles, SecretArgs};
 use super::render::{paint, visible, BAD, DIM, GOOD, WARN};
 use super::Outcome;
@@ -12,7 +13,7 @@ use oauth1_doctor::batch::Keys;
 use oauth1_doctor::diff::postman;
 use oauth1_doctor::input::{self, ReadOptions};
 use oauth1_doctor::listen::{
-    self_signed, AsUrl, Diagnoser, Event, Flow, Limits, Oauth2Server, Recorder, Server,
+    self_signed, AsUrl, Diagnoser, Event, Flow, Grader, Limits, Oauth2Server, Recorder, Server,
     ServerOptions, DEFAULT_MAX_SKEW, DEFAULT_PORT, DEFAULT_TOKEN_TTL,
 };
 use std::io::Write;
@@ -73,6 +74,12 @@ pub struct ListenArgs {
     /// With --oauth2-client: how long an issued access token is valid (expires_in), in seconds.
     #[arg(long, value_name = "S", default_value_t = DEFAULT_TOKEN_TTL, requires = "oauth2_client")]
     pub token_ttl: u64,
+    /// Grade each request against the conformance vector it answers: VECTORS.csv is the table `vectors export` writes (its URLs pointed at this server); a request is matched to its row by oauth_nonce and oauth_timestamp (and consumer key). Answers 200 when the vector passes, 401 naming the cause otherwise, 400 for a request that answers no row. --count N or Ctrl-C ends the run with `vectors grade`'s summary: exit 0 when every vector was received and passed, 1 otherwise.
+    #[arg(long, value_name = "VECTORS.csv", conflicts_with_all = ["oauth2_client", "good", "secrets_file"])]
+    pub grade: Option<PathBuf>,
+    /// With --grade: also write a JUnit XML report to FILE (as `conform --junit`).
+    #[arg(long, value_name = "FILE", requires = "grade")]
+    pub junit: Option<PathBuf>,
     /// How long the hunt for an invalid signature's cause may search, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 1500)]
     pub hunt_time: u64,
@@ -87,12 +94,20 @@ pub fn run(args: ListenArgs) -> Result<Outcome> {
         .as_deref()
         .map(|value| oauth2_server(value, &args))
         .transpose()?;
-    let keys = match &oauth2 {
-        Some(_) => Keys::Same(Box::default()),
-        None => choose_keys(&args.secrets, args.secrets_file.as_deref())?,
+    let grader = match &args.grade {
+        Some(path) => {
+            let table = super::vectors::read_table(path)?;
+            Some(Grader::new(table).map_err(|e| anyhow!("--grade {}: {e}", path.display()))?)
+        }
+        None => None,
+    };
+    let keys = match (&oauth2, &grader) {
+        (None, None) => choose_keys(&args.secrets, args.secrets_file.as_deref())?,
+        _ => Keys::Same(Box::default()),
     };
     let mut diagnoser = Diagnoser::new(keys);
     diagnoser.oauth2 = oauth2;
+    diagnoser.grader = grader;
     diagnoser.max_skew = args.max_skew;
     diagnoser.hunt_time = Duration::from_millis(args.hunt_time);
     if let Some(url) = &args.as_url {
@@ -141,8 +156,15 @@ pub fn run(args: ListenArgs) -> Result<Outcome> {
         limits,
         recorder,
     };
+    let vectors = diagnoser.grader.as_ref().map_or(0, Grader::len);
     let server = Server::bind(options, diagnoser)?;
     anstream::println!("{}", server.url());
+    if let Some(path) = &args.grade {
+        anstream::eprintln!(
+            "grading {vectors} vectors from {}: send each one's request here",
+            path.display()
+        );
+    }
     if let Some(pem) = cert_pem {
         let path = match &args.cert {
             Some(p) => p.clone(),
@@ -164,9 +186,11 @@ pub fn run(args: ListenArgs) -> Result<Outcome> {
         json: args.json,
         as_given: args.as_url.is_some(),
         count: args.count,
+        grading: args.grade.is_some(),
         seen: AtomicU64::new(0),
     };
-    let summary = server.run(move |event| printer.print(event));
+    let started = (std::time::SystemTime::now(), std::time::Instant::now());
+    let (summary, diagnoser) = server.run_and_keep(move |event| printer.print(event));
     let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     anstream::eprintln!(
         "{}{}: {} valid, {} refused; {}",
@@ -180,6 +204,18 @@ pub fn run(args: ListenArgs) -> Result<Outcome> {
         summary.refused,
         plural(summary.errors, "client error", "client errors")
     );
+    if let Some(grader) = &diagnoser.grader {
+        let graded: Vec<Graded> = grader.grades().into_iter().map(Graded::of).collect();
+        let report = ReportArgs {
+            filter: None,
+            junit: args.junit.clone(),
+            json: args.json,
+            fixtures: Vec::new(),
+            quiet: Default::default(),
+        };
+        let run = (started.0, started.1.elapsed());
+        return report_graded("listen-grade", &graded, run, &report);
+    }
     Ok(Outcome::Ok)
 }
 
@@ -236,6 +272,8 @@ struct Printer {
     json: bool,
     as_given: bool,
     count: Option<u64>,
+    /// `--grade`: `count` counts graded requests only.
+    grading: bool,
     seen: AtomicU64,
 }
 
@@ -282,6 +320,9 @@ impl Printer {
                         ));
                     }
                     anstream::println!("{line}");
+                }
+                if self.grading && d.record.grade.is_none() {
+                    return Flow::Continue;
                 }
                 let n = self.seen.fetch_add(1, Ordering::Relaxed) + 1;
                 if self.count.is_some_and(|c| n >= c) {

@@ -3,10 +3,12 @@
 //! hunt's report and `diff`'s diagnosis.
 
 use super::capture::{rewrite_as, with_absolute_target, AsUrl};
+use super::grade::{Grader, Match};
 use super::oauth2::Oauth2Server;
 use super::problem::{diagnosis_text, problem_body, problem_json, Problem, Refusal, Response};
 use super::strict::{nonce_key, NonceStore};
 use crate::batch::Keys;
+use crate::conform::{Answer, Grade};
 use crate::diff::{self, DiffOptions, Side, SideSecrets};
 use crate::hunt::{self, Budget, HuntOptions, HuntReport};
 use crate::input::http;
@@ -59,6 +61,9 @@ pub struct ListenRecord {
     /// what is wrong with them ([`crate::schemes::analyze`]); `null` in
     /// the OAuth 1.0 mode.
     pub scheme_report: Option<crate::schemes::SchemeReport>,
+    /// `listen --grade`: the grade of the conformance vector this request
+    /// answers (`vectors grade`'s object); `null` otherwise.
+    pub grade: Option<crate::conform::Grade>,
     /// The status code answered.
     pub response_status: u16,
 }
@@ -110,6 +115,9 @@ pub struct Diagnoser {
     /// `--oauth2-client`: serve OAuth 2.0 (a token endpoint and Bearer
     /// resources) instead of OAuth 1.0.
     pub oauth2: Option<Oauth2Server>,
+    /// `--grade`: grade each request against the conformance vector it
+    /// answers instead of verifying it with `keys`.
+    pub grader: Option<Grader>,
 }
 
 /// Where [`Diagnoser::check_request`] left a request.
@@ -131,10 +139,22 @@ impl Step {
 /// [`Diagnoser::explain`].
 #[derive(Debug)]
 pub struct Invalid {
-    read: ReadRequest,
-    token: Option<String>,
-    verification: Checked,
+    work: Work,
     draft: Draft,
+}
+
+/// What is left to do for an [`Invalid`] request.
+#[derive(Debug)]
+enum Work {
+    /// Name the cause of an invalid signature.
+    Explain {
+        read: Box<ReadRequest>,
+        token: Option<String>,
+        verification: Checked,
+    },
+    /// `--grade`: grade a wrong answer to row `row` (the grade hunts for
+    /// the signer's mistake).
+    Grade { row: usize, answer: Answer },
 }
 
 /// What every answer about one request needs, filled in as it is checked.
@@ -172,6 +192,7 @@ impl Diagnoser {
             hunt_depth: 3,
             nonces: NonceStore::default(),
             oauth2: None,
+            grader: None,
         }
     }
 
@@ -202,6 +223,7 @@ impl Diagnoser {
                 hunt: None,
                 diff: None,
                 scheme_report: None,
+                grade: None,
                 response_status: 0,
             },
             target: request_target(raw),
@@ -252,6 +274,9 @@ impl Diagnoser {
             ));
             return self.refuse(draft, r);
         }
+        if let Some(grader) = &self.grader {
+            return self.grade_step(grader, request, &collected, draft);
+        }
         let verification = check(request, |id| self.keys.secrets_for(id), Default::default());
         draft.record.verification = Some(VerifyLine {
             schema: crate::SCHEMA,
@@ -265,9 +290,11 @@ impl Diagnoser {
         if verification.verdict != Verdict::Valid {
             let token = collected.value_of("oauth_token");
             return Step::Invalid(Box::new(Invalid {
-                read,
-                token,
-                verification,
+                work: Work::Explain {
+                    read: Box::new(read),
+                    token,
+                    verification,
+                },
                 draft,
             }));
         }
@@ -309,15 +336,28 @@ impl Diagnoser {
     /// signature: the hunt names the signer's mistake, `--good` is diffed
     /// against, and the answer names the cause first.
     pub fn explain(&self, invalid: Invalid) -> Diagnosed {
-        let Invalid {
-            read,
-            token,
-            verification,
-            mut draft,
-        } = invalid;
-        let refusal =
-            self.explain_invalid(&read, token.as_deref(), &verification, &mut draft.record);
-        self.refused(draft, refusal)
+        let Invalid { work, mut draft } = invalid;
+        match work {
+            Work::Explain {
+                read,
+                token,
+                verification,
+            } => {
+                let refusal =
+                    self.explain_invalid(&read, token.as_deref(), &verification, &mut draft.record);
+                self.refused(draft, refusal)
+            }
+            Work::Grade { row, answer } => match &self.grader {
+                Some(grader) => {
+                    let grade = grader.grade(row, &answer);
+                    self.graded(draft, grader.id(row), grade)
+                }
+                None => self.refused(
+                    draft,
+                    Refusal::new(Problem::ParameterRejected, "no --grade table"),
+                ),
+            },
+        }
     }
 
     /// An invalid signature: the hunt names the signer's mistake, `--good`
@@ -407,6 +447,80 @@ impl Diagnoser {
             _ => "check the consumer and token secrets".to_string(),
         };
         (None, what)
+    }
+
+    /// `--grade`: the row the request answers, graded at once when it
+    /// carries the row's signature; a wrong answer is graded by
+    /// [`Diagnoser::explain`] (the grade hunts for the mistake); a request
+    /// that answers no row is refused (400).
+    fn grade_step(
+        &self,
+        grader: &Grader,
+        request: &crate::request::Request,
+        collected: &crate::params::Collected,
+        draft: Draft,
+    ) -> Step {
+        match grader.find(request, collected) {
+            Match::NoVector { nonce, timestamp } => {
+                let why = format!(
+                    "no vector in the --grade table has oauth_nonce={} and oauth_timestamp={}: send each vector's own nonce and timestamp",
+                    super::grade::shown(&nonce),
+                    super::grade::shown(&timestamp),
+                );
+                self.refuse(draft, Refusal::new(Problem::ParameterRejected, why))
+            }
+            Match::Row(row) => {
+                let answer = Grader::answer(collected);
+                if grader.is_quick(row, &answer) {
+                    let grade = grader.grade(row, &answer);
+                    Step::answered(self.graded(draft, grader.id(row), grade))
+                } else {
+                    Step::Invalid(Box::new(Invalid {
+                        work: Work::Grade { row, answer },
+                        draft,
+                    }))
+                }
+            }
+        }
+    }
+
+    /// The answer to a graded request: 200 when the vector passes, 401
+    /// naming the vector, the reason and the mistake otherwise.
+    fn graded(&self, mut draft: Draft, id: &str, grade: Grade) -> Diagnosed {
+        draft.record.grade = Some(grade.clone());
+        if !grade.passed {
+            let mistakes = grade.mistakes.as_ref().filter(|m| !m.is_empty());
+            let mut headline = format!(
+                "vector {id} fails: {}",
+                grade.reason.as_deref().unwrap_or("wrong answer")
+            );
+            if let Some(m) = mistakes {
+                headline = format!("{}: {headline}", m.join("+"));
+            }
+            let refusal = Refusal {
+                problem: Problem::SignatureInvalid,
+                extra: Vec::new(),
+                cause: mistakes.map(|m| m.join("+")),
+                headline,
+            };
+            return self.refused(draft, refusal);
+        }
+        let headline = format!("vector {id} passes");
+        draft.record.response_status = 200;
+        let response = if draft.accept_json {
+            Response::json(200, problem_json(None, &headline, &draft.record))
+        } else {
+            Response::text(200, format!("200 {headline}\n"))
+        };
+        Diagnosed {
+            record: draft.record,
+            response,
+            problem: None,
+            cause: None,
+            headline,
+            target: draft.target,
+            raw_for_record: draft.raw_for_record,
+        }
     }
 
     /// A request answered with `refusal`.
@@ -639,6 +753,7 @@ mod tests {
             keys,
             [
                 "diff",
+                "grade",
                 "hunt",
                 "method",
                 "received_at",

@@ -27,6 +27,7 @@
 
 mod capture;
 mod diagnose;
+mod grade;
 mod oauth2;
 mod problem;
 mod record;
@@ -36,6 +37,7 @@ mod tls;
 
 pub use capture::{raw_request_len, rewrite_as, AsUrl, AsUrlError};
 pub use diagnose::{Arrival, Diagnosed, Diagnoser, Invalid, ListenRecord, Step, VerifyLine};
+pub use grade::{GradeTableError, Grader, Match};
 pub use oauth2::{Oauth2Server, DEFAULT_TOKEN_TTL, TOKEN_PATH};
 pub use problem::{Problem, ProblemJson, Response};
 pub use record::Recorder;

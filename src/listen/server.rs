@@ -156,7 +156,7 @@ impl std::fmt::Debug for Server {
 
 /// Everything the connections share.
 struct Shared {
-    diagnoser: Diagnoser,
+    diagnoser: Arc<Diagnoser>,
     recorder: Option<Recorder>,
     limits: Limits,
     on_event: Box<dyn Fn(Event) -> Flow + Send + Sync>,
@@ -224,6 +224,15 @@ impl Server {
     where
         F: Fn(Event) -> Flow + Send + Sync + 'static,
     {
+        self.run_and_keep(on_event).0
+    }
+
+    /// [`Server::run`], giving the diagnoser back (with what it kept:
+    /// `--grade`'s grades) once every connection is closed.
+    pub fn run_and_keep<F>(self, on_event: F) -> (Summary, Arc<Diagnoser>)
+    where
+        F: Fn(Event) -> Flow + Send + Sync + 'static,
+    {
         let Server {
             runtime,
             listener,
@@ -233,7 +242,7 @@ impl Server {
         } = self;
         let (stop, stopped) = watch::channel(false);
         let shared = Arc::new(Shared {
-            diagnoser,
+            diagnoser: Arc::new(diagnoser),
             recorder: options.recorder,
             diagnoses: Semaphore::new(options.limits.max_diagnoses.max(1)),
             limits: options.limits,
@@ -251,13 +260,14 @@ impl Server {
         let interrupted = runtime.block_on(serve(listener, tls, shared.clone(), stopped));
         // Blocking diagnoses still running are not waited for past the grace.
         runtime.shutdown_timeout(Duration::from_millis(100));
-        Summary {
+        let summary = Summary {
             requests: shared.requests.load(Ordering::Relaxed),
             valid: shared.valid.load(Ordering::Relaxed),
             refused: shared.refused.load(Ordering::Relaxed),
             errors: shared.errors.load(Ordering::Relaxed),
             interrupted,
-        }
+        };
+        (summary, shared.diagnoser.clone())
     }
 }
 
