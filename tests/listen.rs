@@ -1194,3 +1194,156 @@ fn grade_on_ctrl_c_fails_the_vectors_never_received() {
         assert!(line.contains("never received"), "{line}");
     }
 }
+
+/// Reads one HTTP/1.1 response (status line, headers, a Content-Length
+/// body) from a keep-alive connection: its status code.
+fn read_response(r: &mut BufReader<TcpStream>) -> u16 {
+    let mut line = String::new();
+    r.read_line(&mut line).unwrap();
+    let status: u16 = line
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status line: {line:?}"));
+    let mut length = 0usize;
+    loop {
+        let mut h = String::new();
+        r.read_line(&mut h).unwrap();
+        if h == "\r\n" || h.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = h.split_once(':') {
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().unwrap();
+            }
+        }
+    }
+    let mut body = vec![0; length];
+    r.read_exact(&mut body).unwrap();
+    status
+}
+
+/// Issue 14, load: 5,000 requests from 50 concurrent keep-alive clients,
+/// each signed by the Python reference signer (independent of the engine)
+/// with its own nonce, one in 50 with the `plus-for-space` mistake: every
+/// request answered (200 or 401 as signed), none lost; p50 and p99
+/// latency printed, not asserted.
+#[test]
+fn five_thousand_requests_from_50_keep_alive_clients_are_all_answered() {
+    const N: usize = 5000;
+    const CLIENTS: usize = 50;
+    let dir = tempfile::tempdir().unwrap();
+    let headers = dir.path().join("headers.txt");
+    let script = format!(
+        "import sys, time\n\
+         sys.path.insert(0, {clients:?})\n\
+         import send_python as s\n\
+         creds = ({CK:?}, {CS:?}, {TOKEN:?}, {TS:?})\n\
+         now = int(time.time())\n\
+         with open({out:?}, 'w') as f:\n\
+         \x20   for i in range({N}):\n\
+         \x20       m = 'plus-for-space' if i % 50 == 49 else None\n\
+         \x20       f.write(s.authorization({API:?}, m, now, 'load%06d' % i, creds) + '\\n')\n\
+         print(s.target())\n\
+         print(s.form_body())\n",
+        clients = root().join("tests/clients").display().to_string(),
+        out = headers.display().to_string(),
+    );
+    let out = Command::new("python3")
+        .args(["-c", &script])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed = String::from_utf8(out.stdout).unwrap();
+    let mut printed = printed.lines();
+    let (target, body) = (printed.next().unwrap(), printed.next().unwrap());
+    let auth: Vec<String> = std::fs::read_to_string(&headers)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(auth.len(), N);
+    let listen = Listen::start(&[
+        "--as",
+        API,
+        "--max-skew",
+        "0",
+        "--hunt-time",
+        "200",
+        "--count",
+        &N.to_string(),
+    ]);
+    let port = listen.port();
+    let requests: Arc<Vec<Vec<u8>>> = Arc::new(
+        auth.iter()
+            .map(|a| {
+                format!(
+                    "POST {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: {a}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+                    body.len()
+                )
+                .into_bytes()
+            })
+            .collect(),
+    );
+    let started = Instant::now();
+    let workers: Vec<_> = (0..CLIENTS)
+        .map(|c| {
+            let requests = requests.clone();
+            std::thread::spawn(move || {
+                let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+                stream
+                    .set_read_timeout(Some(Duration::from_secs(30)))
+                    .unwrap();
+                let mut writer = stream.try_clone().unwrap();
+                let mut reader = BufReader::new(stream);
+                let mut seen = Vec::new();
+                for i in (c..N).step_by(CLIENTS) {
+                    let t = Instant::now();
+                    writer.write_all(&requests[i]).unwrap();
+                    let status = read_response(&mut reader);
+                    seen.push((i, status, t.elapsed()));
+                }
+                seen
+            })
+        })
+        .collect();
+    let mut seen: Vec<(usize, u16, Duration)> = workers
+        .into_iter()
+        .flat_map(|w| w.join().unwrap())
+        .collect();
+    let wall = started.elapsed();
+    assert_eq!(seen.len(), N, "every request answered");
+    for (i, status, _) in &seen {
+        let want = if i % 50 == 49 { 401 } else { 200 };
+        assert_eq!(*status, want, "request {i}");
+    }
+    seen.sort_by_key(|s| s.2);
+    let p = |q: f64| seen[((N as f64 * q) as usize).min(N - 1)].2;
+    eprintln!(
+        "load: {N} requests from {CLIENTS} keep-alive clients in {wall:.2?} ({:.0}/s); latency p50 {:.2?}, p99 {:.2?}, max {:.2?}",
+        N as f64 / wall.as_secs_f64(),
+        p(0.50),
+        p(0.99),
+        seen[N - 1].2
+    );
+    let (status, out, err) = listen.finish();
+    assert!(status.success());
+    assert_eq!(out.len(), N, "one line per request");
+    assert_eq!(out.iter().filter(|l| l.contains("  401  ")).count(), N / 50);
+    assert!(
+        out.iter()
+            .filter(|l| l.contains("  401  "))
+            .all(|l| l.contains("plus-for-space")),
+        "each invalid request named"
+    );
+    let summary = format!(
+        "{N} requests: {} valid, {} refused; 0 client errors",
+        N - N / 50,
+        N / 50
+    );
+    assert!(err.iter().any(|l| l == &summary), "{err:?}");
+}

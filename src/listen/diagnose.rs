@@ -586,6 +586,9 @@ fn oauth2_answered(
         ..
     } = draft;
     let a = server.answer(request, arrival.unix_secs);
+    // RFC 6749 §5.1 and §5.2: the token endpoint's answers are not cached.
+    let no_store =
+        crate::uri::split_url(&request.url).is_ok_and(|p| p.path == super::oauth2::TOKEN_PATH);
     record.response_status = a.status;
     record.url = hide_query(&record.url, SECRET_PARAMS);
     record.scheme_report = Some(a.report);
@@ -596,6 +599,7 @@ fn oauth2_answered(
             content_type: "application/json",
             www_authenticate: a.www_authenticate,
             body: a.body,
+            no_store,
         },
         problem: None,
         cause: a.cause,

@@ -15,7 +15,8 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::header::{
-    HeaderValue, ACCEPT, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, WWW_AUTHENTICATE,
+    HeaderValue, ACCEPT, CACHE_CONTROL, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, PRAGMA,
+    WWW_AUTHENTICATE,
 };
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -709,6 +710,12 @@ async fn handle(
         CONTENT_TYPE,
         HeaderValue::from_static(response.content_type),
     );
+    if response.no_store {
+        r.headers_mut()
+            .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        r.headers_mut()
+            .insert(PRAGMA, HeaderValue::from_static("no-cache"));
+    }
     if let Some(challenge) = response.www_authenticate {
         r.headers_mut()
             .insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
