@@ -271,6 +271,8 @@ struct Listen {
     /// `listen --grade`: the grade of the conformance vector the request
     /// answers (`vectors grade --json`'s object; `null` otherwise).
     grade: Option<crate::conform::Grade>,
+    /// `listen --proxy`: what the upstream answered (`null` otherwise).
+    upstream: Option<crate::listen::UpstreamReport>,
     /// The status code answered.
     response_status: u16,
 }

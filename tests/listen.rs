@@ -466,6 +466,7 @@ fn each_injected_signer_mistake_is_named_on_the_line_in_the_body_and_in_json() {
                 "schema",
                 "scheme_report",
                 "seq",
+                "upstream",
                 "url",
                 "verification"
             ]

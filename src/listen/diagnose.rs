@@ -64,6 +64,8 @@ pub struct ListenRecord {
     /// `listen --grade`: the grade of the conformance vector this request
     /// answers (`vectors grade`'s object); `null` otherwise.
     pub grade: Option<crate::conform::Grade>,
+    /// `listen --proxy`: what the upstream answered (`null` otherwise).
+    pub upstream: Option<super::proxy::UpstreamReport>,
     /// The status code answered.
     pub response_status: u16,
 }
@@ -224,6 +226,7 @@ impl Diagnoser {
                 diff: None,
                 scheme_report: None,
                 grade: None,
+                upstream: None,
                 response_status: 0,
             },
             target: request_target(raw),
@@ -765,6 +768,7 @@ mod tests {
                 "schema",
                 "scheme_report",
                 "seq",
+                "upstream",
                 "url",
                 "verification"
             ]

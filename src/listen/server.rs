@@ -9,6 +9,7 @@
 
 use super::capture::raw_request_len;
 use super::diagnose::{Arrival, Diagnosed, Diagnoser, Step};
+use super::proxy::{forward, Proxy, ProxyOptions, Target, UpstreamAnswer};
 use super::record::Recorder;
 use super::tls::SelfSigned;
 use bytes::Bytes;
@@ -80,6 +81,8 @@ pub struct ServerOptions {
     pub limits: Limits,
     /// Record every request here.
     pub recorder: Option<Recorder>,
+    /// `--proxy`: forward each request upstream instead of answering it.
+    pub proxy: Option<ProxyOptions>,
 }
 
 /// What the server reports, for a front end to print.
@@ -159,6 +162,7 @@ impl std::fmt::Debug for Server {
 struct Shared {
     diagnoser: Arc<Diagnoser>,
     recorder: Option<Recorder>,
+    proxy: Option<Proxy>,
     limits: Limits,
     on_event: Box<dyn Fn(Event) -> Flow + Send + Sync>,
     diagnoses: Semaphore,
@@ -245,6 +249,7 @@ impl Server {
         let shared = Arc::new(Shared {
             diagnoser: Arc::new(diagnoser),
             recorder: options.recorder,
+            proxy: options.proxy.map(Proxy::new),
             diagnoses: Semaphore::new(options.limits.max_diagnoses.max(1)),
             limits: options.limits,
             on_event: Box::new(on_event),
@@ -354,11 +359,11 @@ async fn connection(
     stopped: watch::Receiver<bool>,
 ) {
     match tls {
-        None => http(stream, peer, shared, stopped).await,
+        None => http(stream, peer, shared, stopped, None).await,
         Some(acceptor) => {
             let timeout = shared.limits.header_timeout;
             match tokio::time::timeout(timeout, acceptor.accept(stream)).await {
-                Ok(Ok(s)) => http(s, peer, shared, stopped).await,
+                Ok(Ok(s)) => http(s, peer, shared, stopped, None).await,
                 Ok(Err(e)) => shared.error(format!("{peer}: TLS handshake failed: {e}")),
                 Err(_) => shared.error(format!(
                     "{peer}: TLS handshake not finished within {} s; connection closed",
@@ -386,6 +391,11 @@ struct ConnState {
     busy: AtomicUsize,
     epoch: Instant,
     cap: usize,
+    /// `--proxy`: the `CONNECT` target this connection is the tunnel to.
+    tunnel: Option<Target>,
+    /// `--proxy`: the tunnel a `CONNECT` opened on this connection, served
+    /// by its own task: the connection (and its slot) lasts until it ends.
+    tunnel_task: Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
 impl ConnState {
@@ -409,6 +419,14 @@ impl ConnState {
         }
         let n = raw_request_len(&tee.buf).unwrap_or(tee.buf.len());
         Some(tee.buf.drain(..n).collect())
+    }
+
+    /// Stops keeping what is read (a `CONNECT` tunnel's TLS bytes).
+    fn stop_recording(&self) {
+        if let Ok(mut tee) = self.tee.lock() {
+            tee.overflow = true;
+            tee.buf = Vec::new();
+        }
     }
 
     fn pending(&self) -> usize {
@@ -487,6 +505,7 @@ async fn http<S>(
     peer: SocketAddr,
     shared: Arc<Shared>,
     mut stopped: watch::Receiver<bool>,
+    tunnel: Option<Target>,
 ) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -500,6 +519,8 @@ async fn http<S>(
         busy: AtomicUsize::new(0),
         epoch: Instant::now(),
         cap: limits.max_body + (1 << 20),
+        tunnel,
+        tunnel_task: Mutex::new(None),
     });
     let io = Recording {
         inner: stream,
@@ -518,7 +539,8 @@ async fn http<S>(
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_timeout)
         .keep_alive(true)
-        .serve_connection(TokioIo::new(io), service);
+        .serve_connection(TokioIo::new(io), service)
+        .with_upgrades();
     tokio::pin!(conn);
     let mut tick = tokio::time::interval(Duration::from_millis(500));
     let mut closing = false;
@@ -541,6 +563,10 @@ async fn http<S>(
                 conn.as_mut().graceful_shutdown();
             }
         }
+    }
+    let tunnel = state.tunnel_task.lock().ok().and_then(|mut t| t.take());
+    if let Some(task) = tunnel {
+        let _ = task.await;
     }
 }
 
@@ -604,6 +630,38 @@ async fn handle(
     state.busy.fetch_add(1, Ordering::Relaxed);
     let _busy = Busy(&state);
     let limits = &shared.limits;
+    if shared.proxy.is_some() && req.method() == hyper::Method::CONNECT {
+        return connect(req, peer, &shared, &state);
+    }
+    // `--proxy`: where the request goes (RFC 9112 §3.2.2 absolute form, or
+    // the tunnel's host), known before its body is read.
+    let target = match (&shared.proxy, &state.tunnel) {
+        (None, _) => None,
+        (Some(_), Some(t)) => Some(t.clone()),
+        (Some(_), None) => match proxied_target(req.uri()) {
+            Some(t) => Some(t),
+            None => {
+                shared.error(format!(
+                    "{peer}: {} {}: not a proxy request (absolute-form http:// URL or CONNECT); answered 400",
+                    req.method(),
+                    req.uri().path()
+                ));
+                return plain(400, "oauth1-doctor listen --proxy is a forward proxy: configure it as your tool's HTTP proxy (curl --proxy), so requests arrive as http://host/path or CONNECT host:443");
+            }
+        },
+    };
+    let forwarded = target.as_ref().map(|_| {
+        let mut head = hyper::Request::new(());
+        *head.method_mut() = req.method().clone();
+        *head.uri_mut() = req
+            .uri()
+            .path_and_query()
+            .map_or("/", |p| p.as_str())
+            .parse()
+            .unwrap_or_default();
+        *head.headers_mut() = req.headers().clone();
+        head
+    });
     // The path only: a query may carry a PLAINTEXT signature (the key).
     let line = format!("{peer}: {} {}", req.method(), req.uri().path());
     let accept_json = req
@@ -625,8 +683,8 @@ async fn handle(
         return plain(413, "oauth_problem=parameter_rejected&oauth_problem_advice=the%20body%20is%20over%20the%2016%20MiB%20limit");
     }
     let body = Limited::new(req.into_body(), limits.max_body).collect();
-    match tokio::time::timeout(limits.body_timeout, body).await {
-        Ok(Ok(_)) => {}
+    let body = match tokio::time::timeout(limits.body_timeout, body).await {
+        Ok(Ok(b)) => b.to_bytes(),
         Ok(Err(e))
             if e.downcast_ref::<http_body_util::LengthLimitError>()
                 .is_some() =>
@@ -654,8 +712,8 @@ async fn handle(
             ));
             return plain(408, "request body timeout");
         }
-    }
-    let Some(raw) = state.take_request() else {
+    };
+    let Some(mut raw) = state.take_request() else {
         shared.error(format!(
             "{line}: the request was too large to keep; answered 413"
         ));
@@ -670,14 +728,34 @@ async fn handle(
         unix_secs: now.as_secs(),
         millis: now.subsec_millis(),
     };
+    // `--proxy`: the request goes upstream first (its answer is part of
+    // the diagnosis), diagnosed as sent to its absolute URL.
+    let upstream = match (&shared.proxy, target, forwarded) {
+        (Some(proxy), Some(target), Some(head)) => {
+            let path = head.uri().to_string();
+            raw = super::capture::with_absolute_target(&raw, &format!("{}{path}", target.origin()));
+            let (parts, ()) = head.into_parts();
+            let request = hyper::Request::from_parts(parts, Full::new(body));
+            Some(forward(proxy, &target, request, limits.max_body).await)
+        }
+        _ => None,
+    };
     // Every check and the verification are cheap: answered here. Only an
     // invalid signature's explanation (the hunt, the diff) and recording
     // (file I/O) go to the blocking pool, a bounded number at a time.
     let step = shared.diagnoser.check_request(&raw, arrival, accept_json);
+    let echo_to_read = upstream
+        .as_ref()
+        .is_some_and(|u| u.as_ref().is_ok_and(|a| a.status == 401));
+    let upstream = upstream.map(Arc::new);
     let response = match step {
-        Step::Answered(d) if shared.recorder.is_none() => finish(&shared, *d),
+        Step::Answered(d) if shared.recorder.is_none() && upstream.is_none() => finish(&shared, *d),
         step => {
             let _permit = match &step {
+                _ if echo_to_read => match shared.diagnoses.acquire().await {
+                    Ok(p) => Some(p),
+                    Err(_) => return plain(503, "shutting down"),
+                },
                 Step::Invalid(_) => match shared.diagnoses.acquire().await {
                     Ok(p) => Some(p),
                     Err(_) => return plain(503, "shutting down"),
@@ -686,11 +764,16 @@ async fn handle(
             };
             let job = {
                 let shared = shared.clone();
+                let upstream = upstream.clone();
                 tokio::task::spawn_blocking(move || {
-                    let diagnosed = match step {
+                    let mut diagnosed = match step {
                         Step::Answered(d) => *d,
                         Step::Invalid(i) => shared.diagnoser.explain(*i),
                     };
+                    if let Some(u) = &upstream {
+                        let answer = u.as_ref().as_ref().map_err(String::as_str);
+                        shared.diagnoser.upstream_answered(&mut diagnosed, answer);
+                    }
                     finish(&shared, diagnosed)
                 })
             };
@@ -703,6 +786,9 @@ async fn handle(
             }
         }
     };
+    if let Some(u) = &upstream {
+        return relayed(u);
+    }
     let mut r = hyper::Response::new(Full::new(Bytes::from(response.body)));
     *r.status_mut() =
         hyper::StatusCode::from_u16(response.status).unwrap_or(hyper::StatusCode::BAD_REQUEST);
@@ -721,6 +807,100 @@ async fn handle(
             .insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
     }
     r
+}
+
+/// `--proxy`: the upstream's answer relayed (hop-by-hop fields removed,
+/// RFC 9110 §7.6.1), or 502 when it could not be had.
+fn relayed(upstream: &Result<UpstreamAnswer, String>) -> Answer {
+    match upstream {
+        Ok(a) => {
+            let mut r = hyper::Response::new(Full::new(a.body.clone()));
+            *r.status_mut() =
+                hyper::StatusCode::from_u16(a.status).unwrap_or(hyper::StatusCode::BAD_GATEWAY);
+            *r.headers_mut() = a.headers.clone();
+            r
+        }
+        Err(e) => {
+            let mut r = plain(502, &format!("oauth1-doctor listen --proxy: {e}"));
+            r.headers_mut().remove(CONNECTION);
+            r
+        }
+    }
+}
+
+/// `--proxy`: the target of an absolute-form request (RFC 9112 §3.2.2) to
+/// an `http://` URL.
+fn proxied_target(uri: &hyper::Uri) -> Option<Target> {
+    if uri.scheme_str()? != "http" {
+        return None;
+    }
+    Target::parse(uri.authority()?.as_str(), false)
+}
+
+/// `--proxy`: `CONNECT host:port` (RFC 9110 §9.3.6) answered 200, then the
+/// tunnel intercepted: TLS ended with a certificate for the host signed
+/// by the local CA, and HTTP/1.1 served inside it, each request forwarded
+/// to the host over TLS.
+fn connect(
+    req: hyper::Request<Incoming>,
+    peer: SocketAddr,
+    shared: &Arc<Shared>,
+    state: &Arc<ConnState>,
+) -> Answer {
+    let authority = req.uri().authority().map(|a| a.to_string());
+    let Some(target) = authority
+        .as_deref()
+        .and_then(|a| Target::parse(a, true))
+        .filter(|_| authority.as_deref().is_some_and(|a| a.contains(':')))
+    else {
+        shared.error(format!(
+            "{peer}: CONNECT {}: not host:port; answered 400",
+            req.uri()
+        ));
+        return plain(400, "CONNECT needs host:port (RFC 9110 §9.3.6)");
+    };
+    let Some(ca) = shared.proxy.as_ref().and_then(|p| p.ca.as_ref()) else {
+        return plain(501, "CONNECT is not intercepted: no CA");
+    };
+    let config = match ca.server_config(&target.host) {
+        Ok(c) => c,
+        Err(e) => {
+            shared.error(format!("{peer}: CONNECT {}: {e}", target.origin()));
+            return plain(502, "cannot make a certificate for this host");
+        }
+    };
+    state.stop_recording();
+    let shared = shared.clone();
+    let task = tokio::spawn(async move {
+        let upgraded = match hyper::upgrade::on(req).await {
+            Ok(u) => u,
+            Err(e) => {
+                shared.error(format!("{peer}: CONNECT {}: {e}", target.origin()));
+                return;
+            }
+        };
+        let acceptor = tokio_rustls::TlsAcceptor::from(config);
+        let timeout = shared.limits.header_timeout;
+        match tokio::time::timeout(timeout, acceptor.accept(TokioIo::new(upgraded))).await {
+            Ok(Ok(tls)) => {
+                let stopped = shared.stop.subscribe();
+                http(tls, peer, shared, stopped, Some(target)).await
+            }
+            Ok(Err(e)) => shared.error(format!(
+                "{peer}: CONNECT {}: TLS handshake failed: {e} (does the client trust the CA certificate?)",
+                target.origin()
+            )),
+            Err(_) => shared.error(format!(
+                "{peer}: CONNECT {}: TLS handshake not finished within {} s",
+                target.origin(),
+                timeout.as_secs()
+            )),
+        }
+    });
+    if let Ok(mut t) = state.tunnel_task.lock() {
+        *t = Some(task);
+    }
+    hyper::Response::new(Full::new(Bytes::new()))
 }
 
 /// Records a diagnosed request (with `--record`), counts it, reports it,
