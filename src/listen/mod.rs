@@ -24,6 +24,11 @@
 //!   start, the limits (body size, header and idle timeouts, a cap on
 //!   connections) and graceful shutdown. It reports through [`Event`]s;
 //!   the front end prints them.
+//! - [`Grader`] (`--grade`): each request graded against the conformance
+//!   vector it answers, with [`crate::conform::grade`].
+//! - [`ProxyOptions`] and [`ProxyCa`] (`--proxy`): the server as an HTTP
+//!   forward proxy, `CONNECT` intercepted with a local CA; the upstream's
+//!   answer ([`UpstreamReport`]) joins the diagnosis.
 
 mod ca;
 mod capture;
