@@ -449,3 +449,41 @@ fn a_direct_request_gets_400_and_an_unreachable_upstream_502() {
         "{err:?}"
     );
 }
+
+/// A client that sends an absolute-form `https://` request to the proxy
+/// (no CONNECT) has the proxy make the TLS connection upstream.
+#[test]
+fn an_absolute_https_request_is_forwarded_over_tls() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = upstream_cert(dir.path());
+    let up = Upstream::start(dir.path(), Some((&cert, &key)));
+    let p = proxy(
+        dir.path(),
+        &["--upstream-cacert", cert.to_str().unwrap(), "--count", "1"],
+    );
+    let s = sign(&up.origin, None, "proxy-abs-1");
+    let url = format!("{}{}", up.origin, s.target);
+    let host = up.origin.trim_start_matches("https://");
+    let raw = format!(
+        "POST {url} HTTP/1.1\r\nHost: {host}\r\nAuthorization: {}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+        s.authorization,
+        s.body.len(),
+        s.body
+    );
+    let addr = p.first.trim_start_matches("http://").to_string();
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.write_all(raw.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.ends_with("upstream ok\n"), "{answer}");
+    let (_, out, _) = p.finish();
+    assert!(
+        out[0].contains(&format!(
+            "  200  POST {url}  valid (HMAC-SHA1); upstream 200"
+        )),
+        "{out:?}"
+    );
+    assert_eq!(up.received()[0]["authorization"], s.authorization.as_str());
+}

@@ -828,13 +828,16 @@ fn relayed(upstream: &Result<UpstreamAnswer, String>) -> Answer {
     }
 }
 
-/// `--proxy`: the target of an absolute-form request (RFC 9112 §3.2.2) to
-/// an `http://` URL.
+/// `--proxy`: the target of an absolute-form request (RFC 9112 §3.2.2):
+/// an `http://` URL, or an `https://` one from a client that asks the
+/// proxy to make the TLS connection itself.
 fn proxied_target(uri: &hyper::Uri) -> Option<Target> {
-    if uri.scheme_str()? != "http" {
-        return None;
-    }
-    Target::parse(uri.authority()?.as_str(), false)
+    let https = match uri.scheme_str()? {
+        "http" => false,
+        "https" => true,
+        _ => return None,
+    };
+    Target::parse(uri.authority()?.as_str(), https)
 }
 
 /// `--proxy`: `CONNECT host:port` (RFC 9110 §9.3.6) answered 200, then the
