@@ -3,12 +3,12 @@
 //! hunt's report and `diff`'s diagnosis.
 
 use super::capture::{rewrite_as, with_absolute_target, AsUrl};
-use super::grade::{Grader, Match};
+use super::grade::Grader;
 use super::oauth2::Oauth2Server;
 use super::problem::{diagnosis_text, problem_body, problem_json, Problem, Refusal, Response};
 use super::strict::{nonce_key, NonceStore};
 use crate::batch::Keys;
-use crate::conform::{Answer, Grade};
+use crate::conform::Answer;
 use crate::diff::{self, DiffOptions, Side, SideSecrets};
 use crate::hunt::{self, Budget, HuntOptions, HuntReport};
 use crate::input::http;
@@ -132,7 +132,7 @@ pub enum Step {
 }
 
 impl Step {
-    fn answered(d: Diagnosed) -> Step {
+    pub(super) fn answered(d: Diagnosed) -> Step {
         Step::Answered(Box::new(d))
     }
 }
@@ -141,13 +141,13 @@ impl Step {
 /// [`Diagnoser::explain`].
 #[derive(Debug)]
 pub struct Invalid {
-    work: Work,
-    draft: Draft,
+    pub(super) work: Work,
+    pub(super) draft: Draft,
 }
 
 /// What is left to do for an [`Invalid`] request.
 #[derive(Debug)]
-enum Work {
+pub(super) enum Work {
     /// Name the cause of an invalid signature.
     Explain {
         read: Box<ReadRequest>,
@@ -161,11 +161,11 @@ enum Work {
 
 /// What every answer about one request needs, filled in as it is checked.
 #[derive(Debug)]
-struct Draft {
-    record: ListenRecord,
-    target: String,
-    raw_for_record: Vec<u8>,
-    accept_json: bool,
+pub(super) struct Draft {
+    pub(super) record: ListenRecord,
+    pub(super) target: String,
+    pub(super) raw_for_record: Vec<u8>,
+    pub(super) accept_json: bool,
 }
 
 /// The time a request arrived.
@@ -452,87 +452,13 @@ impl Diagnoser {
         (None, what)
     }
 
-    /// `--grade`: the row the request answers, graded at once when it
-    /// carries the row's signature; a wrong answer is graded by
-    /// [`Diagnoser::explain`] (the grade hunts for the mistake); a request
-    /// that answers no row is refused (400).
-    fn grade_step(
-        &self,
-        grader: &Grader,
-        request: &crate::request::Request,
-        collected: &crate::params::Collected,
-        draft: Draft,
-    ) -> Step {
-        match grader.find(request, collected) {
-            Match::NoVector { nonce, timestamp } => {
-                let why = format!(
-                    "no vector in the --grade table has oauth_nonce={} and oauth_timestamp={}: send each vector's own nonce and timestamp",
-                    super::grade::shown(&nonce),
-                    super::grade::shown(&timestamp),
-                );
-                self.refuse(draft, Refusal::new(Problem::ParameterRejected, why))
-            }
-            Match::Row(row) => {
-                let answer = Grader::answer(collected);
-                if grader.is_quick(row, &answer) {
-                    let grade = grader.grade(row, &answer);
-                    Step::answered(self.graded(draft, grader.id(row), grade))
-                } else {
-                    Step::Invalid(Box::new(Invalid {
-                        work: Work::Grade { row, answer },
-                        draft,
-                    }))
-                }
-            }
-        }
-    }
-
-    /// The answer to a graded request: 200 when the vector passes, 401
-    /// naming the vector, the reason and the mistake otherwise.
-    fn graded(&self, mut draft: Draft, id: &str, grade: Grade) -> Diagnosed {
-        draft.record.grade = Some(grade.clone());
-        if !grade.passed {
-            let mistakes = grade.mistakes.as_ref().filter(|m| !m.is_empty());
-            let mut headline = format!(
-                "vector {id} fails: {}",
-                grade.reason.as_deref().unwrap_or("wrong answer")
-            );
-            if let Some(m) = mistakes {
-                headline = format!("{}: {headline}", m.join("+"));
-            }
-            let refusal = Refusal {
-                problem: Problem::SignatureInvalid,
-                extra: Vec::new(),
-                cause: mistakes.map(|m| m.join("+")),
-                headline,
-            };
-            return self.refused(draft, refusal);
-        }
-        let headline = format!("vector {id} passes");
-        draft.record.response_status = 200;
-        let response = if draft.accept_json {
-            Response::json(200, problem_json(None, &headline, &draft.record))
-        } else {
-            Response::text(200, format!("200 {headline}\n"))
-        };
-        Diagnosed {
-            record: draft.record,
-            response,
-            problem: None,
-            cause: None,
-            headline,
-            target: draft.target,
-            raw_for_record: draft.raw_for_record,
-        }
-    }
-
     /// A request answered with `refusal`.
-    fn refuse(&self, draft: Draft, refusal: Refusal) -> Step {
+    pub(super) fn refuse(&self, draft: Draft, refusal: Refusal) -> Step {
         Step::answered(self.refused(draft, refusal))
     }
 
     /// The refused request's record and response.
-    fn refused(&self, draft: Draft, refusal: Refusal) -> Diagnosed {
+    pub(super) fn refused(&self, draft: Draft, refusal: Refusal) -> Diagnosed {
         let Draft {
             mut record,
             target,

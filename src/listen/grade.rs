@@ -10,6 +10,8 @@
 //! consumer key where the row has one; rows that share all three are told
 //! apart by what the request signs.
 
+use super::diagnose::{Diagnosed, Diagnoser, Draft, Invalid, Step, Work};
+use super::problem::{problem_json, Problem, Refusal, Response};
 use crate::conform::{grade, vector_secrets, Answer, Grade};
 use crate::fixtures::{ExportedVector, Vector};
 use crate::params::Collected;
@@ -202,6 +204,82 @@ impl Grader {
                 ),
             })
             .collect()
+    }
+}
+
+impl Diagnoser {
+    /// `--grade`: the row the request answers, graded at once when it
+    /// carries the row's signature; a wrong answer is graded by
+    /// [`Diagnoser::explain`] (the grade hunts for the mistake); a request
+    /// that answers no row is refused (400).
+    pub(super) fn grade_step(
+        &self,
+        grader: &Grader,
+        request: &crate::request::Request,
+        collected: &crate::params::Collected,
+        draft: Draft,
+    ) -> Step {
+        match grader.find(request, collected) {
+            Match::NoVector { nonce, timestamp } => {
+                let why = format!(
+                    "no vector in the --grade table has oauth_nonce={} and oauth_timestamp={}: send each vector's own nonce and timestamp",
+                    shown(&nonce),
+                    shown(&timestamp),
+                );
+                self.refuse(draft, Refusal::new(Problem::ParameterRejected, why))
+            }
+            Match::Row(row) => {
+                let answer = Grader::answer(collected);
+                if grader.is_quick(row, &answer) {
+                    let grade = grader.grade(row, &answer);
+                    Step::answered(self.graded(draft, grader.id(row), grade))
+                } else {
+                    Step::Invalid(Box::new(Invalid {
+                        work: Work::Grade { row, answer },
+                        draft,
+                    }))
+                }
+            }
+        }
+    }
+
+    /// The answer to a graded request: 200 when the vector passes, 401
+    /// naming the vector, the reason and the mistake otherwise.
+    pub(super) fn graded(&self, mut draft: Draft, id: &str, grade: Grade) -> Diagnosed {
+        draft.record.grade = Some(grade.clone());
+        if !grade.passed {
+            let mistakes = grade.mistakes.as_ref().filter(|m| !m.is_empty());
+            let mut headline = format!(
+                "vector {id} fails: {}",
+                grade.reason.as_deref().unwrap_or("wrong answer")
+            );
+            if let Some(m) = mistakes {
+                headline = format!("{}: {headline}", m.join("+"));
+            }
+            let refusal = Refusal {
+                problem: Problem::SignatureInvalid,
+                extra: Vec::new(),
+                cause: mistakes.map(|m| m.join("+")),
+                headline,
+            };
+            return self.refused(draft, refusal);
+        }
+        let headline = format!("vector {id} passes");
+        draft.record.response_status = 200;
+        let response = if draft.accept_json {
+            Response::json(200, problem_json(None, &headline, &draft.record))
+        } else {
+            Response::text(200, format!("200 {headline}\n"))
+        };
+        Diagnosed {
+            record: draft.record,
+            response,
+            problem: None,
+            cause: None,
+            headline,
+            target: draft.target,
+            raw_for_record: draft.raw_for_record,
+        }
     }
 }
 

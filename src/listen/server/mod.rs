@@ -7,18 +7,18 @@
 //! diagnosed from exactly what the client sent (header order and case, the
 //! body as framed), not from hyper's normalized view of it.
 
+mod respond;
+mod tunnel;
+
 use super::capture::raw_request_len;
-use super::diagnose::{Arrival, Diagnosed, Diagnoser, Step};
-use super::proxy::{forward, Proxy, ProxyOptions, Target, UpstreamAnswer};
+use super::diagnose::{Arrival, Diagnosed, Diagnoser};
+use super::proxy::{forward, Proxy, ProxyOptions, Target};
 use super::record::Recorder;
 use super::tls::SelfSigned;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
-use hyper::header::{
-    HeaderValue, ACCEPT, CACHE_CONTROL, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, PRAGMA,
-    WWW_AUTHENTICATE,
-};
+use hyper::header::{HeaderValue, ACCEPT, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -629,39 +629,14 @@ async fn handle(
 ) -> Answer {
     state.busy.fetch_add(1, Ordering::Relaxed);
     let _busy = Busy(&state);
-    let limits = &shared.limits;
     if shared.proxy.is_some() && req.method() == hyper::Method::CONNECT {
-        return connect(req, peer, &shared, &state);
+        return tunnel::connect(req, peer, &shared, &state);
     }
-    // `--proxy`: where the request goes (RFC 9112 §3.2.2 absolute form, or
-    // the tunnel's host), known before its body is read.
-    let target = match (&shared.proxy, &state.tunnel) {
-        (None, _) => None,
-        (Some(_), Some(t)) => Some(t.clone()),
-        (Some(_), None) => match proxied_target(req.uri()) {
-            Some(t) => Some(t),
-            None => {
-                shared.error(format!(
-                    "{peer}: {} {}: not a proxy request (absolute-form http:// URL or CONNECT); answered 400",
-                    req.method(),
-                    req.uri().path()
-                ));
-                return plain(400, "oauth1-doctor listen --proxy is a forward proxy: configure it as your tool's HTTP proxy (curl --proxy), so requests arrive as http://host/path or CONNECT host:443");
-            }
-        },
+    // `--proxy`: where the request goes, known before its body is read.
+    let proxied = match tunnel::proxied(&req, peer, &shared, &state) {
+        Ok(p) => p,
+        Err(answer) => return *answer,
     };
-    let forwarded = target.as_ref().map(|_| {
-        let mut head = hyper::Request::new(());
-        *head.method_mut() = req.method().clone();
-        *head.uri_mut() = req
-            .uri()
-            .path_and_query()
-            .map_or("/", |p| p.as_str())
-            .parse()
-            .unwrap_or_default();
-        *head.headers_mut() = req.headers().clone();
-        head
-    });
     // The path only: a query may carry a PLAINTEXT signature (the key).
     let line = format!("{peer}: {} {}", req.method(), req.uri().path());
     let accept_json = req
@@ -669,49 +644,9 @@ async fn handle(
         .get_all(ACCEPT)
         .iter()
         .any(|v| v.to_str().is_ok_and(|v| v.contains("application/json")));
-    let declared = req
-        .headers()
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limits.max_body as u64) {
-        shared.error(format!(
-            "{line}: body of {} bytes is over the {}-byte limit; answered 413",
-            declared.unwrap_or(0),
-            limits.max_body
-        ));
-        return plain(413, "oauth_problem=parameter_rejected&oauth_problem_advice=the%20body%20is%20over%20the%2016%20MiB%20limit");
-    }
-    let body = Limited::new(req.into_body(), limits.max_body).collect();
-    let body = match tokio::time::timeout(limits.body_timeout, body).await {
-        Ok(Ok(b)) => b.to_bytes(),
-        Ok(Err(e))
-            if e.downcast_ref::<http_body_util::LengthLimitError>()
-                .is_some() =>
-        {
-            shared.error(format!(
-                "{line}: body over the {}-byte limit; answered 413",
-                limits.max_body
-            ));
-            return plain(413, "oauth_problem=parameter_rejected&oauth_problem_advice=the%20body%20is%20over%20the%2016%20MiB%20limit");
-        }
-        Ok(Err(e)) => {
-            shared.error(format!(
-                "{line}: the client disconnected mid-body ({} bytes received): {e}",
-                state.pending()
-            ));
-            return plain(
-                400,
-                "oauth_problem=parameter_rejected&oauth_problem_advice=incomplete%20body",
-            );
-        }
-        Err(_) => {
-            shared.error(format!(
-                "{line}: body not received within {} s; answered 408",
-                limits.body_timeout.as_secs()
-            ));
-            return plain(408, "request body timeout");
-        }
+    let body = match read_body(req, &line, &shared, &state).await {
+        Ok(b) => b,
+        Err(answer) => return answer,
     };
     let Some(mut raw) = state.take_request() else {
         shared.error(format!(
@@ -730,212 +665,83 @@ async fn handle(
     };
     // `--proxy`: the request goes upstream first (its answer is part of
     // the diagnosis), diagnosed as sent to its absolute URL.
-    let upstream = match (&shared.proxy, target, forwarded) {
-        (Some(proxy), Some(target), Some(head)) => {
+    let upstream = match (&shared.proxy, proxied) {
+        (Some(proxy), Some((target, head))) => {
             let path = head.uri().to_string();
             raw = super::capture::with_absolute_target(&raw, &format!("{}{path}", target.origin()));
             let (parts, ()) = head.into_parts();
             let request = hyper::Request::from_parts(parts, Full::new(body));
-            Some(forward(proxy, &target, request, limits.max_body).await)
+            let answer = forward(proxy, &target, request, shared.limits.max_body).await;
+            Some(Arc::new(answer))
         }
         _ => None,
     };
-    // Every check and the verification are cheap: answered here. Only an
-    // invalid signature's explanation (the hunt, the diff) and recording
-    // (file I/O) go to the blocking pool, a bounded number at a time.
-    let step = shared.diagnoser.check_request(&raw, arrival, accept_json);
-    let echo_to_read = upstream
-        .as_ref()
-        .is_some_and(|u| u.as_ref().is_ok_and(|a| a.status == 401));
-    let upstream = upstream.map(Arc::new);
-    let response = match step {
-        Step::Answered(d) if shared.recorder.is_none() && upstream.is_none() => finish(&shared, *d),
-        step => {
-            let _permit = match &step {
-                _ if echo_to_read => match shared.diagnoses.acquire().await {
-                    Ok(p) => Some(p),
-                    Err(_) => return plain(503, "shutting down"),
-                },
-                Step::Invalid(_) => match shared.diagnoses.acquire().await {
-                    Ok(p) => Some(p),
-                    Err(_) => return plain(503, "shutting down"),
-                },
-                Step::Answered(_) => None,
-            };
-            let job = {
-                let shared = shared.clone();
-                let upstream = upstream.clone();
-                tokio::task::spawn_blocking(move || {
-                    let mut diagnosed = match step {
-                        Step::Answered(d) => *d,
-                        Step::Invalid(i) => shared.diagnoser.explain(*i),
-                    };
-                    if let Some(u) = &upstream {
-                        let answer = u.as_ref().as_ref().map_err(String::as_str);
-                        shared.diagnoser.upstream_answered(&mut diagnosed, answer);
-                    }
-                    finish(&shared, diagnosed)
-                })
-            };
-            match job.await {
-                Ok(r) => r,
-                Err(e) => {
-                    shared.error(format!("{line}: the diagnosis failed: {e}"));
-                    return plain(500, "the diagnosis failed");
-                }
-            }
-        }
-    };
-    if let Some(u) = &upstream {
-        return relayed(u);
-    }
-    let mut r = hyper::Response::new(Full::new(Bytes::from(response.body)));
-    *r.status_mut() =
-        hyper::StatusCode::from_u16(response.status).unwrap_or(hyper::StatusCode::BAD_REQUEST);
-    r.headers_mut().insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static(response.content_type),
-    );
-    if response.no_store {
-        r.headers_mut()
-            .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        r.headers_mut()
-            .insert(PRAGMA, HeaderValue::from_static("no-cache"));
-    }
-    if let Some(challenge) = response.www_authenticate {
-        r.headers_mut()
-            .insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
-    }
-    r
-}
-
-/// `--proxy`: the upstream's answer relayed (hop-by-hop fields removed,
-/// RFC 9110 §7.6.1), or 502 when it could not be had.
-fn relayed(upstream: &Result<UpstreamAnswer, String>) -> Answer {
-    match upstream {
-        Ok(a) => {
-            let mut r = hyper::Response::new(Full::new(a.body.clone()));
-            *r.status_mut() =
-                hyper::StatusCode::from_u16(a.status).unwrap_or(hyper::StatusCode::BAD_GATEWAY);
-            *r.headers_mut() = a.headers.clone();
-            r
-        }
-        Err(e) => {
-            let mut r = plain(502, &format!("oauth1-doctor listen --proxy: {e}"));
-            r.headers_mut().remove(CONNECTION);
-            r
-        }
-    }
-}
-
-/// `--proxy`: the target of an absolute-form request (RFC 9112 §3.2.2):
-/// an `http://` URL, or an `https://` one from a client that asks the
-/// proxy to make the TLS connection itself.
-fn proxied_target(uri: &hyper::Uri) -> Option<Target> {
-    let https = match uri.scheme_str()? {
-        "http" => false,
-        "https" => true,
-        _ => return None,
-    };
-    Target::parse(uri.authority()?.as_str(), https)
-}
-
-/// `--proxy`: `CONNECT host:port` (RFC 9110 §9.3.6) answered 200, then the
-/// tunnel intercepted: TLS ended with a certificate for the host signed
-/// by the local CA, and HTTP/1.1 served inside it, each request forwarded
-/// to the host over TLS.
-fn connect(
-    req: hyper::Request<Incoming>,
-    peer: SocketAddr,
-    shared: &Arc<Shared>,
-    state: &Arc<ConnState>,
-) -> Answer {
-    let authority = req.uri().authority().map(|a| a.to_string());
-    let Some(target) = authority
-        .as_deref()
-        .and_then(|a| Target::parse(a, true))
-        .filter(|_| authority.as_deref().is_some_and(|a| a.contains(':')))
-    else {
-        shared.error(format!(
-            "{peer}: CONNECT {}: not host:port; answered 400",
-            req.uri()
-        ));
-        return plain(400, "CONNECT needs host:port (RFC 9110 §9.3.6)");
-    };
-    let Some(ca) = shared.proxy.as_ref().and_then(|p| p.ca.as_ref()) else {
-        return plain(501, "CONNECT is not intercepted: no CA");
-    };
-    let config = match ca.server_config(&target.host) {
-        Ok(c) => c,
-        Err(e) => {
-            shared.error(format!("{peer}: CONNECT {}: {e}", target.origin()));
-            return plain(502, "cannot make a certificate for this host");
-        }
-    };
-    state.stop_recording();
-    let shared = shared.clone();
-    let task = tokio::spawn(async move {
-        let upgraded = match hyper::upgrade::on(req).await {
-            Ok(u) => u,
-            Err(e) => {
-                shared.error(format!("{peer}: CONNECT {}: {e}", target.origin()));
-                return;
+    let response =
+        match respond::diagnose(&shared, raw, arrival, accept_json, upstream.clone()).await {
+            Ok(r) => r,
+            Err((status, e)) => {
+                shared.error(format!("{line}: {e}"));
+                return plain(status, &e);
             }
         };
-        let acceptor = tokio_rustls::TlsAcceptor::from(config);
-        let timeout = shared.limits.header_timeout;
-        match tokio::time::timeout(timeout, acceptor.accept(TokioIo::new(upgraded))).await {
-            Ok(Ok(tls)) => {
-                let stopped = shared.stop.subscribe();
-                http(tls, peer, shared, stopped, Some(target)).await
-            }
-            Ok(Err(e)) => shared.error(format!(
-                "{peer}: CONNECT {}: TLS handshake failed: {e} (does the client trust the CA certificate?)",
-                target.origin()
-            )),
-            Err(_) => shared.error(format!(
-                "{peer}: CONNECT {}: TLS handshake not finished within {} s",
-                target.origin(),
-                timeout.as_secs()
-            )),
-        }
-    });
-    if let Ok(mut t) = state.tunnel_task.lock() {
-        *t = Some(task);
+    match &upstream {
+        Some(u) => tunnel::relayed(u),
+        None => respond::answer(response),
     }
-    hyper::Response::new(Full::new(Bytes::new()))
 }
 
-/// Records a diagnosed request (with `--record`), counts it, reports it,
-/// and returns the response to send.
-fn finish(shared: &Shared, diagnosed: Diagnosed) -> super::problem::Response {
-    let seq = diagnosed.record.seq;
-    let recorded = match &shared.recorder {
-        Some(r) => match r.write(&diagnosed.raw_for_record, &diagnosed.record) {
-            Ok(p) => Some(p),
-            Err(e) => {
-                shared.error(format!(
-                    "cannot record request {seq} in {}: {e}",
-                    r.dir().display()
-                ));
-                None
-            }
-        },
-        None => None,
-    };
-    let response = diagnosed.response.clone();
-    shared.requests.fetch_add(1, Ordering::Relaxed);
-    if response.status == 200 {
-        shared.valid.fetch_add(1, Ordering::Relaxed);
-    } else {
-        shared.refused.fetch_add(1, Ordering::Relaxed);
+/// The request's body, whole, within the body limit and timeout; or the
+/// answer to a body too large, cut short or too slow (logged).
+async fn read_body(
+    req: hyper::Request<Incoming>,
+    line: &str,
+    shared: &Shared,
+    state: &ConnState,
+) -> Result<Bytes, Answer> {
+    let limits = &shared.limits;
+    let too_large = "oauth_problem=parameter_rejected&oauth_problem_advice=the%20body%20is%20over%20the%2016%20MiB%20limit";
+    let declared = req
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limits.max_body as u64) {
+        shared.error(format!(
+            "{line}: body of {} bytes is over the {}-byte limit; answered 413",
+            declared.unwrap_or(0),
+            limits.max_body
+        ));
+        return Err(plain(413, too_large));
     }
-    let flow = (shared.on_event)(Event::Request {
-        diagnosed: Box::new(diagnosed),
-        recorded,
-    });
-    if flow == Flow::Stop {
-        shared.stop.send_replace(true);
+    let body = Limited::new(req.into_body(), limits.max_body).collect();
+    match tokio::time::timeout(limits.body_timeout, body).await {
+        Ok(Ok(b)) => Ok(b.to_bytes()),
+        Ok(Err(e))
+            if e.downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some() =>
+        {
+            shared.error(format!(
+                "{line}: body over the {}-byte limit; answered 413",
+                limits.max_body
+            ));
+            Err(plain(413, too_large))
+        }
+        Ok(Err(e)) => {
+            shared.error(format!(
+                "{line}: the client disconnected mid-body ({} bytes received): {e}",
+                state.pending()
+            ));
+            Err(plain(
+                400,
+                "oauth_problem=parameter_rejected&oauth_problem_advice=incomplete%20body",
+            ))
+        }
+        Err(_) => {
+            shared.error(format!(
+                "{line}: body not received within {} s; answered 408",
+                limits.body_timeout.as_secs()
+            ));
+            Err(plain(408, "request body timeout"))
+        }
     }
-    response
 }
