@@ -258,10 +258,15 @@ fn http_through_the_proxy_is_diagnosed_forwarded_unaltered_and_the_401_echo_read
     }
     let dir = tempfile::tempdir().unwrap();
     let up = Upstream::start(dir.path(), None);
-    let p = proxy(dir.path(), &["--count", "2", "--json"]);
+    let rec = dir.path().join("rec");
+    let p = proxy(
+        dir.path(),
+        &["--count", "2", "--json", "--record", rec.to_str().unwrap()],
+    );
     let good = sign(&up.origin, None, "proxy-n1");
     let url = format!("{}{}", up.origin, good.target);
-    let (code, body) = curl(&p.first, &url, &good, &[]);
+    // Proxy credentials are for the proxy only (RFC 9110 §11.7.2).
+    let (code, body) = curl(&p.first, &url, &good, &["--proxy-user", "me:proxy-pw-9"]);
     assert_eq!((code, body.as_str()), (200, "upstream ok\n"));
     let bad = sign(&up.origin, Some("plus-for-space"), "proxy-n2");
     std::fs::write(
@@ -285,6 +290,29 @@ fn http_through_the_proxy_is_diagnosed_forwarded_unaltered_and_the_401_echo_read
     assert_eq!(received[1]["authorization"], bad.authorization.as_str());
     assert_eq!(received[0]["path"], good.target.as_str());
     assert_eq!(received[0]["body"], good.body.as_str());
+    assert_eq!(received[0]["proxy_authorization"], Value::Null);
+    assert!(!out.join("\n").contains("proxy-pw-9"));
+    // Nor in the recorded request (base64 of me:proxy-pw-9).
+    let recorded = std::fs::read_to_string(rec.join("0001.http")).unwrap();
+    assert!(!recorded.contains("bWU6cHJveHktcHctOQ=="), "{recorded}");
+    assert!(
+        recorded.contains("Proxy-Authorization: Basic <hidden>\r\n"),
+        "{recorded}"
+    );
+    // The recorded request (its absolute URL) verifies again.
+    let (_, cs, _, ts) = CREDS;
+    let verify = Command::new(BIN)
+        .arg("verify")
+        .arg(rec.join("0001.http"))
+        .args(["--consumer-secret", cs, "--token-secret", ts])
+        .output()
+        .unwrap();
+    assert_eq!(
+        verify.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&verify.stdout)
+    );
     let lines: Vec<Value> = out
         .iter()
         .map(|l| serde_json::from_str(l).unwrap())

@@ -346,6 +346,34 @@ impl super::Diagnoser {
     }
 }
 
+/// The raw request as a proxy keeps it (for the diagnosis and
+/// `--record`): the credentials of every `Proxy-Authorization` field
+/// (RFC 9110 §11.7.2, meant for this proxy only and never forwarded)
+/// replaced by `<hidden>` after their scheme; every other byte as received.
+pub(super) fn hide_proxy_credentials(raw: &[u8]) -> Vec<u8> {
+    let head_end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(raw.len(), |i| i + 2);
+    let mut out = Vec::with_capacity(raw.len());
+    for line in raw[..head_end].split_inclusive(|&b| b == b'\n') {
+        let name_end = line.iter().position(|&b| b == b':');
+        let is_proxy_auth =
+            name_end.is_some_and(|n| line[..n].eq_ignore_ascii_case(b"proxy-authorization"));
+        match name_end {
+            Some(n) if is_proxy_auth => {
+                let value = String::from_utf8_lossy(&line[n + 1..]);
+                let scheme = value.split_whitespace().next().unwrap_or("");
+                out.extend_from_slice(&line[..=n]);
+                out.extend_from_slice(format!(" {scheme} <hidden>\r\n").as_bytes());
+            }
+            _ => out.extend_from_slice(line),
+        }
+    }
+    out.extend_from_slice(&raw[head_end..]);
+    out
+}
+
 /// The roots for upstream TLS: the certificates in `pem` (PEM, one or
 /// more), or none when it holds none.
 pub fn roots_from_pem(pem: &[u8]) -> Result<rustls::RootCertStore, String> {
@@ -383,6 +411,16 @@ mod tests {
         let left: Vec<&str> = h.keys().map(|k| k.as_str()).collect();
         assert_eq!(left, ["authorization", "content-type"]);
         assert_eq!(h["authorization"], "OAuth oauth_signature=\"a%2Bb\"");
+    }
+
+    #[test]
+    fn proxy_credentials_are_hidden_and_the_rest_kept() {
+        let raw = b"GET http://h/p HTTP/1.1\r\nHost: h\r\nproxy-authorization: Basic bWU6cHc=\r\nAuthorization: OAuth a=\"1\"\r\n\r\nProxy-Authorization: body";
+        let kept = hide_proxy_credentials(raw);
+        assert_eq!(
+            String::from_utf8(kept).unwrap(),
+            "GET http://h/p HTTP/1.1\r\nHost: h\r\nproxy-authorization: Basic <hidden>\r\nAuthorization: OAuth a=\"1\"\r\n\r\nProxy-Authorization: body"
+        );
     }
 
     #[test]

@@ -669,6 +669,7 @@ async fn handle(
         (Some(proxy), Some((target, head))) => {
             let path = head.uri().to_string();
             raw = super::capture::with_absolute_target(&raw, &format!("{}{path}", target.origin()));
+            raw = super::proxy::hide_proxy_credentials(&raw);
             let (parts, ()) = head.into_parts();
             let request = hyper::Request::from_parts(parts, Full::new(body));
             let answer = forward(proxy, &target, request, shared.limits.max_body).await;
