@@ -75,7 +75,7 @@ pub struct ListenArgs {
     /// With --oauth2-client: how long an issued access token is valid (expires_in), in seconds.
     #[arg(long, value_name = "S", default_value_t = DEFAULT_TOKEN_TTL, requires = "oauth2_client")]
     pub token_ttl: u64,
-    /// Grade each request against the conformance vector it answers: VECTORS.csv is the table `vectors export` writes (its URLs pointed at this server); a request is matched to its row by oauth_nonce and oauth_timestamp (and consumer key). Answers 200 when the vector passes, 401 naming the cause otherwise, 400 for a request that answers no row. --count N or Ctrl-C ends the run with `vectors grade`'s summary: exit 0 when every vector was received and passed, 1 otherwise.
+    /// Grade each request against the conformance vector it answers: VECTORS.csv is the table `vectors export` writes (each row's signature is expected for the row's own URL: point the URLs at this server when the tool signs the URL it calls); a request is matched to its row by oauth_nonce and oauth_timestamp (and consumer key). Answers 200 when the vector passes, 401 naming the cause otherwise, 400 for a request that answers no row. --count N or Ctrl-C ends the run with `vectors grade`'s summary: exit 0 when every vector was received and passed, 1 otherwise.
     #[arg(long, value_name = "VECTORS.csv", conflicts_with_all = ["oauth2_client", "good", "secrets_file"])]
     pub grade: Option<PathBuf>,
     /// With --grade: also write a JUnit XML report to FILE (as `conform --junit`).

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// Sends every row of a `vectors export` table to the URL in the row (an
-// `oauth1-doctor listen --grade` server), signed by the independent Node
-// reference signer tests/signers/oauth1.js (not by oauth1-doctor), for
-// tests/listen.rs. The rows named by --break are signed with a wrong
-// consumer secret, so their vectors fail.
+// Sends every row of a `vectors export` table to an `oauth1-doctor listen
+// --grade` server, signed by the independent Node reference signer
+// tests/signers/oauth1.js (not by oauth1-doctor), for tests/listen.rs.
+// Each request is signed for the row's URL and sent there, or, with --to,
+// sent to that server instead (path, query and Host as the row's URL says,
+// as a tool whose base URL was changed sends it). The rows named by --break
+// are signed with a wrong consumer secret, so their vectors fail.
 //
-//     node send_vectors.js TABLE.csv [--break ID,ID,...]
+//     node send_vectors.js TABLE.csv [--to http://127.0.0.1:PORT] [--break ID,ID,...]
 //
 // One JSON line per request on stdout: {"id", "status", "body"}.
 'use strict';
@@ -16,7 +18,9 @@ const { parseCsv, unguard } = require('../signers/csv.js');
 
 const args = process.argv.slice(2);
 const table = args[0];
-const broken = new Set(args[1] === '--break' ? args[2].split(',') : []);
+const option = (name) => { const i = args.indexOf(name); return i < 0 ? null : args[i + 1]; };
+const broken = new Set((option('--break') || '').split(',').filter((id) => id !== ''));
+const to = option('--to') ? new URL(option('--to')) : null;
 const [head, ...rows] = parseCsv(fs.readFileSync(table, 'utf8').replace(/^\uFEFF/, ''));
 
 function send(row) {
@@ -31,13 +35,13 @@ function send(row) {
   if (broken.has(cell.id)) input.consumer_secret += 'wrong';
   const { header } = sign(input);
   const url = new URL(cell.url);
-  const headers = { Authorization: header };
+  const headers = { Host: url.host, Authorization: header };
   if (input.content_type) headers['Content-Type'] = input.content_type;
   const body = input.body ? Buffer.from(input.body, 'utf8') : null;
   if (body) headers['Content-Length'] = body.length;
   return new Promise((resolve, reject) => {
     const req = http.request({
-      host: url.hostname, port: url.port, method: cell.method,
+      host: (to || url).hostname, port: (to || url).port, method: cell.method,
       path: url.pathname + url.search, headers, agent: false,
     }, (res) => {
       let text = '';
