@@ -220,7 +220,7 @@ fn vector_request(vector: &Vector) -> crate::Request {
 }
 
 /// The secrets a vector signs with.
-fn vector_secrets(vector: &Vector) -> crate::signature::Secrets {
+pub(crate) fn vector_secrets(vector: &Vector) -> crate::signature::Secrets {
     let input = &vector.input;
     let mut secrets =
         crate::signature::Secrets::shared(&input.consumer_secret, &input.token_secret);

@@ -268,6 +268,11 @@ struct Listen {
     /// wrong with them (`explain --json`'s scheme report; `null` in the
     /// OAuth 1.0 mode).
     scheme_report: Option<crate::schemes::SchemeReport>,
+    /// `listen --grade`: the grade of the conformance vector the request
+    /// answers (`vectors grade --json`'s object; `null` otherwise).
+    grade: Option<crate::conform::Grade>,
+    /// `listen --proxy`: what the upstream answered (`null` otherwise).
+    upstream: Option<crate::listen::UpstreamReport>,
     /// The status code answered.
     response_status: u16,
 }

@@ -113,6 +113,16 @@ impl Listen {
         )
     }
 
+    /// Waits until a stdout line contains `needle`.
+    fn wait_out(&self, needle: &str) -> Vec<String> {
+        wait_for(
+            &self.out,
+            |l| l.iter().any(|x| x.contains(needle)),
+            needle,
+            &self.err,
+        )
+    }
+
     /// Waits for the process to end (after `--count`), with its output.
     fn finish(mut self) -> (ExitStatus, Vec<String>, Vec<String>) {
         let start = Instant::now();
@@ -448,6 +458,7 @@ fn each_injected_signer_mistake_is_named_on_the_line_in_the_body_and_in_json() {
             keys,
             [
                 "diff",
+                "grade",
                 "hunt",
                 "method",
                 "received_at",
@@ -455,6 +466,7 @@ fn each_injected_signer_mistake_is_named_on_the_line_in_the_body_and_in_json() {
                 "schema",
                 "scheme_report",
                 "seq",
+                "upstream",
                 "url",
                 "verification"
             ]
@@ -945,4 +957,375 @@ fn with_a_secrets_file_an_unknown_consumer_key_is_refused() {
             "{out:?}"
         );
     }
+}
+
+/// `vectors export --format json` (filtered by `filter`) written back as
+/// the CSV `vectors export` writes (every cell quoted), to
+/// `dir/table.csv`: the table a tool reads; the ids in table order. (The
+/// JSON export and a writer here, because the test has no CSV crate.)
+fn grade_table(dir: &Path, filter: Option<&str>) -> (PathBuf, Vec<String>) {
+    grade_table_of(dir, filter, |_| true)
+}
+
+/// [`grade_table`], keeping only the vectors `keep` accepts.
+fn grade_table_of(
+    dir: &Path,
+    filter: Option<&str>,
+    keep: impl Fn(&str) -> bool,
+) -> (PathBuf, Vec<String>) {
+    let mut cmd = Command::new(BIN);
+    cmd.args(["vectors", "export", "--format", "json"]);
+    if let Some(f) = filter {
+        cmd.args(["--filter", f]);
+    }
+    let out = cmd.output().unwrap();
+    assert!(out.status.success());
+    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    const OAUTH: [&str; 9] = [
+        "oauth_consumer_key",
+        "oauth_token",
+        "oauth_signature_method",
+        "oauth_timestamp",
+        "oauth_nonce",
+        "oauth_version",
+        "oauth_callback",
+        "oauth_verifier",
+        "oauth_body_hash",
+    ];
+    let quote = |c: &str| format!("\"{}\"", c.replace('"', "\"\""));
+    let mut csv = String::from("id,method,url,content_type,body,realm,");
+    csv.push_str(&OAUTH.join(","));
+    csv.push_str(",consumer_secret,token_secret,private_key_pem\n");
+    let mut ids = Vec::new();
+    for row in rows.iter().filter(|r| keep(r["id"].as_str().unwrap())) {
+        let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
+        let mut cells = vec![
+            text(&row["id"]),
+            text(&row["method"]),
+            text(&row["url"]),
+            text(&row["content_type"]),
+            text(&row["body"]),
+            text(&row["realm"]),
+        ];
+        cells.extend(OAUTH.iter().map(|n| text(&row["oauth"][n])));
+        for n in ["consumer_secret", "token_secret", "private_key_pem"] {
+            cells.push(text(&row[n]));
+        }
+        ids.push(cells[0].clone());
+        let quoted: Vec<String> = cells.iter().map(|c| quote(c)).collect();
+        csv.push_str(&quoted.join(","));
+        csv.push('\n');
+    }
+    let p = dir.join("table.csv");
+    std::fs::write(&p, csv).unwrap();
+    (p, ids)
+}
+
+/// Sends every row of `table` with the Node reference signer
+/// (tests/clients/send_vectors.js, independent of the engine), the rows in
+/// `broken` signed with a wrong secret: each answer's id, status and body.
+fn send_vectors(table: &Path, server: &str, broken: &[&str]) -> Vec<(String, u64, String)> {
+    let mut cmd = Command::new("node");
+    cmd.arg(root().join("tests/clients/send_vectors.js"))
+        .arg(table)
+        .args(["--to", server]);
+    if !broken.is_empty() {
+        cmd.args(["--break", &broken.join(",")]);
+    }
+    let out = cmd.output().expect("node (the test signer) runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            (
+                v["id"].as_str().unwrap().to_string(),
+                v["status"].as_u64().unwrap(),
+                v["body"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Starts `listen --grade` on a free port (no secrets on the command line:
+/// they come from the table).
+fn start_grade(table: &Path, extra: &[&str]) -> Listen {
+    let mut cmd = Command::new(BIN);
+    cmd.args(["listen", "--port", "0", "--color", "never"])
+        .arg("--grade")
+        .arg(table)
+        .args(extra);
+    Listen::spawn(cmd)
+}
+
+/// Issue 14: every vector's request sent by a signer independent of the
+/// engine, three of them signed wrong: those three get 401 naming their
+/// vector, the summary names them, the JUnit report fails them, exit 1.
+#[test]
+fn grade_names_the_three_vectors_a_signer_gets_wrong_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let (table, ids) = grade_table(dir.path(), None);
+    let broken = ["rfc5849-1.2-photos", "twitter-1.1-update", "form-body"];
+    for b in broken {
+        assert!(ids.iter().any(|i| i == b), "{b} is no longer a vector");
+    }
+    let junit = dir.path().join("junit.xml");
+    let n = ids.len().to_string();
+    let listen = start_grade(&table, &["--count", &n, "--junit", junit.to_str().unwrap()]);
+    let answers = send_vectors(&table, &listen.url, &broken);
+    assert_eq!(answers.len(), ids.len());
+    for (id, status, body) in &answers {
+        if broken.contains(&id.as_str()) {
+            assert_eq!(*status, 401, "{id}: {body}");
+            assert!(
+                body.starts_with("oauth_problem=signature_invalid&"),
+                "{id}: {body}"
+            );
+            assert!(
+                body.contains(&format!("401 vector {id} fails: ")),
+                "{id}: {body}"
+            );
+        } else {
+            assert_eq!(*status, 200, "{id}: {body}");
+            assert_eq!(body, &format!("200 vector {id} passes\n"));
+        }
+    }
+    let (status, out, _) = listen.finish();
+    assert_eq!(status.code(), Some(1), "{out:?}");
+    let failed: Vec<&String> = out.iter().filter(|l| l.starts_with("FAIL")).collect();
+    assert_eq!(failed.len(), 3, "{out:?}");
+    for b in broken {
+        assert!(
+            failed.iter().any(|l| l.contains(b)),
+            "{b} not named: {failed:?}"
+        );
+    }
+    let summary = format!("{} passed, 3 failed", ids.len() - 3);
+    assert_eq!(out.last().unwrap(), &summary, "{out:?}");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(xml.contains("failures=\"3\""), "{xml}");
+    assert!(xml.contains("rfc5849-1.2-photos"), "{xml}");
+    // The table's secrets are never printed.
+    assert!(!out.join("\n").contains("kd94hf93k423kf44"));
+}
+
+/// All vectors right: exit 0.
+#[test]
+fn grade_exits_0_when_every_vector_is_received_and_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (table, ids) = grade_table(dir.path(), Some("rfc5849"));
+    let listen = start_grade(&table, &["--count", &ids.len().to_string()]);
+    let answers = send_vectors(&table, &listen.url, &[]);
+    assert!(answers.iter().all(|a| a.1 == 200), "{answers:?}");
+    let (status, out, _) = listen.finish();
+    assert_eq!(status.code(), Some(0), "{out:?}");
+    assert_eq!(
+        out.last().unwrap(),
+        &format!("{} passed, 0 failed", ids.len())
+    );
+}
+
+/// A request that answers no vector gets 400 naming its nonce; Ctrl-C
+/// ends the run; the vectors never received fail, named.
+#[cfg(unix)]
+#[test]
+fn grade_on_ctrl_c_fails_the_vectors_never_received() {
+    if curl().is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (table, ids) = grade_table(dir.path(), Some("rfc5849-1.2"));
+    let listen = start_grade(&table, &[]);
+    let stray = format!(
+        "curl -X GET '{}/x' -H 'Authorization: OAuth oauth_consumer_key=\"ck\", oauth_nonce=\"stray\", oauth_timestamp=\"1\", oauth_signature_method=\"HMAC-SHA1\", oauth_signature=\"x\"'",
+        listen.url
+    );
+    let (code, body) = run_curl(&stray, "");
+    assert_eq!(code, 400, "{body}");
+    assert!(
+        body.contains("no vector in the --grade table has oauth_nonce=\"stray\""),
+        "{body}"
+    );
+    // Only the first vector's row is sent.
+    let partial = dir.path().join("partial");
+    std::fs::create_dir(&partial).unwrap();
+    let (partial, _) = grade_table_of(&partial, None, |id| id == ids[0]);
+    assert_eq!(send_vectors(&partial, &listen.url, &[])[0].1, 200);
+    listen.wait_out(&format!("vector {} passes", ids[0]));
+    // The shell's kill builtin (no procps needed).
+    let kill = Command::new("sh")
+        .args(["-c", &format!("kill -INT {}", listen.child.id())])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let (status, out, err) = listen.finish();
+    assert_eq!(status.code(), Some(1), "{out:?} {err:?}");
+    assert!(
+        err.iter().any(|l| l.starts_with("interrupted: ")),
+        "{err:?}"
+    );
+    for id in &ids[1..] {
+        let line = out
+            .iter()
+            .find(|l| l.starts_with("FAIL") && l.contains(id.as_str()))
+            .unwrap_or_else(|| panic!("{id} not failed: {out:?}"));
+        assert!(line.contains("never received"), "{line}");
+    }
+}
+
+/// Reads one HTTP/1.1 response (status line, headers, a Content-Length
+/// body) from a keep-alive connection: its status code.
+fn read_response(r: &mut BufReader<TcpStream>) -> u16 {
+    let mut line = String::new();
+    r.read_line(&mut line).unwrap();
+    let status: u16 = line
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status line: {line:?}"));
+    let mut length = 0usize;
+    loop {
+        let mut h = String::new();
+        r.read_line(&mut h).unwrap();
+        if h == "\r\n" || h.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = h.split_once(':') {
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().unwrap();
+            }
+        }
+    }
+    let mut body = vec![0; length];
+    r.read_exact(&mut body).unwrap();
+    status
+}
+
+/// Issue 14, load: 5,000 requests from 50 concurrent keep-alive clients,
+/// each signed by the Python reference signer (independent of the engine)
+/// with its own nonce, one in 50 with the `plus-for-space` mistake: every
+/// request answered (200 or 401 as signed), none lost; p50 and p99
+/// latency printed, not asserted.
+#[test]
+fn five_thousand_requests_from_50_keep_alive_clients_are_all_answered() {
+    const N: usize = 5000;
+    const CLIENTS: usize = 50;
+    let dir = tempfile::tempdir().unwrap();
+    let headers = dir.path().join("headers.txt");
+    let script = format!(
+        "import sys, time\n\
+         sys.path.insert(0, {clients:?})\n\
+         import send_python as s\n\
+         creds = ({CK:?}, {CS:?}, {TOKEN:?}, {TS:?})\n\
+         now = int(time.time())\n\
+         with open({out:?}, 'w') as f:\n\
+         \x20   for i in range({N}):\n\
+         \x20       m = 'plus-for-space' if i % 50 == 49 else None\n\
+         \x20       f.write(s.authorization({API:?}, m, now, 'load%06d' % i, creds) + '\\n')\n\
+         print(s.target())\n\
+         print(s.form_body())\n",
+        clients = root().join("tests/clients").display().to_string(),
+        out = headers.display().to_string(),
+    );
+    let out = Command::new("python3")
+        .args(["-c", &script])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed = String::from_utf8(out.stdout).unwrap();
+    let mut printed = printed.lines();
+    let (target, body) = (printed.next().unwrap(), printed.next().unwrap());
+    let auth: Vec<String> = std::fs::read_to_string(&headers)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(auth.len(), N);
+    let listen = Listen::start(&[
+        "--as",
+        API,
+        "--max-skew",
+        "0",
+        "--hunt-time",
+        "200",
+        "--count",
+        &N.to_string(),
+    ]);
+    let port = listen.port();
+    let requests: Arc<Vec<Vec<u8>>> = Arc::new(
+        auth.iter()
+            .map(|a| {
+                format!(
+                    "POST {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: {a}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+                    body.len()
+                )
+                .into_bytes()
+            })
+            .collect(),
+    );
+    let started = Instant::now();
+    let workers: Vec<_> = (0..CLIENTS)
+        .map(|c| {
+            let requests = requests.clone();
+            std::thread::spawn(move || {
+                let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+                stream
+                    .set_read_timeout(Some(Duration::from_secs(30)))
+                    .unwrap();
+                let mut writer = stream.try_clone().unwrap();
+                let mut reader = BufReader::new(stream);
+                let mut seen = Vec::new();
+                for i in (c..N).step_by(CLIENTS) {
+                    let t = Instant::now();
+                    writer.write_all(&requests[i]).unwrap();
+                    let status = read_response(&mut reader);
+                    seen.push((i, status, t.elapsed()));
+                }
+                seen
+            })
+        })
+        .collect();
+    let mut seen: Vec<(usize, u16, Duration)> = workers
+        .into_iter()
+        .flat_map(|w| w.join().unwrap())
+        .collect();
+    let wall = started.elapsed();
+    assert_eq!(seen.len(), N, "every request answered");
+    for (i, status, _) in &seen {
+        let want = if i % 50 == 49 { 401 } else { 200 };
+        assert_eq!(*status, want, "request {i}");
+    }
+    seen.sort_by_key(|s| s.2);
+    let p = |q: f64| seen[((N as f64 * q) as usize).min(N - 1)].2;
+    eprintln!(
+        "load: {N} requests from {CLIENTS} keep-alive clients in {wall:.2?} ({:.0}/s); latency p50 {:.2?}, p99 {:.2?}, max {:.2?}",
+        N as f64 / wall.as_secs_f64(),
+        p(0.50),
+        p(0.99),
+        seen[N - 1].2
+    );
+    let (status, out, err) = listen.finish();
+    assert!(status.success());
+    assert_eq!(out.len(), N, "one line per request");
+    assert_eq!(out.iter().filter(|l| l.contains("  401  ")).count(), N / 50);
+    assert!(
+        out.iter()
+            .filter(|l| l.contains("  401  "))
+            .all(|l| l.contains("plus-for-space")),
+        "each invalid request named"
+    );
+    let summary = format!(
+        "{N} requests: {} valid, {} refused; 0 client errors",
+        N - N / 50,
+        N / 50
+    );
+    assert!(err.iter().any(|l| l == &summary), "{err:?}");
 }

@@ -220,12 +220,18 @@ fn curl_basic_gets_a_token() {
     }
     let l = Listen::start(SECRET, &[]);
     let out = Command::new("curl")
-        .args(["--silent", "-u", &format!("{ID}:{SECRET}")])
+        .args(["--silent", "--include", "-u", &format!("{ID}:{SECRET}")])
         .args(["-d", "grant_type=client_credentials"])
         .arg(format!("{}/oauth2/token", l.url))
         .output()
         .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    // RFC 6749 §5.1: a token is never cached.
+    let head = head.to_ascii_lowercase();
+    assert!(head.contains("\r\ncache-control: no-store\r\n"), "{head}");
+    assert!(head.contains("\r\npragma: no-cache"), "{head}");
+    let v: Value = serde_json::from_str(body).unwrap();
     assert_eq!(v["token_type"], "Bearer");
     assert!(v["access_token"].is_string());
     assert!(l.lines(1)[0].contains("token issued"));

@@ -669,3 +669,50 @@ fn listen_oauth2_json_lines_match_the_schema() {
         "bearer-scheme-misspelt"
     );
 }
+
+/// `listen --grade --json` lines validate: RFC 5849 §1.2's request with
+/// its published signature (the vector passes) and with another one (it
+/// fails), graded against a one-row `vectors export` table.
+#[cfg(feature = "listen")]
+#[test]
+fn listen_grade_json_lines_match_the_schema() {
+    use std::io::BufRead;
+    let v = Validators::new();
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("table.csv");
+    std::fs::write(
+        &table,
+        "id,method,url,realm,oauth_consumer_key,oauth_token,oauth_signature_method,oauth_timestamp,oauth_nonce,consumer_secret,token_secret\n\
+         photos,GET,http://photos.example.net/photos?file=vacation.jpg&size=original,Photos,dpf43f3p2l4k3l03,nnch734d00sl2jdk,HMAC-SHA1,137131202,chapoH,kd94hf93k423kf44,pfkkdhi9sl3r4s00\n",
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_oauth1-doctor"))
+        .args(["listen", "--port", "0", "--json", "--count", "2", "--grade"])
+        .arg(&table)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = lines.next().unwrap().unwrap();
+    let port: u16 = url.rsplit(':').next().unwrap().parse().unwrap();
+    let rfc = "GET /photos?file=vacation.jpg&size=original HTTP/1.1\r\nHost: photos.example.net\r\nAuthorization: OAuth realm=\"Photos\", oauth_consumer_key=\"dpf43f3p2l4k3l03\", oauth_token=\"nnch734d00sl2jdk\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"137131202\", oauth_nonce=\"chapoH\", oauth_signature=\"MdpQcU8iPSUjWoN%2FUDMsK2sui9I%3D\"\r\n\r\n";
+    let wrong = rfc.replace("MdpQcU8i", "XdpQcU8i");
+    for raw in [rfc, wrong.as_str()] {
+        send_raw(port, raw, false);
+    }
+    let records: Vec<Value> = lines
+        .take(2)
+        .map(|l| serde_json::from_str(&l.unwrap()).unwrap())
+        .collect();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1));
+    for (r, what) in records.iter().zip(["passed", "failed"]) {
+        v.check("listen", r, what);
+    }
+    assert_eq!(records[0]["grade"]["passed"], true);
+    assert_eq!(records[0]["response_status"], 200);
+    assert_eq!(records[1]["grade"]["passed"], false);
+    assert_eq!(records[1]["response_status"], 401);
+}

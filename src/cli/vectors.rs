@@ -7,7 +7,7 @@ use super::Outcome;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use oauth1_doctor::conform::{grade, parse_answer, Answer, Grade};
-use oauth1_doctor::fixtures::ExportedVector;
+use oauth1_doctor::fixtures::{ExportedVector, SignerInput};
 use std::path::PathBuf;
 
 #[derive(Debug, Subcommand)]
@@ -217,6 +217,79 @@ fn grade_table(args: GradeArgs) -> Result<Outcome> {
         }
     }
     report("vectors-grade", &grades, &args.report)
+}
+
+/// Reads a table `vectors export --format csv` wrote (perhaps edited: its
+/// URLs pointed at `listen`), for `listen --grade`: each row a vector's
+/// inputs, the `oauth_*` columns left empty not sent. Cells are unguarded
+/// as `vectors grade` does.
+pub fn read_table(path: &std::path::Path) -> Result<Vec<ExportedVector>> {
+    let shown = path.display().to_string();
+    let bytes = super::inputs::read_input(&shown)?;
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+    let first_line = bytes.split(|&b| b == b'\n').next().unwrap_or(b"");
+    let delimiter = [b',', b';', b'\t']
+        .into_iter()
+        .max_by_key(|d| first_line.iter().filter(|b| *b == d).count())
+        .unwrap_or(b',');
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(bytes);
+    let headers: Vec<String> = reader
+        .headers()
+        .with_context(|| format!("{shown}: cannot read the header row"))?
+        .iter()
+        .map(|h| unguard_cell(h.trim()).to_ascii_lowercase())
+        .collect();
+    for needed in ["id", "method", "url"] {
+        if !headers.iter().any(|h| h == needed) {
+            bail!(
+                "{shown}: no `{needed}` column: --grade reads the table `vectors export` writes (the header row has: {})",
+                headers.join(", ")
+            );
+        }
+    }
+    let mut table = Vec::new();
+    for (n, record) in reader.records().enumerate() {
+        let record = record.with_context(|| format!("{shown}: row {}", n + 2))?;
+        let cell = |name: &str| {
+            headers
+                .iter()
+                .position(|h| h == name)
+                .and_then(|c| record.get(c))
+                .map(|c| unguard_cell(c).to_string())
+                .unwrap_or_default()
+        };
+        let some = |name: &str| Some(cell(name)).filter(|c| !c.is_empty());
+        let id = cell("id");
+        if id.is_empty() {
+            bail!("{shown}: row {} has no id", n + 2);
+        }
+        let oauth = headers
+            .iter()
+            .filter(|h| h.starts_with("oauth_") && *h != "oauth_signature")
+            .filter_map(|h| some(h).map(|v| (h.clone(), serde_json::Value::String(v))))
+            .collect();
+        table.push(ExportedVector {
+            id,
+            input: SignerInput {
+                method: cell("method"),
+                url: cell("url"),
+                content_type: some("content_type"),
+                body: some("body"),
+                realm: some("realm"),
+                oauth,
+                consumer_secret: cell("consumer_secret"),
+                token_secret: cell("token_secret"),
+                private_key_pem: some("private_key_pem"),
+            },
+        });
+    }
+    if table.is_empty() {
+        bail!("{shown}: the table has no vector");
+    }
+    Ok(table)
 }
 
 /// `--delimiter`: one ASCII character, or `tab`.

@@ -3,10 +3,12 @@
 //! hunt's report and `diff`'s diagnosis.
 
 use super::capture::{rewrite_as, with_absolute_target, AsUrl};
+use super::grade::Grader;
 use super::oauth2::Oauth2Server;
 use super::problem::{diagnosis_text, problem_body, problem_json, Problem, Refusal, Response};
 use super::strict::{nonce_key, NonceStore};
 use crate::batch::Keys;
+use crate::conform::Answer;
 use crate::diff::{self, DiffOptions, Side, SideSecrets};
 use crate::hunt::{self, Budget, HuntOptions, HuntReport};
 use crate::input::http;
@@ -59,6 +61,11 @@ pub struct ListenRecord {
     /// what is wrong with them ([`crate::schemes::analyze`]); `null` in
     /// the OAuth 1.0 mode.
     pub scheme_report: Option<crate::schemes::SchemeReport>,
+    /// `listen --grade`: the grade of the conformance vector this request
+    /// answers (`vectors grade`'s object); `null` otherwise.
+    pub grade: Option<crate::conform::Grade>,
+    /// `listen --proxy`: what the upstream answered (`null` otherwise).
+    pub upstream: Option<super::proxy::UpstreamReport>,
     /// The status code answered.
     pub response_status: u16,
 }
@@ -110,6 +117,9 @@ pub struct Diagnoser {
     /// `--oauth2-client`: serve OAuth 2.0 (a token endpoint and Bearer
     /// resources) instead of OAuth 1.0.
     pub oauth2: Option<Oauth2Server>,
+    /// `--grade`: grade each request against the conformance vector it
+    /// answers instead of verifying it with `keys`.
+    pub grader: Option<Grader>,
 }
 
 /// Where [`Diagnoser::check_request`] left a request.
@@ -122,7 +132,7 @@ pub enum Step {
 }
 
 impl Step {
-    fn answered(d: Diagnosed) -> Step {
+    pub(super) fn answered(d: Diagnosed) -> Step {
         Step::Answered(Box::new(d))
     }
 }
@@ -131,19 +141,31 @@ impl Step {
 /// [`Diagnoser::explain`].
 #[derive(Debug)]
 pub struct Invalid {
-    read: ReadRequest,
-    token: Option<String>,
-    verification: Checked,
-    draft: Draft,
+    pub(super) work: Work,
+    pub(super) draft: Draft,
+}
+
+/// What is left to do for an [`Invalid`] request.
+#[derive(Debug)]
+pub(super) enum Work {
+    /// Name the cause of an invalid signature.
+    Explain {
+        read: Box<ReadRequest>,
+        token: Option<String>,
+        verification: Checked,
+    },
+    /// `--grade`: grade a wrong answer to row `row` (the grade hunts for
+    /// the signer's mistake).
+    Grade { row: usize, answer: Answer },
 }
 
 /// What every answer about one request needs, filled in as it is checked.
 #[derive(Debug)]
-struct Draft {
-    record: ListenRecord,
-    target: String,
-    raw_for_record: Vec<u8>,
-    accept_json: bool,
+pub(super) struct Draft {
+    pub(super) record: ListenRecord,
+    pub(super) target: String,
+    pub(super) raw_for_record: Vec<u8>,
+    pub(super) accept_json: bool,
 }
 
 /// The time a request arrived.
@@ -172,6 +194,7 @@ impl Diagnoser {
             hunt_depth: 3,
             nonces: NonceStore::default(),
             oauth2: None,
+            grader: None,
         }
     }
 
@@ -202,6 +225,8 @@ impl Diagnoser {
                 hunt: None,
                 diff: None,
                 scheme_report: None,
+                grade: None,
+                upstream: None,
                 response_status: 0,
             },
             target: request_target(raw),
@@ -252,6 +277,9 @@ impl Diagnoser {
             ));
             return self.refuse(draft, r);
         }
+        if let Some(grader) = &self.grader {
+            return self.grade_step(grader, request, &collected, draft);
+        }
         let verification = check(request, |id| self.keys.secrets_for(id), Default::default());
         draft.record.verification = Some(VerifyLine {
             schema: crate::SCHEMA,
@@ -265,9 +293,11 @@ impl Diagnoser {
         if verification.verdict != Verdict::Valid {
             let token = collected.value_of("oauth_token");
             return Step::Invalid(Box::new(Invalid {
-                read,
-                token,
-                verification,
+                work: Work::Explain {
+                    read: Box::new(read),
+                    token,
+                    verification,
+                },
                 draft,
             }));
         }
@@ -309,15 +339,28 @@ impl Diagnoser {
     /// signature: the hunt names the signer's mistake, `--good` is diffed
     /// against, and the answer names the cause first.
     pub fn explain(&self, invalid: Invalid) -> Diagnosed {
-        let Invalid {
-            read,
-            token,
-            verification,
-            mut draft,
-        } = invalid;
-        let refusal =
-            self.explain_invalid(&read, token.as_deref(), &verification, &mut draft.record);
-        self.refused(draft, refusal)
+        let Invalid { work, mut draft } = invalid;
+        match work {
+            Work::Explain {
+                read,
+                token,
+                verification,
+            } => {
+                let refusal =
+                    self.explain_invalid(&read, token.as_deref(), &verification, &mut draft.record);
+                self.refused(draft, refusal)
+            }
+            Work::Grade { row, answer } => match &self.grader {
+                Some(grader) => {
+                    let grade = grader.grade(row, &answer);
+                    self.graded(draft, grader.id(row), grade)
+                }
+                None => self.refused(
+                    draft,
+                    Refusal::new(Problem::ParameterRejected, "no --grade table"),
+                ),
+            },
+        }
     }
 
     /// An invalid signature: the hunt names the signer's mistake, `--good`
@@ -410,12 +453,12 @@ impl Diagnoser {
     }
 
     /// A request answered with `refusal`.
-    fn refuse(&self, draft: Draft, refusal: Refusal) -> Step {
+    pub(super) fn refuse(&self, draft: Draft, refusal: Refusal) -> Step {
         Step::answered(self.refused(draft, refusal))
     }
 
     /// The refused request's record and response.
-    fn refused(&self, draft: Draft, refusal: Refusal) -> Diagnosed {
+    pub(super) fn refused(&self, draft: Draft, refusal: Refusal) -> Diagnosed {
         let Draft {
             mut record,
             target,
@@ -472,6 +515,9 @@ fn oauth2_answered(
         ..
     } = draft;
     let a = server.answer(request, arrival.unix_secs);
+    // RFC 6749 §5.1 and §5.2: the token endpoint's answers are not cached.
+    let no_store =
+        crate::uri::split_url(&request.url).is_ok_and(|p| p.path == super::oauth2::TOKEN_PATH);
     record.response_status = a.status;
     record.url = hide_query(&record.url, SECRET_PARAMS);
     record.scheme_report = Some(a.report);
@@ -482,6 +528,7 @@ fn oauth2_answered(
             content_type: "application/json",
             www_authenticate: a.www_authenticate,
             body: a.body,
+            no_store,
         },
         problem: None,
         cause: a.cause,
@@ -639,6 +686,7 @@ mod tests {
             keys,
             [
                 "diff",
+                "grade",
                 "hunt",
                 "method",
                 "received_at",
@@ -646,6 +694,7 @@ mod tests {
                 "schema",
                 "scheme_report",
                 "seq",
+                "upstream",
                 "url",
                 "verification"
             ]

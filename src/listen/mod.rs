@@ -24,20 +24,31 @@
 //!   start, the limits (body size, header and idle timeouts, a cap on
 //!   connections) and graceful shutdown. It reports through [`Event`]s;
 //!   the front end prints them.
+//! - [`Grader`] (`--grade`): each request graded against the conformance
+//!   vector it answers, with [`crate::conform::grade`].
+//! - [`ProxyOptions`] and [`ProxyCa`] (`--proxy`): the server as an HTTP
+//!   forward proxy, `CONNECT` intercepted with a local CA; the upstream's
+//!   answer ([`UpstreamReport`]) joins the diagnosis.
 
+mod ca;
 mod capture;
 mod diagnose;
+mod grade;
 mod oauth2;
 mod problem;
+mod proxy;
 mod record;
 mod server;
 mod strict;
 mod tls;
 
+pub use ca::{CaError, ProxyCa, CA_CERT_FILE};
 pub use capture::{raw_request_len, rewrite_as, AsUrl, AsUrlError};
 pub use diagnose::{Arrival, Diagnosed, Diagnoser, Invalid, ListenRecord, Step, VerifyLine};
+pub use grade::{GradeTableError, Grader, Match};
 pub use oauth2::{Oauth2Server, DEFAULT_TOKEN_TTL, TOKEN_PATH};
 pub use problem::{Problem, ProblemJson, Response};
+pub use proxy::{roots_from_pem, strip_hop_by_hop, ProxyOptions, UpstreamReport};
 pub use record::Recorder;
 pub use server::{Event, Flow, Limits, Server, ServerError, ServerOptions, Summary};
 pub use strict::NonceStore;

@@ -80,6 +80,9 @@ pub struct Response {
     pub www_authenticate: Option<&'static str>,
     /// The body.
     pub body: Vec<u8>,
+    /// RFC 6749 §5.1: a token endpoint's answer carries `Cache-Control:
+    /// no-store` (and `Pragma: no-cache`), so no cache keeps a token.
+    pub no_store: bool,
 }
 
 /// The challenge every 401 carries.
@@ -122,6 +125,7 @@ impl Response {
             content_type: "text/plain; charset=utf-8",
             www_authenticate: (status == 401).then_some(CHALLENGE),
             body: body.into_bytes(),
+            no_store: false,
         }
     }
 
@@ -132,6 +136,7 @@ impl Response {
             content_type: "application/json",
             www_authenticate: (status == 401).then_some(CHALLENGE),
             body,
+            no_store: false,
         }
     }
 }

@@ -40,13 +40,15 @@ def form_body():
     return "&".join(f"{enc(n)}={enc(v)}" for n, v in BODY)
 
 
-def reference_signature(method, api_url, oauth, mistake, cs, ts):
-    """Signs like RFC 5849 section 3.4, except for MISTAKE (a catalogue id)."""
+def reference_base_string(method, api_url, oauth, mistake):
+    """The base string of RFC 5849 section 3.4.1, except for MISTAKE."""
     # Section 3.4.1.1: the method, upper-cased.
     m = method.lower() if mistake == "method-not-uppercased" else method.upper()
     # Section 3.4.1.2: the base string URI.
     parts = urlsplit(api_url)
     host = parts.hostname
+    if parts.port and parts.port != (80 if parts.scheme == "http" else 443):
+        host += f":{parts.port}"
     uri = f"{parts.scheme}://{host}{parts.path.rstrip('/')}{PATH}"
     if mistake == "default-port-kept":
         uri = f"{parts.scheme}://{host}:{80 if parts.scheme == 'http' else 443}{parts.path.rstrip('/')}{PATH}"
@@ -78,7 +80,12 @@ def reference_signature(method, api_url, oauth, mistake, cs, ts):
     if mistake != "unsorted":
         pairs.sort()
     normalized = "&".join(f"{n}={v}" for n, v in pairs)
-    base = "&".join([m, enc(uri), enc(normalized)])
+    return "&".join([m, enc(uri), enc(normalized)])
+
+
+def reference_signature(method, api_url, oauth, mistake, cs, ts):
+    """Signs like RFC 5849 section 3.4, except for MISTAKE (a catalogue id)."""
+    base = reference_base_string(method, api_url, oauth, mistake)
     # Section 3.4.2: the key.
     if mistake == "key-not-encoded":
         key = f"{cs}&{ts}"
@@ -92,6 +99,12 @@ def reference_signature(method, api_url, oauth, mistake, cs, ts):
 
 def authorization(api_url, mistake, timestamp, nonce, creds):
     """The Authorization header of the reference request, signed with MISTAKE."""
+    return signed(api_url, mistake, timestamp, nonce, creds)[0]
+
+
+def signed(api_url, mistake, timestamp, nonce, creds):
+    """The Authorization header signed with MISTAKE, and the base string a
+    correct signer (a server) computes for the same request."""
     ck, cs, token, ts = creds
     oauth = [
         ("oauth_consumer_key", ck),
@@ -103,7 +116,8 @@ def authorization(api_url, mistake, timestamp, nonce, creds):
     ]
     sig = reference_signature("POST", api_url, oauth, mistake, cs, ts)
     fields = ([("realm", "Example")] if mistake == "realm-signed" else []) + oauth + [("oauth_signature", sig)]
-    return "OAuth " + ", ".join(f'{n}="{enc(v)}"' for n, v in fields)
+    header = "OAuth " + ", ".join(f'{n}="{enc(v)}"' for n, v in fields)
+    return header, reference_base_string("POST", api_url, oauth, None)
 
 
 def target():

@@ -7,16 +7,18 @@
 //! diagnosed from exactly what the client sent (header order and case, the
 //! body as framed), not from hyper's normalized view of it.
 
+mod respond;
+mod tunnel;
+
 use super::capture::raw_request_len;
-use super::diagnose::{Arrival, Diagnosed, Diagnoser, Step};
+use super::diagnose::{Arrival, Diagnosed, Diagnoser};
+use super::proxy::{forward, Proxy, ProxyOptions, Target};
 use super::record::Recorder;
 use super::tls::SelfSigned;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
-use hyper::header::{
-    HeaderValue, ACCEPT, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, WWW_AUTHENTICATE,
-};
+use hyper::header::{HeaderValue, ACCEPT, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -79,6 +81,8 @@ pub struct ServerOptions {
     pub limits: Limits,
     /// Record every request here.
     pub recorder: Option<Recorder>,
+    /// `--proxy`: forward each request upstream instead of answering it.
+    pub proxy: Option<ProxyOptions>,
 }
 
 /// What the server reports, for a front end to print.
@@ -156,8 +160,9 @@ impl std::fmt::Debug for Server {
 
 /// Everything the connections share.
 struct Shared {
-    diagnoser: Diagnoser,
+    diagnoser: Arc<Diagnoser>,
     recorder: Option<Recorder>,
+    proxy: Option<Proxy>,
     limits: Limits,
     on_event: Box<dyn Fn(Event) -> Flow + Send + Sync>,
     diagnoses: Semaphore,
@@ -224,6 +229,15 @@ impl Server {
     where
         F: Fn(Event) -> Flow + Send + Sync + 'static,
     {
+        self.run_and_keep(on_event).0
+    }
+
+    /// [`Server::run`], giving the diagnoser back (with what it kept:
+    /// `--grade`'s grades) once every connection is closed.
+    pub fn run_and_keep<F>(self, on_event: F) -> (Summary, Arc<Diagnoser>)
+    where
+        F: Fn(Event) -> Flow + Send + Sync + 'static,
+    {
         let Server {
             runtime,
             listener,
@@ -233,8 +247,9 @@ impl Server {
         } = self;
         let (stop, stopped) = watch::channel(false);
         let shared = Arc::new(Shared {
-            diagnoser,
+            diagnoser: Arc::new(diagnoser),
             recorder: options.recorder,
+            proxy: options.proxy.map(Proxy::new),
             diagnoses: Semaphore::new(options.limits.max_diagnoses.max(1)),
             limits: options.limits,
             on_event: Box::new(on_event),
@@ -251,13 +266,14 @@ impl Server {
         let interrupted = runtime.block_on(serve(listener, tls, shared.clone(), stopped));
         // Blocking diagnoses still running are not waited for past the grace.
         runtime.shutdown_timeout(Duration::from_millis(100));
-        Summary {
+        let summary = Summary {
             requests: shared.requests.load(Ordering::Relaxed),
             valid: shared.valid.load(Ordering::Relaxed),
             refused: shared.refused.load(Ordering::Relaxed),
             errors: shared.errors.load(Ordering::Relaxed),
             interrupted,
-        }
+        };
+        (summary, shared.diagnoser.clone())
     }
 }
 
@@ -343,11 +359,11 @@ async fn connection(
     stopped: watch::Receiver<bool>,
 ) {
     match tls {
-        None => http(stream, peer, shared, stopped).await,
+        None => http(stream, peer, shared, stopped, None).await,
         Some(acceptor) => {
             let timeout = shared.limits.header_timeout;
             match tokio::time::timeout(timeout, acceptor.accept(stream)).await {
-                Ok(Ok(s)) => http(s, peer, shared, stopped).await,
+                Ok(Ok(s)) => http(s, peer, shared, stopped, None).await,
                 Ok(Err(e)) => shared.error(format!("{peer}: TLS handshake failed: {e}")),
                 Err(_) => shared.error(format!(
                     "{peer}: TLS handshake not finished within {} s; connection closed",
@@ -375,6 +391,11 @@ struct ConnState {
     busy: AtomicUsize,
     epoch: Instant,
     cap: usize,
+    /// `--proxy`: the `CONNECT` target this connection is the tunnel to.
+    tunnel: Option<Target>,
+    /// `--proxy`: the tunnel a `CONNECT` opened on this connection, served
+    /// by its own task: the connection (and its slot) lasts until it ends.
+    tunnel_task: Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
 impl ConnState {
@@ -398,6 +419,14 @@ impl ConnState {
         }
         let n = raw_request_len(&tee.buf).unwrap_or(tee.buf.len());
         Some(tee.buf.drain(..n).collect())
+    }
+
+    /// Stops keeping what is read (a `CONNECT` tunnel's TLS bytes).
+    fn stop_recording(&self) {
+        if let Ok(mut tee) = self.tee.lock() {
+            tee.overflow = true;
+            tee.buf = Vec::new();
+        }
     }
 
     fn pending(&self) -> usize {
@@ -476,6 +505,7 @@ async fn http<S>(
     peer: SocketAddr,
     shared: Arc<Shared>,
     mut stopped: watch::Receiver<bool>,
+    tunnel: Option<Target>,
 ) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -489,6 +519,8 @@ async fn http<S>(
         busy: AtomicUsize::new(0),
         epoch: Instant::now(),
         cap: limits.max_body + (1 << 20),
+        tunnel,
+        tunnel_task: Mutex::new(None),
     });
     let io = Recording {
         inner: stream,
@@ -507,7 +539,8 @@ async fn http<S>(
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_timeout)
         .keep_alive(true)
-        .serve_connection(TokioIo::new(io), service);
+        .serve_connection(TokioIo::new(io), service)
+        .with_upgrades();
     tokio::pin!(conn);
     let mut tick = tokio::time::interval(Duration::from_millis(500));
     let mut closing = false;
@@ -530,6 +563,10 @@ async fn http<S>(
                 conn.as_mut().graceful_shutdown();
             }
         }
+    }
+    let tunnel = state.tunnel_task.lock().ok().and_then(|mut t| t.take());
+    if let Some(task) = tunnel {
+        let _ = task.await;
     }
 }
 
@@ -592,7 +629,14 @@ async fn handle(
 ) -> Answer {
     state.busy.fetch_add(1, Ordering::Relaxed);
     let _busy = Busy(&state);
-    let limits = &shared.limits;
+    if shared.proxy.is_some() && req.method() == hyper::Method::CONNECT {
+        return tunnel::connect(req, peer, &shared, &state);
+    }
+    // `--proxy`: where the request goes, known before its body is read.
+    let proxied = match tunnel::proxied(&req, peer, &shared, &state) {
+        Ok(p) => p,
+        Err(answer) => return *answer,
+    };
     // The path only: a query may carry a PLAINTEXT signature (the key).
     let line = format!("{peer}: {} {}", req.method(), req.uri().path());
     let accept_json = req
@@ -600,51 +644,11 @@ async fn handle(
         .get_all(ACCEPT)
         .iter()
         .any(|v| v.to_str().is_ok_and(|v| v.contains("application/json")));
-    let declared = req
-        .headers()
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limits.max_body as u64) {
-        shared.error(format!(
-            "{line}: body of {} bytes is over the {}-byte limit; answered 413",
-            declared.unwrap_or(0),
-            limits.max_body
-        ));
-        return plain(413, "oauth_problem=parameter_rejected&oauth_problem_advice=the%20body%20is%20over%20the%2016%20MiB%20limit");
-    }
-    let body = Limited::new(req.into_body(), limits.max_body).collect();
-    match tokio::time::timeout(limits.body_timeout, body).await {
-        Ok(Ok(_)) => {}
-        Ok(Err(e))
-            if e.downcast_ref::<http_body_util::LengthLimitError>()
-                .is_some() =>
-        {
-            shared.error(format!(
-                "{line}: body over the {}-byte limit; answered 413",
-                limits.max_body
-            ));
-            return plain(413, "oauth_problem=parameter_rejected&oauth_problem_advice=the%20body%20is%20over%20the%2016%20MiB%20limit");
-        }
-        Ok(Err(e)) => {
-            shared.error(format!(
-                "{line}: the client disconnected mid-body ({} bytes received): {e}",
-                state.pending()
-            ));
-            return plain(
-                400,
-                "oauth_problem=parameter_rejected&oauth_problem_advice=incomplete%20body",
-            );
-        }
-        Err(_) => {
-            shared.error(format!(
-                "{line}: body not received within {} s; answered 408",
-                limits.body_timeout.as_secs()
-            ));
-            return plain(408, "request body timeout");
-        }
-    }
-    let Some(raw) = state.take_request() else {
+    let body = match read_body(req, &line, &shared, &state).await {
+        Ok(b) => b,
+        Err(answer) => return answer,
+    };
+    let Some(mut raw) = state.take_request() else {
         shared.error(format!(
             "{line}: the request was too large to keep; answered 413"
         ));
@@ -659,83 +663,86 @@ async fn handle(
         unix_secs: now.as_secs(),
         millis: now.subsec_millis(),
     };
-    // Every check and the verification are cheap: answered here. Only an
-    // invalid signature's explanation (the hunt, the diff) and recording
-    // (file I/O) go to the blocking pool, a bounded number at a time.
-    let step = shared.diagnoser.check_request(&raw, arrival, accept_json);
-    let response = match step {
-        Step::Answered(d) if shared.recorder.is_none() => finish(&shared, *d),
-        step => {
-            let _permit = match &step {
-                Step::Invalid(_) => match shared.diagnoses.acquire().await {
-                    Ok(p) => Some(p),
-                    Err(_) => return plain(503, "shutting down"),
-                },
-                Step::Answered(_) => None,
-            };
-            let job = {
-                let shared = shared.clone();
-                tokio::task::spawn_blocking(move || {
-                    let diagnosed = match step {
-                        Step::Answered(d) => *d,
-                        Step::Invalid(i) => shared.diagnoser.explain(*i),
-                    };
-                    finish(&shared, diagnosed)
-                })
-            };
-            match job.await {
-                Ok(r) => r,
-                Err(e) => {
-                    shared.error(format!("{line}: the diagnosis failed: {e}"));
-                    return plain(500, "the diagnosis failed");
-                }
-            }
+    // `--proxy`: the request goes upstream first (its answer is part of
+    // the diagnosis), diagnosed as sent to its absolute URL.
+    let upstream = match (&shared.proxy, proxied) {
+        (Some(proxy), Some((target, head))) => {
+            let path = head.uri().to_string();
+            raw = super::capture::with_absolute_target(&raw, &format!("{}{path}", target.origin()));
+            raw = super::proxy::hide_proxy_credentials(&raw);
+            let (parts, ()) = head.into_parts();
+            let request = hyper::Request::from_parts(parts, Full::new(body));
+            let answer = forward(proxy, &target, request, shared.limits.max_body).await;
+            Some(Arc::new(answer))
         }
+        _ => None,
     };
-    let mut r = hyper::Response::new(Full::new(Bytes::from(response.body)));
-    *r.status_mut() =
-        hyper::StatusCode::from_u16(response.status).unwrap_or(hyper::StatusCode::BAD_REQUEST);
-    r.headers_mut().insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static(response.content_type),
-    );
-    if let Some(challenge) = response.www_authenticate {
-        r.headers_mut()
-            .insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+    let response =
+        match respond::diagnose(&shared, raw, arrival, accept_json, upstream.clone()).await {
+            Ok(r) => r,
+            Err((status, e)) => {
+                shared.error(format!("{line}: {e}"));
+                return plain(status, &e);
+            }
+        };
+    match &upstream {
+        Some(u) => tunnel::relayed(u),
+        None => respond::answer(response),
     }
-    r
 }
 
-/// Records a diagnosed request (with `--record`), counts it, reports it,
-/// and returns the response to send.
-fn finish(shared: &Shared, diagnosed: Diagnosed) -> super::problem::Response {
-    let seq = diagnosed.record.seq;
-    let recorded = match &shared.recorder {
-        Some(r) => match r.write(&diagnosed.raw_for_record, &diagnosed.record) {
-            Ok(p) => Some(p),
-            Err(e) => {
-                shared.error(format!(
-                    "cannot record request {seq} in {}: {e}",
-                    r.dir().display()
-                ));
-                None
-            }
-        },
-        None => None,
-    };
-    let response = diagnosed.response.clone();
-    shared.requests.fetch_add(1, Ordering::Relaxed);
-    if response.status == 200 {
-        shared.valid.fetch_add(1, Ordering::Relaxed);
-    } else {
-        shared.refused.fetch_add(1, Ordering::Relaxed);
+/// The request's body, whole, within the body limit and timeout; or the
+/// answer to a body too large, cut short or too slow (logged).
+async fn read_body(
+    req: hyper::Request<Incoming>,
+    line: &str,
+    shared: &Shared,
+    state: &ConnState,
+) -> Result<Bytes, Answer> {
+    let limits = &shared.limits;
+    let too_large = "oauth_problem=parameter_rejected&oauth_problem_advice=the%20body%20is%20over%20the%2016%20MiB%20limit";
+    let declared = req
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limits.max_body as u64) {
+        shared.error(format!(
+            "{line}: body of {} bytes is over the {}-byte limit; answered 413",
+            declared.unwrap_or(0),
+            limits.max_body
+        ));
+        return Err(plain(413, too_large));
     }
-    let flow = (shared.on_event)(Event::Request {
-        diagnosed: Box::new(diagnosed),
-        recorded,
-    });
-    if flow == Flow::Stop {
-        shared.stop.send_replace(true);
+    let body = Limited::new(req.into_body(), limits.max_body).collect();
+    match tokio::time::timeout(limits.body_timeout, body).await {
+        Ok(Ok(b)) => Ok(b.to_bytes()),
+        Ok(Err(e))
+            if e.downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some() =>
+        {
+            shared.error(format!(
+                "{line}: body over the {}-byte limit; answered 413",
+                limits.max_body
+            ));
+            Err(plain(413, too_large))
+        }
+        Ok(Err(e)) => {
+            shared.error(format!(
+                "{line}: the client disconnected mid-body ({} bytes received): {e}",
+                state.pending()
+            ));
+            Err(plain(
+                400,
+                "oauth_problem=parameter_rejected&oauth_problem_advice=incomplete%20body",
+            ))
+        }
+        Err(_) => {
+            shared.error(format!(
+                "{line}: body not received within {} s; answered 408",
+                limits.body_timeout.as_secs()
+            ));
+            Err(plain(408, "request body timeout"))
+        }
     }
-    response
 }
