@@ -188,11 +188,14 @@ pub mod input;
 pub mod listen;
 pub mod params;
 pub mod pipeline;
+pub mod report;
 pub mod request;
 #[cfg(feature = "schema")]
 pub mod schema;
 pub mod schemes;
 pub mod secret;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod sign;
 pub mod signature;
 pub mod signer;

@@ -262,7 +262,7 @@ impl Server {
 }
 
 /// Ctrl-C or (on Unix) SIGTERM.
-async fn interrupt() {
+pub(crate) async fn interrupt() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
