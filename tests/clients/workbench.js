@@ -35,7 +35,10 @@ async function waitText(page, testid, pred, what) {
   let last = "";
   while (Date.now() < deadline) {
     last = (await loc.isVisible()) ? (await loc.textContent()) || "" : "";
-    if (pred(last)) return last;
+    if (pred(last)) {
+      console.log("ok: " + what);
+      return last;
+    }
     await page.waitForTimeout(50);
   }
   throw new Error(`FAILED: ${what} (last seen: ${JSON.stringify(last.slice(0, 300))})`);
