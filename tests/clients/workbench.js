@@ -138,6 +138,11 @@ async function main() {
     check((await page.locator("#diff-aligned mark.chg").count()) >= 1, "the differing spans are highlighted");
     await shot(page, "diff");
     await axe(page, "diff");
+    // Dark mode (prefers-color-scheme): readable too.
+    await page.emulateMedia({ colorScheme: "dark" });
+    await shot(page, "diff-dark");
+    await axe(page, "diff (dark)");
+    await page.emulateMedia({ colorScheme: "light" });
 
     // Hunt: the injected mistake is named.
     await openTab(page, "hunt");
