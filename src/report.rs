@@ -1,4 +1,5 @@
-//! The `explain --json` object: the walkthrough of RFC 5849 §3.4 with what
+//! The `--json` objects front ends assemble from more than one library
+//! value. `explain --json`'s: the walkthrough of RFC 5849 §3.4 with what
 //! the reader knows about the input (its format, label, assumptions and
 //! violations).
 //!
@@ -40,6 +41,17 @@ pub fn explain_json(w: &Walkthrough, read: &ReadRequest) -> serde_json::Value {
             all.append(list);
             *list = all;
         }
+    }
+    v
+}
+
+/// `sign --output json`'s object: the signed request and its walkthrough
+/// (RFC 5849 §3.4), with `schema`; through a JSON value, so that every
+/// object's keys are sorted.
+pub fn sign_json(signed: &crate::sign::Signed) -> serde_json::Value {
+    let mut v = serde_json::to_value(signed).unwrap_or_default();
+    if let Some(obj) = v.as_object_mut() {
+        obj.insert("schema".into(), crate::SCHEMA.into());
     }
     v
 }

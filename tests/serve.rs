@@ -254,6 +254,50 @@ fn the_api_answers_the_cli_json_objects() {
     valid("serve-align", &aligned);
 }
 
+/// `POST /api/sign` answers `sign --output json`'s object and `--output
+/// curl`'s text; a PLAINTEXT signature (the key itself) is not sent back.
+#[test]
+fn sign_answers_the_cli_sign_output() {
+    let s = serve(&[], &[]);
+    let twitter = read("fixtures/examples/twitter.http");
+    let secrets = ["--consumer-secret", TW_CS, "--token-secret", TW_TS];
+    let (status, _, signed) = post(
+        &s,
+        "/api/sign",
+        &json!({"request": twitter, "consumer_secret": TW_CS, "token_secret": TW_TS}),
+        "",
+    );
+    assert_eq!(status, 200, "{signed}");
+    let mut args = vec!["sign", "fixtures/examples/twitter.http", "--output", "json"];
+    args.extend(secrets);
+    assert_eq!(signed, cli(&args));
+    assert_eq!(signed["signature"], "hCtSmYh+iHYCEqBWrE7C7hYmtUk=");
+    let body = json!({"request": twitter, "consumer_secret": TW_CS, "token_secret": TW_TS, "output": "curl"}).to_string();
+    let raw = format!(
+        "POST /api/sign HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        s.host,
+        body.len()
+    );
+    let (status, _, text) = exchange(&s.host, raw.as_bytes());
+    assert_eq!(status, 200, "{text}");
+    let out = Command::new(env!("CARGO_BIN_EXE_oauth1-doctor"))
+        .args(["sign", "fixtures/examples/twitter.http", "--output", "curl"])
+        .args(secrets)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(text, String::from_utf8_lossy(&out.stdout));
+    let plaintext = "GET https://x.example/a HTTP/1.1\nHost: x.example\nAuthorization: OAuth oauth_consumer_key=\"k\", oauth_signature_method=\"PLAINTEXT\", oauth_signature=\"x\"\n\n";
+    let (status, _, v) = post(
+        &s,
+        "/api/sign",
+        &json!({"request": plaintext, "consumer_secret": "plain-secret-4411"}),
+        "",
+    );
+    assert_eq!(status, 400, "{v}");
+    assert!(!v.to_string().contains("plain-secret-4411"));
+}
+
 /// The parts form gives the same walkthrough as the pasted request.
 #[test]
 fn parts_give_the_pasted_requests_signature() {

@@ -33,6 +33,16 @@ async function api(path, body) {
   return { ok: r.ok, data };
 }
 
+// An endpoint that answers text (`/api/sign` with output header or curl).
+async function apiText(path, body) {
+  const r = await fetch(path, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return r.ok ? r.text() : null;
+}
+
 function debounce(fn, ms) {
   let t = null;
   return () => {
@@ -144,6 +154,25 @@ async function explain() {
   }
   showError("explain", null);
   drawExplain(data);
+  drawSigned(seq, data);
+}
+
+// The corrected Authorization header and cURL command (`sign`'s output).
+async function drawSigned(seq, w) {
+  const box = $("explain-signed");
+  if (!w.signature || w.scheme !== "oauth1") {
+    box.hidden = true;
+    return;
+  }
+  const body = explainBody();
+  const [header, curl] = await Promise.all([
+    apiText("/api/sign", { ...body, output: "header" }),
+    apiText("/api/sign", { ...body, output: "curl" }),
+  ]);
+  if (seq !== explainSeq) return;
+  box.hidden = !header;
+  $("explain-header").textContent = (header || "").trim();
+  $("explain-curl").textContent = (curl || "").trim();
 }
 
 // The base string's three parts (RFC 5849 §3.4.1.1): the encoded URI and

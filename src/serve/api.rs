@@ -4,7 +4,8 @@
 //! Each endpoint takes one [`ApiRequest`] and answers with exactly the
 //! object the matching command prints with `--json`, built by the same
 //! library functions ([`crate::report::explain_json`],
-//! [`crate::diff::diagnose`], [`crate::hunt::run`]). Requests come from
+//! [`crate::diff::diagnose`], [`crate::hunt::run`],
+//! [`crate::report::sign_json`]). Requests come from
 //! the network, so they are read with [`NoFiles`]: a pasted cURL command's
 //! `@file` is refused, never read.
 
@@ -15,6 +16,7 @@ use crate::hunt::{self, Budget, HuntOptions};
 use crate::input::{self, NoFiles, ReadOptions};
 use crate::pipeline::{self, RunOptions};
 use crate::schemes::{self, Scheme, SchemeOptions, SchemeSecrets};
+use crate::sign::{sign_with_defaults, Fresh, SignOptions, SignRequestError};
 use crate::signature::{PrivateKey, PublicKey, Secrets};
 use crate::{Format, ParseError, ReadRequest, Request, Secret};
 use serde::{Deserialize, Serialize};
@@ -58,6 +60,8 @@ pub struct ApiRequest {
     pub expected_base_string: Option<String>,
     /// diff: only ask "do they sign the same content?".
     pub structural: Option<bool>,
+    /// sign: what to answer, as `sign --output` (`json`, `header`, `http`, `curl`).
+    pub output: Option<String>,
 }
 
 /// A request given as its parts, for users whose tool shows them only the
@@ -440,6 +444,63 @@ pub fn diff(r: &ApiRequest, o: ApiOptions) -> Result<serde_json::Value, ApiError
         },
     )?;
     Ok(serde_json::to_value(&d).unwrap_or_default())
+}
+
+/// What `POST /api/sign` prints: `sign --output json`'s object, or the
+/// text of `--output header`, `http` or `curl`.
+#[derive(Debug)]
+pub enum Signed {
+    /// `sign --output json`.
+    Json(serde_json::Value),
+    /// `sign --output header`, `http` or `curl`.
+    Text(String),
+}
+
+/// `POST /api/sign`: the request signed again with its own protocol
+/// parameters (RFC 5849 §3.4), as `sign` prints it: the corrected
+/// `Authorization` header or cURL command the page offers to copy. `fresh`
+/// supplies a timestamp and nonce (RFC 5849 §3.3) only when the request
+/// has none. A PLAINTEXT signature is the key itself (RFC 5849 §3.4.4), so
+/// it is signed only when secrets may be shown.
+pub fn sign(r: &ApiRequest, o: ApiOptions, fresh: &Fresh) -> Result<Signed, ApiError> {
+    let read = one_request(r)?;
+    let secrets = secrets(r)?;
+    let options = SignOptions {
+        show_secrets: o.show_secrets,
+        ..SignOptions::default()
+    };
+    let signed = sign_with_defaults(&read.request, &options, fresh, &secrets).map_err(|e| match e {
+        SignRequestError::NoConsumerKey => ApiError::field(
+            "no oauth_consumer_key: the request needs an OAuth Authorization header (or query or body parameters)",
+            "request",
+        ),
+        e => ApiError::new(format!("cannot sign: {e}")),
+    })?;
+    if !o.show_secrets
+        && signed.walkthrough.signature_method == Some(crate::signature::SignatureMethod::Plaintext)
+    {
+        return Err(ApiError::new(
+            "a PLAINTEXT signature is the key itself (RFC 5849 §3.4.4): it is not sent back unless serve runs with --show-secrets",
+        ));
+    }
+    Ok(match r.output.as_deref().unwrap_or("json") {
+        "json" => Signed::Json(crate::report::sign_json(&signed)),
+        "header" => Signed::Text(format!("Authorization: {}\n", signed.authorization)),
+        "http" => Signed::Text(
+            String::from_utf8_lossy(&crate::input::http::render(&signed.request)).into_owned(),
+        ),
+        "curl" => Signed::Text(
+            crate::input::curl::render(&signed.request, crate::input::curl::Dialect::Bash)
+                .map_err(|e| ApiError::new(format!("cannot write it as cURL: {e}")))?
+                + "\n",
+        ),
+        other => {
+            return Err(ApiError::field(
+                format!("output {other:?} is not one of json, header, http, curl"),
+                "output",
+            ))
+        }
+    })
 }
 
 /// `POST /api/align`'s answer: the two base strings cut into runs that are

@@ -6,6 +6,7 @@ use super::api::{self, AlignRequest, ApiError, ApiOptions, ApiRequest, ErrorBody
 use super::assets;
 use super::live::{sse_event, Live};
 use crate::listen::{Diagnoser, Limits, ServerError};
+use crate::sign::Fresh;
 use bytes::Bytes;
 use http_body_util::combinators::BoxBody;
 use http_body_util::{BodyExt, Full, Limited};
@@ -341,7 +342,7 @@ async fn post(req: hyper::Request<Incoming>, path: &str, shared: &Arc<Shared>) -
     }
     if !matches!(
         path,
-        "/api/explain" | "/api/diff" | "/api/hunt" | "/api/align"
+        "/api/explain" | "/api/diff" | "/api/hunt" | "/api/sign" | "/api/align"
     ) {
         return error(
             StatusCode::NOT_FOUND,
@@ -387,7 +388,8 @@ async fn post(req: hyper::Request<Incoming>, path: &str, shared: &Arc<Shared>) -
     let (path, options) = (path.to_string(), shared.api);
     let done = tokio::task::spawn_blocking(move || dispatch(&path, &body, options)).await;
     match done {
-        Ok(Ok(v)) => json(StatusCode::OK, &v),
+        Ok(Ok(Done::Json(v))) => json(StatusCode::OK, &v),
+        Ok(Ok(Done::Text(t))) => answer(StatusCode::OK, "text/plain; charset=utf-8", full(t)),
         Ok(Err(e)) => error(StatusCode::BAD_REQUEST, e),
         Err(_) => error(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -396,8 +398,26 @@ async fn post(req: hyper::Request<Incoming>, path: &str, shared: &Arc<Shared>) -
     }
 }
 
+/// An endpoint's answer: JSON, or `sign`'s text outputs.
+enum Done {
+    Json(serde_json::Value),
+    Text(String),
+}
+
+/// A timestamp (this machine's clock) and a nonce for RFC 5849 §3.3, used
+/// by `/api/sign` only when the request carries none.
+fn fresh() -> Fresh {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    Fresh {
+        timestamp: now.as_secs().to_string(),
+        nonce: format!("{:x}{:08x}", now.as_secs(), now.subsec_nanos()),
+    }
+}
+
 /// Runs one endpoint over a JSON body.
-fn dispatch(path: &str, body: &[u8], options: ApiOptions) -> Result<serde_json::Value, ApiError> {
+fn dispatch(path: &str, body: &[u8], options: ApiOptions) -> Result<Done, ApiError> {
     // serde's message names the field and position, never a value.
     let bad = |e: serde_json::Error| ApiError {
         line: Some(e.line()),
@@ -406,13 +426,19 @@ fn dispatch(path: &str, body: &[u8], options: ApiOptions) -> Result<serde_json::
     };
     if path == "/api/align" {
         let r: AlignRequest = serde_json::from_slice(body).map_err(bad)?;
-        return Ok(serde_json::to_value(api::aligned(&r)).unwrap_or_default());
+        return Ok(Done::Json(
+            serde_json::to_value(api::aligned(&r)).unwrap_or_default(),
+        ));
     }
     let r: ApiRequest = serde_json::from_slice(body).map_err(bad)?;
     match path {
-        "/api/explain" => api::explain(&r, options),
-        "/api/diff" => api::diff(&r, options),
-        _ => api::hunt(&r, options),
+        "/api/explain" => api::explain(&r, options).map(Done::Json),
+        "/api/diff" => api::diff(&r, options).map(Done::Json),
+        "/api/sign" => api::sign(&r, options, &fresh()).map(|s| match s {
+            api::Signed::Json(v) => Done::Json(v),
+            api::Signed::Text(t) => Done::Text(t),
+        }),
+        _ => api::hunt(&r, options).map(Done::Json),
     }
 }
 

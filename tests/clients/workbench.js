@@ -55,8 +55,8 @@ async function axe(page, tab) {
   check(serious.length === 0, `axe-core: no serious or critical violations on #${tab} ${JSON.stringify(serious)}`);
 }
 
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(config.screenshots, name + ".png"), fullPage: false });
+async function shot(page, name, fullPage = false) {
+  await page.screenshot({ path: path.join(config.screenshots, name + ".png"), fullPage });
 }
 
 async function openTab(page, tab) {
@@ -95,9 +95,12 @@ async function main() {
     // The key is masked until revealed.
     await page.selectOption("#preset", "x-twitter");
     await waitText(page, "signature", (t) => t === "hCtSmYh+iHYCEqBWrE7C7hYmtUk=", "x-twitter again");
+    await waitText(page, "header", (t) => t.includes('oauth_signature="hCtSmYh%2BiHYCEqBWrE7C7hYmtUk%3D"'), "the signed Authorization header is offered");
+    check((await text(page, "curl")).startsWith("curl "), "the signed request is offered as a cURL command");
     const masked = await text(page, "key");
     check(masked.includes("<consumer secret") && !masked.includes(config.twitter_consumer_secret), "the key is masked");
     await shot(page, "explain");
+    await shot(page, "explain-full", true);
     await axe(page, "explain");
 
     // Parts form: the same signature as the pasted request.
