@@ -270,6 +270,7 @@ fn sign_answers_the_cli_sign_output() {
     assert_eq!(status, 200, "{signed}");
     let mut args = vec!["sign", "fixtures/examples/twitter.http", "--output", "json"];
     args.extend(secrets);
+    valid("sign", &signed);
     assert_eq!(signed, cli(&args));
     assert_eq!(signed["signature"], "hCtSmYh+iHYCEqBWrE7C7hYmtUk=");
     let body = json!({"request": twitter, "consumer_secret": TW_CS, "token_secret": TW_TS, "output": "curl"}).to_string();
@@ -296,6 +297,51 @@ fn sign_answers_the_cli_sign_output() {
     );
     assert_eq!(status, 400, "{v}");
     assert!(!v.to_string().contains("plain-secret-4411"));
+}
+
+/// Without `--listen` the page's button starts the Live server (once);
+/// another page's POST cannot.
+#[test]
+fn the_live_server_starts_on_request_once() {
+    let s = serve(&[], &[]);
+    let (_, _, status) = get(&s, "/api/live/status", &s.host);
+    let status: Value = serde_json::from_str(&status).unwrap();
+    assert_eq!(status["available"], true);
+    assert_eq!(status["url"], Value::Null);
+    let (code, _, _) = post(
+        &s,
+        "/api/live/start",
+        &json!({}),
+        "Origin: http://evil.example\r\n",
+    );
+    assert_eq!(code, 403);
+    let (code, _, started) = post(&s, "/api/live/start", &json!({}), "");
+    assert_eq!(code, 200, "{started}");
+    let url = started["url"].as_str().expect("a URL").to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    let (_, _, again) = post(&s, "/api/live/start", &json!({}), "");
+    assert_eq!(again["url"], url.as_str(), "started once");
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(s.err.lock().unwrap().contains(&url));
+}
+
+/// `--bind` another address than loopback warns on standard error; the
+/// page still answers to its loopback address.
+#[test]
+fn bind_elsewhere_warns() {
+    let s = serve(&["--bind", "0.0.0.0"], &[]);
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        s.err
+            .lock()
+            .unwrap()
+            .contains("warning: serving on 0.0.0.0"),
+        "{}",
+        s.err.lock().unwrap()
+    );
+    assert_eq!(get(&s, "/", &s.host).0, 200);
+    let port = s.host.rsplit(':').next().unwrap();
+    assert_eq!(get(&s, "/", &format!("rebind.example:{port}")).0, 421);
 }
 
 /// The parts form gives the same walkthrough as the pasted request.

@@ -112,9 +112,20 @@ impl Workbench {
         self.local_addr
     }
 
-    /// The page's URL: `http://127.0.0.1:PORT/`.
+    /// The page's URL: `http://127.0.0.1:PORT/` (bound to every address,
+    /// the loopback one of its family, which a browser can open).
     pub fn url(&self) -> String {
-        format!("http://{}/", self.local_addr)
+        let mut addr = self.local_addr;
+        match addr.ip() {
+            std::net::IpAddr::V4(ip) if ip.is_unspecified() => {
+                addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into())
+            }
+            std::net::IpAddr::V6(ip) if ip.is_unspecified() => {
+                addr.set_ip(std::net::Ipv6Addr::LOCALHOST.into())
+            }
+            _ => {}
+        }
+        format!("http://{addr}/")
     }
 
     /// Serves until Ctrl-C or SIGTERM.
