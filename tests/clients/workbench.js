@@ -147,8 +147,12 @@ async function main() {
     await axe(page, "diff (dark)");
     await page.emulateMedia({ colorScheme: "light" });
 
-    // Hunt: the injected mistake is named.
-    await openTab(page, "hunt");
+    // Hunt: the injected mistake is named. Reached with the keyboard.
+    await page.focus("#tab-diff");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#hunt:not([hidden])");
+    console.log("ok: the Hunt tab is reached with Tab and Enter");
     await page.fill('[data-testid="hunt-consumer-secret"]', config.hunt.consumer_secret);
     await page.fill('[data-testid="hunt-token-secret"]', config.hunt.token_secret);
     await page.fill('[data-testid="hunt-request"]', config.hunt.request);
