@@ -252,6 +252,16 @@ fn the_api_answers_the_cli_json_objects() {
     );
     assert_eq!(status, 200);
     valid("serve-align", &aligned);
+    let (status, _, catalogue) = get(&s, "/api/catalogue", &s.host);
+    assert_eq!(status, 200);
+    let catalogue: Value = serde_json::from_str(&catalogue).unwrap();
+    valid("serve-catalogue", &catalogue);
+    assert!(catalogue["mistakes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["id"] == "plus-for-space"
+            && m["section"].as_str().unwrap().starts_with("RFC 5849")));
 }
 
 /// `POST /api/sign` answers `sign --output json`'s object and `--output

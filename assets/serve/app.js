@@ -111,6 +111,26 @@ document.addEventListener("click", (e) => {
   if (navigator.clipboard) navigator.clipboard.writeText(text).then(done, () => {});
 });
 
+// ---------------------------------------------------------------- catalogue
+
+// The hunt's catalogue of signer mistakes, by id (GET /api/catalogue).
+let CATALOGUE = {};
+
+async function loadCatalogue() {
+  const r = await fetch("/api/catalogue");
+  for (const m of (await r.json()).mistakes) CATALOGUE[m.id] = m;
+}
+
+// What a mistake is and how to fix it, with its RFC section.
+function mistakeText(id) {
+  const m = CATALOGUE[id];
+  if (!m) return null;
+  return el("div", { class: "fix" },
+    document.createTextNode(m.description + ". "),
+    el("strong", { text: "Fix: " }),
+    document.createTextNode(m.fix + " (" + m.section + ")"));
+}
+
 // ---------------------------------------------------------------- explain
 
 let explainSeq = 0;
@@ -342,6 +362,7 @@ async function diff() {
         f.mistake ? document.createTextNode(" (mistake " + f.mistake + ")") : null,
         f.location ? el("span", { class: "where", text: " at " + f.location }) : null,
         el("div", { text: f.message }),
+        f.mistake ? mistakeText(f.mistake) : null,
         sides.children.length ? sides : null),
     );
   }
@@ -392,7 +413,11 @@ async function hunt() {
   list.replaceChildren();
   (data.details || []).forEach((combo, i) => {
     const ids = combo.map((d) => d.id).join(" + ");
-    list.append(el("li", {}, el("span", { class: "id", text: ids }), document.createTextNode(i === 0 ? " (the likeliest)" : " (also reproduces it)"), el("div", { class: "where", text: combo.map((d) => d.stage + ": " + d.form).join("; ") })));
+    list.append(el("li", { "data-testid": "mistake" },
+      el("span", { class: "id", text: ids }),
+      document.createTextNode(i === 0 ? " (the likeliest)" : " (also reproduces it)"),
+      el("div", { class: "where", text: combo.map((d) => d.stage + ": " + d.form).join("; ") }),
+      ...combo.map((d) => mistakeText(d.id))));
   });
   for (const s of data.suggestions || []) list.append(el("li", { text: typeof s === "string" ? s : JSON.stringify(s) }));
   const show = data.matched && data.signer_base_string && data.base_string && data.signer_base_string !== data.base_string;
@@ -494,6 +519,7 @@ function init() {
     }
   });
   loadPresets();
+  loadCatalogue();
 }
 
 document.addEventListener("DOMContentLoaded", init);

@@ -503,6 +503,25 @@ pub fn sign(r: &ApiRequest, o: ApiOptions, fresh: &Fresh) -> Result<Signed, ApiE
     })
 }
 
+/// `GET /api/catalogue`: every known signer mistake (the hunt's catalogue,
+/// [`crate::hunt::catalogue`]), so the page can show each id's
+/// description, fix and RFC section.
+#[derive(Debug, Serialize)]
+pub struct Catalogue {
+    /// The contract version, [`crate::SCHEMA`].
+    pub schema: &'static str,
+    /// The mistakes, in catalogue order.
+    pub mistakes: &'static [crate::hunt::Mistake],
+}
+
+/// `GET /api/catalogue`.
+pub fn catalogue() -> Catalogue {
+    Catalogue {
+        schema: crate::SCHEMA,
+        mistakes: crate::hunt::catalogue(),
+    }
+}
+
 /// `POST /api/align`'s answer: the two base strings cut into runs that are
 /// the same on both sides or differ (what the CLI draws under `diff`).
 #[derive(Debug, Serialize)]

@@ -304,6 +304,7 @@ async fn handle(req: hyper::Request<Incoming>, shared: &Arc<Shared>) -> Answer {
     match path.as_str() {
         "/api/live" => live_stream(shared),
         "/api/live/status" => json(StatusCode::OK, &live_status(shared)),
+        "/api/catalogue" => json(StatusCode::OK, &api::catalogue()),
         "/favicon.ico" => answer(StatusCode::NO_CONTENT, "text/plain", full(Bytes::new())),
         p => match assets::get(p) {
             Some((content_type, bytes)) => answer(StatusCode::OK, content_type, full(bytes)),
