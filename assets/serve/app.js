@@ -70,7 +70,7 @@ function showTab() {
 
 // Which textarea or input an error's `field` names, per tab.
 const FIELDS = {
-  explain: { request: "explain-request", private_key: "explain-private-key", public_key: "explain-public-key", "parts.method": "part-method", "parts.url": "part-url" },
+  explain: { request: "explain-request", private_key: "explain-private-key", public_key: "explain-public-key", "parts.method": "part-method", "parts.url": "part-url", "parts.authorization": "part-authorization", "parts.body": "part-body" },
   diff: { good: "diff-good", candidate: "diff-candidate", server_response: "diff-response" },
   hunt: { request: "hunt-request", target: "hunt-target" },
 };

@@ -126,18 +126,29 @@ impl ApiError {
         }
     }
 
-    /// A reader's error, with its position in `field`. The message is the
-    /// kind and the hint; the page draws its own caret.
-    fn parse(e: &ParseError, field: &str) -> ApiError {
+    /// A reader's error, with its position in `field`, whose text is
+    /// `text`. The message is the kind and the hint; the page draws its own
+    /// caret. An error about a piece of the input (a URL, a header) is
+    /// placed where that piece first occurs in `text`; when it does not
+    /// occur there, no position is given rather than a wrong one.
+    fn parse(e: &ParseError, field: &str, text: &str) -> ApiError {
         let mut message = format!("{}: {}", e.context, e.kind);
         if let Some(h) = &e.hint {
             message.push_str(&format!(" ({h})"));
         }
-        let (line, column) = if e.input.is_empty() {
-            (None, None)
+        let offset = if e.input.is_empty() {
+            None
+        } else if e.input == text {
+            Some(e.span.start)
         } else {
-            let (l, c) = e.line_col();
-            (Some(l), Some(c))
+            text.find(e.input.as_str()).map(|at| at + e.span.start)
+        };
+        let (line, column) = match offset {
+            Some(o) => {
+                let (l, c) = crate::error::line_col(text, o);
+                (Some(l), Some(c))
+            }
+            None => (None, None),
         };
         ApiError {
             message,
@@ -265,7 +276,28 @@ fn read_all(text: &str, r: &ApiRequest, field: &str) -> Result<Vec<ReadRequest>,
         scheme: r.scheme.clone().filter(|s| !s.is_empty()),
         entry: None,
     };
-    input::read(text.as_bytes(), &options, &NoFiles).map_err(|e| ApiError::parse(&e, field))
+    input::read(text.as_bytes(), &options, &NoFiles).map_err(|e| ApiError::parse(&e, field, text))
+}
+
+/// A parse error found after reading (the pipeline's URL or header
+/// checks), placed in the field it came from: the pasted request, or the
+/// part of the parts form that holds the text.
+fn located(e: &ParseError, r: &ApiRequest) -> ApiError {
+    match &r.parts {
+        Some(p) => {
+            let fields = [
+                ("parts.url", p.url.as_str()),
+                ("parts.authorization", p.authorization.as_str()),
+                ("parts.body", p.body.as_str()),
+            ];
+            let (field, text) = fields
+                .into_iter()
+                .find(|(_, t)| !e.input.is_empty() && t.contains(e.input.as_str()))
+                .unwrap_or(("parts", ""));
+            ApiError::parse(e, field, text)
+        }
+        None => ApiError::parse(e, "request", r.request.as_deref().unwrap_or("")),
+    }
 }
 
 /// A [`Request`] from its parts (the `parts` form).
@@ -318,8 +350,9 @@ pub fn explain(r: &ApiRequest, o: ApiOptions) -> Result<serde_json::Value, ApiEr
         show_secrets: o.show_secrets,
         now: r.now,
     };
-    let w = pipeline::run(&read.request, &secrets, options)
-        .map_err(|e| ApiError::field(e.to_string(), "request"))?;
+    let w = pipeline::run(&read.request, &secrets, options).map_err(|e| match e {
+        pipeline::PipelineError::Parse(p) => located(&p, r),
+    })?;
     Ok(crate::report::explain_json(&w, &read))
 }
 
@@ -350,7 +383,7 @@ pub fn hunt(r: &ApiRequest, o: ApiOptions) -> Result<serde_json::Value, ApiError
         budget: Budget::new(o.hunt_time, HUNT_MEMORY),
     };
     let report = hunt::run(&read.request, &secrets, &options).map_err(|e| match e {
-        hunt::HuntError::Parse(p) => ApiError::parse(&p, "request"),
+        hunt::HuntError::Parse(p) => located(&p, r),
         e => ApiError::new(format!("cannot hunt: {e}")),
     })?;
     Ok(serde_json::to_value(&report).unwrap_or_default())
@@ -580,6 +613,28 @@ mod tests {
         let e = explain(&r, ApiOptions::default()).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("request"));
         assert!(e.line.is_some() && e.column.is_some(), "{e:?}");
+    }
+
+    #[test]
+    fn a_bad_url_is_placed_in_the_pasted_request_and_in_the_parts() {
+        let r = ApiRequest {
+            request: Some("curl -X POST \\\n  -H 'A: b' \\\n  'http://x.example:99999/a'".into()),
+            ..ApiRequest::default()
+        };
+        let e = explain(&r, ApiOptions::default()).unwrap_err();
+        assert_eq!((e.line, e.column), (Some(3), Some(21)), "{e:?}");
+        assert!(!e.message.contains('\n'), "{}", e.message);
+        let r = ApiRequest {
+            parts: Some(Parts {
+                method: "GET".into(),
+                url: "http://x.example:99999/a".into(),
+                ..Parts::default()
+            }),
+            ..ApiRequest::default()
+        };
+        let e = explain(&r, ApiOptions::default()).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("parts.url"));
+        assert_eq!((e.line, e.column), (Some(1), Some(18)), "{e:?}");
     }
 
     #[test]
