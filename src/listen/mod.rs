@@ -39,6 +39,7 @@ pub use diagnose::{Arrival, Diagnosed, Diagnoser, Invalid, ListenRecord, Step, V
 pub use oauth2::{Oauth2Server, DEFAULT_TOKEN_TTL, TOKEN_PATH};
 pub use problem::{Problem, ProblemJson, Response};
 pub use record::Recorder;
+#[cfg(feature = "serve")]
 pub(crate) use server::interrupt;
 pub use server::{Event, Flow, Limits, Server, ServerError, ServerOptions, Summary};
 pub use strict::NonceStore;
