@@ -537,7 +537,7 @@ pub fn sign(r: &ApiRequest, o: ApiOptions, fresh: &Fresh) -> Result<Signed, ApiE
 }
 
 /// `GET /api/catalogue`: every known signer mistake (the hunt's catalogue,
-/// [`crate::hunt::catalogue`]), so the page can show each id's
+/// [`crate::hunt::catalogue()`]), so the page can show each id's
 /// description, fix and RFC section.
 #[derive(Debug, Serialize)]
 pub struct Catalogue {
