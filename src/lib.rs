@@ -23,6 +23,8 @@
 //! | hunt a log's invalid requests, rank the mistakes per consumer | [`batch::hunt_invalid`], [`batch::Ranker`] | [`batch::MistakeRanking`] |
 //! | what a strict server checks besides the signature | [`strict::notes`] (through [`pipeline::run`]) | [`error::Violation`]s |
 //! | serve a strict endpoint and diagnose what a tool sends (feature `listen`) | `listen::Server` | `listen::ListenRecord` per request |
+//! | `explain --json`'s object for a request | [`report::explain_json`] | `serde_json::Value` |
+//! | serve the web workbench and its JSON API (feature `serve`) | `serve::Workbench`, `serve::api` | the same reports |
 //!
 //! Every result is plain data (`serde::Serialize` where a command prints
 //! it as `--json`); the library never prints and never exits.
@@ -188,11 +190,14 @@ pub mod input;
 pub mod listen;
 pub mod params;
 pub mod pipeline;
+pub mod report;
 pub mod request;
 #[cfg(feature = "schema")]
 pub mod schema;
 pub mod schemes;
 pub mod secret;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod sign;
 pub mod signature;
 pub mod signer;

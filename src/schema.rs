@@ -292,6 +292,62 @@ struct ListenResponse {
     record: Listen,
 }
 
+/// `serve`'s `GET /api/live` events: one request the Live tab's listen
+/// server caught.
+#[cfg(feature = "serve")]
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct ServeLive {
+    /// The contract version, `oauth1-doctor/2`.
+    schema: String,
+    /// The verdict and cause in one line.
+    headline: String,
+    /// The named cause (a catalogue id), when refused.
+    cause: Option<String>,
+    /// The request target as received.
+    target: String,
+    /// The request as received, its target in absolute form.
+    raw: String,
+    /// `listen --json`'s record of the request.
+    record: Listen,
+}
+
+/// `serve`'s `GET /api/catalogue`: the hunt's catalogue of signer mistakes.
+#[cfg(feature = "serve")]
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct ServeCatalogue {
+    /// The contract version, `oauth1-doctor/2`.
+    schema: String,
+    /// Every known mistake, in catalogue order.
+    mistakes: Vec<CatalogueMistake>,
+}
+
+/// One catalogue entry (`hunt::Mistake`).
+#[cfg(feature = "serve")]
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct CatalogueMistake {
+    /// Stable kebab-case id.
+    id: String,
+    /// The pipeline stage (`encoding`, `uri`, `params`, …).
+    stage: String,
+    /// Exclusivity group: two mistakes of one group are never combined.
+    group: String,
+    /// One line: what the signer did.
+    description: String,
+    /// Real-world signers known to make it.
+    signers: Vec<String>,
+    /// How to fix it.
+    fix: String,
+    /// The rule it breaks, `RFC 5849 §…`.
+    section: String,
+    /// The Postman OAuth 1.0 setting that causes or fixes it, where one applies.
+    postman: Option<String>,
+    /// Whether the hunt varies it.
+    searched: bool,
+}
+
 /// Fields that are left out rather than `null` when they say nothing
 /// (`verify::Checked`'s `skip_serializing_if`), by the type that holds them.
 const OMITTED_WHEN_EMPTY: &[(&str, &[&str])] = &[
@@ -374,6 +430,14 @@ pub fn schemas() -> Vec<(&'static str, serde_json::Value)> {
         ("listen", v(schema_for!(Listen))),
         #[cfg(feature = "listen")]
         ("listen-response", v(schema_for!(ListenResponse))),
+        #[cfg(feature = "serve")]
+        ("serve-align", v(schema_for!(crate::serve::api::Aligned))),
+        #[cfg(feature = "serve")]
+        ("serve-catalogue", v(schema_for!(ServeCatalogue))),
+        #[cfg(feature = "serve")]
+        ("serve-error", v(schema_for!(crate::serve::api::ErrorBody))),
+        #[cfg(feature = "serve")]
+        ("serve-live", v(schema_for!(ServeLive))),
         ("sign", v(schema_for!(Sign))),
         ("vectors-export", v(schema_for!(Vec<ExportedVector>))),
         ("verify", v(schema_for!(Verify))),

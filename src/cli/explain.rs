@@ -161,7 +161,7 @@ fn write_json_report(
 ) -> Result<()> {
     use std::io::Write;
     let params = std::mem::take(&mut w.parameters);
-    let mut v = json_report(&w, read);
+    let mut v = oauth1_doctor::report::explain_json(&w, read);
     if let (Some(obj), Some(c)) = (v.as_object_mut(), checked) {
         // verify only: the verdict under the one rule, and why.
         obj.insert("verdict".into(), serde_json::to_value(c.verdict)?);
@@ -214,37 +214,6 @@ impl serde::Serialize for SortedRow {
         o.serialize_field("value", &r.value)?;
         o.end()
     }
-}
-
-/// The `--json` object for explain and verify, as one JSON value.
-fn json_report(w: &Walkthrough, read: &ReadRequest) -> serde_json::Value {
-    let mut v = serde_json::to_value(w).unwrap_or_default();
-    if let Some(obj) = v.as_object_mut() {
-        obj.insert("schema".into(), oauth1_doctor::SCHEMA.into());
-        obj.insert("scheme".into(), "oauth1".into());
-        obj.insert(
-            "format".into(),
-            serde_json::to_value(read.format).unwrap_or_default(),
-        );
-        obj.insert(
-            "label".into(),
-            serde_json::to_value(&read.label).unwrap_or_default(),
-        );
-        obj.insert(
-            "assumptions".into(),
-            serde_json::to_value(&read.assumptions).unwrap_or_default(),
-        );
-        if let Some(list) = obj.get_mut("violations").and_then(|x| x.as_array_mut()) {
-            let mut all = serde_json::to_value(&read.violations)
-                .unwrap_or_default()
-                .as_array()
-                .cloned()
-                .unwrap_or_default();
-            all.append(list);
-            *list = all;
-        }
-    }
-    v
 }
 
 /// What to run next on an invalid request: `hunt` with the same request

@@ -18,6 +18,8 @@ mod process_tree;
 mod record;
 mod render;
 mod schemes;
+#[cfg(feature = "serve")]
+mod serve;
 mod shell;
 mod sign;
 mod vectors;
@@ -67,6 +69,9 @@ enum Command {
     /// Serve a local strict OAuth 1.0 endpoint: point a tool at it and read why its requests are rejected.
     #[cfg(feature = "listen")]
     Listen(Box<listen::ListenArgs>),
+    /// Serve the local web workbench: paste, compare, hunt and watch requests in a browser page (offline; secrets stay on this machine).
+    #[cfg(feature = "serve")]
+    Serve(Box<serve::ServeArgs>),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to standard output.
     Completions(shell::CompletionsArgs),
     /// Print the manual page (roff) to standard output: `oauth1-doctor man | man -l -`.
@@ -150,6 +155,8 @@ pub fn main() -> ExitCode {
         Command::Diff(args) => diff::run(*args),
         #[cfg(feature = "listen")]
         Command::Listen(args) => listen::run(*args),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::run(*args),
         Command::Completions(args) => shell::completions(args),
         Command::Man => shell::man(),
     };

@@ -140,11 +140,7 @@ pub fn run(args: SignArgs) -> Result<Outcome> {
             anstream::println!("{text}");
         }
         SignOutput::Json => {
-            // Through a JSON value, so that every object's keys are sorted.
-            let mut v = serde_json::to_value(&signed)?;
-            if let Some(obj) = v.as_object_mut() {
-                obj.insert("schema".into(), oauth1_doctor::SCHEMA.into());
-            }
+            let v = oauth1_doctor::report::sign_json(&signed);
             anstream::println!("{}", serde_json::to_string(&v)?);
         }
     }

@@ -50,6 +50,8 @@ pub use oauth2::{Oauth2Server, DEFAULT_TOKEN_TTL, TOKEN_PATH};
 pub use problem::{Problem, ProblemJson, Response};
 pub use proxy::{roots_from_pem, strip_hop_by_hop, ProxyOptions, UpstreamReport};
 pub use record::Recorder;
+#[cfg(feature = "serve")]
+pub(crate) use server::interrupt;
 pub use server::{Event, Flow, Limits, Server, ServerError, ServerOptions, Summary};
 pub use strict::NonceStore;
 pub use tls::{self_signed, SelfSigned, TlsError};

@@ -278,7 +278,7 @@ impl Server {
 }
 
 /// Ctrl-C or (on Unix) SIGTERM.
-async fn interrupt() {
+pub(crate) async fn interrupt() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
