@@ -351,6 +351,8 @@ fn strict(mut v: serde_json::Value) -> serde_json::Value {
 ///
 /// `batch-verify` describes one line (a result or the summary); `listen`
 /// one `listen --json` line, `listen-response` the JSON body it answers;
+/// `postman` is `sign --output json` and `explain --json` for a request
+/// of a Postman collection (or `sign --like postman`);
 /// `vectors-export` the whole array `vectors export --format json` prints;
 /// `conform` also `vectors grade --json`.
 pub fn schemas() -> Vec<(&'static str, serde_json::Value)> {
@@ -369,6 +371,10 @@ pub fn schemas() -> Vec<(&'static str, serde_json::Value)> {
         ("listen", v(schema_for!(Listen))),
         #[cfg(feature = "listen")]
         ("listen-response", v(schema_for!(ListenResponse))),
+        (
+            "postman",
+            v(schema_for!(crate::sign::postman::PostmanReport)),
+        ),
         ("sign", v(schema_for!(Sign))),
         ("vectors-export", v(schema_for!(Vec<ExportedVector>))),
         ("verify", v(schema_for!(Verify))),

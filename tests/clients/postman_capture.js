@@ -73,8 +73,10 @@ const jsonHeader = [{ key: 'Content-Type', value: 'application/json' }];
 // Each case: slug (the URL path's last segment), folder path, method,
 // query, headers, body, auth (settings overrides, 'inherit' or 'noauth'),
 // protocolProfileBehavior, and what the test should expect:
-//   expect.placement  header | query | body | none
-//   expect.verify     'valid' or the catalogue id verify/hunt should name
+//   placement  header | query | body | none
+//   verify     'valid', or the catalogue id of the departure that makes
+//              the request fail verification (hunt names it); a trailing
+//              `?` when it depends on the signature's bytes
 const cases = [
   { slug: 'get-header-sha1', query: 'b=2&a=1&c=hello%20world', auth: {} },
   { slug: 'get-header-sha256', auth: { signatureMethod: 'HMAC-SHA256' } },
@@ -140,11 +142,11 @@ const cases = [
   { slug: 'empty-token-query-addempty', auth: { token: '', tokenSecret: '', addEmptyParamsToSign: true, addParamsToHeader: false }, placement: 'query' },
   { slug: 'empty-token-dropped', auth: { token: '', tokenSecret: '' } },
   { slug: 'no-version', auth: { version: '' } },
-  { slug: 'no-header-encoding', auth: { consumerKey: 'ck/with+chars', disableHeaderEncoding: true }, consumerKey: 'ck/with+chars' },
+  { slug: 'no-header-encoding', auth: { consumerKey: 'ck/with+chars', disableHeaderEncoding: true } },
   { slug: 'no-header-encoding-realm', auth: { disableHeaderEncoding: true, realm: 'a b' } },
   { slug: 'no-url-encoding-query', query: 'a=1', auth: { addParamsToHeader: false }, placement: 'query', ppb: { disableUrlEncoding: true }, verify: 'signature-not-encoded?' },
-  { slug: 'consumer-key-spaces', auth: { consumerKey: ' {{ck}} ' }, verify: 'postman-consumer-key-untrimmed' },
-  { slug: 'blank-token-secret', auth: { tokenSecret: '   ' }, verify: 'postman-blank-token-secret', tokenSecret: '   ' },
+  { slug: 'consumer-key-spaces', auth: { consumerKey: '{{ck}} ' }, verify: 'postman-consumer-key-untrimmed' },
+  { slug: 'blank-token-secret', auth: { tokenSecret: '   ' }, verify: 'postman-blank-token-secret' },
   { slug: 'callback-verifier', auth: { callback: 'http://127.0.0.1/cb?x=1', verifier: 'ver 1' } },
   { slug: 'env-precedence', query: 'who={{who}}', headers: [{ key: 'X-Who', value: '{{who}}' }], auth: {} },
   { slug: 'vars-in-body', method: 'POST', body: form([{ key: '{{fieldname}}', value: '{{who}}-{{only_collection}}' }]), auth: { addParamsToHeader: false }, placement: 'body' },
@@ -220,6 +222,51 @@ const environment = {
   _postman_variable_scope: 'environment',
 };
 
+// Candidates for `diff COLLECTION --item get-header-sha1 CANDIDATE`: the
+// same request signed by a hand-written HMAC-SHA1 signer (node's crypto,
+// not Postman, not oauth1-doctor) with one mistake each, and a fresh
+// nonce and timestamp. OUTDIR/candidates/<mistake>.http, raw HTTP.
+function writeCandidates(port) {
+  const enc = (s) => encodeURIComponent(s).replace(/[!*'()]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+  const dir = path.join(out, 'candidates');
+  fs.mkdirSync(dir, { recursive: true });
+  const oauth = [
+    ['oauth_consumer_key', 'dpf43f3p2l4k3l03'], ['oauth_token', 'tok-123'],
+    ['oauth_signature_method', 'HMAC-SHA1'], ['oauth_timestamp', '1700000999'],
+    ['oauth_nonce', 'candidate-nonce'], ['oauth_version', '1.0'],
+  ];
+  const query = [['b', '2'], ['a', '1'], ['c', 'hello world']];
+  const build = (m) => {
+    const method = m.method || 'GET';
+    const uri = m.uri || ('http://127.0.0.1:' + port + '/c/get-header-sha1');
+    const params = (m.noQuery ? [] : (m.query || query)).concat(oauth);
+    const encode = m.encode || enc;
+    let pairs = params.map(([k, v]) => [encode(k), encode(v)]);
+    if (!m.unsorted) pairs.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0));
+    const normalized = pairs.map(([k, v]) => k + '=' + v).join('&');
+    const base = [m.lowerMethod ? method.toLowerCase() : method, enc(uri), enc(normalized)].join('&');
+    const key = m.key || (enc('kd94hf93k423kf44') + '&' + enc('ts-456'));
+    const sig = crypto.createHmac('sha1', key).update(base).digest('base64');
+    const header = 'OAuth ' + oauth.concat([['oauth_signature', sig]]).map(([k, v]) => k + '="' + enc(v) + '"').join(', ');
+    const sentQuery = (m.sentQuery || query).map(([k, v]) => enc(k) + '=' + enc(v)).join('&');
+    return method + ' /c/get-header-sha1?' + sentQuery + ' HTTP/1.1\r\nHost: 127.0.0.1:' + port +
+      '\r\nAuthorization: ' + header + '\r\n\r\n';
+  };
+  const mistakes = {
+    'none': {},
+    'plus-for-space': { encode: (s) => enc(s).replace(/%20/g, '+') },
+    'method-not-uppercased': { lowerMethod: true },
+    'query-params-omitted': { noQuery: true },
+    'port-dropped': { uri: 'http://127.0.0.1/c/get-header-sha1' },
+    'key-token-secret-omitted': { key: enc('kd94hf93k423kf44') + '&' },
+    'unsorted': { unsorted: true },
+    'param-value-mismatch': { query: [['b', '2'], ['a', '1'], ['c', 'hello World']], sentQuery: [['b', '2'], ['a', '1'], ['c', 'hello World']] },
+  };
+  for (const [name, m] of Object.entries(mistakes)) {
+    fs.writeFileSync(path.join(dir, name + '.http'), build(m));
+  }
+}
+
 const captured = [];
 const server = http.createServer((req, res) => {
   const chunks = [];
@@ -273,11 +320,12 @@ server.listen(0, '127.0.0.1', () => {
           slug: c.slug,
           placement: c.placement || 'header',
           verify: c.verify || 'valid',
-          consumer_key: c.consumerKey || 'dpf43f3p2l4k3l03',
-          token_secret: c.tokenSecret === undefined ? null : c.tokenSecret,
+          token_secret: c.auth && c.auth.tokenSecret !== undefined ? c.auth.tokenSecret : 'ts-456',
+          rsa: Boolean(c.auth && String(c.auth.signatureMethod).startsWith('RSA')),
           capture: caps[c.dup ? 1 : 0] || null,
         };
       });
+      writeCandidates(port);
       fs.writeFileSync(
         path.join(out, 'captures.json'),
         JSON.stringify({ port, failures, cases: result }, null, 2)
