@@ -876,7 +876,7 @@ static POSTMAN: &[PostmanOption] = &[
         name: "includeBodyHash",
         label: "Include body hash",
         effect: "adds oauth_body_hash (base64 digest of the raw body with the method's own hash) for raw/file/graphql bodies, never for form bodies; on a GET it hashes a body Postman does not send",
-        mistakes: &[],
+        mistakes: &["postman-body-hash-of-unsent-body"],
     },
     PostmanOption {
         name: "addParamsToHeader",

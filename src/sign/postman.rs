@@ -1,7 +1,7 @@
 //! Signing as Postman's OAuth 1.0 helper does (postman-runtime 7.39 with
 //! node-oauth1 1.3, as observed through newman 6.2): where the parameters
 //! go, the header's format, and Postman's own departures from RFC 5849,
-//! each reported with its catalogue id ([`crate::hunt::catalogue`]).
+//! each reported with its catalogue id ([`mod@crate::hunt::catalogue`]).
 //!
 //! What Postman does, step by step (each step cites the rule it follows
 //! or departs from):
@@ -118,7 +118,7 @@ pub struct Unsigned<'a> {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Departure {
-    /// The catalogue id ([`crate::hunt::catalogue`]).
+    /// The catalogue id ([`mod@crate::hunt::catalogue`]).
     pub id: &'static str,
     /// What happened in this request.
     pub detail: String,
@@ -203,70 +203,21 @@ pub fn sign_like_postman(
     config: &PostmanConfig,
     secrets: &Secrets,
 ) -> Result<PostmanSigned, PostmanSignError> {
-    let add_empty = config.add_empty_params;
     let mut departures = Vec::new();
     let method = config.signature_method;
-    // Postman's sign(): nothing to do without these (checked untrimmed).
-    if config.consumer_key.is_empty() {
-        return Err(PostmanSignError::SentUnsigned(
-            "the consumer key is empty".into(),
-        ));
-    }
-    let cs_given = secrets.consumer_secret.as_ref().map_or("", Secret::expose);
-    if !method.is_rsa() && cs_given.is_empty() {
-        return Err(PostmanSignError::SentUnsigned(
-            "the consumer secret is empty".into(),
-        ));
-    }
-    if method.is_rsa() && secrets.private_key.is_none() {
-        return Err(PostmanSignError::SentUnsigned(
-            "the private key is empty".into(),
-        ));
-    }
-    // Step 2: whitespace-only settings are dropped (RFC 5849 §3.4.2 keys
-    // the token secret as given: `postman-blank-token-secret`).
-    let ts_given = secrets.token_secret.as_ref().map_or("", Secret::expose);
-    let mut key = secrets.clone();
-    if !kept(ts_given, add_empty) {
-        if !ts_given.is_empty() {
-            departures.push(Departure {
-                id: "postman-blank-token-secret",
-                detail: format!(
-                    "the token secret is {} whitespace character(s): Postman signs with an empty one (key `cs&`)",
-                    ts_given.chars().count()
-                ),
-            });
-        }
-        key.token_secret = Some(Secret::new(""));
-    }
-    if !kept(cs_given, add_empty) {
-        key.consumer_secret = Some(Secret::new(""));
-    }
-    let setting = |v: &str| {
-        if kept(v, add_empty) {
-            v.to_string()
-        } else {
-            String::new()
-        }
-    };
+    let key = signing_key(config, secrets, &mut departures)?;
     // Step 1: strip what an earlier signing left.
     let mut request = unsigned.request.clone();
     request.remove_header("Authorization");
     let parts = split_url(&request.url)?;
     let query = parts.query.unwrap_or("");
-    let url_base = request.url[..parts.query.map_or(
-        parts
-            .fragment
-            .map_or(request.url.len(), |f| request.url.len() - f.len() - 1),
-        |_| parts.query_offset - 1,
-    )]
-        .to_string();
-    let pairs = decode_form(query).map_err(|why| {
-        PostmanSignError::SentUnsigned(format!(
-            "{why} (postman-unsigned-on-bad-encoding: Postman's signer throws and the request goes out without OAuth)"
-        ))
-    })?;
-    let query_pairs: Vec<(String, Option<String>)> = pairs
+    let url_base = url_without_query(&request.url);
+    let query_pairs: Vec<(String, Option<String>)> = decode_form(query)
+        .map_err(|why| {
+            PostmanSignError::SentUnsigned(format!(
+                "{why} (postman-unsigned-on-bad-encoding: Postman's signer throws and the request goes out without OAuth)"
+            ))
+        })?
         .into_iter()
         .filter(|(n, _)| !POSTMAN_OAUTH_PARAMS.contains(&n.as_str()))
         .collect();
@@ -276,72 +227,9 @@ pub fn sign_like_postman(
             .cloned()
             .collect()
     });
-    // Step 3: the protocol parameters, in Postman's order.
-    let mut protocol: Vec<(String, String)> = [
-        ("oauth_consumer_key", setting(&config.consumer_key)),
-        ("oauth_token", setting(&config.token)),
-        ("oauth_signature_method", method.as_str().to_string()),
-        ("oauth_timestamp", setting(&config.timestamp)),
-        ("oauth_nonce", setting(&config.nonce)),
-        (
-            "oauth_version",
-            config.version.as_deref().map(setting).unwrap_or_default(),
-        ),
-    ]
-    .into_iter()
-    .map(|(n, v)| (n.to_string(), v))
-    .collect();
-    // OAuth Request Body Hash §3.1–3.2 (never for a form body): the hash
-    // of the method's own digest, base64.
-    if config.include_body_hash && unsigned.form.is_none() {
-        if let Some(hash) = method.hash() {
-            match unsigned.hashed_body {
-                HashedBody::Bytes(b) => {
-                    protocol.push(("oauth_body_hash".into(), body_hash(hash, b)));
-                    if !unsigned.body_sent && !b.is_empty() {
-                        departures.push(Departure {
-                            id: "postman-body-hash-of-unsent-body",
-                            detail: format!(
-                                "oauth_body_hash hashes the {}-byte body Postman does not send with {}",
-                                b.len(),
-                                request.method
-                            ),
-                        });
-                    }
-                }
-                HashedBody::NotHashed => {}
-                HashedBody::Unread(src) => {
-                    return Err(PostmanSignError::BodyHashUnread(src.clone()))
-                }
-            }
-        }
-    }
-    for (name, value) in [
-        ("oauth_callback", &config.callback),
-        ("oauth_verifier", &config.verifier),
-    ] {
-        if !setting(value).is_empty() {
-            protocol.push((name.into(), value.clone()));
-        }
-    }
-    protocol.retain(|(_, v)| add_empty || !v.is_empty());
+    let protocol = protocol_params(unsigned, config, &mut departures)?;
     // Step 4: the base string (RFC 5849 §3.4.1), Postman's port rule.
-    let uri_source = match parts.port {
-        Some(p @ ("80" | "443")) => {
-            if default_port(parts.scheme).map(|d| d.to_string()).as_deref() != Some(p) {
-                departures.push(Departure {
-                    id: "postman-port-dropped",
-                    detail: format!(
-                        "port {p} is dropped from the base string URI of a {} URL",
-                        parts.scheme
-                    ),
-                });
-            }
-            url_base.replacen(&format!(":{p}"), "", 1)
-        }
-        _ => url_base.clone(),
-    };
-    let uri = base_string_uri(&uri_source)?.uri;
+    let uri = postman_base_uri(&url_base, parts.scheme, parts.port, &mut departures)?;
     let mut params: Vec<Param> = query_pairs
         .iter()
         .map(|(n, v)| {
@@ -375,79 +263,22 @@ pub fn sign_like_postman(
     let base_string = base_string_from_params(&normalize_method(&request.method), &uri, &params);
     let signature = sign(method, &base_string, &key)?;
     // Step 5: placement.
-    let is_put_post = {
-        let m = request.method.to_ascii_uppercase();
-        m.contains("PUT") || m.contains("POST")
-    };
-    let placement = match config.placement {
-        Some(Placement::Body) if form.is_none() => {
-            return Err(PostmanSignError::Placement(
-                "--placement body needs a form body (Content-Type: application/x-www-form-urlencoded, RFC 5849 §3.5.2)".into(),
-            ))
-        }
-        Some(p) => p,
-        None if is_put_post && form.is_some() => Placement::Body,
-        None => Placement::Query,
-    };
-    let mut sent_query: Vec<String> = query_pairs
-        .iter()
-        .map(|(n, v)| {
-            if config.disable_url_encoding {
-                return match v {
-                    Some(v) => format!("{n}={v}"),
-                    None => n.clone(),
-                };
-            }
-            match v {
-                Some(v) => format!("{}={}", encode(n), encode(v)),
-                None => encode(n),
-            }
-        })
-        .collect();
-    if config.disable_url_encoding {
-        // Postman leaves the query as written.
-        sent_query = query
-            .split('&')
-            .filter(|p| !p.is_empty())
-            .filter(|p| {
-                let name = p.split('=').next().unwrap_or("");
-                !POSTMAN_OAUTH_PARAMS.contains(&name)
-            })
-            .map(str::to_string)
-            .collect();
-    }
-    let mut all = protocol.clone();
+    let placement = placement(config, &request.method, form.is_some())?;
+    let mut all = protocol;
     all.push(("oauth_signature".into(), signature.clone()));
+    let mut sent_query = sent_query(query, &query_pairs, config.disable_url_encoding);
     let mut authorization = None;
     match placement {
         Placement::Header => {
+            header_departures(&all, &mut departures);
             let header = header_value(&config.realm, &all, config.disable_header_encoding);
-            for (n, v) in &all {
-                if v.is_empty() {
-                    departures.push(Departure {
-                        id: if n == "oauth_token" {
-                            "empty-token-signed"
-                        } else {
-                            "param-signed-not-sent"
-                        },
-                        detail: format!(
-                            "`{n}=` is signed but the header leaves it out (addEmptyParamsToSign)"
-                        ),
-                    });
-                } else if n == "oauth_consumer_key" && v.trim() != v {
-                    departures.push(Departure {
-                        id: "postman-consumer-key-untrimmed",
-                        detail: "the consumer key is signed with its surrounding spaces but sent trimmed".into(),
-                    });
-                }
-            }
             request
                 .headers
                 .push(("Authorization".into(), header.clone()));
             authorization = Some(header);
         }
         Placement::Body => {
-            let mut rows = form.clone().unwrap_or_default();
+            let mut rows = form.unwrap_or_default();
             rows.extend(all.iter().cloned());
             request.body = form_body(&rows).into_bytes();
             if request.header("content-type").is_none() {
@@ -459,16 +290,16 @@ pub fn sign_like_postman(
         }
         Placement::Query => {
             for (n, v) in &all {
-                if config.disable_url_encoding {
-                    sent_query.push(format!("{n}={v}"));
-                    if n == "oauth_signature" && v.contains('+') {
-                        departures.push(Departure {
-                            id: "signature-not-encoded",
-                            detail: "disableUrlEncoding sends oauth_signature unencoded: its `+` arrives as a space".into(),
-                        });
-                    }
-                } else {
+                if !config.disable_url_encoding {
                     sent_query.push(format!("{}={}", encode(n), encode(v)));
+                    continue;
+                }
+                sent_query.push(format!("{n}={v}"));
+                if n == "oauth_signature" && v.contains('+') {
+                    departures.push(Departure {
+                        id: "signature-not-encoded",
+                        detail: "disableUrlEncoding sends oauth_signature unencoded: its `+` arrives as a space".into(),
+                    });
                 }
             }
         }
@@ -487,6 +318,210 @@ pub fn sign_like_postman(
         protocol: all,
         departures,
     })
+}
+
+/// RFC 5849 §3.4.2 as Postman keys it: nothing is signed without a
+/// consumer key and a consumer secret (or private key), checked as
+/// written; then a whitespace-only secret counts as empty (step 2).
+fn signing_key(
+    config: &PostmanConfig,
+    secrets: &Secrets,
+    departures: &mut Vec<Departure>,
+) -> Result<Secrets, PostmanSignError> {
+    let method = config.signature_method;
+    let add_empty = config.add_empty_params;
+    if config.consumer_key.is_empty() {
+        return Err(PostmanSignError::SentUnsigned(
+            "the consumer key is empty".into(),
+        ));
+    }
+    let cs = secrets.consumer_secret.as_ref().map_or("", Secret::expose);
+    if !method.is_rsa() && cs.is_empty() {
+        return Err(PostmanSignError::SentUnsigned(
+            "the consumer secret is empty".into(),
+        ));
+    }
+    if method.is_rsa() && secrets.private_key.is_none() {
+        return Err(PostmanSignError::SentUnsigned(
+            "the private key is empty".into(),
+        ));
+    }
+    let ts = secrets.token_secret.as_ref().map_or("", Secret::expose);
+    let mut key = secrets.clone();
+    if !kept(ts, add_empty) {
+        if !ts.is_empty() {
+            departures.push(Departure {
+                id: "postman-blank-token-secret",
+                detail: format!(
+                    "the token secret is {} whitespace character(s): Postman signs with an empty one (key `cs&`)",
+                    ts.chars().count()
+                ),
+            });
+        }
+        key.token_secret = Some(Secret::new(""));
+    }
+    if !kept(cs, add_empty) {
+        key.consumer_secret = Some(Secret::new(""));
+    }
+    Ok(key)
+}
+
+/// Step 3: the protocol parameters in Postman's order (RFC 5849 §3.1),
+/// with `oauth_body_hash` (OAuth Request Body Hash §3.1–3.2: the method's
+/// own digest, base64, never for a form body).
+fn protocol_params(
+    unsigned: Unsigned<'_>,
+    config: &PostmanConfig,
+    departures: &mut Vec<Departure>,
+) -> Result<Vec<(String, String)>, PostmanSignError> {
+    let add_empty = config.add_empty_params;
+    let setting = |v: &str| {
+        if kept(v, add_empty) {
+            v.to_string()
+        } else {
+            String::new()
+        }
+    };
+    let method = config.signature_method;
+    let mut protocol: Vec<(String, String)> = [
+        ("oauth_consumer_key", setting(&config.consumer_key)),
+        ("oauth_token", setting(&config.token)),
+        ("oauth_signature_method", method.as_str().to_string()),
+        ("oauth_timestamp", setting(&config.timestamp)),
+        ("oauth_nonce", setting(&config.nonce)),
+        (
+            "oauth_version",
+            config.version.as_deref().map(setting).unwrap_or_default(),
+        ),
+    ]
+    .into_iter()
+    .map(|(n, v)| (n.to_string(), v))
+    .collect();
+    if let (true, None, Some(hash)) = (config.include_body_hash, unsigned.form, method.hash()) {
+        match unsigned.hashed_body {
+            HashedBody::Bytes(b) => {
+                protocol.push(("oauth_body_hash".into(), body_hash(hash, b)));
+                if !unsigned.body_sent && !b.is_empty() {
+                    departures.push(Departure {
+                        id: "postman-body-hash-of-unsent-body",
+                        detail: format!(
+                            "oauth_body_hash hashes the {}-byte body Postman does not send with {}",
+                            b.len(),
+                            unsigned.request.method
+                        ),
+                    });
+                }
+            }
+            HashedBody::NotHashed => {}
+            HashedBody::Unread(src) => return Err(PostmanSignError::BodyHashUnread(src.clone())),
+        }
+    }
+    for (name, value) in [
+        ("oauth_callback", &config.callback),
+        ("oauth_verifier", &config.verifier),
+    ] {
+        if !setting(value).is_empty() {
+            protocol.push((name.into(), value.clone()));
+        }
+    }
+    protocol.retain(|(_, v)| add_empty || !v.is_empty());
+    Ok(protocol)
+}
+
+/// The URL without its query and fragment.
+fn url_without_query(url: &str) -> String {
+    let end = url.find(['?', '#']).unwrap_or(url.len());
+    url[..end].to_string()
+}
+
+/// RFC 5849 §3.4.1.2, except that Postman drops port 80 and 443 whatever
+/// the scheme (`postman-port-dropped` when that is not the scheme's own).
+fn postman_base_uri(
+    url_base: &str,
+    scheme: &str,
+    port: Option<&str>,
+    departures: &mut Vec<Departure>,
+) -> Result<String, PostmanSignError> {
+    let source = match port {
+        Some(p @ ("80" | "443")) => {
+            if default_port(scheme).map(|d| d.to_string()).as_deref() != Some(p) {
+                departures.push(Departure {
+                    id: "postman-port-dropped",
+                    detail: format!(
+                        "port {p} is dropped from the base string URI of a {scheme} URL"
+                    ),
+                });
+            }
+            url_base.replacen(&format!(":{p}"), "", 1)
+        }
+        _ => url_base.to_string(),
+    };
+    Ok(base_string_uri(&source)?.uri)
+}
+
+/// RFC 5849 §3.5: where the parameters go. Postman's rule when
+/// `addParamsToHeader` is off: the form body for a POST or PUT with a
+/// `urlencoded` body, else the query.
+fn placement(
+    config: &PostmanConfig,
+    method: &str,
+    has_form: bool,
+) -> Result<Placement, PostmanSignError> {
+    let m = method.to_ascii_uppercase();
+    match config.placement {
+        Some(Placement::Body) if !has_form => Err(PostmanSignError::Placement(
+            "--placement body needs a form body (Content-Type: application/x-www-form-urlencoded, RFC 5849 §3.5.2)".into(),
+        )),
+        Some(p) => Ok(p),
+        None if (m.contains("PUT") || m.contains("POST")) && has_form => Ok(Placement::Body),
+        None => Ok(Placement::Query),
+    }
+}
+
+/// The query Postman sends before adding any OAuth parameter: each pair
+/// decoded and RFC 3986-encoded again (a name without `=` stays so), or
+/// as written with `disableUrlEncoding`.
+fn sent_query(query: &str, pairs: &[(String, Option<String>)], raw: bool) -> Vec<String> {
+    if raw {
+        return query
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .filter(|p| !POSTMAN_OAUTH_PARAMS.contains(&p.split('=').next().unwrap_or("")))
+            .map(str::to_string)
+            .collect();
+    }
+    pairs
+        .iter()
+        .map(|(n, v)| match v {
+            Some(v) => format!("{}={}", encode(n), encode(v)),
+            None => encode(n),
+        })
+        .collect()
+}
+
+/// The departures of the header placement: an empty value is signed but
+/// skipped (`empty-token-signed`), the consumer key is sent trimmed.
+fn header_departures(all: &[(String, String)], departures: &mut Vec<Departure>) {
+    for (n, v) in all {
+        if v.is_empty() {
+            departures.push(Departure {
+                id: if n == "oauth_token" {
+                    "empty-token-signed"
+                } else {
+                    "param-signed-not-sent"
+                },
+                detail: format!(
+                    "`{n}=` is signed but the header leaves it out (addEmptyParamsToSign)"
+                ),
+            });
+        } else if n == "oauth_consumer_key" && v.trim() != v {
+            departures.push(Departure {
+                id: "postman-consumer-key-untrimmed",
+                detail: "the consumer key is signed with its surrounding spaces but sent trimmed"
+                    .into(),
+            });
+        }
+    }
 }
 
 /// Postman's `Authorization` header (node-oauth1 `getAuthorizationHeader`):

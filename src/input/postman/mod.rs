@@ -488,7 +488,7 @@ fn disable_url_encoding(
 }
 
 impl PostmanItem {
-    /// The request as a [`ReadRequest`] (format Postman, labelled with
+    /// The request as a [`ReadRequest`](crate::request::ReadRequest) (format Postman, labelled with
     /// the item's path): the request before Postman's auth helper runs.
     pub fn to_read(&self) -> crate::request::ReadRequest {
         let mut r =
