@@ -164,6 +164,39 @@ pub fn form_body(rows: &[(String, String)]) -> String {
     parts.join("&")
 }
 
+/// The URL with its path percent-encoded as Postman's URL encoder does
+/// before sending (WHATWG URL §1.3's path percent-encode set: C0 controls,
+/// bytes above `~`, space, `"`, `<`, `>`, `` ` ``, `{`, `}`; an existing
+/// `%XX` is kept). The query is encoded by the signer, the host is left.
+///
+/// ```
+/// use oauth1_doctor::input::postman::body::encode_path;
+/// assert_eq!(encode_path("http://h/a b/{c}\u{1b}?q= x"), "http://h/a%20b/%7Bc%7D%1B?q= x");
+/// ```
+pub fn encode_path(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_string();
+    };
+    let after = scheme_end + 3;
+    let path_start = url[after..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| after + i);
+    let path_end = url[path_start..]
+        .find(['?', '#'])
+        .map_or(url.len(), |i| path_start + i);
+    let mut out = String::with_capacity(url.len() + 8);
+    out.push_str(&url[..path_start]);
+    for &b in url[path_start..path_end].as_bytes() {
+        if b < 0x21 || b > 0x7e || b"\"<>`{}".contains(&b) {
+            out.push_str(&format!("%{b:02X}"));
+        } else {
+            out.push(b as char);
+        }
+    }
+    out.push_str(&url[path_end..]);
+    out
+}
+
 fn raw_content_type(language: &str) -> &'static str {
     match language {
         "html" => "text/html",
@@ -199,6 +232,7 @@ pub(crate) fn build(
         url = format!("http://{url}");
         notes.push("the URL names no scheme: http, as Postman assumes".into());
     }
+    let url = encode_path(&url);
     let mut req = Request::new(method.clone(), url);
     match request.get("header") {
         Some(Value::String(block)) => {
