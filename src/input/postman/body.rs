@@ -186,8 +186,8 @@ pub fn encode_path(url: &str) -> String {
         .map_or(url.len(), |i| path_start + i);
     let mut out = String::with_capacity(url.len() + 8);
     out.push_str(&url[..path_start]);
-    for &b in url[path_start..path_end].as_bytes() {
-        if b < 0x21 || b > 0x7e || b"\"<>`{}".contains(&b) {
+    for &b in &url.as_bytes()[path_start..path_end] {
+        if !(0x21..=0x7e).contains(&b) || b"\"<>`{}".contains(&b) {
             out.push_str(&format!("%{b:02X}"));
         } else {
             out.push(b as char);
