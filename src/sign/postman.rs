@@ -118,7 +118,7 @@ pub struct Unsigned<'a> {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Departure {
-    /// The catalogue id ([`mod@crate::hunt::catalogue`]).
+    /// Its id in the catalogue of mistakes (`hunt::catalogue`).
     pub id: &'static str,
     /// What happened in this request.
     pub detail: String,
