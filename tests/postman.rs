@@ -350,6 +350,18 @@ fn auth_is_inherited_from_the_nearest_folder_then_the_collection() {
             v["settings"]
         );
     }
+    // A PLAINTEXT signature is the key: explain masks it everywhere.
+    let (_, out, _) = doctor(&[
+        "explain",
+        &collection,
+        "--item",
+        "get-header-plaintext",
+        "--json",
+    ]);
+    assert!(
+        !out.contains(CS) && out.contains("<PLAINTEXT signature: "),
+        "{out}"
+    );
     // The human explain says where the settings came from, and never a secret.
     let (code, out, _) = doctor(&["explain", &collection, "--item", "get-nested-auth"]);
     assert_eq!(code, 0);

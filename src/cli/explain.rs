@@ -171,7 +171,15 @@ fn explain_collection_item(
         &super::sign::fresh(),
     )?;
     if args.json {
-        anstream::println!("{}", serde_json::to_string(&signed.report)?);
+        let report = if args.secrets.show_secrets {
+            signed.report.clone()
+        } else {
+            signed
+                .report
+                .clone()
+                .masked(&signed.signed, signed.config.signature_method)
+        };
+        anstream::println!("{}", serde_json::to_string(&report)?);
         return Ok(Outcome::Ok);
     }
     anstream::print!("{}", super::postman::human(&signed.report));

@@ -654,6 +654,32 @@ pub struct PostmanReport {
 }
 
 impl PostmanReport {
+    /// The same report with a PLAINTEXT signature (which *is* the key,
+    /// RFC 5849 §3.4.4) masked wherever the request carries it: the
+    /// header, URL, body and headers (`explain` without `--show-secrets`;
+    /// `sign` prints the request it signs).
+    pub fn masked(mut self, signed: &PostmanSigned, method: SignatureMethod) -> PostmanReport {
+        if method != SignatureMethod::Plaintext || signed.signature.is_empty() {
+            return self;
+        }
+        let mask = format!(
+            "<PLAINTEXT signature: {} chars>",
+            signed.signature.chars().count()
+        );
+        let hide = |s: &str| {
+            s.replace(&encode(&signed.signature), &mask)
+                .replace(&signed.signature, &mask)
+        };
+        self.authorization = self.authorization.as_deref().map(hide);
+        self.url = hide(&self.url);
+        self.body = hide(&self.body);
+        for (_, v) in &mut self.headers {
+            *v = hide(v);
+        }
+        self.signature = mask;
+        self
+    }
+
     /// The report of `signed`.
     pub fn new(
         signed: &PostmanSigned,
