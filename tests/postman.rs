@@ -170,21 +170,35 @@ fn capture_file(c: &Capture, case: &Value) -> PathBuf {
     p
 }
 
-#[test]
-fn newman_requests_are_signed_byte_for_byte() {
-    let Some(c) = capture() else { return };
+/// `sign` on `collection` (a file of the capture directory) against what
+/// newman sent for it (`key`: `capture` or `capture_v20`): the failures and
+/// the number of requests compared.
+fn compare_with_newman(c: &Capture, collection: &str, key: &str) -> (Vec<String>, usize) {
     let mut failures = Vec::new();
     let mut compared = 0;
     let mut placements = std::collections::BTreeSet::new();
     for case in c.cases() {
         let item = case["item"].as_str().unwrap();
         let placement = case["placement"].as_str().unwrap();
-        let cap = &case["capture"];
-        assert!(cap.is_object(), "{item}: newman sent nothing");
+        let cap = &case[key];
+        assert!(cap.is_object(), "{item}: newman sent nothing ({key})");
         if placement == "none" {
             continue;
         }
-        let report = sign_json(c, item, &[]);
+        let path = c.path(collection);
+        let environment = c.path("environment.json");
+        let (code, out, err) = doctor(&[
+            "sign",
+            &path,
+            "--item",
+            item,
+            "--environment",
+            &environment,
+            "--output",
+            "json",
+        ]);
+        assert_eq!(code, 0, "{collection} {item}: {err}");
+        let report: Value = serde_json::from_str(&out).unwrap();
         assert_eq!(report["schema"], oauth1_doctor::SCHEMA);
         assert_eq!(report["placement"], placement, "{item}");
         placements.insert(placement.to_string());
@@ -217,6 +231,14 @@ fn newman_requests_are_signed_byte_for_byte() {
         }
         compared += 1;
     }
+    assert_eq!(placements.len(), 3, "{placements:?}");
+    (failures, compared)
+}
+
+#[test]
+fn newman_requests_are_signed_byte_for_byte() {
+    let Some(c) = capture() else { return };
+    let (failures, compared) = compare_with_newman(c, "collection.json", "capture");
     assert!(
         failures.is_empty(),
         "{} of {compared} differ:\n{}",
@@ -224,7 +246,21 @@ fn newman_requests_are_signed_byte_for_byte() {
         failures.join("\n")
     );
     assert!(compared >= 30, "only {compared} requests compared");
-    assert_eq!(placements.len(), 3, "{placements:?}");
+}
+
+/// The same collection written in format v2.0 (auth settings as objects,
+/// `schema.getpostman.com/json/collection/v2.0.0`), sent by newman too.
+#[test]
+fn a_v2_0_collection_is_signed_as_newman_sends_it() {
+    let Some(c) = capture() else { return };
+    let (failures, compared) = compare_with_newman(c, "collection-v2.0.json", "capture_v20");
+    assert!(
+        failures.is_empty(),
+        "{} of {compared} differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(compared >= 30, "only {compared} requests compared");
 }
 
 /// Each captured request verifies, unless one of Postman's departures

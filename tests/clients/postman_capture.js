@@ -293,20 +293,59 @@ server.listen(0, '127.0.0.1', () => {
   const json = collection.toJSON();
   fs.writeFileSync(path.join(out, 'collection.json'), JSON.stringify(json, null, 2));
   fs.writeFileSync(path.join(out, 'environment.json'), JSON.stringify(environment, null, 2));
-  newman.run(
-    {
-      collection: JSON.parse(JSON.stringify(json)),
-      environment: JSON.parse(JSON.stringify(environment)),
-      reporters: [],
-      timeout: 20000,
-    },
-    (err, summary) => {
+  // The same collection in format v2.0
+  // (https://schema.getpostman.com/json/collection/v2.0.0/collection.json):
+  // each auth block's settings as an object instead of [{key, value}].
+  const v20 = JSON.parse(JSON.stringify(json));
+  v20.info.schema = 'https://schema.getpostman.com/json/collection/v2.0.0/collection.json';
+  (function toObjects(node) {
+    if (Array.isArray(node)) return node.forEach(toObjects);
+    if (!node || typeof node !== 'object') return;
+    if (node.type && Array.isArray(node[node.type])) {
+      node[node.type] = Object.fromEntries(node[node.type].map((r) => [r.key, r.value]));
+    }
+    Object.values(node).forEach(toObjects);
+  })(v20);
+  fs.writeFileSync(path.join(out, 'collection-v2.0.json'), JSON.stringify(v20, null, 2));
+  const run = (collection, done) =>
+    newman.run(
+      {
+        collection: JSON.parse(JSON.stringify(collection)),
+        environment: JSON.parse(JSON.stringify(environment)),
+        reporters: [],
+        timeout: 20000,
+      },
+      done
+    );
+  // One newman run per format: v2.1 first, then v2.0.
+  run(json, (err, summary) => {
+    if (err) {
+      console.error('newman failed: ' + err);
+      process.exit(1);
+    }
+    const v21 = captured.splice(0, captured.length);
+    run(v20, (err20, summary20) => {
       server.close();
-      if (err) {
-        console.error('newman failed: ' + err);
+      if (err20) {
+        console.error('newman (v2.0) failed: ' + err20);
         process.exit(1);
       }
-      const failures = summary.run.failures.map((f) => String(f.error && f.error.message));
+      const v20captures = captured.splice(0, captured.length);
+      captured.push(...v21);
+      finish(summary, summary20, v20captures);
+    });
+  });
+  const finish = (summary, summary20, v20captures) => {
+    {
+      const failures = summary.run.failures
+        .concat(summary20.run.failures)
+        .map((f) => String(f.error && f.error.message));
+      const v20By = new Map();
+      for (const cap of v20captures) {
+        const slug = cap.target.split('?')[0].split('/').pop();
+        if (!v20By.has(slug)) v20By.set(slug, []);
+        v20By.get(slug).push(cap);
+      }
       const bySlug = new Map();
       for (const cap of captured) {
         const slug = cap.target.split('?')[0].split('/').pop();
@@ -323,6 +362,7 @@ server.listen(0, '127.0.0.1', () => {
           token_secret: c.auth && c.auth.tokenSecret !== undefined ? c.auth.tokenSecret : 'ts-456',
           rsa: Boolean(c.auth && String(c.auth.signatureMethod).startsWith('RSA')),
           capture: caps[c.dup ? 1 : 0] || null,
+          capture_v20: (v20By.get(c.slug) || [])[c.dup ? 1 : 0] || null,
         };
       });
       writeCandidates(port);
@@ -330,7 +370,7 @@ server.listen(0, '127.0.0.1', () => {
         path.join(out, 'captures.json'),
         JSON.stringify({ port, failures, cases: result }, null, 2)
       );
-      console.log(JSON.stringify({ port, requests: captured.length, failures }));
+      console.log(JSON.stringify({ port, requests: captured.length, v20: v20captures.length, failures }));
     }
-  );
+  };
 });
