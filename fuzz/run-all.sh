@@ -77,6 +77,7 @@ seed() {
         ;;
     curl) find ../fixtures/readers/curl -type f -exec cp {} "$dir" \; ;;
     har) find ../fixtures/readers/har -type f -exec cp {} "$dir" \; ;;
+    postman) find ../fixtures/postman -name '*.json' -exec cp {} "$dir" \; ;;
     echo) find ../fixtures/diff -name 'server_response*' -exec sh -c 'cp "$1" "$2/$(basename "$(dirname "$1")")"' _ {} "$dir" \; ;;
     *) ;;
     esac

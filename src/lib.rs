@@ -11,6 +11,8 @@
 //! | to… | call | returns |
 //! |---|---|---|
 //! | read a request (cURL, raw HTTP, HAR, JSON Lines) | [`input::read`] | [`ReadRequest`] |
+//! | read a Postman collection's request, its auth and variables | [`input::postman::read`] | [`input::postman::PostmanItem`] |
+//! | sign exactly as Postman does (its departures from RFC 5849 named) | [`sign::postman::sign_like_postman`] | [`sign::postman::PostmanSigned`] |
 //! | see every step of the signature | [`pipeline::run`] | [`pipeline::Walkthrough`] |
 //! | sign | [`sign::sign_request`] | [`sign::Signed`] |
 //! | verify | [`verify::verify_request`] | [`verify::Verification`] |

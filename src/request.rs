@@ -133,6 +133,8 @@ pub enum Format {
     Har,
     /// A line of a JSON Lines file.
     Jsonl,
+    /// A request of a Postman collection (v2.0 or v2.1).
+    Postman,
 }
 
 /// A request read from user input, with what the reader assumed or noticed.

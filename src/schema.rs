@@ -412,6 +412,8 @@ fn strict(mut v: serde_json::Value) -> serde_json::Value {
 ///
 /// `batch-verify` describes one line (a result or the summary); `listen`
 /// one `listen --json` line, `listen-response` the JSON body it answers;
+/// `postman` is `sign --output json` and `explain --json` for a request
+/// of a Postman collection (or `sign --like postman`);
 /// `vectors-export` the whole array `vectors export --format json` prints;
 /// `conform` also `vectors grade --json`.
 pub fn schemas() -> Vec<(&'static str, serde_json::Value)> {
@@ -438,6 +440,10 @@ pub fn schemas() -> Vec<(&'static str, serde_json::Value)> {
         ("serve-error", v(schema_for!(crate::serve::api::ErrorBody))),
         #[cfg(feature = "serve")]
         ("serve-live", v(schema_for!(ServeLive))),
+        (
+            "postman",
+            v(schema_for!(crate::sign::postman::PostmanReport)),
+        ),
         ("sign", v(schema_for!(Sign))),
         ("vectors-export", v(schema_for!(Vec<ExportedVector>))),
         ("verify", v(schema_for!(Verify))),

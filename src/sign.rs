@@ -2,6 +2,8 @@
 //! the request is run through the pipeline, and the signature is placed in
 //! the Authorization header (§3.5.1).
 
+pub mod postman;
+
 use crate::auth_header;
 use crate::base_string::{base_string_from_params, base_string_uri, normalize_method};
 use crate::error::ParseError;
@@ -347,6 +349,89 @@ pub fn sign_request(
         signature,
         walkthrough,
     })
+}
+
+/// RFC 5849 §3.5.2 and §3.5.3: `signed`'s request with its protocol
+/// parameters (the signature included) moved from the Authorization
+/// header to the form body or the query, each name and value
+/// percent-encoded (§3.6). The body needs to be a form (§3.5.2:
+/// single-part, `application/x-www-form-urlencoded`); an empty body of a
+/// request without a `Content-Type` becomes one.
+///
+/// ```
+/// use oauth1_doctor::sign::{relocate, sign_with_defaults, Fresh, SignOptions};
+/// use oauth1_doctor::sign::postman::Placement;
+/// use oauth1_doctor::{signature::Secrets, Request};
+/// let options = SignOptions { consumer_key: Some("ck".into()), ..SignOptions::default() };
+/// let fresh = Fresh { timestamp: "1".into(), nonce: "n".into() };
+/// let signed = sign_with_defaults(&Request::new("GET", "https://x.example/p?a=1"), &options, &fresh,
+///     &Secrets::shared("cs", "")).unwrap();
+/// let moved = relocate(&signed, Placement::Query).unwrap();
+/// assert!(moved.url.starts_with("https://x.example/p?a=1&oauth_consumer_key=ck&oauth_signature_method=HMAC-SHA1"));
+/// assert_eq!(moved.header("authorization"), None);
+/// ```
+pub fn relocate(
+    signed: &Signed,
+    placement: postman::Placement,
+) -> Result<Request, SignRequestError> {
+    let mut request = signed.request.clone();
+    if placement == postman::Placement::Header {
+        return Ok(request);
+    }
+    let header = auth_header::parse(&signed.authorization)?;
+    let pairs: Vec<String> = header
+        .map(|h| h.params)
+        .unwrap_or_default()
+        .iter()
+        .filter(|p| p.name != "realm")
+        .map(|p| {
+            format!(
+                "{}={}",
+                crate::encode::encode(&p.name),
+                crate::encode::encode_bytes(&p.value)
+            )
+        })
+        .collect();
+    request.remove_header("Authorization");
+    let joined = pairs.join("&");
+    match placement {
+        postman::Placement::Query => {
+            let (before, fragment) = match request.url.split_once('#') {
+                Some((b, f)) => (b.to_string(), format!("#{f}")),
+                None => (request.url.clone(), String::new()),
+            };
+            let sep = if before.contains('?') {
+                if before.ends_with('?') || before.ends_with('&') {
+                    ""
+                } else {
+                    "&"
+                }
+            } else {
+                "?"
+            };
+            request.url = format!("{before}{sep}{joined}{fragment}");
+        }
+        postman::Placement::Body => {
+            if !request.has_form_body() {
+                if request.body.is_empty() && request.header("content-type").is_none() {
+                    request.headers.push((
+                        "Content-Type".into(),
+                        "application/x-www-form-urlencoded".into(),
+                    ));
+                } else {
+                    return Err(SignRequestError::Method(
+                        "--placement body needs a form body (Content-Type: application/x-www-form-urlencoded, RFC 5849 §3.5.2); this request's body is not one".into(),
+                    ));
+                }
+            }
+            if !request.body.is_empty() {
+                request.body.push(b'&');
+            }
+            request.body.extend_from_slice(joined.as_bytes());
+        }
+        postman::Placement::Header => {}
+    }
+    Ok(request)
 }
 
 /// The lean signing path for callers that already hold the parameters:

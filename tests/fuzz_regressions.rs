@@ -14,6 +14,8 @@ mod fixture;
 mod hunt;
 #[path = "../fuzz/checks/jsonl.rs"]
 mod jsonl;
+#[path = "../fuzz/checks/postman.rs"]
+mod postman;
 #[path = "../fuzz/checks/secrets_toml.rs"]
 mod secrets_toml;
 #[path = "../fuzz/checks/verify.rs"]
@@ -131,6 +133,7 @@ fn fuzz_regressions_stay_fixed() {
         ("diff", diff::check),
         ("hunt", hunt::check),
         ("verify", verify::check),
+        ("postman", postman::check),
     ];
     for &(target, check) in &checks {
         let Ok(dir) = std::fs::read_dir(root.join(target)) else {
@@ -239,4 +242,14 @@ fn fuzz_checks_reach_their_comparisons() {
         input.extend_from_slice(http);
         assert!(hunt::hunted(&input), "selector {selector}");
     }
+}
+
+/// The `postman` target's check holds on the bundled collection.
+#[test]
+fn postman_check_holds_on_the_fixture() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let data =
+        std::fs::read(root.join("fixtures/postman/v2.0-oauth1-object.postman_collection.json"))
+            .unwrap();
+    postman::check(&data);
 }

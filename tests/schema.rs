@@ -716,3 +716,35 @@ fn listen_grade_json_lines_match_the_schema() {
     assert_eq!(records[1]["grade"]["passed"], false);
     assert_eq!(records[1]["response_status"], 401);
 }
+
+/// Issue 17: `sign --output json` and `explain --json` for a Postman
+/// collection's request, and `sign --like postman`.
+#[test]
+fn postman_json_matches_its_schema() {
+    let v = Validators::new();
+    let collection = "fixtures/postman/v2.0-oauth1-object.postman_collection.json";
+    let signed = v.run("postman", &["sign", collection, "--output", "json"]);
+    assert_eq!(signed["placement"], "header");
+    assert_eq!(signed["auth_from"]["level"], "request");
+    let explained = v.run("postman", &["explain", collection, "--json"]);
+    assert_eq!(explained["item"], "get-header-sha1");
+    let like = v.run(
+        "postman",
+        &[
+            "sign",
+            "fixtures/examples/twitter.http",
+            "--like",
+            "postman",
+            "--placement",
+            "query",
+            "--output",
+            "json",
+            "--consumer-secret",
+            TW_CS,
+            "--token-secret",
+            TW_TS,
+        ],
+    );
+    assert_eq!(like["item"], Value::Null);
+    assert_eq!(like["placement"], "query");
+}

@@ -60,6 +60,9 @@ pub struct DiffArgs {
     pub budget: super::hunt::BudgetArgs,
     #[command(flatten)]
     pub quiet: super::Quiet,
+    /// When GOOD is a Postman collection: its request and environment.
+    #[command(flatten)]
+    pub collection: super::postman::CollectionArgs,
 }
 
 /// Secrets for one side only; they override the shared ones.
@@ -246,7 +249,7 @@ pub fn run(args: DiffArgs) -> Result<Outcome> {
     if stdin_inputs > 1 {
         bail!("standard input (-) can be read only once: give at most one of GOOD, CANDIDATE and --server-response as -, the others as files");
     }
-    let secrets = args.side_secrets()?;
+    let mut secrets = args.side_secrets()?;
     let response = match &args.server_response {
         Some(p) => {
             let bytes = read_input(&p.to_string_lossy())?;
@@ -260,12 +263,23 @@ pub fn run(args: DiffArgs) -> Result<Outcome> {
         _ => bail!("{}", diff::DiagnoseError::NoReference),
     };
     let (candidate, _) = args.read_side(&cand_path, Role::Candidate, &secrets.candidate)?;
-    let (good, good_from_postman) = match &good_path {
-        Some(gp) => {
+    let collection = match &good_path {
+        Some(gp) if gp != "-" => args.collection.load(gp, &read_input(gp)?)?,
+        _ if args.collection.item.is_some() || args.collection.environment.is_some() => {
+            bail!("--item and --environment name a request of a Postman collection given as GOOD (a file)")
+        }
+        _ => None,
+    };
+    let (good, good_from_postman) = match (&good_path, collection) {
+        (Some(gp), Some(item)) => {
+            let good = postman_good(&args, gp, &item, &candidate, &mut secrets)?;
+            (Some(good), true)
+        }
+        (Some(gp), None) => {
             let (side, from_postman) = args.read_side(gp, Role::KnownGood, &secrets.good)?;
             (Some(side), from_postman)
         }
-        None => (None, false),
+        (None, _) => (None, false),
     };
     // Two requests of another scheme than OAuth 1.0: their credentials
     // compared (the library's `schemes::compare`).
@@ -349,6 +363,77 @@ pub fn run(args: DiffArgs) -> Result<Outcome> {
     } else {
         Outcome::Mismatch
     })
+}
+
+/// The known-good side from a Postman collection: the item signed as
+/// Postman would sign it **with the candidate's nonce and timestamp**, so
+/// that the two base strings line up. The collection's secrets are the
+/// known-good's (flags over them), and the candidate's when none are given.
+fn postman_good(
+    args: &DiffArgs,
+    path: &str,
+    item: &oauth1_doctor::input::postman::PostmanItem,
+    candidate: &Side,
+    secrets: &mut SideSecrets,
+) -> Result<Side> {
+    use oauth1_doctor::sign::Protocol;
+    let Side::Request(c) = candidate else {
+        bail!("a Postman collection item is compared with a request, not with a bare base string");
+    };
+    let carried = Protocol::from_request(&c.request).map_err(|e| anyhow!("candidate: {e}"))?;
+    let overrides = super::postman::Overrides {
+        nonce: carried.get("oauth_nonce").map(str::to_string),
+        timestamp: carried.get("oauth_timestamp").map(str::to_string),
+        ..Default::default()
+    };
+    let signed = super::postman::sign_item(
+        item,
+        &super::postman::PostmanFlags::default(),
+        false,
+        &overrides,
+        &args.secrets,
+        &super::sign::fresh(),
+    )?;
+    let s = &args.sides;
+    secrets.good = overlay(
+        signed.secrets.clone(),
+        (&s.good_consumer_secret, &s.good_consumer_secret_file),
+        (&s.good_token_secret, &s.good_token_secret_file),
+        &s.good_private_key,
+        &s.good_public_key,
+    )?;
+    let c = &secrets.candidate;
+    if c.consumer_secret.is_none() && c.private_key.is_none() && c.public_key.is_none() {
+        secrets.candidate = signed.secrets.clone();
+    }
+    let cfg = &signed.config;
+    let on = |b: bool| if b { "on" } else { "off" };
+    anstream::eprintln!(
+        "{} known-good {path}: item {} signed as Postman would (settings from {}: Add auth data to {}, Add empty parameters to signature {}, Encode the parameters in the Authorization header {}, Include body hash {}, disableUrlEncoding {}), with the candidate's nonce and timestamp",
+        paint(DIM, "note:"),
+        visible(&item.path),
+        signed.report.auth_from.as_ref().map_or("flags".to_string(), |o| o.to_string()),
+        match signed.signed.placement {
+            oauth1_doctor::sign::postman::Placement::Header => "Request Headers",
+            oauth1_doctor::sign::postman::Placement::Query => "Request URL",
+            oauth1_doctor::sign::postman::Placement::Body => "Request Body",
+        },
+        on(cfg.add_empty_params),
+        on(!cfg.disable_header_encoding),
+        on(cfg.include_body_hash),
+        on(cfg.disable_url_encoding),
+    );
+    for d in &signed.report.departures {
+        anstream::eprintln!(
+            "{} {}: {}",
+            paint(WARN, "postman:"),
+            d.id,
+            visible(&d.detail)
+        );
+    }
+    let mut read = item.to_read();
+    read.request = signed.signed.request;
+    Ok(Side::Request(read))
 }
 
 /// A finding's value for people: empty shown as `(empty)`, control characters visible.

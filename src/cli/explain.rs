@@ -45,12 +45,16 @@ pub enum Mode {
 }
 
 pub fn run(args: ExplainArgs, mode: Mode) -> Result<Outcome> {
-    let reads = args.input.read_all()?;
-    let secrets = args.secrets.load()?;
+    let bytes = super::inputs::read_input(&args.input.request)?;
     let options = RunOptions {
         show_secrets: args.secrets.show_secrets,
         now: args.now(),
     };
+    if let Some(item) = args.input.collection_item(&bytes)? {
+        return explain_collection_item(&args, &item, options);
+    }
+    let reads = args.input.read_all_from(bytes)?;
+    let secrets = args.secrets.load()?;
     let many = reads.len() > 1;
     let mut outcome = Outcome::Ok;
     let mut unverifiable = 0;
@@ -148,6 +152,47 @@ pub fn run(args: ExplainArgs, mode: Mode) -> Result<Outcome> {
         );
     }
     Ok(outcome)
+}
+
+/// `explain COLLECTION --item X`: which settings were read and from
+/// where, Postman's departures, then every step of the request as
+/// Postman signs it. `--json` prints the library's Postman report.
+fn explain_collection_item(
+    args: &ExplainArgs,
+    item: &oauth1_doctor::input::postman::PostmanItem,
+    options: RunOptions,
+) -> Result<Outcome> {
+    let signed = super::postman::sign_item(
+        item,
+        &super::postman::PostmanFlags::default(),
+        false,
+        &super::postman::Overrides::default(),
+        &args.secrets,
+        &super::sign::fresh(),
+    )?;
+    if args.json {
+        let report = if args.secrets.show_secrets {
+            signed.report.clone()
+        } else {
+            signed
+                .report
+                .clone()
+                .masked(&signed.signed, signed.config.signature_method)
+        };
+        anstream::println!("{}", serde_json::to_string(&report)?);
+        return Ok(Outcome::Ok);
+    }
+    anstream::print!("{}", super::postman::human(&signed.report));
+    let w = pipeline::run(&signed.signed.request, &signed.secrets, options)?;
+    let mut read = item.to_read();
+    read.request = signed.signed.request.clone();
+    anstream::println!();
+    anstream::print!("{}", render::walkthrough(&w, &read, &item.path));
+    Ok(if w.valid == Some(false) {
+        Outcome::Mismatch
+    } else {
+        Outcome::Ok
+    })
 }
 
 /// Prints the `--json` object for explain and verify (documented in the

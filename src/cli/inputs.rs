@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 /// Where to read a request from.
 #[derive(Debug, Clone, Args)]
 pub struct RequestArgs {
-    /// The request: a file (raw HTTP, cURL command or HAR) or `-` for standard input.
+    /// The request: a file (raw HTTP, cURL command, HAR, JSON Lines or a Postman collection) or `-` for standard input.
     #[arg(value_name = "REQUEST")]
     pub request: String,
     /// Read REQUEST as this format instead of detecting it.
@@ -29,6 +29,9 @@ pub struct RequestArgs {
     /// Let a cURL command read this file, or any file below this directory, with @FILE (repeatable). Without it only files below the cURL file's own directory (the working directory for standard input) are read.
     #[arg(long = "allow-file", value_name = "PATH")]
     pub allow_file: Vec<PathBuf>,
+    /// A Postman collection's request and environment.
+    #[command(flatten)]
+    pub collection: super::postman::CollectionArgs,
 }
 
 /// `--format` values.
@@ -157,7 +160,11 @@ pub fn public_key_file(p: &Path) -> Result<PublicKey> {
 impl RequestArgs {
     /// Reads every request the input holds.
     pub fn read_all(&self) -> Result<Vec<ReadRequest>> {
-        let bytes = read_input(&self.request)?;
+        self.read_all_from(read_input(&self.request)?)
+    }
+
+    /// Every request `bytes` (REQUEST's content) holds.
+    pub fn read_all_from(&self, bytes: Vec<u8>) -> Result<Vec<ReadRequest>> {
         if self.format.is_none()
             && oauth1_doctor::diff::base_diff::is_base_string(&String::from_utf8_lossy(&bytes))
         {
@@ -167,6 +174,9 @@ impl RequestArgs {
                 self.request,
                 self.request
             );
+        }
+        if let Some(item) = self.collection.load(&self.request, &bytes)? {
+            return Ok(vec![item.to_read()]);
         }
         let options = ReadOptions {
             format: self.format.map(Format::from),
@@ -179,12 +189,6 @@ impl RequestArgs {
             bail!("{}: no request found", self.request);
         }
         Ok(reads)
-    }
-
-    /// Reads exactly one request (the first, for a HAR with several).
-    pub fn read_one(&self) -> Result<ReadRequest> {
-        let mut all = self.read_all()?;
-        Ok(all.remove(0))
     }
 }
 
@@ -220,7 +224,17 @@ impl RequestArgs {
             w.push("--allow-file".into());
             w.push(shell_word(&p.to_string_lossy()));
         }
+        w.extend(self.collection.words());
         w
+    }
+
+    /// The Postman collection item REQUEST names, when REQUEST is a
+    /// collection (`--item`, `--environment`).
+    pub fn collection_item(
+        &self,
+        bytes: &[u8],
+    ) -> Result<Option<oauth1_doctor::input::postman::PostmanItem>> {
+        self.collection.load(&self.request, bytes)
     }
 }
 

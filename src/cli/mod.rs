@@ -14,6 +14,7 @@ mod inputs;
 mod junit;
 #[cfg(feature = "listen")]
 mod listen;
+mod postman;
 mod process_tree;
 mod record;
 mod render;

@@ -1,13 +1,20 @@
 //! `sign`: add the protocol parameters to a request and sign it.
 
-use super::inputs::{missing_secret_message, RequestArgs, SecretArgs};
+use super::inputs::{missing_secret_message, read_input, RequestArgs, SecretArgs};
+use super::postman::{LikeArg, Overrides, PostmanFlags};
 use super::Outcome;
-use anyhow::{anyhow, Result};
+use anyhow::{anyhow, bail, Result};
 use clap::Args;
 use oauth1_doctor::input::curl::{self, Dialect};
 use oauth1_doctor::input::http;
+use oauth1_doctor::input::postman::body::HashedBody;
+use oauth1_doctor::sign::postman::{
+    sign_like_postman, Placement, PostmanConfig, PostmanReport, Unsigned,
+};
+use oauth1_doctor::sign::{protocol_with_defaults, relocate};
 use oauth1_doctor::sign::{sign_with_defaults, Fresh, SignOptions, SignRequestError, Version};
 use oauth1_doctor::signature::SignError;
+use oauth1_doctor::Request;
 
 #[derive(Debug, Args)]
 pub struct SignArgs {
@@ -58,6 +65,8 @@ pub struct SignArgs {
     /// Shell to write the command for with --output curl.
     #[arg(long, value_enum, default_value = "bash", value_name = "SHELL")]
     pub curl_dialect: CurlDialectArg,
+    #[command(flatten)]
+    pub postman: PostmanFlags,
 }
 
 /// `--curl-dialect` values.
@@ -83,7 +92,7 @@ impl From<CurlDialectArg> for Dialect {
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum SignOutput {
-    /// The Authorization header line.
+    /// What carries the parameters: the Authorization header line, or the URL (--placement query) or the body (--placement body).
     Header,
     /// The whole signed request as raw HTTP.
     Http,
@@ -94,7 +103,30 @@ pub enum SignOutput {
 }
 
 pub fn run(args: SignArgs) -> Result<Outcome> {
-    let read = args.input.read_one()?;
+    let bytes = read_input(&args.input.request)?;
+    if let Some(item) = args.input.collection_item(&bytes)? {
+        let signed = super::postman::sign_item(
+            &item,
+            &args.postman,
+            args.body_hash,
+            &overrides(&args),
+            &args.secrets,
+            &fresh(),
+        )?;
+        return print_postman(
+            &args,
+            &signed.signed.request,
+            signed.signed.placement,
+            &signed.report,
+        );
+    }
+    let read = args.input.read_all_from(bytes)?.remove(0);
+    if args.postman.like == Some(LikeArg::Postman) {
+        return run_like_postman(&args, &read.request);
+    }
+    if args.postman.postman_only() {
+        bail!("--add-empty-params, --no-header-encoding and --no-url-encoding are Postman's checkboxes: add --like postman (or sign a Postman collection)");
+    }
     let secrets = args.secrets.load()?;
     let version = match (&args.oauth_version, args.no_version) {
         (_, true) => Version::Omit,
@@ -126,6 +158,15 @@ pub fn run(args: SignArgs) -> Result<Outcome> {
         )) => return Err(anyhow!("{}", missing_secret_message(m, true))),
         Err(e) => return Err(anyhow!("{e}")),
     };
+    if let Some(p) = args.postman.placement.map(Placement::from) {
+        if p != Placement::Header {
+            let request = relocate(&signed, p).map_err(|e| anyhow!("{e}"))?;
+            if let SignOutput::Json = args.output {
+                bail!("--output json describes the header placement; use --output http or curl with --placement {p:?}");
+            }
+            return print_request(&args, &request, p);
+        }
+    }
     match args.output {
         SignOutput::Header => anstream::println!("Authorization: {}", signed.authorization),
         SignOutput::Http => {
@@ -147,9 +188,166 @@ pub fn run(args: SignArgs) -> Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
+/// `sign`'s flags that override a collection's settings.
+fn overrides(args: &SignArgs) -> Overrides {
+    Overrides {
+        consumer_key: args.consumer_key.clone(),
+        token: args.token.clone(),
+        signature_method: args.signature_method.clone(),
+        timestamp: args.timestamp.clone(),
+        nonce: args.nonce.clone(),
+        realm: args.realm.clone(),
+        callback: args.callback.clone(),
+        verifier: args.verifier.clone(),
+        version: match (&args.oauth_version, args.no_version) {
+            (_, true) => Some(None),
+            (Some(v), false) => Some(Some(v.clone())),
+            (None, false) => None,
+        },
+    }
+}
+
+/// `sign REQUEST --like postman`: the request's own protocol parameters
+/// and the flags, signed as Postman's helper would.
+fn run_like_postman(args: &SignArgs, request: &Request) -> Result<Outcome> {
+    let version = match (&args.oauth_version, args.no_version) {
+        (_, true) => Version::Omit,
+        (Some(v), false) => Version::Set(v.clone()),
+        (None, false) => Version::Default,
+    };
+    let options = SignOptions {
+        consumer_key: args.consumer_key.clone(),
+        token: args.token.clone(),
+        signature_method: args.signature_method.clone(),
+        timestamp: args.timestamp.clone(),
+        nonce: args.nonce.clone(),
+        realm: args.realm.clone(),
+        callback: args.callback.clone(),
+        verifier: args.verifier.clone(),
+        version,
+        body_hash: args.body_hash,
+        show_secrets: args.secrets.show_secrets,
+    };
+    let protocol = protocol_with_defaults(request, &options, &fresh()).map_err(|e| match e {
+        SignRequestError::NoConsumerKey => anyhow!("no oauth_consumer_key: pass --consumer-key (or put an OAuth Authorization header in the request)"),
+        e => anyhow!("{e}"),
+    })?;
+    let method = match protocol.method() {
+        Some(Ok(m)) => m,
+        Some(Err(e)) => bail!("{e}"),
+        None => bail!("no oauth_signature_method"),
+    };
+    let get = |n: &str| protocol.get(n).unwrap_or("").to_string();
+    let mut config = PostmanConfig {
+        signature_method: method,
+        consumer_key: get("oauth_consumer_key"),
+        token: get("oauth_token"),
+        timestamp: get("oauth_timestamp"),
+        nonce: get("oauth_nonce"),
+        version: protocol.get("oauth_version").map(str::to_string),
+        realm: protocol.realm.clone().unwrap_or_default(),
+        callback: get("oauth_callback"),
+        verifier: get("oauth_verifier"),
+        placement: Some(Placement::Header),
+        add_empty_params: false,
+        include_body_hash: false,
+        disable_header_encoding: false,
+        disable_url_encoding: false,
+    };
+    args.postman.apply(&mut config, args.body_hash);
+    let secrets = args.secrets.load()?;
+    if !secrets.can_sign(method) {
+        bail!("{}", missing_secret_message(method, true));
+    }
+    let form: Option<Vec<(String, String)>> = request.has_form_body().then(|| {
+        String::from_utf8_lossy(&request.body)
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                let (n, v) = p.split_once('=').unwrap_or((p, ""));
+                let d = |s: &str| {
+                    String::from_utf8_lossy(&oauth1_doctor::encode::form_decode(s)).into_owned()
+                };
+                (d(n), d(v))
+            })
+            .collect()
+    });
+    let hashed = HashedBody::Bytes(request.body.clone());
+    let signed = sign_like_postman(
+        Unsigned {
+            request,
+            form: form.as_deref(),
+            hashed_body: &hashed,
+            body_sent: true,
+        },
+        &config,
+        &secrets,
+    )
+    .map_err(|e| anyhow!("{e}"))?;
+    let report = PostmanReport::new(
+        &signed,
+        None,
+        None,
+        Vec::new(),
+        Vec::new(),
+        method,
+        args.secrets.show_secrets,
+    );
+    print_postman(args, &signed.request, signed.placement, &report)
+}
+
+/// Prints a request signed as Postman would, as `--output` asks.
+fn print_postman(
+    args: &SignArgs,
+    request: &Request,
+    placement: Placement,
+    report: &PostmanReport,
+) -> Result<Outcome> {
+    if let SignOutput::Json = args.output {
+        anstream::println!("{}", serde_json::to_string(report)?);
+        return Ok(Outcome::Ok);
+    }
+    for d in &report.departures {
+        anstream::eprintln!(
+            "{} {}: {}",
+            super::render::paint(super::render::WARN, "postman:"),
+            d.id,
+            super::render::visible(&d.detail)
+        );
+    }
+    print_request(args, request, placement)
+}
+
+/// Prints a signed request as `--output` asks: what carries the
+/// parameters (header, URL or body), the raw request, or a cURL command.
+fn print_request(args: &SignArgs, request: &Request, placement: Placement) -> Result<Outcome> {
+    match args.output {
+        SignOutput::Header => match placement {
+            Placement::Header => anstream::println!(
+                "Authorization: {}",
+                request.header("authorization").unwrap_or("")
+            ),
+            Placement::Query => anstream::println!("{}", request.url),
+            Placement::Body => {
+                anstream::println!("{}", String::from_utf8_lossy(&request.body))
+            }
+        },
+        SignOutput::Http => {
+            anstream::print!("{}", String::from_utf8_lossy(&http::render(request)))
+        }
+        SignOutput::Curl => {
+            let text =
+                curl::render(request, args.curl_dialect.into()).map_err(|e| anyhow!("{e}"))?;
+            anstream::println!("{text}");
+        }
+        SignOutput::Json => unreachable!("JSON is written by the caller"),
+    }
+    Ok(Outcome::Ok)
+}
+
 /// A timestamp (now) and a nonce (32 random letters and digits) for
 /// RFC 5849 §3.3, used when neither the request nor a flag gives one.
-fn fresh() -> Fresh {
+pub(super) fn fresh() -> Fresh {
     use rand::Rng;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -470,6 +470,27 @@ static CATALOGUE: &[Mistake] = &[
     )
     .not_searched(),
     m(
+        "postman-body-hash-of-unsent-body",
+        Stage::Collection,
+        "body-hash-bytes",
+        "oauth_body_hash hashed a body the client then did not send (Postman's Include body hash on a GET with a body)",
+        &["Postman (postman-runtime 7.39)"],
+        "remove the body from a GET (or turn off Include body hash): hash only a body that is sent",
+        "OAuth Request Body Hash §3.2",
+    )
+    .postman(POSTMAN_INCLUDE_BODY_HASH)
+    .not_searched(),
+    m(
+        "postman-unsigned-on-bad-encoding",
+        Stage::Collection,
+        "unsigned",
+        "a query with malformed percent-encoding (`%zz`) made the signer fail, and the request went out without any OAuth parameter",
+        &["Postman (postman-runtime 7.39)"],
+        "percent-encode the query correctly (`%25` for a literal `%`)",
+        "RFC 5849 §3.4.1.3.1",
+    )
+    .not_searched(),
+    m(
         "body-hash-wrong-bytes",
         Stage::Collection,
         "body-hash-bytes",
@@ -855,7 +876,7 @@ static POSTMAN: &[PostmanOption] = &[
         name: "includeBodyHash",
         label: "Include body hash",
         effect: "adds oauth_body_hash (base64 digest of the raw body with the method's own hash) for raw/file/graphql bodies, never for form bodies; on a GET it hashes a body Postman does not send",
-        mistakes: &[],
+        mistakes: &["postman-body-hash-of-unsent-body"],
     },
     PostmanOption {
         name: "addParamsToHeader",
@@ -879,6 +900,8 @@ pub fn postman_options() -> &'static [PostmanOption] {
 /// Postman's own departures from RFC 5849 that are catalogue entries.
 pub const POSTMAN_DEPARTURES: &[&str] = &[
     "empty-token-signed",
+    "postman-body-hash-of-unsent-body",
+    "postman-unsigned-on-bad-encoding",
     "postman-consumer-key-untrimmed",
     "postman-blank-token-secret",
     "postman-port-dropped",

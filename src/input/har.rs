@@ -69,7 +69,7 @@ struct PostData {
 }
 
 /// Byte offset of a 1-based line and column (as serde_json reports them).
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
+pub(crate) fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let line_start = if line <= 1 {
         0
     } else {

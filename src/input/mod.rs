@@ -11,6 +11,7 @@ pub mod files;
 pub mod har;
 pub mod http;
 pub mod jsonl;
+pub mod postman;
 
 use crate::error::{ParseError, ParseErrorKind, Span};
 use crate::request::{Format, ReadRequest};
@@ -71,7 +72,8 @@ pub struct ReadOptions {
     pub entry: Option<usize>,
 }
 
-/// Guesses the format of `input`: JSON whose first line is a request
+/// Guesses the format of `input`: a Postman collection (see
+/// [`postman::is_collection`]) is Postman; JSON whose first line is a request
 /// object (`method`, `url`) is JSON Lines, other JSON is HAR; text whose first
 /// command word is `curl` (after blank lines, `#`/`REM` comments and a `$`
 /// prompt) is cURL; anything else is raw HTTP.
@@ -79,6 +81,9 @@ pub fn sniff(input: &[u8]) -> Format {
     let text = String::from_utf8_lossy(&input[..input.len().min(4096)]);
     let t = text.trim_start_matches('\u{feff}').trim_start();
     if t.starts_with('{') {
+        if postman::is_collection(input) {
+            return Format::Postman;
+        }
         // JSON Lines: the first line alone is a request object. Its names
         // are found by a scan, not a parse, so a line nested deeper than
         // serde_json's limit is still JSON Lines (and its reader says
@@ -185,6 +190,7 @@ pub fn read(
         Format::Jsonl => jsonl::read_all(input),
         Format::Curl => curl::read(input, files),
         Format::Har => har::read(input, options.entry),
+        Format::Postman => Ok(vec![postman::read_one(input)?]),
     }
 }
 

@@ -1,0 +1,163 @@
+//! Postman variables: `{{name}}` resolved in Postman's order of precedence.
+//!
+//! Postman resolves a variable from the narrowest scope that defines it:
+//! local, data (a runner's data file), environment, collection, global.
+//! A collection file and an environment export carry two of those scopes;
+//! this module supports exactly those two, **the environment over the
+//! collection's `variable` list**. Globals, data files, local variables
+//! and dynamic variables (`{{$guid}}`, `{{$timestamp}}`…) are not
+//! supported: a reference to one is reported as unresolved, by name.
+
+use std::collections::HashMap;
+
+/// How deep a value may refer to another value (`{{a}}` → `{{b}}` → …):
+/// Postman stops at 19 levels; so does this resolver.
+const MAX_DEPTH: usize = 19;
+
+/// The variables of the supported scopes, narrowest first.
+#[derive(Debug, Clone, Default)]
+pub struct Variables {
+    environment: HashMap<String, String>,
+    collection: HashMap<String, String>,
+}
+
+/// A `{{name}}` no scope defines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unresolved {
+    /// The variable's name, without braces.
+    pub name: String,
+}
+
+impl Variables {
+    /// Variables from the collection's own `variable` list and an
+    /// environment's enabled `values` (either may be empty).
+    pub fn new(
+        collection: impl IntoIterator<Item = (String, String)>,
+        environment: impl IntoIterator<Item = (String, String)>,
+    ) -> Variables {
+        Variables {
+            collection: collection.into_iter().collect(),
+            environment: environment.into_iter().collect(),
+        }
+    }
+
+    /// The value of `name`: the environment's, else the collection's.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.environment
+            .get(name)
+            .or_else(|| self.collection.get(name))
+            .map(String::as_str)
+    }
+
+    /// Where `name` is defined: `environment` or `collection`.
+    pub fn scope_of(&self, name: &str) -> Option<&'static str> {
+        if self.environment.contains_key(name) {
+            Some("environment")
+        } else if self.collection.contains_key(name) {
+            Some("collection")
+        } else {
+            None
+        }
+    }
+
+    /// `text` with every `{{name}}` replaced, values resolved in turn (up
+    /// to 19 levels, as Postman). The first unresolved name is an error.
+    ///
+    /// ```
+    /// use oauth1_doctor::input::postman::variables::Variables;
+    /// let v = Variables::new(
+    ///     [("host".to_string(), "collection".to_string()), ("base".into(), "https://{{host}}".into())],
+    ///     [("host".to_string(), "env.example".to_string())],
+    /// );
+    /// assert_eq!(v.resolve("{{base}}/p").unwrap(), "https://env.example/p");
+    /// assert_eq!(v.resolve("{{nope}}").unwrap_err().name, "nope");
+    /// ```
+    pub fn resolve(&self, text: &str) -> Result<String, Unresolved> {
+        let mut current = text.to_string();
+        for _ in 0..=MAX_DEPTH {
+            if !current.contains("{{") {
+                return Ok(current);
+            }
+            let (next, changed) = self.replace_once(&current)?;
+            if !changed {
+                return Ok(next);
+            }
+            current = next;
+        }
+        Ok(current)
+    }
+
+    /// One pass: every `{{name}}` replaced by its value as written.
+    fn replace_once(&self, text: &str) -> Result<(String, bool), Unresolved> {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        let mut changed = false;
+        while let Some(open) = rest.find("{{") {
+            let after = &rest[open + 2..];
+            let Some(close) = after.find("}}") else {
+                break;
+            };
+            let name = &after[..close];
+            // `{{ {{x}} }}`: the inner reference is the variable.
+            if name.contains("{{") {
+                out.push_str(&rest[..open + 2]);
+                rest = after;
+                continue;
+            }
+            out.push_str(&rest[..open]);
+            match self.get(name) {
+                Some(v) => {
+                    out.push_str(v);
+                    changed = true;
+                }
+                None => {
+                    return Err(Unresolved {
+                        name: name.to_string(),
+                    })
+                }
+            }
+            rest = &after[close + 2..];
+        }
+        out.push_str(rest);
+        Ok((out, changed))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars() -> Variables {
+        Variables::new(
+            [
+                ("a".to_string(), "collection-a".to_string()),
+                ("only".into(), "c".into()),
+                ("loop".into(), "{{loop}}".into()),
+            ],
+            [("a".to_string(), "env-a".to_string())],
+        )
+    }
+
+    #[test]
+    fn environment_wins_over_collection() {
+        let v = vars();
+        assert_eq!(v.resolve("{{a}}/{{only}}").unwrap(), "env-a/c");
+        assert_eq!(v.scope_of("a"), Some("environment"));
+        assert_eq!(v.scope_of("only"), Some("collection"));
+    }
+
+    #[test]
+    fn unresolved_names_the_variable() {
+        let v = vars();
+        assert_eq!(v.resolve("x {{missing}} y").unwrap_err().name, "missing");
+        assert_eq!(v.resolve("{{$guid}}").unwrap_err().name, "$guid");
+    }
+
+    #[test]
+    fn self_reference_stops_and_text_without_braces_is_kept() {
+        let v = vars();
+        assert_eq!(v.resolve("{{loop}}").unwrap(), "{{loop}}");
+        assert_eq!(v.resolve("a {{ b").unwrap(), "a {{ b");
+        assert_eq!(v.resolve("{}").unwrap(), "{}");
+    }
+}
