@@ -220,14 +220,14 @@ fn is_unreserved_arith(b: u8) -> bool {
 /// True when no octet of `bytes` must be escaped (RFC 5849 §3.6), tested
 /// without an early exit so that the compiler can use vector compares.
 pub(crate) fn is_all_unreserved(bytes: &[u8]) -> bool {
-    let mut chunks = bytes.chunks_exact(16);
     let mut ok = true;
-    for chunk in &mut chunks {
-        let mut block = [0u8; 16];
-        block.copy_from_slice(chunk);
+    for chunk in bytes.chunks(16) {
+        // The last block is padded with an unreserved octet.
+        let mut block = [b'a'; 16];
+        block[..chunk.len()].copy_from_slice(chunk);
         ok &= all_unreserved(&block);
     }
-    ok && chunks.remainder().iter().all(|&b| UNRESERVED[b as usize])
+    ok
 }
 
 /// True when no octet of `block` must be escaped. The loop has no early

@@ -304,6 +304,24 @@ impl Signer {
         });
     }
 
+    /// [`Signer::add_encoded`] for a pair that
+    /// [`crate::auth_header::read_canonical`] has checked: the name is
+    /// unreserved and the value holds only unreserved octets and valid
+    /// `%XX` escapes (RFC 5849 §3.5.1, §3.6). A value without `%` is then
+    /// its own encoding, twice, and is copied.
+    pub(crate) fn add_canonical(&mut self, name: &str, value: &str) {
+        if memchr::memchr(b'%', value.as_bytes()).is_some() {
+            return self.add_encoded(name, value);
+        }
+        let start = self.encoded.len();
+        self.encoded.extend_from_slice(b"%26");
+        self.encoded.extend_from_slice(name.as_bytes());
+        let name_end = self.encoded.len();
+        self.encoded.extend_from_slice(b"%3D");
+        self.encoded.extend_from_slice(value.as_bytes());
+        self.push_span(start, name_end);
+    }
+
     /// RFC 5849 §3.4.1.1: writes the signature base string of the
     /// parameters added so far: the upper-cased method, the base string URI
     /// of the URL given to [`Signer::set_url`] (§3.4.1.2) and the
@@ -573,6 +591,24 @@ mod tests {
             assert_eq!(uri, s.base_uri());
             let theirs = base_string(&method.to_ascii_uppercase(), &uri, &normalize(&params));
             assert_eq!(mine, theirs, "{method} {url} {body}");
+        }
+    }
+
+    /// A canonical header's pairs give the same base string whichever way
+    /// they are added (RFC 5849 §3.5.1): escaped, lower-case hex, an
+    /// escaped unreserved octet, empty, none.
+    #[test]
+    fn add_canonical_is_add_encoded_on_canonical_pairs() {
+        for value in ["kYjz-._~09", "a%20b", "%41", "x%2fy%2F", "", "%E2%82%AC"] {
+            let (mut a, mut b) = (Signer::new(), Signer::new());
+            for s in [&mut a, &mut b] {
+                s.set_url("http://x/?q=1").unwrap();
+            }
+            a.add_canonical("oauth_nonce", value);
+            b.add_encoded("oauth_nonce", value);
+            a.base_string("GET");
+            b.base_string("GET");
+            assert_eq!(a.base_string_text(), b.base_string_text(), "{value}");
         }
     }
 
