@@ -302,10 +302,12 @@ pub fn read_canonical<'a>(value: &'a str, mut each: impl FnMut(&'a str, &'a str)
         let canonical = if realm {
             !raw.contains(&b'\\')
         } else {
-            // Hex digits are unreserved, so only the '%' needs a look ahead.
-            raw.iter().enumerate().all(|(k, &b)| {
-                crate::encode::is_unreserved(b) || crate::encode::is_escape_at(raw, k)
-            })
+            // Most values have no escape: one test of them all. Hex digits
+            // are unreserved, so only a '%' needs a look ahead.
+            crate::encode::is_all_unreserved(raw)
+                || raw.iter().enumerate().all(|(k, &b)| {
+                    crate::encode::is_unreserved(b) || crate::encode::is_escape_at(raw, k)
+                })
         };
         if !canonical {
             return false;

@@ -33,11 +33,15 @@ use crate::Secret;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+/// Looked up once per request of a log: a seeded fast hash (foldhash)
+/// rather than SipHash.
+type Map<V> = HashMap<String, V, foldhash::fast::RandomState>;
+
 /// Client and token secrets by identifier.
 #[derive(Debug, Clone, Default)]
 pub struct Credentials {
-    consumers: HashMap<String, Secrets>,
-    tokens: HashMap<String, Secret>,
+    consumers: Map<Secrets>,
+    tokens: Map<Secret>,
 }
 
 /// Why a secrets file could not be read. Never holds a secret value.

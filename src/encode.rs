@@ -217,6 +217,19 @@ fn is_unreserved_arith(b: u8) -> bool {
         | (b == b'~')
 }
 
+/// True when no octet of `bytes` must be escaped (RFC 5849 §3.6), tested
+/// without an early exit so that the compiler can use vector compares.
+pub(crate) fn is_all_unreserved(bytes: &[u8]) -> bool {
+    let mut ok = true;
+    for chunk in bytes.chunks(16) {
+        // The last block is padded with an unreserved octet.
+        let mut block = [b'a'; 16];
+        block[..chunk.len()].copy_from_slice(chunk);
+        ok &= all_unreserved(&block);
+    }
+    ok
+}
+
 /// True when no octet of `block` must be escaped. The loop has no early
 /// exit, so the compiler turns it into a few vector compares.
 #[inline(always)]
@@ -273,10 +286,30 @@ const SPECIAL: [bool; 256] = {
 };
 
 fn reencode_until(raw: &[u8], plus_is_space: bool, until: Until, out: &mut Vec<u8>) -> usize {
+    // Most names and values need neither decoding nor escaping: found
+    // where they end, tested at once and copied.
+    let end = match until {
+        Until::End => raw.len(),
+        Until::Ampersand => memchr::memchr(b'&', raw).unwrap_or(raw.len()),
+        Until::AmpersandOrEquals => memchr::memchr2(b'&', b'=', raw).unwrap_or(raw.len()),
+    };
+    if is_all_unreserved(&raw[..end]) {
+        out.extend_from_slice(&raw[..end]);
+        return end;
+    }
     let table = &TWICE;
     let mut i = 0;
     let mut buf = [0u8; BLOCK_OUT];
     while i < raw.len() {
+        // 16 octets with nothing to escape, decode or stop at (most of a
+        // header value or a form) are copied whole.
+        if let Some(block) = raw[i..].first_chunk::<16>() {
+            if all_unreserved(block) {
+                out.extend_from_slice(block);
+                i += 16;
+                continue;
+            }
+        }
         // One block: up to 16 octets of input. An escape read near its end
         // may run 2 octets past it, and writes at most 5 for 3 read.
         let end = (i + 16).min(raw.len());

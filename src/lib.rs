@@ -21,7 +21,7 @@
 //! | choose the request of a multi-request input a `diff` side stands for | [`diff::select::choose`] | [`diff::select::Choice`] |
 //! | name the signer's mistake from its signature | [`hunt::hunt`] | [`hunt::HuntResult`] |
 //! | hunt every failing request of a HAR or JSON Lines input | [`hunt::run_entries`] | [`hunt::HuntEntries`] |
-//! | verify many requests (a log) | [`batch::check_lines`] | [`batch::Checked`] |
+//! | verify many requests (a log) | [`batch::check_lines`], or [`batch::Checker`] chunk by chunk | [`batch::Checked`] |
 //! | hunt a log's invalid requests, rank the mistakes per consumer | [`batch::hunt_invalid`], [`batch::Ranker`] | [`batch::MistakeRanking`] |
 //! | what a strict server checks besides the signature | [`strict::notes`] (through [`pipeline::run`]) | [`error::Violation`]s |
 //! | serve a strict endpoint and diagnose what a tool sends (feature `listen`) | `listen::Server` | `listen::ListenRecord` per request |

@@ -43,6 +43,9 @@ use sha2::{Sha256, Sha512};
 use std::fmt;
 use zeroize::Zeroize;
 
+mod keys;
+pub use keys::{HmacKey, KeyCache};
+
 /// One parameter as byte offsets into the encoded buffer, which holds it
 /// as `%26name%3Dvalue`, its piece of the base string: `start..end` is the
 /// whole piece, `start + 3..name_end` the name, `name_end + 3..end` the value.
@@ -97,84 +100,6 @@ fn sort_spans(spans: &mut [Span], buf: &[u8]) {
     }
 }
 
-/// An HMAC key (RFC 5849 §3.4.2: `encode(consumer_secret)&encode(token_secret)`)
-/// derived once for one pair of secrets: HMAC's inner and outer hash
-/// states (RFC 2104 §2), kept so that each signature with these
-/// credentials hashes only its base string. Keep one per credential pair
-/// and pass it to [`Signer::sign_with_key`]. `Debug` shows only the hash.
-///
-/// ```
-/// use oauth1_doctor::signer::{HmacKey, Signer};
-/// use oauth1_doctor::signature::HashAlg;
-/// let key = HmacKey::new(HashAlg::Sha1, "kd94hf93k423kf44", "pfkkdhi9sl3r4s00");
-/// let mut s = Signer::new();
-/// s.set_url("http://photos.example.net/photos?file=vacation.jpg&size=original").unwrap();
-/// for (n, v) in [("oauth_consumer_key", "dpf43f3p2l4k3l03"), ("oauth_token", "nnch734d00sl2jdk"),
-///                ("oauth_signature_method", "HMAC-SHA1"), ("oauth_timestamp", "137131202"),
-///                ("oauth_nonce", "chapoH")] {
-///     s.add_protocol(n, v);
-/// }
-/// s.base_string("GET");
-/// assert_eq!(s.sign_with_key(&key), "MdpQcU8iPSUjWoN/UDMsK2sui9I=");
-/// ```
-#[derive(Clone)]
-pub struct HmacKey {
-    mac: KeyedMac,
-}
-
-/// The keyed MAC of each hash. The key's bytes are wiped as soon as the
-/// states are derived; the states themselves (hashes of the padded key,
-/// RFC 2104 §2) are not wiped on drop: the `hmac` crate offers no way to.
-#[derive(Clone)]
-enum KeyedMac {
-    Sha1(Hmac<Sha1>),
-    Sha256(Hmac<Sha256>),
-    Sha512(Hmac<Sha512>),
-}
-
-impl HmacKey {
-    /// Derives the key for `hash` from the two secrets (RFC 5849 §3.4.2).
-    pub fn new(hash: HashAlg, consumer_secret: &str, token_secret: &str) -> HmacKey {
-        let mut key = Vec::with_capacity(consumer_secret.len() + token_secret.len() + 8);
-        encode_to_vec(consumer_secret.as_bytes(), &mut key);
-        key.push(b'&');
-        encode_to_vec(token_secret.as_bytes(), &mut key);
-        // HMAC takes keys of any length, so `new_from_slice` cannot fail;
-        // `new` on an empty key is the same (RFC 2104 §2 pads with zeros).
-        let mac = match hash {
-            HashAlg::Sha1 => KeyedMac::Sha1(
-                Hmac::<Sha1>::new_from_slice(&key)
-                    .unwrap_or_else(|_| Hmac::<Sha1>::new(&Default::default())),
-            ),
-            HashAlg::Sha256 => KeyedMac::Sha256(
-                Hmac::<Sha256>::new_from_slice(&key)
-                    .unwrap_or_else(|_| Hmac::<Sha256>::new(&Default::default())),
-            ),
-            HashAlg::Sha512 => KeyedMac::Sha512(
-                Hmac::<Sha512>::new_from_slice(&key)
-                    .unwrap_or_else(|_| Hmac::<Sha512>::new(&Default::default())),
-            ),
-        };
-        key.zeroize();
-        HmacKey { mac }
-    }
-
-    /// The hash the key is for.
-    pub fn hash(&self) -> HashAlg {
-        match self.mac {
-            KeyedMac::Sha1(_) => HashAlg::Sha1,
-            KeyedMac::Sha256(_) => HashAlg::Sha256,
-            KeyedMac::Sha512(_) => HashAlg::Sha512,
-        }
-    }
-}
-
-impl fmt::Debug for HmacKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "HmacKey({:?}, <hidden>)", self.hash())
-    }
-}
-
 /// Reusable buffers for the lean signing path; see the module docs.
 ///
 /// Use: [`Signer::clear`] (or a new signer), [`Signer::set_url`], add the
@@ -206,6 +131,9 @@ pub struct Signer {
     signature: String,
     /// The last Authorization header.
     header: Vec<u8>,
+    /// The HMAC keys of the credentials signed with so far, when the
+    /// signer was made with [`Signer::with_key_cache`].
+    keys: Option<KeyCache>,
 }
 
 impl fmt::Debug for Signer {
@@ -251,8 +179,20 @@ impl Signer {
         signer
     }
 
+    /// A signer that keeps the HMAC key of every credential pair it signs
+    /// or verifies with ([`KeyCache`]), for a server, a batch or a client
+    /// that meets the same credentials again: [`Signer::sign_hmac`] and
+    /// [`Signer::verify_hmac`] then hash only the base string. The copies
+    /// of the secrets it keeps to tell pairs apart are wiped when it is
+    /// dropped.
+    pub fn with_key_cache() -> Signer {
+        let mut signer = Signer::default();
+        signer.keys = Some(KeyCache::new());
+        signer
+    }
+
     /// Forgets the parameters and results of the last request, keeping the
-    /// buffers.
+    /// buffers (and the key cache).
     pub fn clear(&mut self) {
         self.encoded.clear();
         self.params.clear();
@@ -364,6 +304,24 @@ impl Signer {
         });
     }
 
+    /// [`Signer::add_encoded`] for a pair that
+    /// [`crate::auth_header::read_canonical`] has checked: the name is
+    /// unreserved and the value holds only unreserved octets and valid
+    /// `%XX` escapes (RFC 5849 §3.5.1, §3.6). A value without `%` is then
+    /// its own encoding, twice, and is copied.
+    pub(crate) fn add_canonical(&mut self, name: &str, value: &str) {
+        if memchr::memchr(b'%', value.as_bytes()).is_some() {
+            return self.add_encoded(name, value);
+        }
+        let start = self.encoded.len();
+        self.encoded.extend_from_slice(b"%26");
+        self.encoded.extend_from_slice(name.as_bytes());
+        let name_end = self.encoded.len();
+        self.encoded.extend_from_slice(b"%3D");
+        self.encoded.extend_from_slice(value.as_bytes());
+        self.push_span(start, name_end);
+    }
+
     /// RFC 5849 §3.4.1.1: writes the signature base string of the
     /// parameters added so far: the upper-cased method, the base string URI
     /// of the URL given to [`Signer::set_url`] (§3.4.1.2) and the
@@ -408,11 +366,17 @@ impl Signer {
     /// RFC 5849 §3.4.2: the HMAC signature of the last base string, base64,
     /// with the key `encode(consumer_secret)&encode(token_secret)`.
     pub fn sign_hmac(&mut self, hash: HashAlg, consumer_secret: &str, token_secret: &str) -> &str {
+        self.signature.clear();
+        if let Some(cache) = &mut self.keys {
+            cache
+                .get(hash, consumer_secret, token_secret)
+                .push_signature(&self.base, &mut self.signature);
+            return &self.signature;
+        }
         self.key.clear();
         encode_to_vec(consumer_secret.as_bytes(), &mut self.key);
         self.key.push(b'&');
         encode_to_vec(token_secret.as_bytes(), &mut self.key);
-        self.signature.clear();
         // HMAC takes keys of any length, so `new_from_slice` cannot fail.
         match hash {
             HashAlg::Sha1 => {
@@ -454,20 +418,7 @@ impl Signer {
     /// the base string.
     pub fn sign_with_key(&mut self, key: &HmacKey) -> &str {
         self.signature.clear();
-        match &key.mac {
-            KeyedMac::Sha1(mac) => push_base64(
-                &mac.clone().chain_update(&self.base).finalize().into_bytes(),
-                &mut self.signature,
-            ),
-            KeyedMac::Sha256(mac) => push_base64(
-                &mac.clone().chain_update(&self.base).finalize().into_bytes(),
-                &mut self.signature,
-            ),
-            KeyedMac::Sha512(mac) => push_base64(
-                &mac.clone().chain_update(&self.base).finalize().into_bytes(),
-                &mut self.signature,
-            ),
-        }
+        key.push_signature(&self.base, &mut self.signature);
         &self.signature
     }
 
@@ -640,6 +591,24 @@ mod tests {
             assert_eq!(uri, s.base_uri());
             let theirs = base_string(&method.to_ascii_uppercase(), &uri, &normalize(&params));
             assert_eq!(mine, theirs, "{method} {url} {body}");
+        }
+    }
+
+    /// A canonical header's pairs give the same base string whichever way
+    /// they are added (RFC 5849 §3.5.1): escaped, lower-case hex, an
+    /// escaped unreserved octet, empty, none.
+    #[test]
+    fn add_canonical_is_add_encoded_on_canonical_pairs() {
+        for value in ["kYjz-._~09", "a%20b", "%41", "x%2fy%2F", "", "%E2%82%AC"] {
+            let (mut a, mut b) = (Signer::new(), Signer::new());
+            for s in [&mut a, &mut b] {
+                s.set_url("http://x/?q=1").unwrap();
+            }
+            a.add_canonical("oauth_nonce", value);
+            b.add_encoded("oauth_nonce", value);
+            a.base_string("GET");
+            b.base_string("GET");
+            assert_eq!(a.base_string_text(), b.base_string_text(), "{value}");
         }
     }
 

@@ -465,12 +465,12 @@ pub fn verify_canonical<'s>(
                 return;
             }
             _ => {
-                signer.add_encoded(name, value);
+                signer.add_canonical(name, value);
                 return;
             }
         };
         repeated |= slot.replace(value).is_some();
-        signer.add_encoded(name, value);
+        signer.add_canonical(name, value);
     });
     if !canonical || repeated || body_hash {
         return None;

@@ -44,6 +44,18 @@ fuzz_target!(|data: &[u8]| {
     // The key derived once (issue 18's cached path) signs the same.
     let key = HmacKey::new(HashAlg::Sha1, "cs", "ts");
     assert_eq!(signer.sign_with_key(&key), signature);
+    // A signer with a key cache: the pair again after another one (the
+    // same text split elsewhere) still signs with its own key.
+    let mut cached = Signer::with_key_cache();
+    cached.set_url(url).expect("the first signer read this URL");
+    cached.add_form(body);
+    cached.add_protocol("oauth_nonce", value);
+    cached.base_string(method);
+    assert_eq!(cached.sign_hmac(HashAlg::Sha1, "cs", "ts"), signature);
+    let other = signer.sign_hmac(HashAlg::Sha1, "c", "sts").to_string();
+    assert_eq!(cached.sign_hmac(HashAlg::Sha1, "c", "sts"), other);
+    assert_eq!(cached.sign_hmac(HashAlg::Sha1, "cs", "ts"), signature);
+    signer.sign_hmac(HashAlg::Sha1, "cs", "ts");
     let header = build(
         None,
         [("oauth_nonce", value.as_bytes()), ("oauth_signature", signature.as_bytes())],

@@ -15,8 +15,8 @@ use anyhow::{anyhow, bail, Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use oauth1_doctor::batch::{
-    check_lines, check_requests, hunt_invalid, hunt_line, hunt_request, Checked, HuntSettings,
-    Keys, KeysError, MistakeRanking, Ranker, Summary, Verdict,
+    check_requests, hunt_invalid, hunt_line, hunt_request, Checked, Checker, HuntSettings, Keys,
+    KeysError, MistakeRanking, Ranker, Summary, Verdict,
 };
 use oauth1_doctor::credentials::Credentials;
 use oauth1_doctor::hunt::HuntReport;
@@ -165,6 +165,7 @@ fn stream_jsonl(
     let reading = std::thread::spawn(move || read_chunks(reader, &tx, &recycled));
     let progress = progress_bar(total);
     let mut summary = Summary::default();
+    let mut checker = Checker::new(keys);
     for chunk in rx {
         let chunk = chunk.with_context(|| format!("cannot read {path:?}"))?;
         let lines: Vec<&[u8]> = chunk
@@ -172,7 +173,7 @@ fn stream_jsonl(
             .iter()
             .map(|(_, r)| &chunk.data[r.clone()])
             .collect();
-        let mut results = check_lines(&lines, keys);
+        let mut results = checker.check_lines(&lines);
         for &i in &chunk.too_long {
             results[i] = Checked::malformed(format!(
                 "the line is longer than the {MAX_INPUT}-byte limit; it was skipped"

@@ -32,11 +32,18 @@ use std::process::ExitCode;
 #[derive(Debug, Parser)]
 #[command(name = "oauth1-doctor", version, propagate_version = true, about, long_about = None)]
 pub struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The flags every command takes.
+#[derive(Debug, clap::Args)]
+struct Global {
     /// When to colour output: auto (on a terminal, unless NO_COLOR is set), always, never.
     #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
     color: ColorWhen,
-    #[command(subcommand)]
-    command: Command,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -120,14 +127,17 @@ pub fn main() -> ExitCode {
         ));
         return ExitCode::from(2);
     }
-    let cli = match shell::command()
-        .try_get_matches_from(&argv)
-        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m))
-    {
+    let parsed = match shell::lean_parse(&argv) {
+        Some(cli) => Ok(cli),
+        None => shell::command()
+            .try_get_matches_from(&argv)
+            .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m)),
+    };
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => return usage_error(e, &argv),
     };
-    let choice = match cli.color {
+    let choice = match cli.global.color {
         ColorWhen::Auto => anstream::ColorChoice::Auto,
         ColorWhen::Always => anstream::ColorChoice::Always,
         ColorWhen::Never => anstream::ColorChoice::Never,

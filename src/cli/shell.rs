@@ -17,20 +17,51 @@ pub struct CompletionsArgs {
 /// derived one with `-j` added wherever a command has `--json` (no command
 /// has another `-j`).
 pub fn command() -> clap::Command {
-    fn short_json(mut c: clap::Command) -> clap::Command {
-        if c.get_arguments().any(|a| a.get_id() == "json") {
-            c = c.mut_arg("json", |a| a.short('j'));
-        }
-        let names: Vec<String> = c
-            .get_subcommands()
-            .map(|s| s.get_name().to_string())
-            .collect();
-        for name in names {
-            c = c.mut_subcommand(name, short_json);
-        }
-        c
-    }
     short_json(Cli::command())
+}
+
+/// `-j` for `--json` on every command that has it.
+fn short_json(mut c: clap::Command) -> clap::Command {
+    if c.get_arguments().any(|a| a.get_id() == "json") {
+        c = c.mut_arg("json", |a| a.short('j'));
+    }
+    let names: Vec<String> = c
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in names {
+        c = c.mut_subcommand(name, short_json);
+    }
+    c
+}
+
+/// The command line parsed with only its command's arguments built, for
+/// a quick start: clap builds every command's arguments (a quarter of
+/// the instructions of a whole `verify` of one request) before it parses.
+/// Only `verify`, the command run once per request by scripts, takes this
+/// path; `None` for anything else and for anything that does not parse
+/// (`--help`, `--version`, a mistake), which [`command`] then parses, so
+/// help and errors are those of the whole command line.
+pub fn lean_parse(argv: &[std::ffi::OsString]) -> Option<Cli> {
+    use clap::FromArgMatches;
+    let name = argv.get(1)?.to_str()?;
+    let sub = match name {
+        "verify" => super::batch::VerifyArgs::augment_args(clap::Command::new("verify")),
+        _ => return None,
+    };
+    // As the derive builds the top level (`#[command(...)]` on `Cli`).
+    let top = clap::Command::new("oauth1-doctor")
+        .version(env!("CARGO_PKG_VERSION"))
+        .propagate_version(true)
+        .subcommand_required(true)
+        .subcommand(sub);
+    let matches = short_json(super::Global::augment_args(top))
+        .try_get_matches_from(argv)
+        .ok()?;
+    Some(Cli {
+        global: super::Global::from_arg_matches(&matches).ok()?,
+        command: super::Command::from_arg_matches(&matches).ok()?,
+    })
 }
 
 /// `completions SHELL`: the script on standard output.
