@@ -88,6 +88,7 @@ pub fn check(data: &[u8]) {
             ..Default::default()
         },
         structural: false,
+        show_secrets: false,
     };
     let good = side(a, selector & 1 != 0);
     let candidate = side(b, selector & 2 != 0);

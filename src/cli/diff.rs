@@ -17,7 +17,7 @@ use oauth1_doctor::diff::{
 };
 use oauth1_doctor::hunt;
 use oauth1_doctor::input::{self, ReadOptions};
-use oauth1_doctor::schemes::{self, SchemeOptions, SchemeSecrets};
+use oauth1_doctor::schemes;
 use oauth1_doctor::signature::Secrets;
 use oauth1_doctor::{Format, Secret};
 use std::path::PathBuf;
@@ -281,37 +281,15 @@ pub fn run(args: DiffArgs) -> Result<Outcome> {
         }
         (None, _) => (None, false),
     };
-    // Two requests of another scheme than OAuth 1.0: their credentials
-    // compared (the library's `schemes::compare`).
-    if let (Some(Side::Request(g)), Side::Request(c)) = (&good, &candidate) {
-        if schemes::compare::applies(&g.request, &c.request) {
-            let d = schemes::compare::compare(
-                &g.request,
-                &c.request,
-                &SchemeSecrets::default(),
-                SchemeOptions {
-                    now: None,
-                    show_secrets: args.secrets.show_secrets,
-                },
-            );
-            if args.json {
-                anstream::println!("{}", serde_json::to_string(&d)?);
-            } else {
-                anstream::print!("{}", scheme_diff_human(&d));
-            }
-            return Ok(if d.equivalent {
-                Outcome::Ok
-            } else {
-                Outcome::Mismatch
-            });
-        }
-    }
     let options = DiffOptions {
         good_from_postman,
         hunt_budget: args.budget.budget(),
         structural: args.structural,
+        show_secrets: args.secrets.show_secrets,
     };
-    let d = diff::diagnose(
+    // Two requests of another scheme than OAuth 1.0 have their credentials
+    // compared; everything else is diagnosed as OAuth 1.0.
+    let d = match diff::answer(
         good.as_ref(),
         &candidate,
         response.as_ref().map(|(_, body)| body.as_str()),
@@ -323,7 +301,21 @@ pub fn run(args: DiffArgs) -> Result<Outcome> {
             anyhow!("server response {}: {e}", p.display())
         }
         _ => anyhow!("{e}"),
-    })?;
+    })? {
+        diff::DiffAnswer::Credentials(d) => {
+            if args.json {
+                anstream::println!("{}", serde_json::to_string(&d)?);
+            } else {
+                anstream::print!("{}", scheme_diff_human(&d));
+            }
+            return Ok(if d.equivalent {
+                Outcome::Ok
+            } else {
+                Outcome::Mismatch
+            });
+        }
+        diff::DiffAnswer::Signature(d) => *d,
+    };
     if args.json {
         anstream::println!("{}", serde_json::to_string(&d)?);
     } else {

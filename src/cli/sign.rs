@@ -128,24 +128,7 @@ pub fn run(args: SignArgs) -> Result<Outcome> {
         bail!("--add-empty-params, --no-header-encoding and --no-url-encoding are Postman's checkboxes: add --like postman (or sign a Postman collection)");
     }
     let secrets = args.secrets.load()?;
-    let version = match (&args.oauth_version, args.no_version) {
-        (_, true) => Version::Omit,
-        (Some(v), false) => Version::Set(v.clone()),
-        (None, false) => Version::Default,
-    };
-    let options = SignOptions {
-        consumer_key: args.consumer_key.clone(),
-        token: args.token.clone(),
-        signature_method: args.signature_method.clone(),
-        timestamp: args.timestamp.clone(),
-        nonce: args.nonce.clone(),
-        realm: args.realm.clone(),
-        callback: args.callback.clone(),
-        verifier: args.verifier.clone(),
-        version,
-        body_hash: args.body_hash,
-        show_secrets: args.secrets.show_secrets,
-    };
+    let options = sign_options(&args);
     let signed = match sign_with_defaults(&read.request, &options, &fresh(), &secrets) {
         Ok(s) => s,
         Err(SignRequestError::NoConsumerKey) => {
@@ -207,15 +190,14 @@ fn overrides(args: &SignArgs) -> Overrides {
     }
 }
 
-/// `sign REQUEST --like postman`: the request's own protocol parameters
-/// and the flags, signed as Postman's helper would.
-fn run_like_postman(args: &SignArgs, request: &Request) -> Result<Outcome> {
+/// The protocol parameters and defaults the flags ask for.
+fn sign_options(args: &SignArgs) -> SignOptions {
     let version = match (&args.oauth_version, args.no_version) {
         (_, true) => Version::Omit,
         (Some(v), false) => Version::Set(v.clone()),
         (None, false) => Version::Default,
     };
-    let options = SignOptions {
+    SignOptions {
         consumer_key: args.consumer_key.clone(),
         token: args.token.clone(),
         signature_method: args.signature_method.clone(),
@@ -227,7 +209,13 @@ fn run_like_postman(args: &SignArgs, request: &Request) -> Result<Outcome> {
         version,
         body_hash: args.body_hash,
         show_secrets: args.secrets.show_secrets,
-    };
+    }
+}
+
+/// `sign REQUEST --like postman`: the request's own protocol parameters
+/// and the flags, signed as Postman's helper would.
+fn run_like_postman(args: &SignArgs, request: &Request) -> Result<Outcome> {
+    let options = sign_options(args);
     let protocol = protocol_with_defaults(request, &options, &fresh()).map_err(|e| match e {
         SignRequestError::NoConsumerKey => anyhow!("no oauth_consumer_key: pass --consumer-key (or put an OAuth Authorization header in the request)"),
         e => anyhow!("{e}"),

@@ -41,7 +41,9 @@ use serde::Serialize;
 use std::fmt;
 
 pub use compare::diff;
-pub use report::{diagnose, DiagnoseError, Diagnosis, Reference, ServerResponse};
+pub use report::{
+    answer, diagnose, DiagnoseError, Diagnosis, DiffAnswer, Reference, ServerResponse,
+};
 
 /// One side of a diff.
 #[derive(Debug, Clone)]
@@ -89,6 +91,9 @@ pub struct DiffOptions {
     /// Ask only "do they sign the same content?": a candidate whose
     /// signature was not checked passes when it does (`diff --structural`).
     pub structural: bool,
+    /// Show secrets unmasked in a credentials comparison
+    /// ([`DiffAnswer::Credentials`], `--show-secrets`).
+    pub show_secrets: bool,
 }
 
 /// What a finding is about (the layer it belongs to).

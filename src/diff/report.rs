@@ -98,6 +98,58 @@ pub enum DiagnoseError {
     Diff(DiffError),
 }
 
+/// What `diff` answers, whichever scheme the two sides use.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum DiffAnswer {
+    /// Two requests of another scheme than OAuth 1.0 (Basic, Bearer, an
+    /// API key, an OAuth 2.0 token request): their credentials compared
+    /// by [`crate::schemes::compare::compare`].
+    Credentials(Box<crate::schemes::compare::SchemeDiff>),
+    /// OAuth 1.0 (or a base string, or a server's response): [`diagnose`]'s answer.
+    Signature(Box<Diagnosis>),
+}
+
+impl DiffAnswer {
+    /// The answer the exit code gives: the credentials are the same, or
+    /// [`Diagnosis::passed`].
+    pub fn passed(&self) -> bool {
+        match self {
+            DiffAnswer::Credentials(d) => d.equivalent,
+            DiffAnswer::Signature(d) => d.passed,
+        }
+    }
+}
+
+/// `diff`'s whole answer: two requests of another scheme than OAuth 1.0
+/// have their credentials compared ([`crate::schemes::compare::applies`]);
+/// everything else goes to [`diagnose`]. The CLI and the workbench both
+/// call this, so they cannot disagree on which comparison runs.
+pub fn answer(
+    good: Option<&Side>,
+    candidate: &Side,
+    server_response: Option<&str>,
+    secrets: &SideSecrets,
+    options: &DiffOptions,
+) -> Result<DiffAnswer, DiagnoseError> {
+    use crate::schemes::{compare, SchemeOptions, SchemeSecrets};
+    if let (Some(Side::Request(g)), Side::Request(c)) = (good, candidate) {
+        if compare::applies(&g.request, &c.request) {
+            return Ok(DiffAnswer::Credentials(Box::new(compare::compare(
+                &g.request,
+                &c.request,
+                &SchemeSecrets::default(),
+                SchemeOptions {
+                    now: None,
+                    show_secrets: options.show_secrets,
+                },
+            ))));
+        }
+    }
+    diagnose(good, candidate, server_response, secrets, options)
+        .map(|d| DiffAnswer::Signature(Box::new(d)))
+}
+
 /// Compares `candidate` with the known-good request `good` and/or the
 /// server's error response body `server_response` (at least one of them),
 /// decides the situation, and hunts a signer-inconsistent candidate's

@@ -390,6 +390,7 @@ impl Diagnoser {
                     good_from_postman: self.good_from_postman,
                     hunt_budget: Budget::new(self.hunt_time / 2, Budget::DEFAULT_MEMORY),
                     structural: false,
+                    show_secrets: false,
                 };
                 record.diff = diff::diagnose(
                     Some(&Side::Request(good.clone())),

@@ -334,6 +334,7 @@ impl super::Diagnoser {
                 crate::hunt::Budget::DEFAULT_MEMORY,
             ),
             structural: false,
+            show_secrets: false,
         };
         crate::diff::diagnose(
             self.good.clone().map(Side::Request).as_ref(),

@@ -449,33 +449,21 @@ pub fn diff(r: &ApiRequest, o: ApiOptions) -> Result<serde_json::Value, ApiError
         }
         None => (None, false),
     };
-    if let (Some(Side::Request(g)), Side::Request(c)) = (&good, &candidate) {
-        if schemes::compare::applies(&g.request, &c.request) {
-            let d = schemes::compare::compare(
-                &g.request,
-                &c.request,
-                &SchemeSecrets::default(),
-                SchemeOptions {
-                    now: None,
-                    show_secrets: o.show_secrets,
-                },
-            );
-            return Ok(serde_json::to_value(&d).unwrap_or_default());
-        }
-    }
     let options = DiffOptions {
         good_from_postman,
         hunt_budget: Budget::new(o.hunt_time, HUNT_MEMORY),
         structural: r.structural.unwrap_or(false),
+        show_secrets: o.show_secrets,
     };
-    let d = diff::diagnose(good.as_ref(), &candidate, response, &secrets, &options).map_err(
-        |e| match e {
-            diff::DiagnoseError::NothingInResponse => {
-                ApiError::field(e.to_string(), "server_response")
-            }
-            e => ApiError::new(e.to_string()),
-        },
-    )?;
+    let d =
+        diff::answer(good.as_ref(), &candidate, response, &secrets, &options).map_err(
+            |e| match e {
+                diff::DiagnoseError::NothingInResponse => {
+                    ApiError::field(e.to_string(), "server_response")
+                }
+                e => ApiError::new(e.to_string()),
+            },
+        )?;
     Ok(serde_json::to_value(&d).unwrap_or_default())
 }
 
