@@ -797,6 +797,24 @@ fn bad_flags_are_usage_errors() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no secrets to verify with"));
+    // --grade takes the secrets from each vector's row: a secret flag
+    // beside it would be silently unused, so it is refused.
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("table.csv");
+    std::fs::write(&table, "id,method,url\n").unwrap();
+    let out = Command::new(BIN)
+        .args(["listen", "--port", "0", "--grade"])
+        .arg(&table)
+        .args(["--consumer-secret", CS])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--grade checks each request with its vector's own secrets"),
+        "{err}"
+    );
+    assert!(!err.contains(CS), "{err}");
 }
 
 /// The README's worked example ("Catch what your tool sends") runs as

@@ -104,6 +104,9 @@ pub fn run(args: ListenArgs) -> Result<Outcome> {
         .as_deref()
         .map(|value| oauth2_server(value, &args))
         .transpose()?;
+    if args.grade.is_some() && args.secrets.given_on_command_line() {
+        bail!("--grade checks each request with its vector's own secrets (the table's consumer_secret and token_secret columns): drop the secret flags");
+    }
     let grader = match &args.grade {
         Some(path) => {
             let table = super::vectors::read_table(path)?;
