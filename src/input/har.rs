@@ -68,6 +68,33 @@ struct PostData {
     params: Vec<NameValue>,
 }
 
+/// A JSON document (`context`: "HAR file", "Postman collection", …) that
+/// serde_json could not read: its message without serde's own "at line"
+/// suffix, the offending byte marked, and `hint` saying what was expected.
+pub(crate) fn json_error(
+    context: &'static str,
+    text: &str,
+    e: &serde_json::Error,
+    hint: &str,
+) -> ParseError {
+    let at = offset_of(text, e.line(), e.column());
+    let message = e.to_string();
+    let message = message
+        .rsplit_once(" at line ")
+        .map_or(message.as_str(), |(m, _)| m)
+        .to_string();
+    ParseError::new(
+        context,
+        ParseErrorKind::Invalid {
+            what: "JSON".into(),
+            reason: message,
+        },
+        Span::new(at, (at + 1).min(text.len())),
+        text,
+    )
+    .with_hint(hint)
+}
+
 /// Byte offset of a 1-based line and column (as serde_json reports them).
 pub(crate) fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let line_start = if line <= 1 {
@@ -104,28 +131,13 @@ pub fn read(input: &[u8], entry: Option<usize>) -> Result<Vec<ReadRequest>, Pars
     let text = String::from_utf8_lossy(input);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let har: Har = serde_json::from_str(text).map_err(|e| {
-        let at = offset_of(text, e.line(), e.column());
         let hint = match e.classify() {
             serde_json::error::Category::Data => {
                 "a HAR file is {\"log\": {\"entries\": [{\"request\": {\"method\", \"url\", \"headers\", …}}]}}"
             }
             _ => "the file is not valid JSON; was it cut short or edited by hand?",
         };
-        let message = e.to_string();
-        let message = message
-            .rsplit_once(" at line ")
-            .map_or(message.as_str(), |(m, _)| m)
-            .to_string();
-        ParseError::new(
-            CONTEXT,
-            ParseErrorKind::Invalid {
-                what: "JSON".into(),
-                reason: message,
-            },
-            Span::new(at, (at + 1).min(text.len())),
-            text,
-        )
-        .with_hint(hint)
+        json_error(CONTEXT, text, &e, hint)
     })?;
     let total = har.log.entries.len();
     let entries_at = text.find("\"entries\"").unwrap_or(0);

@@ -200,25 +200,6 @@ pub fn is_collection(input: &[u8]) -> bool {
         && !has(b"\"log\"")
 }
 
-fn json_error(text: &str, e: serde_json::Error, hint: &str) -> ParseError {
-    let at = super::har::offset_of(text, e.line(), e.column());
-    let message = e.to_string();
-    let message = message
-        .rsplit_once(" at line ")
-        .map_or(message.as_str(), |(m, _)| m)
-        .to_string();
-    ParseError::new(
-        CONTEXT,
-        ParseErrorKind::Invalid {
-            what: "JSON".into(),
-            reason: message,
-        },
-        Span::new(at, (at + 1).min(text.len())),
-        text,
-    )
-    .with_hint(hint)
-}
-
 fn too_large(actual: usize) -> ParseError {
     ParseError::new(
         CONTEXT,
@@ -309,9 +290,10 @@ impl Collection {
         let text = String::from_utf8_lossy(input);
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
         let raw: RawCollection = serde_json::from_str(text).map_err(|e| {
-            json_error(
+            super::har::json_error(
+                CONTEXT,
                 text,
-                e,
+                &e,
                 "a Postman collection is {\"info\": {…}, \"item\": [{\"name\", \"request\": {…}}, …]}: export it again from Postman (Collection v2.1)",
             )
         })?;
@@ -544,9 +526,10 @@ impl Environment {
         let text = String::from_utf8_lossy(input);
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
         let raw: RawEnvironment = serde_json::from_str(text).map_err(|e| {
-            json_error(
+            super::har::json_error(
+                CONTEXT,
                 text,
-                e,
+                &e,
                 "a Postman environment is {\"name\", \"values\": [{\"key\", \"value\", \"enabled\"}]}: export it again from Postman",
             )
         })?;
