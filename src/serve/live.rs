@@ -12,6 +12,7 @@ use crate::listen::{
 };
 use bytes::Bytes;
 use serde::Serialize;
+use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use tokio::sync::broadcast;
@@ -33,7 +34,10 @@ pub struct LiveEntry {
     /// The request as received, its target in absolute form (the URL
     /// verified), for opening it in Explain or Diff. It is what the tool
     /// sent, except a PLAINTEXT signature (the key itself), which is
-    /// `<hidden>`; the secrets the server checks with are never in it.
+    /// `<hidden>`; the secrets the server checks with are never in it. A
+    /// request over [`super::http::MAX_BODY`] (which the page could not
+    /// send back to the API anyway) keeps only its head, so that the
+    /// [`HISTORY`] entries stay small while listen accepts 16 MiB bodies.
     pub raw: String,
     /// `listen --json`'s record of the request.
     pub record: ListenRecord,
@@ -46,10 +50,23 @@ impl LiveEntry {
             headline: d.headline.clone(),
             cause: d.cause.clone(),
             target: d.target.clone(),
-            raw: hide_plaintext_signature(&String::from_utf8_lossy(&d.raw_for_record)),
+            raw: hide_plaintext_signature(&String::from_utf8_lossy(kept(&d.raw_for_record))),
             record: d.record.clone(),
         }
     }
+}
+
+/// `raw`, or only its head (through the blank line) when it is over
+/// [`super::http::MAX_BODY`].
+fn kept(raw: &[u8]) -> &[u8] {
+    if raw.len() <= super::http::MAX_BODY {
+        return raw;
+    }
+    let head_end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(0, |i| i + 4);
+    &raw[..head_end.min(super::http::MAX_BODY)]
 }
 
 /// `raw` with every `oauth_signature` value (header, query or body)
@@ -92,7 +109,7 @@ pub(super) struct Live {
     /// The listen server's URL, once started.
     url: Mutex<Option<String>>,
     /// Serialized entries, the last [`HISTORY`].
-    history: Mutex<Vec<Bytes>>,
+    history: Mutex<VecDeque<Bytes>>,
     sender: broadcast::Sender<Bytes>,
 }
 
@@ -101,7 +118,7 @@ impl Live {
         Live {
             diagnoser: Mutex::new(diagnoser),
             url: Mutex::new(None),
-            history: Mutex::new(Vec::new()),
+            history: Mutex::new(VecDeque::new()),
             sender: broadcast::channel(256).0,
         }
     }
@@ -118,7 +135,11 @@ impl Live {
 
     /// What a page connecting now is sent first, and its subscription.
     pub(super) fn subscribe(&self) -> (Vec<Bytes>, broadcast::Receiver<Bytes>) {
-        let history = self.history.lock().map(|h| h.clone()).unwrap_or_default();
+        let history = self
+            .history
+            .lock()
+            .map(|h| h.iter().cloned().collect())
+            .unwrap_or_default();
         (history, self.sender.subscribe())
     }
 
@@ -173,9 +194,9 @@ impl Live {
                 let bytes = Bytes::from(json);
                 if let Ok(mut h) = self.history.lock() {
                     if h.len() >= HISTORY {
-                        h.remove(0);
+                        h.pop_front();
                     }
-                    h.push(bytes.clone());
+                    h.push_back(bytes.clone());
                 }
                 let _ = self.sender.send(bytes);
             }
@@ -196,7 +217,18 @@ pub(super) fn sse_event(json: &[u8]) -> Bytes {
 
 #[cfg(test)]
 mod tests {
-    use super::hide_plaintext_signature;
+    use super::{hide_plaintext_signature, kept};
+
+    /// A 2 MiB body is not kept in the page's history: only the head.
+    #[test]
+    fn a_body_over_the_api_limit_keeps_only_the_head() {
+        let head = b"POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 2097152\r\n\r\n".to_vec();
+        let mut raw = head.clone();
+        raw.resize(head.len() + (2 << 20), b'a');
+        assert_eq!(kept(&raw), &head[..]);
+        let small = b"GET / HTTP/1.1\r\n\r\nbody".to_vec();
+        assert_eq!(kept(&small), &small[..]);
+    }
 
     /// RFC 5849 §3.4.4: the PLAINTEXT signature is the key; wherever the
     /// tool put it, the page never gets it.
