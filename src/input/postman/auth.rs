@@ -193,12 +193,9 @@ fn oauth1(
         read: Vec::new(),
     };
     for (key, value) in pairs {
-        let text = vars
-            .resolve(&scalar_text(&value))
-            .map_err(|u| PostmanError::Unresolved {
-                name: u.name,
-                place: format!("auth setting {key} (from {from})"),
-            })?;
+        let text = vars.resolve(&scalar_text(&value)).map_err(|u| {
+            PostmanError::unresolved(u, format!("auth setting {key} (from {from})"))
+        })?;
         let flag = || as_bool(&Value::String(text.clone())).unwrap_or(false);
         match key.as_str() {
             "signatureMethod" if !text.is_empty() => s.signature_method = text.clone(),

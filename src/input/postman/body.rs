@@ -53,10 +53,8 @@ fn resolve(
     text: &str,
     place: impl Fn() -> String,
 ) -> Result<String, PostmanError> {
-    vars.resolve(text).map_err(|u| PostmanError::Unresolved {
-        name: u.name,
-        place: place(),
-    })
+    vars.resolve(text)
+        .map_err(|u| PostmanError::unresolved(u, place()))
 }
 
 fn enabled_rows(v: Option<&Value>) -> Vec<&Value> {

@@ -150,9 +150,37 @@ pub enum PostmanError {
         /// Where it is used (`URL`, `header X-Id`, `auth setting consumerKey (from collection)`…).
         place: String,
     },
+    /// A `{{variable}}` whose value, resolved, grows past `limit` bytes.
+    #[error("variable {{{{{name}}}}} in {place} grows past {limit} bytes when resolved: its value refers to itself (or to variables that do) more than once")]
+    TooLong {
+        /// The variable's name.
+        name: String,
+        /// Where it is used.
+        place: String,
+        /// The limit, in bytes.
+        limit: usize,
+    },
     /// Something the collection asks for that cannot be reproduced.
     #[error("{0}")]
     Unsupported(String),
+}
+
+impl PostmanError {
+    /// The error for a variable [`Variables::resolve`] could not resolve
+    /// at `place`.
+    pub(crate) fn unresolved(u: variables::Unresolved, place: String) -> PostmanError {
+        match u.too_long {
+            Some(limit) => PostmanError::TooLong {
+                name: u.name,
+                place,
+                limit,
+            },
+            None => PostmanError::Unresolved {
+                name: u.name,
+                place,
+            },
+        }
+    }
 }
 
 /// Picking a request out of a collection.

@@ -14,6 +14,12 @@ use std::collections::HashMap;
 /// Postman stops at 19 levels; so does this resolver.
 const MAX_DEPTH: usize = 19;
 
+/// How long a text may grow while its references are replaced: no longer
+/// than the largest input read ([`crate::input::MAX_INPUT`]). A value that
+/// refers to itself several times (`a` = `{{a}}{{a}}`) would otherwise
+/// double at each of the 19 levels.
+const MAX_RESOLVED: usize = crate::input::MAX_INPUT;
+
 /// The variables of the supported scopes, narrowest first.
 #[derive(Debug, Clone, Default)]
 pub struct Variables {
@@ -21,11 +27,16 @@ pub struct Variables {
     collection: HashMap<String, String>,
 }
 
-/// A `{{name}}` no scope defines.
+/// A `{{name}}` no scope defines, or one whose value, resolved, grows
+/// past [`MAX_RESOLVED`] bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unresolved {
     /// The variable's name, without braces.
     pub name: String,
+    /// `Some(limit)` when `name` is defined but the text grew past `limit`
+    /// bytes while its value was put in (it refers to itself, or to
+    /// variables that do, several times).
+    pub too_long: Option<usize>,
 }
 
 impl Variables {
@@ -109,10 +120,17 @@ impl Variables {
                 Some(v) => {
                     out.push_str(v);
                     changed = true;
+                    if out.len() > MAX_RESOLVED {
+                        return Err(Unresolved {
+                            name: name.to_string(),
+                            too_long: Some(MAX_RESOLVED),
+                        });
+                    }
                 }
                 None => {
                     return Err(Unresolved {
                         name: name.to_string(),
+                        too_long: None,
                     })
                 }
             }
@@ -157,6 +175,11 @@ mod tests {
     fn self_reference_stops_and_text_without_braces_is_kept() {
         let v = vars();
         assert_eq!(v.resolve("{{loop}}").unwrap(), "{{loop}}");
+        // A value that refers to itself four times would grow 4^19-fold:
+        // it stops at MAX_RESOLVED bytes and names the variable.
+        let bomb = Variables::new([("a".to_string(), "{{a}}{{a}}{{a}}{{a}}x".to_string())], []);
+        let e = bomb.resolve("{{a}}").unwrap_err();
+        assert_eq!((e.name.as_str(), e.too_long), ("a", Some(MAX_RESOLVED)));
         assert_eq!(v.resolve("a {{ b").unwrap(), "a {{ b");
         assert_eq!(v.resolve("{}").unwrap(), "{}");
     }
