@@ -28,7 +28,7 @@ pub struct Variables {
 }
 
 /// A `{{name}}` no scope defines, or one whose value, resolved, grows
-/// past [`MAX_RESOLVED`] bytes.
+/// past the largest input read ([`crate::input::MAX_INPUT`], 16 MiB).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unresolved {
     /// The variable's name, without braces.
