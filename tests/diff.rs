@@ -7,6 +7,8 @@
 //! were computed by `fixtures/diff/generate.py`, an independent Python
 //! RFC 5849 signer, never by oauth1-doctor.
 
+mod common;
+
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -67,12 +69,7 @@ struct Run {
 }
 
 fn run(dir: &Path, e: &Expect, json: bool) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_oauth1-doctor"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("OAUTH1_") {
-            cmd.env_remove(k);
-        }
-    }
+    let mut cmd = common::process::doctor();
     cmd.args(["--color", "never", "diff"]);
     let good = dir.join("known_good.http");
     if good.is_file() {

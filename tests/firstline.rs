@@ -7,6 +7,8 @@
 //! signature of that candidate; `fixtures/diff/{unchecked,signer}-*` are
 //! the seven scenarios, run by `tests/diff.rs`.
 
+mod common;
+
 use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -68,12 +70,7 @@ impl Out {
 }
 
 fn doctor(args: &[&str], stdin: Option<&str>) -> Out {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_oauth1-doctor"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("OAUTH1_") {
-            cmd.env_remove(k);
-        }
-    }
+    let mut cmd = common::process::doctor();
     cmd.arg("--color=never").args(args).current_dir(root());
     cmd.stdin(if stdin.is_some() {
         Stdio::piped()

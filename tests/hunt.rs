@@ -4,6 +4,8 @@
 //! deliberately naive signer below (written apart from hunt's own engine),
 //! then checks that hunt names exactly those mistakes.
 
+mod common;
+
 use base64::engine::general_purpose::{STANDARD as B64, URL_SAFE_NO_PAD};
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
@@ -1040,13 +1042,7 @@ fn expected_base_string_is_explained_without_secrets() {
 // ------------------------------------------------------------------ CLI
 
 fn bin() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_oauth1-doctor"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("OAUTH1_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd
+    common::process::doctor()
 }
 
 /// Writes `request` as a raw HTTP file and returns its path.

@@ -15,11 +15,12 @@
 use serde_json::Value;
 mod common;
 
+use common::process::{doctor, root, without_user_env, Running};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_oauth1-doctor");
@@ -32,71 +33,35 @@ const TS: &str = "t s&2";
 /// The API the clients sign for (`--as`).
 const API: &str = "http://api.example.com";
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A running `listen`: its URL and every line it printed so far.
+/// A running `listen`: its URL (its first line) and every line it printed so far.
 struct Listen {
-    child: Child,
+    process: Running,
     url: String,
-    out: Arc<Mutex<Vec<String>>>,
-    err: Arc<Mutex<Vec<String>>>,
-}
-
-fn collect_lines(r: impl Read + Send + 'static, into: Arc<Mutex<Vec<String>>>) {
-    std::thread::spawn(move || {
-        for line in BufReader::new(r).lines() {
-            let Ok(line) = line else { break };
-            into.lock().unwrap().push(line);
-        }
-    });
 }
 
 impl Listen {
     /// Starts `listen --port 0` with the test secrets and `args`.
     fn start(args: &[&str]) -> Listen {
-        let mut cmd = Command::new(BIN);
+        let mut cmd = doctor();
         cmd.args(["listen", "--port", "0", "--color", "never"])
             .args(["--consumer-secret", CS, "--token-secret", TS])
             .args(args);
         Listen::spawn(cmd)
     }
 
+    /// Starts `cmd`, whose first line must be the URL it listens on.
     fn spawn(mut cmd: Command) -> Listen {
-        for (k, _) in std::env::vars() {
-            if k.starts_with("OAUTH1_") && !k.starts_with("OAUTH1_DOCTOR_") {
-                cmd.env_remove(k);
-            }
-        }
-        if cmd.get_current_dir().is_none() {
-            cmd.current_dir(root());
-        }
-        cmd.stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = cmd.spawn().expect("start oauth1-doctor listen");
-        let err = Arc::new(Mutex::new(Vec::new()));
-        collect_lines(child.stderr.take().unwrap(), err.clone());
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut url = String::new();
-        stdout.read_line(&mut url).unwrap();
-        let url = url.trim().to_string();
+        without_user_env(&mut cmd);
+        let process = Running::spawn(cmd);
+        let url = process.first.clone();
         if !url.starts_with("http") {
             std::thread::sleep(Duration::from_millis(200));
             panic!(
                 "first line is not a URL: {url:?}; stderr: {:?}",
-                err.lock().unwrap()
+                process.err.lock().unwrap()
             );
         }
-        let out = Arc::new(Mutex::new(Vec::new()));
-        collect_lines(stdout, out.clone());
-        Listen {
-            child,
-            url,
-            out,
-            err,
-        }
+        Listen { process, url }
     }
 
     fn port(&self) -> u16 {
@@ -105,75 +70,21 @@ impl Listen {
 
     /// Waits until a stderr line contains `needle`.
     fn wait_err(&self, needle: &str) -> Vec<String> {
-        wait_for(
-            &self.err,
-            |l| l.iter().any(|x| x.contains(needle)),
-            needle,
-            &self.out,
-        )
+        self.process.wait_err(needle)
     }
 
     /// Waits until a stdout line contains `needle`.
     fn wait_out(&self, needle: &str) -> Vec<String> {
-        wait_for(
-            &self.out,
-            |l| l.iter().any(|x| x.contains(needle)),
-            needle,
-            &self.err,
-        )
+        self.process.wait_out(needle)
     }
 
-    /// Waits for the process to end (after `--count`), with its output.
-    fn finish(mut self) -> (ExitStatus, Vec<String>, Vec<String>) {
-        let start = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                std::thread::sleep(Duration::from_millis(100));
-                let out = self.out.lock().unwrap().clone();
-                let err = self.err.lock().unwrap().clone();
-                assert_no_secret(&out.join("\n"));
-                assert_no_secret(&err.join("\n"));
-                return (status, out, err);
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(60),
-                "listen did not exit; stdout {:?}, stderr {:?}",
-                self.out.lock().unwrap(),
-                self.err.lock().unwrap()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Listen {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn wait_for(
-    lines: &Arc<Mutex<Vec<String>>>,
-    done: impl Fn(&[String]) -> bool,
-    what: &str,
-    other: &Arc<Mutex<Vec<String>>>,
-) -> Vec<String> {
-    let start = Instant::now();
-    loop {
-        {
-            let l = lines.lock().unwrap();
-            if done(&l) {
-                return l.clone();
-            }
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "timed out waiting for {what}: have {:?}; other stream {:?}",
-            lines.lock().unwrap(),
-            other.lock().unwrap()
-        );
-        std::thread::sleep(Duration::from_millis(20));
+    /// Waits for the process to end (after `--count`), with its output,
+    /// in which no secret may stand.
+    fn finish(self) -> (ExitStatus, Vec<String>, Vec<String>) {
+        let (status, out, err) = self.process.finish();
+        assert_no_secret(&out.join("\n"));
+        assert_no_secret(&err.join("\n"));
+        (status, out, err)
     }
 }
 
@@ -269,7 +180,7 @@ fn request_file(dir: &Path, url: &str) -> PathBuf {
 /// The curl command `sign --output curl` prints for a request to `url`.
 fn signed_curl(dir: &Path, url: &str) -> String {
     let req = request_file(dir, url);
-    let out = Command::new(BIN)
+    let out = doctor()
         .arg("sign")
         .arg(&req)
         .args(["--consumer-key", CK, "--token", TOKEN])
@@ -556,7 +467,7 @@ fn a_recorded_request_verifies_again_and_is_kept_private() {
         assert_no_secret(&std::fs::read_to_string(rec.join(name)).unwrap());
     }
     let verify = |name: &str| {
-        Command::new(BIN)
+        doctor()
             .arg("verify")
             .arg(rec.join(name))
             .args(["--consumer-secret", CS, "--token-secret", TS])
@@ -572,7 +483,7 @@ fn a_recorded_request_verifies_again_and_is_kept_private() {
     );
     let bad = verify("0003.http");
     assert_eq!(bad.status.code(), Some(1));
-    let hunt = Command::new(BIN)
+    let hunt = doctor()
         .arg("hunt")
         .arg(rec.join("0003.http"))
         .args(["--consumer-secret", CS, "--token-secret", TS, "--json"])
@@ -777,7 +688,7 @@ fn a_client_disconnecting_mid_body_is_logged() {
 
 #[test]
 fn bad_flags_are_usage_errors() {
-    let out = Command::new(BIN)
+    let out = doctor()
         .args(["listen", "--port", "0", "--as", "ftp://x"])
         .args(["--consumer-secret", CS])
         .output()
@@ -788,7 +699,7 @@ fn bad_flags_are_usage_errors() {
         err.contains("--as needs an absolute http:// or https:// URL"),
         "{err}"
     );
-    let out = Command::new(BIN)
+    let out = doctor()
         .args(["listen", "--port", "0"])
         .env_remove("OAUTH1_CONSUMER_SECRET")
         .env_remove("OAUTH1_PUBLIC_KEY")
@@ -802,7 +713,7 @@ fn bad_flags_are_usage_errors() {
     let dir = tempfile::tempdir().unwrap();
     let table = dir.path().join("table.csv");
     std::fs::write(&table, "id,method,url\n").unwrap();
-    let out = Command::new(BIN)
+    let out = doctor()
         .args(["listen", "--port", "0", "--grade"])
         .arg(&table)
         .args(["--consumer-secret", CS])
@@ -938,7 +849,7 @@ fn with_a_secrets_file_an_unknown_consumer_key_is_refused() {
         format!("[consumers]\n\"{ck}\" = \"{CS}\"\n\n[tokens]\n\"{token}\" = \"{TS}\"\n")
     };
     std::fs::write(&file, toml(CK, TOKEN)).unwrap();
-    let mut cmd = Command::new(BIN);
+    let mut cmd = doctor();
     cmd.args(["listen", "--port", "0", "--color", "never", "--count", "1"])
         .args(["--as", API, "--secrets"])
         .arg(&file);
@@ -954,7 +865,7 @@ fn with_a_secrets_file_an_unknown_consumer_key_is_refused() {
         (toml(CK, "other-token"), "token_rejected"),
     ] {
         std::fs::write(&file, listed).unwrap();
-        let mut cmd = Command::new(BIN);
+        let mut cmd = doctor();
         cmd.args(["listen", "--port", "0", "--color", "never", "--count", "1"])
             .args(["--as", API, "--secrets"])
             .arg(&file);
@@ -991,7 +902,7 @@ fn grade_table_of(
     filter: Option<&str>,
     keep: impl Fn(&str) -> bool,
 ) -> (PathBuf, Vec<String>) {
-    let mut cmd = Command::new(BIN);
+    let mut cmd = doctor();
     cmd.args(["vectors", "export", "--format", "json"]);
     if let Some(f) = filter {
         cmd.args(["--filter", f]);
@@ -1072,7 +983,7 @@ fn send_vectors(table: &Path, server: &str, broken: &[&str]) -> Vec<(String, u64
 /// Starts `listen --grade` on a free port (no secrets on the command line:
 /// they come from the table).
 fn start_grade(table: &Path, extra: &[&str]) -> Listen {
-    let mut cmd = Command::new(BIN);
+    let mut cmd = doctor();
     cmd.args(["listen", "--port", "0", "--color", "never"])
         .arg("--grade")
         .arg(table)
@@ -1176,7 +1087,7 @@ fn grade_on_ctrl_c_fails_the_vectors_never_received() {
     listen.wait_out(&format!("vector {} passes", ids[0]));
     // The shell's kill builtin (no procps needed).
     let kill = Command::new("sh")
-        .args(["-c", &format!("kill -INT {}", listen.child.id())])
+        .args(["-c", &format!("kill -INT {}", listen.process.id())])
         .status()
         .unwrap();
     assert!(kill.success());

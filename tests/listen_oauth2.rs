@@ -11,14 +11,11 @@
 
 mod common;
 
+use common::process::{curl_available, doctor, root, Running};
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_oauth1-doctor");
 const ID: &str = "app-1";
 /// Alphanumeric: what requests-oauthlib sends in Basic unencoded is then
 /// also RFC 6749 §2.3.1's form-encoded form.
@@ -26,76 +23,33 @@ const SECRET: &str = "s3cr3tValue";
 /// A secret with `+`, which RFC 6749 §2.3.1 form-encodes before Basic.
 const PLUS_SECRET: &str = "se+cret/9";
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A running `listen --oauth2-client`, its URL and its stdout lines.
+/// A running `listen --oauth2-client`, its URL (its first line) and its stdout lines.
 struct Listen {
-    child: Child,
+    process: Running,
     url: String,
-    out: Arc<Mutex<Vec<String>>>,
 }
 
 impl Listen {
     fn start(secret: &str, args: &[&str]) -> Listen {
-        let mut cmd = Command::new(BIN);
-        for (k, _) in std::env::vars() {
-            if k.starts_with("OAUTH1_") && !k.starts_with("OAUTH1_DOCTOR_") {
-                cmd.env_remove(k);
-            }
-        }
-        let mut child = cmd
-            .args(["listen", "--port", "0", "--color", "never"])
+        let mut cmd = doctor();
+        cmd.args(["listen", "--port", "0", "--color", "never"])
             .args(["--oauth2-client", &format!("{ID}:{secret}")])
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start listen");
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut url = String::new();
-        stdout.read_line(&mut url).unwrap();
-        let url = url.trim().to_string();
+            .args(args);
+        let process = Running::spawn(cmd);
+        let url = process.first.clone();
         assert!(url.starts_with("http://"), "{url:?}");
-        let out = Arc::new(Mutex::new(Vec::new()));
-        let into = out.clone();
-        std::thread::spawn(move || {
-            for line in stdout.lines() {
-                let Ok(line) = line else { break };
-                into.lock().unwrap().push(line);
-            }
-        });
-        Listen { child, url, out }
+        Listen { process, url }
     }
 
-    /// Waits for `n` lines after the URL.
+    /// Waits for `n` lines after the URL, in which no secret may stand.
     fn lines(&self, n: usize) -> Vec<String> {
-        let start = Instant::now();
-        loop {
-            let l = self.out.lock().unwrap().clone();
-            if l.len() >= n {
-                for line in &l {
-                    for s in [SECRET, PLUS_SECRET] {
-                        assert!(!line.contains(s), "a secret is printed: {line}");
-                    }
-                }
-                return l;
+        let l = self.process.wait_lines(n);
+        for line in &l {
+            for s in [SECRET, PLUS_SECRET] {
+                assert!(!line.contains(s), "a secret is printed: {line}");
             }
-            assert!(
-                start.elapsed() < Duration::from_secs(30),
-                "waiting for {n} lines: {l:?}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
         }
-    }
-}
-
-impl Drop for Listen {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        l
     }
 }
 
@@ -106,22 +60,6 @@ fn python() -> Option<PathBuf> {
         "venv/bin/python",
         "requests-oauthlib",
     )
-}
-
-fn curl_available() -> bool {
-    let ok = Command::new("curl")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "curl is not installed (.ci/run installs it)"
-        );
-        eprintln!("skipped: curl is not installed");
-    }
-    ok
 }
 
 /// One response a client saw.
@@ -329,7 +267,7 @@ fn no_token_and_an_unknown_token_are_named() {
 
 #[test]
 fn a_missing_client_secret_is_a_usage_error() {
-    let out = Command::new(BIN)
+    let out = doctor()
         .args(["listen", "--port", "0", "--oauth2-client", "app"])
         .env_remove("OAUTH1_CLIENT_SECRET")
         .output()

@@ -7,112 +7,15 @@
 //! that signatures arrive unaltered; it answers 401 with a provider's echo
 //! of its base string when told to, and the proxy's diagnosis must read it.
 
+mod common;
+
+use common::process::{curl_available, doctor, root, Running};
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_oauth1-doctor");
 const CREDS: (&str, &str, &str, &str) = ("ck1", "c+s/1=", "tok1", "t s&2");
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// curl, which `.ci/run` installs where missing.
-fn curl_available() -> bool {
-    let ok = Command::new("curl")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "curl is not installed (.ci/run installs it)"
-        );
-        eprintln!("skipped: curl is not installed");
-    }
-    ok
-}
-
-fn collect_lines(r: impl Read + Send + 'static, into: Arc<Mutex<Vec<String>>>) {
-    std::thread::spawn(move || {
-        for line in BufReader::new(r).lines() {
-            let Ok(line) = line else { break };
-            into.lock().unwrap().push(line);
-        }
-    });
-}
-
-/// A child process whose first stdout line was read, the rest collected.
-struct Running {
-    child: Child,
-    first: String,
-    out: Arc<Mutex<Vec<String>>>,
-    err: Arc<Mutex<Vec<String>>>,
-}
-
-impl Running {
-    fn spawn(mut cmd: Command) -> Running {
-        for (k, _) in std::env::vars() {
-            if k.starts_with("OAUTH1_") && !k.starts_with("OAUTH1_DOCTOR_") {
-                cmd.env_remove(k);
-            }
-        }
-        cmd.current_dir(root())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = cmd.spawn().unwrap();
-        let err = Arc::new(Mutex::new(Vec::new()));
-        collect_lines(child.stderr.take().unwrap(), err.clone());
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut first = String::new();
-        stdout.read_line(&mut first).unwrap();
-        if first.trim().is_empty() {
-            std::thread::sleep(Duration::from_millis(300));
-            panic!("no first line; stderr {:?}", err.lock().unwrap());
-        }
-        let out = Arc::new(Mutex::new(Vec::new()));
-        collect_lines(stdout, out.clone());
-        Running {
-            child,
-            first: first.trim().to_string(),
-            out,
-            err,
-        }
-    }
-
-    /// Waits for the process to end (after `--count`).
-    fn finish(mut self) -> (ExitStatus, Vec<String>, Vec<String>) {
-        let start = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                std::thread::sleep(Duration::from_millis(100));
-                let out = self.out.lock().unwrap().clone();
-                let err = self.err.lock().unwrap().clone();
-                return (status, out, err);
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(60),
-                "did not exit; stdout {:?}, stderr {:?}",
-                self.out.lock().unwrap(),
-                self.err.lock().unwrap()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// The upstream API: its origin, log file and echo file.
 struct Upstream {
@@ -205,7 +108,7 @@ fn sign(origin: &str, mistake: Option<&str>, nonce: &str) -> Signed {
 /// Starts `listen --proxy` with the test secrets, its CA in `dir/ca`.
 fn proxy(dir: &Path, extra: &[&str]) -> Running {
     let (_, cs, _, ts) = CREDS;
-    let mut cmd = Command::new(BIN);
+    let mut cmd = doctor();
     cmd.args(["listen", "--proxy", "--port", "0", "--color", "never"])
         .arg("--ca-dir")
         .arg(dir.join("ca"))
@@ -301,7 +204,7 @@ fn http_through_the_proxy_is_diagnosed_forwarded_unaltered_and_the_401_echo_read
     );
     // The recorded request (its absolute URL) verifies again.
     let (_, cs, _, ts) = CREDS;
-    let verify = Command::new(BIN)
+    let verify = doctor()
         .arg("verify")
         .arg(rec.join("0001.http"))
         .args(["--consumer-secret", cs, "--token-secret", ts])

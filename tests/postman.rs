@@ -90,12 +90,7 @@ fn capture() -> Option<&'static Capture> {
 
 /// One run of the binary: exit code, stdout, stderr.
 fn doctor(args: &[&str]) -> (i32, String, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_oauth1-doctor"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("OAUTH1_") {
-            cmd.env_remove(k);
-        }
-    }
+    let mut cmd = common::process::doctor();
     let out = cmd
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))

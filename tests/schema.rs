@@ -119,12 +119,7 @@ fn the_schemas_reject_an_unknown_field_and_a_missing_one() {
 
 /// One run of the binary: exit code and stdout.
 fn doctor(args: &[&str]) -> (i32, String, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_oauth1-doctor"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("OAUTH1_") {
-            cmd.env_remove(k);
-        }
-    }
+    let mut cmd = common::process::doctor();
     let out = cmd
         .args(args)
         .current_dir(root())
@@ -547,12 +542,7 @@ fn send_raw(port: u16, raw: &str, accept_json: bool) -> String {
 fn listen_json_lines_and_responses_match_their_schemas() {
     use std::io::BufRead;
     let v = Validators::new();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_oauth1-doctor"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("OAUTH1_") {
-            cmd.env_remove(k);
-        }
-    }
+    let mut cmd = common::process::doctor();
     let mut child = cmd
         .args([
             "listen",
@@ -609,12 +599,7 @@ fn listen_json_lines_and_responses_match_their_schemas() {
 fn listen_oauth2_json_lines_match_the_schema() {
     use std::io::BufRead;
     let v = Validators::new();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_oauth1-doctor"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("OAUTH1_") {
-            cmd.env_remove(k);
-        }
-    }
+    let mut cmd = common::process::doctor();
     let mut child = cmd
         .args(["listen", "--port", "0", "--json", "--count", "4"])
         .args(["--oauth2-client", "app:s3cr3t"])

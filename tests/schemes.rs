@@ -3,6 +3,8 @@
 //! (Python's base64/json, from RFC 7617, RFC 6750, RFC 7519 and RFC 6749),
 //! never by oauth1-doctor; `expect.toml` names what must be found.
 
+mod common;
+
 use serde::Deserialize;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -29,12 +31,7 @@ fn root() -> PathBuf {
 
 /// Runs the binary from the crate root with a clean `OAUTH1_*` environment.
 fn doctor(args: &[&str]) -> (i32, String, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_oauth1-doctor"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("OAUTH1_") {
-            cmd.env_remove(k);
-        }
-    }
+    let mut cmd = common::process::doctor();
     let out = cmd
         .args(["--color", "never"])
         .args(args)

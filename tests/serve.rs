@@ -61,12 +61,7 @@ fn collect(r: impl Read + Send + 'static, into: Arc<Mutex<String>>) {
 }
 
 fn serve(args: &[&str], env: &[(&str, &str)]) -> Served {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_oauth1-doctor"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("OAUTH1_") {
-            cmd.env_remove(k);
-        }
-    }
+    let mut cmd = common::process::doctor();
     let mut child = cmd
         .arg("serve")
         .args(["--port", "0"])

@@ -23,7 +23,7 @@ mod common;
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 /// X/Twitter's published example secrets (`fixtures/examples/README.md`).
 const TW_CS: &str = "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw";
@@ -45,12 +45,7 @@ struct Run {
 
 /// Runs the binary in `cwd` with `args` (after `--color never`).
 fn doctor_in(cwd: &Path, args: &[&str], stdin: Option<&str>) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_oauth1-doctor"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("OAUTH1_") {
-            cmd.env_remove(k);
-        }
-    }
+    let mut cmd = common::process::doctor();
     cmd.arg("--color")
         .arg("never")
         .args(args)

@@ -19,12 +19,7 @@ fn root() -> PathBuf {
 
 /// Runs the binary from the crate root; returns its stdout parsed as JSON.
 fn json(args: &[String]) -> Value {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_oauth1-doctor"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("OAUTH1_") {
-            cmd.env_remove(k);
-        }
-    }
+    let mut cmd = common::process::doctor();
     let out = cmd
         .args(["--color", "never"])
         .args(args)

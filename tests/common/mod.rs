@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests (each test file that needs one
 //! says `mod common;`).
 
+pub mod process;
+
 use std::path::Path;
 
 /// The secrets and server response of `fixtures/diff/<name>/expect.toml`.
