@@ -6,13 +6,12 @@
 use super::inputs::{read_input, SecretArgs};
 use anyhow::{anyhow, bail, Result};
 use clap::Args;
-use oauth1_doctor::input::postman::{self, AuthChoice, Environment, PostmanItem, SettingRead};
+use oauth1_doctor::input::postman::{self, Environment, PostmanItem};
+pub use oauth1_doctor::sign::postman::SignedItem;
 use oauth1_doctor::sign::postman::{
-    config_from, sign_like_postman, Placement, PostmanConfig, PostmanReport, PostmanSigned,
-    Unsigned,
+    self as sign_postman, ItemOptions, Placement, PostmanConfig, PostmanReport, SettingOverrides,
 };
 use oauth1_doctor::sign::Fresh;
-use oauth1_doctor::signature::Secrets;
 use std::path::PathBuf;
 
 /// Which request of a Postman collection, and its environment.
@@ -124,52 +123,27 @@ impl PostmanFlags {
 
     /// Turns the flags given on over a configuration.
     pub fn apply(&self, config: &mut PostmanConfig, body_hash: bool) {
-        if let Some(p) = self.placement {
-            config.placement = Some(p.into());
+        self.options(body_hash).apply(config);
+    }
+
+    /// The flags as the library's options (secrets and settings left as the collection's).
+    fn options(&self, body_hash: bool) -> ItemOptions {
+        ItemOptions {
+            placement: self.placement.map(Into::into),
+            add_empty_params: self.add_empty_params,
+            disable_header_encoding: self.no_header_encoding,
+            disable_url_encoding: self.no_url_encoding,
+            include_body_hash: body_hash,
+            ..ItemOptions::default()
         }
-        config.add_empty_params |= self.add_empty_params;
-        config.disable_header_encoding |= self.no_header_encoding;
-        config.disable_url_encoding |= self.no_url_encoding;
-        config.include_body_hash |= body_hash;
     }
 }
 
-/// A collection item signed as Postman would sign it, and its report.
-pub struct SignedItem {
-    pub signed: PostmanSigned,
-    pub report: PostmanReport,
-    /// The secrets it was signed with (the collection's, flags over them).
-    pub secrets: Secrets,
-    /// The config it was signed with.
-    pub config: PostmanConfig,
-}
-
 /// Overrides from `sign`'s flags (`None`: the collection's).
-#[derive(Debug, Clone, Default)]
-pub struct Overrides {
-    pub consumer_key: Option<String>,
-    pub token: Option<String>,
-    pub signature_method: Option<String>,
-    pub timestamp: Option<String>,
-    pub nonce: Option<String>,
-    pub realm: Option<String>,
-    pub callback: Option<String>,
-    pub verifier: Option<String>,
-    pub version: Option<Option<String>>,
-}
+pub type Overrides = SettingOverrides;
 
-/// Secrets given on the command line (or `OAUTH1_*`) over the collection's.
-pub fn secrets_over(collection: Secrets, given: &SecretArgs) -> Result<Secrets> {
-    let flags = given.load()?;
-    Ok(Secrets {
-        consumer_secret: flags.consumer_secret.or(collection.consumer_secret),
-        token_secret: flags.token_secret.or(collection.token_secret),
-        private_key: flags.private_key.or(collection.private_key),
-        public_key: flags.public_key.or(collection.public_key),
-    })
-}
-
-/// Signs `item` as Postman would, flags over the collection's settings.
+/// Signs `item` as Postman would ([`sign_item`](oauth1_doctor::sign::postman::sign_item)),
+/// flags and secrets given (flags, `OAUTH1_*`, files) over the collection's settings.
 pub fn sign_item(
     item: &PostmanItem,
     flags: &PostmanFlags,
@@ -178,85 +152,13 @@ pub fn sign_item(
     secrets: &SecretArgs,
     fresh: &Fresh,
 ) -> Result<SignedItem> {
-    let settings = match &item.auth {
-        AuthChoice::OAuth1(s) => s,
-        AuthChoice::None => bail!(
-            "{}: no OAuth 1.0 auth: neither the request, its folders nor the collection set one (Postman sends it unsigned)",
-            item.path
-        ),
-        AuthChoice::NoAuth(from) => bail!(
-            "{}: auth is \"No Auth\" (set on {from}): Postman sends it unsigned",
-            item.path
-        ),
-        AuthChoice::Other(kind, from) => bail!(
-            "{}: auth is {kind:?} (set on {from}), not OAuth 1.0",
-            item.path
-        ),
+    let options = ItemOptions {
+        settings: overrides.clone(),
+        secrets: secrets.load()?,
+        show_secrets: secrets.show_secrets,
+        ..flags.options(body_hash)
     };
-    let mut settings = settings.as_ref().clone();
-    let o = overrides;
-    for (slot, v) in [
-        (&mut settings.consumer_key, &o.consumer_key),
-        (&mut settings.token, &o.token),
-        (&mut settings.signature_method, &o.signature_method),
-        (&mut settings.timestamp, &o.timestamp),
-        (&mut settings.nonce, &o.nonce),
-        (&mut settings.realm, &o.realm),
-        (&mut settings.callback, &o.callback),
-        (&mut settings.verifier, &o.verifier),
-    ] {
-        if let Some(v) = v {
-            *slot = v.clone();
-        }
-    }
-    if let Some(v) = &o.version {
-        settings.version = v.clone();
-    }
-    let disable_url_encoding = item.disable_url_encoding.as_ref().is_some_and(|(v, _)| *v);
-    let (mut config, collection_secrets) = config_from(&settings, disable_url_encoding, fresh)
-        .map_err(|e| anyhow!("{}: {e}", item.path))?;
-    flags.apply(&mut config, body_hash);
-    let secrets_args = secrets;
-    let secrets = secrets_over(collection_secrets, secrets_args)?;
-    let signed = sign_like_postman(
-        Unsigned {
-            request: &item.request,
-            form: item.form.as_deref(),
-            hashed_body: &item.hashed_body,
-            body_sent: item.body_sent,
-        },
-        &config,
-        &secrets,
-    )
-    .map_err(|e| anyhow!("{}: {e}", item.path))?;
-    let show = secrets_args.show_secrets;
-    let mut read: Vec<SettingRead> = if show {
-        settings.read_with_secrets()
-    } else {
-        settings.read.clone()
-    };
-    if let Some((v, from)) = &item.disable_url_encoding {
-        read.push(SettingRead {
-            name: "disableUrlEncoding".into(),
-            value: v.to_string(),
-            from: from.clone(),
-        });
-    }
-    let report = PostmanReport::new(
-        &signed,
-        Some(item.path.clone()),
-        Some(settings.from.clone()),
-        read,
-        item.notes.clone(),
-        config.signature_method,
-        show,
-    );
-    Ok(SignedItem {
-        signed,
-        report,
-        secrets,
-        config,
-    })
+    Ok(sign_postman::sign_item(item, &options, fresh)?)
 }
 
 /// The report as text: the item, where its settings came from, the

@@ -39,7 +39,9 @@ use crate::signature::{body_hash, sign, Secrets, SignError, SignatureMethod};
 use crate::uri::{default_port, split_url};
 use serde::Serialize;
 
+mod item;
 mod report;
+pub use item::{sign_item, ItemError, ItemOptions, SettingOverrides, SignedItem};
 pub use report::{config_from, PostmanReport};
 
 /// The names Postman removes from a request before signing it.

@@ -182,3 +182,77 @@ fn malformed_query_and_port_443_on_http() {
     let r = Request::new("GET", "https://h.example:443/p");
     assert!(ids(&run(&r, None, &config("n"), "")).is_empty());
 }
+
+/// The bundled v2.0 collection's one item.
+fn bundled_item() -> crate::input::postman::PostmanItem {
+    let bytes =
+        include_bytes!("../../../fixtures/postman/v2.0-oauth1-object.postman_collection.json");
+    crate::input::postman::read(bytes, None, None).expect("the bundled collection reads")
+}
+
+fn fresh() -> crate::sign::Fresh {
+    crate::sign::Fresh {
+        timestamp: "1".into(),
+        nonce: "n".into(),
+    }
+}
+
+#[test]
+fn sign_item_lays_options_over_the_collection() {
+    let item = bundled_item();
+    let plain = sign_item(&item, &ItemOptions::default(), &fresh()).unwrap();
+    assert_eq!(plain.config.consumer_key, "dpf43f3p2l4k3l03");
+    assert_eq!(
+        plain.secrets.consumer_secret.as_ref().unwrap().expose(),
+        "kd94hf93k423kf44"
+    );
+    assert_eq!(plain.signed.placement, Placement::Header);
+
+    let options = ItemOptions {
+        settings: SettingOverrides {
+            consumer_key: Some("other-key".into()),
+            version: Some(None),
+            ..SettingOverrides::default()
+        },
+        placement: Some(Placement::Query),
+        secrets: Secrets::shared("other-secret", ""),
+        ..ItemOptions::default()
+    };
+    let over = sign_item(&item, &options, &fresh()).unwrap();
+    assert_eq!(over.signed.placement, Placement::Query);
+    assert!(over
+        .signed
+        .request
+        .url
+        .contains("oauth_consumer_key=other-key"));
+    assert!(!over.signed.base_string.contains("oauth_version"));
+    // The given consumer secret wins; the collection's token secret stays
+    // where none is given (an empty one counts as given).
+    assert_eq!(
+        over.secrets.consumer_secret.as_ref().unwrap().expose(),
+        "other-secret"
+    );
+    assert_ne!(over.signed.signature, plain.signed.signature);
+    // Secrets are masked in the report unless asked for.
+    let shown = |s: &SignedItem| {
+        s.report
+            .settings
+            .iter()
+            .any(|r| r.value.contains("kd94hf93k423kf44"))
+    };
+    assert!(!shown(&plain));
+    let show = ItemOptions {
+        show_secrets: true,
+        ..ItemOptions::default()
+    };
+    assert!(shown(&sign_item(&item, &show, &fresh()).unwrap()));
+}
+
+#[test]
+fn sign_item_names_the_item_when_it_has_no_oauth1() {
+    let mut item = bundled_item();
+    item.auth = crate::input::postman::AuthChoice::None;
+    let e = sign_item(&item, &ItemOptions::default(), &fresh()).unwrap_err();
+    assert!(matches!(e, ItemError::NoAuth(_)));
+    assert!(e.to_string().starts_with(&item.path), "{e}");
+}
