@@ -1,7 +1,9 @@
 //! `listen --proxy`: the local certificate authority that lets the proxy
 //! read an `https://` request sent through a `CONNECT` tunnel (RFC 9110
 //! §9.3.6). It is made on first use (rcgen), kept in a directory readable
-//! by the user only, and signs one certificate per host, kept in memory.
+//! by the user only, and signs one certificate per host, kept in memory
+//! for the last [`MAX_HOSTS`] hosts (a client sending `CONNECT` for ever
+//! new names cannot make the proxy hold ever more).
 //!
 //! Only the CA's key and certificate are stored. The issuer is rebuilt
 //! from the stored key and the fixed parameters below, so the certificates
@@ -12,9 +14,34 @@ use rcgen::{
     BasicConstraints, CertificateParams, DistinguishedName, DnType, IsCa, Issuer, KeyPair,
     KeyUsagePurpose,
 };
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+
+/// How many hosts' certificates are kept; the oldest made is dropped
+/// (and made again when asked for) beyond it.
+pub const MAX_HOSTS: usize = 1024;
+
+/// The certificates made, by host, with the order they were made in.
+#[derive(Default)]
+struct Leaves {
+    by_host: HashMap<String, Arc<rustls::ServerConfig>>,
+    order: VecDeque<String>,
+}
+
+impl Leaves {
+    /// Keeps `config` for `host`, dropping the oldest beyond `capacity`.
+    fn insert(&mut self, host: &str, config: Arc<rustls::ServerConfig>, capacity: usize) {
+        if self.by_host.insert(host.to_string(), config).is_none() {
+            self.order.push_back(host.to_string());
+        }
+        while self.order.len() > capacity {
+            if let Some(old) = self.order.pop_front() {
+                self.by_host.remove(&old);
+            }
+        }
+    }
+}
 
 /// The CA certificate's file name in its directory.
 pub const CA_CERT_FILE: &str = "oauth1-doctor-ca.pem";
@@ -56,7 +83,9 @@ pub struct ProxyCa {
     issuer: Issuer<'static, KeyPair>,
     cert_path: PathBuf,
     created: bool,
-    leaves: Mutex<HashMap<String, Arc<rustls::ServerConfig>>>,
+    leaves: Mutex<Leaves>,
+    /// [`MAX_HOSTS`], smaller in tests.
+    capacity: usize,
 }
 
 impl std::fmt::Debug for ProxyCa {
@@ -149,7 +178,8 @@ impl ProxyCa {
             issuer: Issuer::new(ca_params(), key),
             cert_path,
             created,
-            leaves: Mutex::new(HashMap::new()),
+            leaves: Mutex::new(Leaves::default()),
+            capacity: MAX_HOSTS,
         })
     }
 
@@ -164,9 +194,15 @@ impl ProxyCa {
     }
 
     /// A rustls server configuration presenting a certificate for `host`
-    /// signed by the CA (made once per host, then kept).
+    /// signed by the CA (made once per host, then kept for the last
+    /// [`MAX_HOSTS`] hosts).
     pub fn server_config(&self, host: &str) -> Result<Arc<rustls::ServerConfig>, CaError> {
-        if let Some(c) = self.leaves.lock().ok().and_then(|l| l.get(host).cloned()) {
+        if let Some(c) = self
+            .leaves
+            .lock()
+            .ok()
+            .and_then(|l| l.by_host.get(host).cloned())
+        {
             return Ok(c);
         }
         let fail = |error: String| CaError::Certificate {
@@ -196,7 +232,7 @@ impl ProxyCa {
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
         let config = Arc::new(config);
         if let Ok(mut l) = self.leaves.lock() {
-            l.insert(host.to_string(), config.clone());
+            l.insert(host, config.clone(), self.capacity);
         }
         Ok(config)
     }
@@ -233,5 +269,27 @@ mod tests {
             &config,
             &again.server_config("localhost").unwrap()
         ));
+    }
+
+    /// Beyond its capacity the oldest host's certificate is dropped, and
+    /// made anew when that host comes back; the rest stay.
+    #[test]
+    fn certificates_are_kept_for_the_last_hosts_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ca = ProxyCa::load_or_create(&dir.path().join("ca")).unwrap();
+        ca.capacity = 3;
+        let first: Vec<_> = ["a.test", "b.test", "c.test"]
+            .iter()
+            .map(|h| ca.server_config(h).unwrap())
+            .collect();
+        ca.server_config("d.test").unwrap();
+        let kept = ca.leaves.lock().unwrap().by_host.len();
+        assert_eq!(kept, 3);
+        assert!(Arc::ptr_eq(&first[2], &ca.server_config("c.test").unwrap()));
+        assert!(!Arc::ptr_eq(
+            &first[0],
+            &ca.server_config("a.test").unwrap()
+        ));
+        assert_eq!(ca.leaves.lock().unwrap().order.len(), 3);
     }
 }
