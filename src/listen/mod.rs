@@ -50,6 +50,7 @@ pub use oauth2::{Oauth2Server, DEFAULT_TOKEN_TTL, TOKEN_PATH};
 pub use problem::{Problem, ProblemJson, Response};
 pub use proxy::{roots_from_pem, strip_hop_by_hop, ProxyOptions, UpstreamReport};
 pub use record::Recorder;
+pub(crate) use server::bind_on_runtime;
 #[cfg(feature = "serve")]
 pub(crate) use server::interrupt;
 pub use server::{Event, Flow, Limits, Server, ServerError, ServerOptions, Summary};

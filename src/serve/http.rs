@@ -86,19 +86,8 @@ impl Workbench {
     /// Binds `options.addr` on a small runtime (two workers: the page is
     /// one user's).
     pub fn bind(options: WorkbenchOptions) -> Result<Workbench, ServerError> {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .thread_name("serve")
-            .build()
-            .map_err(ServerError::Runtime)?;
-        let addr = options.addr;
-        let listener = runtime
-            .block_on(TcpListener::bind(addr))
-            .map_err(|error| ServerError::Bind { addr, error })?;
-        let local_addr = listener
-            .local_addr()
-            .map_err(|error| ServerError::Bind { addr, error })?;
+        let (runtime, listener, local_addr) =
+            crate::listen::bind_on_runtime(options.addr, Some(2), "serve")?;
         Ok(Workbench {
             runtime,
             listener,

@@ -141,6 +141,32 @@ pub enum ServerError {
     },
 }
 
+/// A tokio runtime (`workers` threads, else one a core, named `name`)
+/// and a listener bound on it to `addr`, with the address it got (the
+/// port chosen for port 0): what `listen` and `serve` start from.
+pub(crate) fn bind_on_runtime(
+    addr: SocketAddr,
+    workers: Option<usize>,
+    name: &str,
+) -> Result<(tokio::runtime::Runtime, TcpListener, SocketAddr), ServerError> {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    if let Some(n) = workers {
+        builder.worker_threads(n);
+    }
+    let runtime = builder
+        .enable_all()
+        .thread_name(name)
+        .build()
+        .map_err(ServerError::Runtime)?;
+    let listener = runtime
+        .block_on(TcpListener::bind(addr))
+        .map_err(|error| ServerError::Bind { addr, error })?;
+    let local_addr = listener
+        .local_addr()
+        .map_err(|error| ServerError::Bind { addr, error })?;
+    Ok((runtime, listener, local_addr))
+}
+
 /// A bound server, not yet serving: its URL is known.
 pub struct Server {
     runtime: tokio::runtime::Runtime,
@@ -186,18 +212,7 @@ impl Shared {
 impl Server {
     /// Binds `options.addr` on a runtime with one worker per core.
     pub fn bind(options: ServerOptions, diagnoser: Diagnoser) -> Result<Server, ServerError> {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .thread_name("listen")
-            .build()
-            .map_err(ServerError::Runtime)?;
-        let addr = options.addr;
-        let listener = runtime
-            .block_on(TcpListener::bind(addr))
-            .map_err(|error| ServerError::Bind { addr, error })?;
-        let local_addr = listener
-            .local_addr()
-            .map_err(|error| ServerError::Bind { addr, error })?;
+        let (runtime, listener, local_addr) = bind_on_runtime(options.addr, None, "listen")?;
         Ok(Server {
             runtime,
             listener,
