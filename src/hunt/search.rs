@@ -1207,21 +1207,20 @@ impl KeyedMac {
         }
     }
 
-    /// The tag of the concatenation of `parts`.
-    fn tag(&self, parts: &[&[u8]]) -> Vec<u8> {
-        match self.clone() {
-            KeyedMac::Sha1(mut m) => {
-                parts.iter().for_each(|p| m.update(p));
-                m.finalize().into_bytes().to_vec()
-            }
-            KeyedMac::Sha256(mut m) => {
-                parts.iter().for_each(|p| m.update(p));
-                m.finalize().into_bytes().to_vec()
-            }
-            KeyedMac::Sha512(mut m) => {
-                parts.iter().for_each(|p| m.update(p));
-                m.finalize().into_bytes().to_vec()
-            }
+    /// The tag of the concatenation of `parts`, written to the front of
+    /// `out`; returns its length (20, 32 or 64).
+    fn tag(&self, parts: &[&[u8]], out: &mut [u8; 64]) -> usize {
+        fn finish<M: Mac + Clone>(m: &M, parts: &[&[u8]], out: &mut [u8; 64]) -> usize {
+            let mut m = m.clone();
+            parts.iter().for_each(|p| m.update(p));
+            let tag = m.finalize().into_bytes();
+            out[..tag.len()].copy_from_slice(&tag);
+            tag.len()
+        }
+        match self {
+            KeyedMac::Sha1(m) => finish(m, parts, out),
+            KeyedMac::Sha256(m) => finish(m, parts, out),
+            KeyedMac::Sha512(m) => finish(m, parts, out),
         }
     }
 }
@@ -1245,14 +1244,17 @@ struct Engine<'a> {
     uris: HashMap<UriKnobs, Rc<str>>,
     /// Normalized strings, each with how many of its octets are not plain
     /// (what the outer encoding may escape).
-    norms: HashMap<NormKnobs, (Rc<str>, usize)>,
+    norms: HashMap<NormKnobs, (Rc<[u8]>, usize)>,
     base_of: HashMap<StrKnobs, u32>,
     /// The three parts of a base string (RFC 5849 §3.4.1.1), each encoded
     /// and interned once: the method, the base string URI and the
     /// normalized parameters. A base string is the ids of its parts, so a
     /// variant is checked without building, encoding or hashing the whole.
-    parts: Vec<Rc<str>>,
-    part_ids: HashMap<Rc<str>, u32>,
+    /// Every part is UTF-8 (the encoders write UTF-8), kept as octets.
+    parts: Vec<Rc<[u8]>>,
+    part_ids: HashMap<Rc<[u8]>, u32>,
+    /// The method part for each (lower-cased, outer encoder): `u32::MAX` until built.
+    method_parts: [[u32; 2]; ENCODERS],
     enc_uris: HashMap<(UriKnobs, Enc, bool), u32>,
     enc_norms: HashMap<(NormKnobs, Enc, bool), u32>,
     base_ids: HashMap<[u32; 3], u32>,
@@ -1276,15 +1278,16 @@ struct Engine<'a> {
 /// Appends `text` encoded the way `e` does; RFC 5849 §3.6 through the
 /// table-driven encoder the [`crate::signer::Signer`] uses, which writes
 /// the same octets as `encode::encode_into` without a check per escape.
-fn outer_into(e: Enc, text: &str, out: &mut Vec<u8>) {
+fn outer_into(e: Enc, text: &[u8], out: &mut Vec<u8>) {
     if e == Enc::Rfc {
-        crate::encode::encode_to_vec(text.as_bytes(), out);
+        crate::encode::encode_to_vec(text, out);
     } else {
-        let mut s = String::with_capacity(text.len() * growth(e));
-        enc_into(e, text.as_bytes(), &mut s);
-        out.extend_from_slice(s.as_bytes());
+        enc_into(e, text, out);
     }
 }
+
+/// How many encoders [`Enc`] names.
+const ENCODERS: usize = 10;
 
 /// Room kept for the key, the URI and the bookkeeping of one variant.
 const VARIANT_SLACK: usize = 4096 + 8 * ENTRY;
@@ -1304,6 +1307,7 @@ impl<'a> Engine<'a> {
             base_of: HashMap::default(),
             parts: Vec::new(),
             part_ids: HashMap::default(),
+            method_parts: [[u32::MAX; 2]; ENCODERS],
             enc_uris: HashMap::default(),
             enc_norms: HashMap::default(),
             base_ids: HashMap::default(),
@@ -1654,22 +1658,31 @@ impl<'a> Engine<'a> {
 
     fn compute(&mut self, (base, key, alg): Outcome) -> Option<usize> {
         let alg = [HashAlg::Sha1, HashAlg::Sha256, HashAlg::Sha512][alg as usize];
-        let [m, u, n] = self.bases[base as usize].map(|i| self.parts[i as usize].as_bytes());
+        let [m, u, n] = self.bases[base as usize].map(|i| &self.parts[i as usize][..]);
         let whole = [m, b"&", u, b"&", n];
-        let produced: Vec<u8> = match self.mode {
-            Mode::BaseString => whole.concat(),
-            Mode::Plaintext => self.keys[key as usize].expose().as_bytes().to_vec(),
-            Mode::Rsa => alg.digest(&whole.concat()),
+        let mut tag = [0u8; 64];
+        let owned: Vec<u8>;
+        let produced: &[u8] = match self.mode {
+            Mode::BaseString => {
+                owned = whole.concat();
+                &owned
+            }
+            Mode::Plaintext => self.keys[key as usize].expose().as_bytes(),
+            Mode::Rsa => {
+                owned = alg.digest(&whole.concat());
+                &owned
+            }
             Mode::Hmac => {
                 let mac = self.macs.entry((key, alg_code(alg))).or_insert_with(|| {
                     KeyedMac::new(alg, self.keys[key as usize].expose().as_bytes())
                 });
-                mac.tag(&whole)
+                let len = mac.tag(&whole, &mut tag);
+                &tag[..len]
             }
         };
         self.targets.iter().position(|t| match self.mode {
-            Mode::Rsa => t.bytes.ends_with(&produced),
-            _ => signature::constant_time_eq(&t.bytes, &produced),
+            Mode::Rsa => t.bytes.ends_with(produced),
+            _ => signature::constant_time_eq(&t.bytes, produced),
         })
     }
 
@@ -1687,21 +1700,22 @@ impl<'a> Engine<'a> {
     }
 
     /// The base string a set of knobs leads to, written out.
-    fn base_string(&mut self, k: &Knobs) -> Rc<str> {
+    fn base_string(&mut self, k: &Knobs) -> String {
         let id = self.base_id(&k.s);
         let [m, u, n] = self.bases[id as usize].map(|i| self.parts[i as usize].clone());
-        Rc::from(format!("{m}&{u}&{n}"))
+        // The parts are UTF-8: the lossy reading copies them as they are.
+        String::from_utf8_lossy(&[&m[..], b"&", &u, b"&", &n].concat()).into_owned()
     }
 
     /// Interns one encoded part of a base string.
-    fn part_id(&mut self, text: String) -> u32 {
+    fn part_id(&mut self, text: Vec<u8>) -> u32 {
         // The text as built and its interned copy, at once.
         self.peak = self.peak.max(self.held + text.capacity() + text.len());
-        if let Some(&id) = self.part_ids.get(text.as_str()) {
+        if let Some(&id) = self.part_ids.get(text.as_slice()) {
             return id;
         }
         self.hold(text.len() + ENTRY);
-        let rc: Rc<str> = Rc::from(text);
+        let rc: Rc<[u8]> = Rc::from(text);
         let id = self.parts.len() as u32;
         self.parts.push(rc.clone());
         self.part_ids.insert(rc, id);
@@ -1710,43 +1724,50 @@ impl<'a> Engine<'a> {
 
     /// RFC 5849 §3.4.1.1: `text` as the base string writes it: encoded
     /// by `outer`, or as it is when `raw`.
-    fn encoded_part(&mut self, text: &str, outer: Enc, raw: bool) -> u32 {
+    fn encoded_part(&mut self, text: &[u8], outer: Enc, raw: bool) -> u32 {
         if raw {
-            return self.part_id(text.to_string());
+            return self.part_id(text.to_vec());
         }
         let mut b: Vec<u8> = Vec::with_capacity(text.len() + text.len() / 2);
-        outer_into(outer, text, &mut b);
         // Every encoder writes UTF-8 (ASCII escapes, or the text as it was).
-        let b = String::from_utf8(b)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        outer_into(outer, text, &mut b);
         self.part_id(b)
+    }
+
+    /// RFC 5849 §3.4.1.1 step 1: the method part, upper-cased (or, with
+    /// `method-not-uppercased`, lower-cased unless it was sent with a
+    /// lower-case letter), encoded by `outer`; built once per form.
+    fn method_part(&mut self, lower: bool, outer: Enc) -> u32 {
+        let slot = self.method_parts[outer as usize][lower as usize];
+        if slot != u32::MAX {
+            return slot;
+        }
+        let sent = &self.prep.method_as_sent;
+        let method = if lower {
+            if sent.bytes().any(|b| b.is_ascii_lowercase()) {
+                sent.clone()
+            } else {
+                sent.to_ascii_lowercase()
+            }
+        } else {
+            sent.to_ascii_uppercase()
+        };
+        let id = self.encoded_part(method.as_bytes(), outer, false);
+        self.method_parts[outer as usize][lower as usize] = id;
+        id
     }
 
     fn base_id(&mut self, s: &StrKnobs) -> u32 {
         if let Some(&id) = self.base_of.get(s) {
             return id;
         }
-        let method = if s.method_lower {
-            if self
-                .prep
-                .method_as_sent
-                .bytes()
-                .any(|b| b.is_ascii_lowercase())
-            {
-                self.prep.method_as_sent.clone()
-            } else {
-                self.prep.method_as_sent.to_ascii_lowercase()
-            }
-        } else {
-            self.prep.method_as_sent.to_ascii_uppercase()
-        };
         // RFC 5849 §3.4.1.1: METHOD & encode(base string URI) & encode(normalized parameters).
-        let m = self.encoded_part(&method, s.outer, false);
+        let m = self.method_part(s.method_lower, s.outer);
         let u = match self.enc_uris.get(&(s.uri, s.outer, s.uri_raw)) {
             Some(&id) => id,
             None => {
                 let uri = self.uri(&s.uri);
-                let id = self.encoded_part(&uri, s.outer, s.uri_raw);
+                let id = self.encoded_part(uri.as_bytes(), s.outer, s.uri_raw);
                 self.enc_uris.insert((s.uri, s.outer, s.uri_raw), id);
                 self.hold(ENTRY);
                 id
@@ -1860,14 +1881,14 @@ impl<'a> Engine<'a> {
     /// The collected parameters are streamed from the request's list
     /// ([`Prepared::collect_with`]) and encoded into one buffer sorted as
     /// spans of it: no copy of the list is made per variant.
-    fn normalized(&mut self, n: &NormKnobs) -> Rc<str> {
+    fn normalized(&mut self, n: &NormKnobs) -> Rc<[u8]> {
         if let Some((s, _)) = self.norms.get(n) {
             return s.clone();
         }
         let p = self.prep;
-        let mut buf = String::new();
+        let mut buf: Vec<u8> = Vec::new();
         let mut spans: Vec<Span> = Vec::new();
-        let push = |buf: &mut String, spans: &mut Vec<Span>, name: &[u8], value: &[u8], src| {
+        let push = |buf: &mut Vec<u8>, spans: &mut Vec<Span>, name: &[u8], value: &[u8], src| {
             let start = buf.len() as u32;
             enc_into(n.enc, name, buf);
             let mid = buf.len() as u32;
@@ -1910,7 +1931,7 @@ impl<'a> Engine<'a> {
             });
         }
         {
-            let b = buf.as_bytes();
+            let b = buf.as_slice();
             match n.sort {
                 Sort::Rfc => spans.sort_unstable_by(|x, y| x.pair(b).cmp(&y.pair(b))),
                 Sort::AsCollected | Sort::RawName => {}
@@ -1933,15 +1954,15 @@ impl<'a> Engine<'a> {
                 }),
             }
         }
-        let sep = if n.comma { ',' } else { '&' };
-        let mut s = String::with_capacity(buf.len() + 2 * spans.len());
+        let sep = if n.comma { b',' } else { b'&' };
+        let mut s: Vec<u8> = Vec::with_capacity(buf.len() + 2 * spans.len());
         for (i, span) in spans.iter().enumerate() {
             if i > 0 {
                 s.push(sep);
             }
-            s.push_str(&buf[span.start as usize..span.mid as usize]);
-            s.push('=');
-            s.push_str(&buf[span.mid as usize..span.end as usize]);
+            s.extend_from_slice(&buf[span.start as usize..span.mid as usize]);
+            s.push(b'=');
+            s.extend_from_slice(&buf[span.mid as usize..span.end as usize]);
         }
         // The stable sorts take up to one more list of spans as scratch.
         transient += buf.capacity() + 2 * spans.capacity() * std::mem::size_of::<Span>();
@@ -1949,8 +1970,8 @@ impl<'a> Engine<'a> {
         drop(buf);
         drop(spans);
         self.hold(s.len() + ENTRY);
-        let rc: Rc<str> = Rc::from(s);
-        let other = rc.bytes().filter(|b| !is_plain(*b)).count();
+        let rc: Rc<[u8]> = Rc::from(s);
+        let other = rc.iter().filter(|b| !is_plain(**b)).count();
         self.norms.insert(*n, (rc.clone(), other));
         rc
     }
