@@ -1,7 +1,7 @@
 //! Percent-encoders (RFC 5849 §3.6): how the correct encoder and each
 //! mistaken one a signer may use write names and values.
 
-use crate::encode::{encode_to_vec, encode_twice_to_vec, is_unreserved, HEX_LOWER, HEX_UPPER};
+use crate::encode::{encode_to_vec, encode_twice_to_vec, HEX_LOWER, HEX_UPPER};
 use std::borrow::Cow;
 
 /// The percent-encoding function a signer uses.
@@ -27,10 +27,7 @@ pub(super) enum Enc {
 /// it was; the hunt keeps its strings as octets and never checks them again.
 pub(super) fn enc_into(enc: Enc, bytes: &[u8], out: &mut Vec<u8>) {
     // Letters, digits, `-`, `.` and `_` are kept by every encoder here.
-    if bytes
-        .iter()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'))
-    {
+    if bytes.iter().all(|&b| PLAIN[b as usize]) {
         out.extend_from_slice(bytes);
         return;
     }
@@ -50,34 +47,92 @@ pub(super) fn enc_into(enc: Enc, bytes: &[u8], out: &mut Vec<u8>) {
             _ => encode_to_vec(bytes, out),
         },
         _ => {
-            out.reserve(bytes.len() + bytes.len() / 2);
+            let table = &TABLES[enc as usize];
+            out.reserve(3 * bytes.len());
             for &b in bytes {
-                let keep = match enc {
-                    Enc::Reserved => is_unreserved(b) || b"!*'()".contains(&b),
-                    Enc::Tilde | Enc::Php => is_unreserved(b) && b != b'~',
-                    Enc::Java => b.is_ascii_alphanumeric() || b"-._*".contains(&b),
-                    _ => is_unreserved(b),
-                };
-                if keep {
-                    out.push(b);
-                } else if b == b' ' && matches!(enc, Enc::PlusForSpace | Enc::Java | Enc::Php) {
-                    out.push(b'+');
-                } else {
-                    let digits = if enc == Enc::LowerHex {
-                        HEX_LOWER
-                    } else {
-                        HEX_UPPER
-                    };
-                    out.extend_from_slice(&[
-                        b'%',
-                        digits[(b >> 4) as usize],
-                        digits[(b & 15) as usize],
-                    ]);
+                let e = table[b as usize];
+                out.push(e as u8);
+                if e >> 24 == 3 {
+                    out.push((e >> 8) as u8);
+                    out.push((e >> 16) as u8);
                 }
             }
         }
     }
 }
+
+/// Whether every encoder keeps `b` as it is (letters, digits, `-`, `.`, `_`).
+pub(super) fn is_plain(b: u8) -> bool {
+    PLAIN[b as usize]
+}
+
+/// The octets every encoder keeps as they are.
+static PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'-' || c == b'.' || c == b'_';
+        b += 1;
+    }
+    t
+};
+
+/// What one octet becomes under one encoder: up to three octets, low
+/// byte first, and their count in the top byte.
+type Table = [u32; 256];
+
+/// The table of an encoder that writes each octet on its own (all but
+/// [`Enc::Rfc`], [`Enc::Raw`], [`Enc::Double`] and [`Enc::Latin1`], which
+/// `enc_into` handles apart; their slots hold RFC 5849 §3.6's table).
+const fn table(enc: Enc) -> Table {
+    let mut t = [0u32; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        let unreserved =
+            c.is_ascii_alphanumeric() || c == b'-' || c == b'.' || c == b'_' || c == b'~';
+        let keep = match enc {
+            Enc::Reserved => {
+                unreserved || c == b'!' || c == b'*' || c == b'\'' || c == b'(' || c == b')'
+            }
+            Enc::Tilde | Enc::Php => unreserved && c != b'~',
+            Enc::Java => {
+                c.is_ascii_alphanumeric() || c == b'-' || c == b'.' || c == b'_' || c == b'*'
+            }
+            _ => unreserved,
+        };
+        let plus = c == b' ' && matches!(enc, Enc::PlusForSpace | Enc::Java | Enc::Php);
+        t[b] = if keep {
+            c as u32 | 1 << 24
+        } else if plus {
+            b'+' as u32 | 1 << 24
+        } else {
+            let digits = if matches!(enc, Enc::LowerHex) {
+                HEX_LOWER
+            } else {
+                HEX_UPPER
+            };
+            b'%' as u32 | (digits[b >> 4] as u32) << 8 | (digits[b & 15] as u32) << 16 | 3 << 24
+        };
+        b += 1;
+    }
+    t
+}
+
+/// Every encoder's table, in the order [`Enc`] declares them.
+static TABLES: [Table; 10] = [
+    table(Enc::Rfc),
+    table(Enc::PlusForSpace),
+    table(Enc::Reserved),
+    table(Enc::LowerHex),
+    table(Enc::Double),
+    table(Enc::Raw),
+    table(Enc::Tilde),
+    table(Enc::Java),
+    table(Enc::Php),
+    table(Enc::Latin1),
+];
 
 /// Octets read as Latin-1 characters and written out again as UTF-8: each
 /// octet from 0x80 becomes two (`é`, C3 A9, becomes C3 83 C2 A9). RFC 5849
@@ -109,7 +164,7 @@ pub(super) fn growth(e: Enc) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::encode::{encode_into, push_escape};
+    use crate::encode::{encode_into, is_unreserved, push_escape};
 
     /// The encoders as first written, into a `String`, one escape at a
     /// time: the reference `enc_into` is kept equal to.

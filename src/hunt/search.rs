@@ -29,7 +29,7 @@
 
 pub use super::budget::{Budget, BudgetReport, Limit};
 use super::catalogue::{self, Stage};
-use super::encoders::{enc, enc_into, growth, latin1_as_utf8, Enc};
+use super::encoders::{enc, enc_into, growth, is_plain, latin1_as_utf8, Enc};
 use super::knobs::{
     Atom, BodyHandling, ClientUrl, CollKnobs, Duplicates, KeyKnobs, KeyPadding, KeyShape, Knobs,
     NormKnobs, Op, PathHandling, PortHandling, SecretText, SlashHandling, Sort, StrKnobs,
@@ -623,10 +623,6 @@ struct Sizes {
     other: usize,
     longest_value: usize,
     longest_name: usize,
-}
-
-fn is_plain(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_')
 }
 
 impl Sizes {
@@ -1289,6 +1285,90 @@ fn outer_into(e: Enc, text: &[u8], out: &mut Vec<u8>) {
 /// How many encoders [`Enc`] names.
 const ENCODERS: usize = 10;
 
+/// The engine's tables, empty, kept with their capacity from one hunt to
+/// the next on a thread (a batch hunts many requests on each worker): a
+/// hunt then neither grows its maps step by step nor allocates them. Only
+/// the allocations are kept: everything in them (keys included) is dropped
+/// when a hunt ends, and tables grown past [`Tables::KEEP`] entries by a
+/// huge request are freed.
+#[derive(Default)]
+struct Tables {
+    uris: HashMap<UriKnobs, Rc<str>>,
+    norms: HashMap<NormKnobs, (Rc<[u8]>, usize)>,
+    base_of: HashMap<StrKnobs, u32>,
+    parts: Vec<Rc<[u8]>>,
+    part_ids: HashMap<Rc<[u8]>, u32>,
+    enc_uris: HashMap<(UriKnobs, Enc, bool), u32>,
+    enc_norms: HashMap<(NormKnobs, Enc, bool), u32>,
+    base_ids: HashMap<[u32; 3], u32>,
+    bases: Vec<[u32; 3]>,
+    key_of: HashMap<KeyKnobs, u32>,
+    keys: Vec<crate::Secret>,
+    macs: HashMap<(u32, u8), KeyedMac>,
+    seen: HashMap<Outcome, Option<usize>>,
+}
+
+thread_local! {
+    static SPARE: std::cell::RefCell<Option<Tables>> = const { std::cell::RefCell::new(None) };
+}
+
+impl Tables {
+    /// Tables larger than this many entries are not kept.
+    const KEEP: usize = 1 << 14;
+
+    /// The thread's spare tables (empty), or new ones.
+    fn take() -> Tables {
+        SPARE
+            .try_with(|s| s.borrow_mut().take())
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
+    /// Empties the tables and keeps them for the thread's next hunt.
+    fn put_back(mut self) {
+        if self.seen.capacity() > Self::KEEP || self.base_of.capacity() > Self::KEEP {
+            return;
+        }
+        self.uris.clear();
+        self.norms.clear();
+        self.base_of.clear();
+        self.parts.clear();
+        self.part_ids.clear();
+        self.enc_uris.clear();
+        self.enc_norms.clear();
+        self.base_ids.clear();
+        self.bases.clear();
+        self.key_of.clear();
+        self.keys.clear();
+        self.macs.clear();
+        self.seen.clear();
+        let _ = SPARE.try_with(|s| *s.borrow_mut() = Some(self));
+    }
+}
+
+impl Drop for Engine<'_> {
+    fn drop(&mut self) {
+        use std::mem::take;
+        Tables {
+            uris: take(&mut self.uris),
+            norms: take(&mut self.norms),
+            base_of: take(&mut self.base_of),
+            parts: take(&mut self.parts),
+            part_ids: take(&mut self.part_ids),
+            enc_uris: take(&mut self.enc_uris),
+            enc_norms: take(&mut self.enc_norms),
+            base_ids: take(&mut self.base_ids),
+            bases: take(&mut self.bases),
+            key_of: take(&mut self.key_of),
+            keys: take(&mut self.keys),
+            macs: take(&mut self.macs),
+            seen: take(&mut self.seen),
+        }
+        .put_back();
+    }
+}
+
 /// Room kept for the key, the URI and the bookkeeping of one variant.
 const VARIANT_SLACK: usize = 4096 + 8 * ENTRY;
 
@@ -1297,25 +1377,26 @@ const ENTRY: usize = 64;
 
 impl<'a> Engine<'a> {
     fn new(prep: &'a Prepared, mode: Mode, targets: Vec<Target>, budget: Budget) -> Engine<'a> {
+        let t = Tables::take();
         Engine {
             prep,
             mode,
             targets,
             atoms: Vec::new(),
-            uris: HashMap::default(),
-            norms: HashMap::default(),
-            base_of: HashMap::default(),
-            parts: Vec::new(),
-            part_ids: HashMap::default(),
+            uris: t.uris,
+            norms: t.norms,
+            base_of: t.base_of,
+            parts: t.parts,
+            part_ids: t.part_ids,
             method_parts: [[u32::MAX; 2]; ENCODERS],
-            enc_uris: HashMap::default(),
-            enc_norms: HashMap::default(),
-            base_ids: HashMap::default(),
-            bases: Vec::new(),
-            key_of: HashMap::default(),
-            keys: Vec::new(),
-            macs: HashMap::default(),
-            seen: HashMap::default(),
+            enc_uris: t.enc_uris,
+            enc_norms: t.enc_norms,
+            base_ids: t.base_ids,
+            bases: t.bases,
+            key_of: t.key_of,
+            keys: t.keys,
+            macs: t.macs,
+            seen: t.seen,
             tried: 0,
             budget,
             held: 0,
