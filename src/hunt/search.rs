@@ -17,8 +17,11 @@
 //! string is the ids of its three parts and is never built whole to be
 //! checked; keys are cached apart
 //! from base strings, each key's HMAC state is prepared once and cloned,
-//! and a (base string, key, digest) triple is signed only once however
-//! many variants lead to it. The observed signature is decoded up front
+//! then once more after it has absorbed a base string's `method&uri&`
+//! (shared by most variants), and a (base string, key, digest) triple is
+//! signed only once however many variants lead to it. The knobs are
+//! hashed as a few packed words, and the tables' allocations are kept for
+//! the thread's next hunt (emptied: nothing of one request stays). The observed signature is decoded up front
 //! (standard base64, once more percent-decoded, hex, base64 of hex, the
 //! URL-safe alphabet), so output mistakes cost nothing per variant.
 //!
