@@ -668,6 +668,32 @@ fn every_catalogue_entry_is_named() {
     }
 }
 
+/// Issue 18: a hunt keeps its tables' allocations for the next hunt on
+/// its thread (a batch worker hunts many requests). Hunts run one after
+/// another on one thread, over every catalogue case, a wrong secret and a
+/// correct signature in turn, give exactly what each gives alone on a
+/// fresh thread (counts and memory figures included).
+#[test]
+fn issue18_tables_kept_between_hunts_change_no_answer() {
+    let mut cases: Vec<(Request, Secrets)> = Vec::new();
+    for m in catalogue().iter().filter(|m| m.searched) {
+        let (fx, how) = case_for(m.id);
+        cases.push((sign(&fx, &[m.id], how), secrets(&fx)));
+        let wrong = Secrets::shared("not the secret", fx.ts);
+        cases.push((sign(&fx, &[], How::default()), wrong));
+        cases.push((sign(&fx, &[], How::default()), secrets(&fx)));
+    }
+    let options = HuntOptions::default();
+    for (i, (request, secrets)) in cases.iter().enumerate() {
+        let in_turn = hunt(request, secrets, &options).unwrap();
+        let (r, s, o) = (request.clone(), secrets.clone(), options.clone());
+        let alone = std::thread::spawn(move || hunt(&r, &s, &o).unwrap())
+            .join()
+            .unwrap();
+        assert_eq!(in_turn, alone, "case {i}");
+    }
+}
+
 #[test]
 fn encoding_mistakes_in_parameters_only_are_named() {
     for id in [

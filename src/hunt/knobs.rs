@@ -75,7 +75,7 @@ pub(super) enum ClientUrl {
     SignedTypedHost,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(super) struct UriKnobs {
     pub(super) client: ClientUrl,
     pub(super) port: PortHandling,
@@ -161,7 +161,7 @@ pub(super) enum TimestampHandling {
     SignedRounded,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(super) struct CollKnobs {
     pub(super) omit_query: bool,
     pub(super) body: BodyHandling,
@@ -190,7 +190,7 @@ pub(super) struct CollKnobs {
     pub(super) plus_literal: bool,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(super) struct NormKnobs {
     pub(super) coll: CollKnobs,
     pub(super) enc: Enc,
@@ -198,7 +198,7 @@ pub(super) struct NormKnobs {
     pub(super) comma: bool,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(super) struct StrKnobs {
     pub(super) method_lower: bool,
     pub(super) uri: UriKnobs,
@@ -249,7 +249,7 @@ pub(super) enum SecretText {
     BlankTokenEmptied,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(super) struct KeyKnobs {
     pub(super) enc: Enc,
     pub(super) raw: bool,
@@ -262,6 +262,101 @@ pub(super) struct Knobs {
     pub(super) s: StrKnobs,
     pub(super) k: KeyKnobs,
     pub(super) hash: Option<HashAlg>,
+}
+
+// The engine looks its caches up by these knobs once or twice per
+// variant: each is hashed as a few packed words (every field, so equal
+// knobs hash equally) rather than one write per field and discriminant.
+
+impl UriKnobs {
+    /// Every field in 12 bits.
+    fn packed(&self) -> u64 {
+        self.client as u64
+            | (self.port as u64) << 2
+            | (self.scheme_swap as u64) << 4
+            | (self.host_case as u64) << 5
+            | (self.www as u64) << 6
+            | (self.keep_query as u64) << 7
+            | (self.slash as u64) << 8
+            | (self.path as u64) << 10
+    }
+}
+
+impl std::hash::Hash for UriKnobs {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.packed());
+    }
+}
+
+impl CollKnobs {
+    /// The flags and small enums in 22 bits, then the four indices.
+    fn packed(&self) -> [u64; 3] {
+        let small = self.omit_query as u64
+            | (self.body as u64) << 1
+            | (self.realm as u64) << 3
+            | (self.signature_param as u64) << 4
+            | (self.version as u64) << 5
+            | (self.drop_empty as u64) << 7
+            | (self.empty_token as u64) << 8
+            | (self.duplicates as u64) << 9
+            | (self.names_raw as u64) << 11
+            | (self.utf8_double as u64) << 12
+            | (self.timestamp as u64) << 13
+            | (self.key_padding as u64) << 16
+            | (self.callback_off as u64) << 18
+            | (self.body_hash_off as u64) << 19
+            | (self.plus_literal as u64) << 20;
+        [
+            small,
+            self.not_signed.0 as u64 | (self.not_signed.1 as u64) << 32,
+            self.unsent as u64 | (self.pre_encoded as u64) << 32,
+        ]
+    }
+}
+
+impl std::hash::Hash for CollKnobs {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.packed().iter().for_each(|w| state.write_u64(*w));
+    }
+}
+
+impl NormKnobs {
+    /// The collection knobs' words, the encoder, order and separator in
+    /// bits 24 to 31 of the first.
+    fn packed(&self) -> [u64; 3] {
+        let mut w = self.coll.packed();
+        w[0] |= (self.enc as u64) << 24 | (self.sort as u64) << 28 | (self.comma as u64) << 31;
+        w
+    }
+}
+
+impl std::hash::Hash for NormKnobs {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.packed().iter().for_each(|w| state.write_u64(*w));
+    }
+}
+
+impl std::hash::Hash for StrKnobs {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let mut w = self.norm.packed();
+        w[0] |= self.uri.packed() << 32
+            | (self.method_lower as u64) << 44
+            | (self.uri_raw as u64) << 45
+            | (self.not_reencoded as u64) << 46
+            | (self.outer as u64) << 47;
+        w.iter().for_each(|w| state.write_u64(*w));
+    }
+}
+
+impl std::hash::Hash for KeyKnobs {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(
+            self.enc as u64
+                | (self.raw as u64) << 4
+                | (self.shape as u64) << 5
+                | (self.text as u64) << 8,
+        );
+    }
 }
 
 /// One concrete change to the knobs.

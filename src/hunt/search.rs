@@ -17,8 +17,11 @@
 //! string is the ids of its three parts and is never built whole to be
 //! checked; keys are cached apart
 //! from base strings, each key's HMAC state is prepared once and cloned,
-//! and a (base string, key, digest) triple is signed only once however
-//! many variants lead to it. The observed signature is decoded up front
+//! then once more after it has absorbed a base string's `method&uri&`
+//! (shared by most variants), and a (base string, key, digest) triple is
+//! signed only once however many variants lead to it. The knobs are
+//! hashed as a few packed words, and the tables' allocations are kept for
+//! the thread's next hunt (emptied: nothing of one request stays). The observed signature is decoded up front
 //! (standard base64, once more percent-decoded, hex, base64 of hex, the
 //! URL-safe alphabet), so output mistakes cost nothing per variant.
 //!
@@ -29,7 +32,7 @@
 
 pub use super::budget::{Budget, BudgetReport, Limit};
 use super::catalogue::{self, Stage};
-use super::encoders::{enc, enc_into, growth, latin1_as_utf8, Enc};
+use super::encoders::{enc, enc_into, growth, is_plain, latin1_as_utf8, Enc};
 use super::knobs::{
     Atom, BodyHandling, ClientUrl, CollKnobs, Duplicates, KeyKnobs, KeyPadding, KeyShape, Knobs,
     NormKnobs, Op, PathHandling, PortHandling, SecretText, SlashHandling, Sort, StrKnobs,
@@ -625,10 +628,6 @@ struct Sizes {
     longest_name: usize,
 }
 
-fn is_plain(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_')
-}
-
 impl Sizes {
     fn of<'p>(params: impl Iterator<Item = &'p Param>) -> Sizes {
         let mut s = Sizes::default();
@@ -1207,21 +1206,31 @@ impl KeyedMac {
         }
     }
 
-    /// The tag of the concatenation of `parts`.
-    fn tag(&self, parts: &[&[u8]]) -> Vec<u8> {
-        match self.clone() {
-            KeyedMac::Sha1(mut m) => {
-                parts.iter().for_each(|p| m.update(p));
-                m.finalize().into_bytes().to_vec()
-            }
-            KeyedMac::Sha256(mut m) => {
-                parts.iter().for_each(|p| m.update(p));
-                m.finalize().into_bytes().to_vec()
-            }
-            KeyedMac::Sha512(mut m) => {
-                parts.iter().for_each(|p| m.update(p));
-                m.finalize().into_bytes().to_vec()
-            }
+    /// A copy that has absorbed the concatenation of `parts`.
+    fn absorbed(&self, parts: &[&[u8]]) -> KeyedMac {
+        let mut m = self.clone();
+        match &mut m {
+            KeyedMac::Sha1(m) => parts.iter().for_each(|p| m.update(p)),
+            KeyedMac::Sha256(m) => parts.iter().for_each(|p| m.update(p)),
+            KeyedMac::Sha512(m) => parts.iter().for_each(|p| m.update(p)),
+        }
+        m
+    }
+
+    /// The tag of the concatenation of `parts`, written to the front of
+    /// `out`; returns its length (20, 32 or 64).
+    fn tag(&self, parts: &[&[u8]], out: &mut [u8; 64]) -> usize {
+        fn finish<M: Mac + Clone>(m: &M, parts: &[&[u8]], out: &mut [u8; 64]) -> usize {
+            let mut m = m.clone();
+            parts.iter().for_each(|p| m.update(p));
+            let tag = m.finalize().into_bytes();
+            out[..tag.len()].copy_from_slice(&tag);
+            tag.len()
+        }
+        match self {
+            KeyedMac::Sha1(m) => finish(m, parts, out),
+            KeyedMac::Sha256(m) => finish(m, parts, out),
+            KeyedMac::Sha512(m) => finish(m, parts, out),
         }
     }
 }
@@ -1237,6 +1246,9 @@ fn alg_code(h: HashAlg) -> u8 {
 /// What a variant produces, as interned ids: (base string, key, digest).
 type Outcome = (u32, u32, u8);
 
+/// A key, a digest, and the method and URI parts a base string starts with.
+type Prefix = (u32, u8, u32, u32);
+
 struct Engine<'a> {
     prep: &'a Prepared,
     mode: Mode,
@@ -1245,14 +1257,17 @@ struct Engine<'a> {
     uris: HashMap<UriKnobs, Rc<str>>,
     /// Normalized strings, each with how many of its octets are not plain
     /// (what the outer encoding may escape).
-    norms: HashMap<NormKnobs, (Rc<str>, usize)>,
+    norms: HashMap<NormKnobs, (Rc<[u8]>, usize)>,
     base_of: HashMap<StrKnobs, u32>,
     /// The three parts of a base string (RFC 5849 §3.4.1.1), each encoded
     /// and interned once: the method, the base string URI and the
     /// normalized parameters. A base string is the ids of its parts, so a
     /// variant is checked without building, encoding or hashing the whole.
-    parts: Vec<Rc<str>>,
-    part_ids: HashMap<Rc<str>, u32>,
+    /// Every part is UTF-8 (the encoders write UTF-8), kept as octets.
+    parts: Vec<Rc<[u8]>>,
+    part_ids: HashMap<Rc<[u8]>, u32>,
+    /// The method part for each (lower-cased, outer encoder): `u32::MAX` until built.
+    method_parts: [[u32; 2]; ENCODERS],
     enc_uris: HashMap<(UriKnobs, Enc, bool), u32>,
     enc_norms: HashMap<(NormKnobs, Enc, bool), u32>,
     base_ids: HashMap<[u32; 3], u32>,
@@ -1260,6 +1275,10 @@ struct Engine<'a> {
     key_of: HashMap<KeyKnobs, u32>,
     keys: Vec<crate::Secret>,
     macs: HashMap<(u32, u8), KeyedMac>,
+    /// HMAC states that have absorbed `method&uri&` (RFC 5849 §3.4.1.1),
+    /// shared by every base string with those two parts: the blocks of
+    /// that prefix are hashed once per key and digest.
+    prefixed: HashMap<Prefix, KeyedMac>,
     seen: HashMap<Outcome, Option<usize>>,
     tried: u64,
     budget: Budget,
@@ -1276,13 +1295,108 @@ struct Engine<'a> {
 /// Appends `text` encoded the way `e` does; RFC 5849 §3.6 through the
 /// table-driven encoder the [`crate::signer::Signer`] uses, which writes
 /// the same octets as `encode::encode_into` without a check per escape.
-fn outer_into(e: Enc, text: &str, out: &mut Vec<u8>) {
+fn outer_into(e: Enc, text: &[u8], out: &mut Vec<u8>) {
     if e == Enc::Rfc {
-        crate::encode::encode_to_vec(text.as_bytes(), out);
+        crate::encode::encode_to_vec(text, out);
     } else {
-        let mut s = String::with_capacity(text.len() * growth(e));
-        enc_into(e, text.as_bytes(), &mut s);
-        out.extend_from_slice(s.as_bytes());
+        enc_into(e, text, out);
+    }
+}
+
+/// A request whose URL and parameters hold fewer octets than this is small:
+/// the search reads the clock before every [`CLOCK_EVERY`]th variant only.
+const SMALL: usize = 4096;
+
+/// How often the clock is read while hunting a small request.
+const CLOCK_EVERY: u64 = 16;
+
+/// How many encoders [`Enc`] names.
+const ENCODERS: usize = 10;
+
+/// The engine's tables, empty, kept with their capacity from one hunt to
+/// the next on a thread (a batch hunts many requests on each worker): a
+/// hunt then neither grows its maps step by step nor allocates them. Only
+/// the allocations are kept: everything in them (keys included) is dropped
+/// when a hunt ends, and tables grown past [`Tables::KEEP`] entries by a
+/// huge request are freed.
+#[derive(Default)]
+struct Tables {
+    uris: HashMap<UriKnobs, Rc<str>>,
+    norms: HashMap<NormKnobs, (Rc<[u8]>, usize)>,
+    base_of: HashMap<StrKnobs, u32>,
+    parts: Vec<Rc<[u8]>>,
+    part_ids: HashMap<Rc<[u8]>, u32>,
+    enc_uris: HashMap<(UriKnobs, Enc, bool), u32>,
+    enc_norms: HashMap<(NormKnobs, Enc, bool), u32>,
+    base_ids: HashMap<[u32; 3], u32>,
+    bases: Vec<[u32; 3]>,
+    key_of: HashMap<KeyKnobs, u32>,
+    keys: Vec<crate::Secret>,
+    macs: HashMap<(u32, u8), KeyedMac>,
+    prefixed: HashMap<Prefix, KeyedMac>,
+    seen: HashMap<Outcome, Option<usize>>,
+}
+
+thread_local! {
+    static SPARE: std::cell::RefCell<Option<Tables>> = const { std::cell::RefCell::new(None) };
+}
+
+impl Tables {
+    /// Tables larger than this many entries are not kept.
+    const KEEP: usize = 1 << 14;
+
+    /// The thread's spare tables (empty), or new ones.
+    fn take() -> Tables {
+        SPARE
+            .try_with(|s| s.borrow_mut().take())
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
+    /// Empties the tables and keeps them for the thread's next hunt.
+    fn put_back(mut self) {
+        if self.seen.capacity() > Self::KEEP || self.base_of.capacity() > Self::KEEP {
+            return;
+        }
+        self.uris.clear();
+        self.norms.clear();
+        self.base_of.clear();
+        self.parts.clear();
+        self.part_ids.clear();
+        self.enc_uris.clear();
+        self.enc_norms.clear();
+        self.base_ids.clear();
+        self.bases.clear();
+        self.key_of.clear();
+        self.keys.clear();
+        self.macs.clear();
+        self.prefixed.clear();
+        self.seen.clear();
+        let _ = SPARE.try_with(|s| *s.borrow_mut() = Some(self));
+    }
+}
+
+impl Drop for Engine<'_> {
+    fn drop(&mut self) {
+        use std::mem::take;
+        Tables {
+            uris: take(&mut self.uris),
+            norms: take(&mut self.norms),
+            base_of: take(&mut self.base_of),
+            parts: take(&mut self.parts),
+            part_ids: take(&mut self.part_ids),
+            enc_uris: take(&mut self.enc_uris),
+            enc_norms: take(&mut self.enc_norms),
+            base_ids: take(&mut self.base_ids),
+            bases: take(&mut self.bases),
+            key_of: take(&mut self.key_of),
+            keys: take(&mut self.keys),
+            macs: take(&mut self.macs),
+            prefixed: take(&mut self.prefixed),
+            seen: take(&mut self.seen),
+        }
+        .put_back();
     }
 }
 
@@ -1294,24 +1408,27 @@ const ENTRY: usize = 64;
 
 impl<'a> Engine<'a> {
     fn new(prep: &'a Prepared, mode: Mode, targets: Vec<Target>, budget: Budget) -> Engine<'a> {
+        let t = Tables::take();
         Engine {
             prep,
             mode,
             targets,
             atoms: Vec::new(),
-            uris: HashMap::default(),
-            norms: HashMap::default(),
-            base_of: HashMap::default(),
-            parts: Vec::new(),
-            part_ids: HashMap::default(),
-            enc_uris: HashMap::default(),
-            enc_norms: HashMap::default(),
-            base_ids: HashMap::default(),
-            bases: Vec::new(),
-            key_of: HashMap::default(),
-            keys: Vec::new(),
-            macs: HashMap::default(),
-            seen: HashMap::default(),
+            uris: t.uris,
+            norms: t.norms,
+            base_of: t.base_of,
+            parts: t.parts,
+            part_ids: t.part_ids,
+            method_parts: [[u32::MAX; 2]; ENCODERS],
+            enc_uris: t.enc_uris,
+            enc_norms: t.enc_norms,
+            base_ids: t.base_ids,
+            bases: t.bases,
+            key_of: t.key_of,
+            keys: t.keys,
+            macs: t.macs,
+            prefixed: t.prefixed,
+            seen: t.seen,
             tried: 0,
             budget,
             held: 0,
@@ -1397,7 +1514,11 @@ impl<'a> Engine<'a> {
             self.stopped = Some(Limit::Variants);
             return false;
         }
-        if self.budget.deadline.is_some_and(|d| Instant::now() >= d) {
+        // A variant of a small request takes microseconds: the clock is
+        // read before every [`CLOCK_EVERY`]th only (before each of a big one).
+        let small = self.prep.url_len + self.prep.sizes.plain + self.prep.sizes.other < SMALL;
+        let due = !small || self.tried % CLOCK_EVERY == 0;
+        if due && self.budget.deadline.is_some_and(|d| Instant::now() >= d) {
             self.stopped = Some(Limit::Time);
             return false;
         }
@@ -1654,22 +1775,37 @@ impl<'a> Engine<'a> {
 
     fn compute(&mut self, (base, key, alg): Outcome) -> Option<usize> {
         let alg = [HashAlg::Sha1, HashAlg::Sha256, HashAlg::Sha512][alg as usize];
-        let [m, u, n] = self.bases[base as usize].map(|i| self.parts[i as usize].as_bytes());
+        let [m, u, n] = self.bases[base as usize].map(|i| &self.parts[i as usize][..]);
         let whole = [m, b"&", u, b"&", n];
-        let produced: Vec<u8> = match self.mode {
-            Mode::BaseString => whole.concat(),
-            Mode::Plaintext => self.keys[key as usize].expose().as_bytes().to_vec(),
-            Mode::Rsa => alg.digest(&whole.concat()),
+        let mut tag = [0u8; 64];
+        let owned: Vec<u8>;
+        let produced: &[u8] = match self.mode {
+            Mode::BaseString => {
+                owned = whole.concat();
+                &owned
+            }
+            Mode::Plaintext => self.keys[key as usize].expose().as_bytes(),
+            Mode::Rsa => {
+                owned = alg.digest(&whole.concat());
+                &owned
+            }
             Mode::Hmac => {
-                let mac = self.macs.entry((key, alg_code(alg))).or_insert_with(|| {
-                    KeyedMac::new(alg, self.keys[key as usize].expose().as_bytes())
-                });
-                mac.tag(&whole)
+                let [mi, ui, _] = self.bases[base as usize];
+                let prefix = (key, alg_code(alg), mi, ui);
+                if !self.prefixed.contains_key(&prefix) {
+                    let mac = self.macs.entry((key, alg_code(alg))).or_insert_with(|| {
+                        KeyedMac::new(alg, self.keys[key as usize].expose().as_bytes())
+                    });
+                    let started = mac.absorbed(&[m, b"&", u, b"&"]);
+                    self.prefixed.insert(prefix, started);
+                }
+                let len = self.prefixed[&prefix].tag(&[n], &mut tag);
+                &tag[..len]
             }
         };
         self.targets.iter().position(|t| match self.mode {
-            Mode::Rsa => t.bytes.ends_with(&produced),
-            _ => signature::constant_time_eq(&t.bytes, &produced),
+            Mode::Rsa => t.bytes.ends_with(produced),
+            _ => signature::constant_time_eq(&t.bytes, produced),
         })
     }
 
@@ -1687,21 +1823,22 @@ impl<'a> Engine<'a> {
     }
 
     /// The base string a set of knobs leads to, written out.
-    fn base_string(&mut self, k: &Knobs) -> Rc<str> {
+    fn base_string(&mut self, k: &Knobs) -> String {
         let id = self.base_id(&k.s);
         let [m, u, n] = self.bases[id as usize].map(|i| self.parts[i as usize].clone());
-        Rc::from(format!("{m}&{u}&{n}"))
+        // The parts are UTF-8: the lossy reading copies them as they are.
+        String::from_utf8_lossy(&[&m[..], b"&", &u, b"&", &n].concat()).into_owned()
     }
 
     /// Interns one encoded part of a base string.
-    fn part_id(&mut self, text: String) -> u32 {
+    fn part_id(&mut self, text: Vec<u8>) -> u32 {
         // The text as built and its interned copy, at once.
         self.peak = self.peak.max(self.held + text.capacity() + text.len());
-        if let Some(&id) = self.part_ids.get(text.as_str()) {
+        if let Some(&id) = self.part_ids.get(text.as_slice()) {
             return id;
         }
         self.hold(text.len() + ENTRY);
-        let rc: Rc<str> = Rc::from(text);
+        let rc: Rc<[u8]> = Rc::from(text);
         let id = self.parts.len() as u32;
         self.parts.push(rc.clone());
         self.part_ids.insert(rc, id);
@@ -1710,43 +1847,50 @@ impl<'a> Engine<'a> {
 
     /// RFC 5849 §3.4.1.1: `text` as the base string writes it: encoded
     /// by `outer`, or as it is when `raw`.
-    fn encoded_part(&mut self, text: &str, outer: Enc, raw: bool) -> u32 {
+    fn encoded_part(&mut self, text: &[u8], outer: Enc, raw: bool) -> u32 {
         if raw {
-            return self.part_id(text.to_string());
+            return self.part_id(text.to_vec());
         }
         let mut b: Vec<u8> = Vec::with_capacity(text.len() + text.len() / 2);
-        outer_into(outer, text, &mut b);
         // Every encoder writes UTF-8 (ASCII escapes, or the text as it was).
-        let b = String::from_utf8(b)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        outer_into(outer, text, &mut b);
         self.part_id(b)
+    }
+
+    /// RFC 5849 §3.4.1.1 step 1: the method part, upper-cased (or, with
+    /// `method-not-uppercased`, lower-cased unless it was sent with a
+    /// lower-case letter), encoded by `outer`; built once per form.
+    fn method_part(&mut self, lower: bool, outer: Enc) -> u32 {
+        let slot = self.method_parts[outer as usize][lower as usize];
+        if slot != u32::MAX {
+            return slot;
+        }
+        let sent = &self.prep.method_as_sent;
+        let method = if lower {
+            if sent.bytes().any(|b| b.is_ascii_lowercase()) {
+                sent.clone()
+            } else {
+                sent.to_ascii_lowercase()
+            }
+        } else {
+            sent.to_ascii_uppercase()
+        };
+        let id = self.encoded_part(method.as_bytes(), outer, false);
+        self.method_parts[outer as usize][lower as usize] = id;
+        id
     }
 
     fn base_id(&mut self, s: &StrKnobs) -> u32 {
         if let Some(&id) = self.base_of.get(s) {
             return id;
         }
-        let method = if s.method_lower {
-            if self
-                .prep
-                .method_as_sent
-                .bytes()
-                .any(|b| b.is_ascii_lowercase())
-            {
-                self.prep.method_as_sent.clone()
-            } else {
-                self.prep.method_as_sent.to_ascii_lowercase()
-            }
-        } else {
-            self.prep.method_as_sent.to_ascii_uppercase()
-        };
         // RFC 5849 §3.4.1.1: METHOD & encode(base string URI) & encode(normalized parameters).
-        let m = self.encoded_part(&method, s.outer, false);
+        let m = self.method_part(s.method_lower, s.outer);
         let u = match self.enc_uris.get(&(s.uri, s.outer, s.uri_raw)) {
             Some(&id) => id,
             None => {
                 let uri = self.uri(&s.uri);
-                let id = self.encoded_part(&uri, s.outer, s.uri_raw);
+                let id = self.encoded_part(uri.as_bytes(), s.outer, s.uri_raw);
                 self.enc_uris.insert((s.uri, s.outer, s.uri_raw), id);
                 self.hold(ENTRY);
                 id
@@ -1860,14 +2004,14 @@ impl<'a> Engine<'a> {
     /// The collected parameters are streamed from the request's list
     /// ([`Prepared::collect_with`]) and encoded into one buffer sorted as
     /// spans of it: no copy of the list is made per variant.
-    fn normalized(&mut self, n: &NormKnobs) -> Rc<str> {
+    fn normalized(&mut self, n: &NormKnobs) -> Rc<[u8]> {
         if let Some((s, _)) = self.norms.get(n) {
             return s.clone();
         }
         let p = self.prep;
-        let mut buf = String::new();
+        let mut buf: Vec<u8> = Vec::new();
         let mut spans: Vec<Span> = Vec::new();
-        let push = |buf: &mut String, spans: &mut Vec<Span>, name: &[u8], value: &[u8], src| {
+        let push = |buf: &mut Vec<u8>, spans: &mut Vec<Span>, name: &[u8], value: &[u8], src| {
             let start = buf.len() as u32;
             enc_into(n.enc, name, buf);
             let mid = buf.len() as u32;
@@ -1910,7 +2054,7 @@ impl<'a> Engine<'a> {
             });
         }
         {
-            let b = buf.as_bytes();
+            let b = buf.as_slice();
             match n.sort {
                 Sort::Rfc => spans.sort_unstable_by(|x, y| x.pair(b).cmp(&y.pair(b))),
                 Sort::AsCollected | Sort::RawName => {}
@@ -1933,15 +2077,15 @@ impl<'a> Engine<'a> {
                 }),
             }
         }
-        let sep = if n.comma { ',' } else { '&' };
-        let mut s = String::with_capacity(buf.len() + 2 * spans.len());
+        let sep = if n.comma { b',' } else { b'&' };
+        let mut s: Vec<u8> = Vec::with_capacity(buf.len() + 2 * spans.len());
         for (i, span) in spans.iter().enumerate() {
             if i > 0 {
                 s.push(sep);
             }
-            s.push_str(&buf[span.start as usize..span.mid as usize]);
-            s.push('=');
-            s.push_str(&buf[span.mid as usize..span.end as usize]);
+            s.extend_from_slice(&buf[span.start as usize..span.mid as usize]);
+            s.push(b'=');
+            s.extend_from_slice(&buf[span.mid as usize..span.end as usize]);
         }
         // The stable sorts take up to one more list of spans as scratch.
         transient += buf.capacity() + 2 * spans.capacity() * std::mem::size_of::<Span>();
@@ -1949,8 +2093,8 @@ impl<'a> Engine<'a> {
         drop(buf);
         drop(spans);
         self.hold(s.len() + ENTRY);
-        let rc: Rc<str> = Rc::from(s);
-        let other = rc.bytes().filter(|b| !is_plain(*b)).count();
+        let rc: Rc<[u8]> = Rc::from(s);
+        let other = rc.iter().filter(|b| !is_plain(**b)).count();
         self.norms.insert(*n, (rc.clone(), other));
         rc
     }
