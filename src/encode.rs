@@ -166,18 +166,9 @@ pub fn encode_twice_to_vec(bytes: &[u8], out: &mut Vec<u8>) {
 }
 
 fn encode_with(bytes: &[u8], out: &mut Vec<u8>, table: &Table) {
-    // Most names and values need no escape: one test (vectorized, without
-    // an early exit, for longer text) then one copy beats going block by
-    // block.
-    let clean = if bytes.len() >= 32 {
-        bytes
-            .iter()
-            .fold(true, |ok, &b| ok & is_unreserved_arith(b))
-    } else {
-        // Short text: a table test that stops at the first escape.
-        bytes.iter().all(|&b| UNRESERVED[b as usize])
-    };
-    if clean {
+    // Most names and values need no escape: one test (vector compares,
+    // no early exit) then one copy beats going block by block.
+    if is_all_unreserved(bytes) {
         out.extend_from_slice(bytes);
         return;
     }
@@ -218,21 +209,49 @@ fn is_unreserved_arith(b: u8) -> bool {
 }
 
 /// True when no octet of `bytes` must be escaped (RFC 5849 §3.6), tested
-/// without an early exit so that the compiler can use vector compares.
+/// 16 octets at a time without an early exit, so that the compiler can
+/// use vector compares. Text shorter than a block is tested as two
+/// overlapping pieces of fixed size (no call to `memcpy` or `memset`),
+/// and a long text's last block overlaps the one before it.
+#[inline]
 pub(crate) fn is_all_unreserved(bytes: &[u8]) -> bool {
-    let mut ok = true;
-    for chunk in bytes.chunks(16) {
-        // The last block is padded with an unreserved octet.
-        let mut block = [b'a'; 16];
-        block[..chunk.len()].copy_from_slice(chunk);
-        ok &= all_unreserved(&block);
+    let n = bytes.len();
+    if let Some(last) = bytes.last_chunk::<16>() {
+        let mut ok = all_unreserved(last);
+        for chunk in bytes.chunks_exact(16) {
+            ok &= chunk.first_chunk::<16>().is_some_and(all_unreserved);
+        }
+        return ok;
     }
-    ok
+    // Shorter text fills the block with its own octets, repeated (a
+    // constant filler would let the compiler test octet by octet).
+    let word = |b: &[u8; 4]| u64::from(u32::from_le_bytes(*b));
+    let (lo, hi) = match (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+        (Some(head), Some(tail)) => (u64::from_le_bytes(*head), u64::from_le_bytes(*tail)),
+        _ => {
+            let w = match (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
+                (Some(head), Some(tail)) => word(head) | word(tail) << 32,
+                _ => match bytes {
+                    [] => return true,
+                    // One to three octets: the first, middle and last.
+                    _ => {
+                        let x = word(&[bytes[0], bytes[n / 2], bytes[n - 1], bytes[0]]);
+                        x | x << 32
+                    }
+                },
+            };
+            (w, w)
+        }
+    };
+    let block = (u128::from(hi) << 64 | u128::from(lo)).to_le_bytes();
+    all_unreserved(&block)
 }
 
 /// True when no octet of `block` must be escaped. The loop has no early
-/// exit, so the compiler turns it into a few vector compares.
-#[inline(always)]
+/// exit, so the compiler turns it into a few vector compares. Kept out of
+/// line: inlined into a loop over blocks, the compiler vectorizes across
+/// the blocks instead, octet by octet, at several times the cost.
+#[inline(never)]
 fn all_unreserved(block: &[u8; 16]) -> bool {
     block
         .iter()
@@ -287,13 +306,16 @@ const SPECIAL: [bool; 256] = {
 
 fn reencode_until(raw: &[u8], plus_is_space: bool, until: Until, out: &mut Vec<u8>) -> usize {
     // Most names and values need neither decoding nor escaping: found
-    // where they end, tested at once and copied.
+    // where they end, tested at once and copied. In a short form the
+    // search for the end costs more than the loop below, which copies
+    // clean blocks of 16 anyway.
     let end = match until {
-        Until::End => raw.len(),
-        Until::Ampersand => memchr::memchr(b'&', raw).unwrap_or(raw.len()),
-        Until::AmpersandOrEquals => memchr::memchr2(b'&', b'=', raw).unwrap_or(raw.len()),
+        Until::End => Some(raw.len()),
+        _ if raw.len() < 64 => None,
+        Until::Ampersand => Some(memchr::memchr(b'&', raw).unwrap_or(raw.len())),
+        Until::AmpersandOrEquals => Some(memchr::memchr2(b'&', b'=', raw).unwrap_or(raw.len())),
     };
-    if is_all_unreserved(&raw[..end]) {
+    if let Some(end) = end.filter(|&end| is_all_unreserved(&raw[..end])) {
         out.extend_from_slice(&raw[..end]);
         return end;
     }
@@ -541,6 +563,23 @@ mod tests {
         let reference: String =
             percent_encoding::percent_encode(&all, RFC5849_ENCODE_SET).collect();
         assert_eq!(encode_bytes(&all), reference);
+    }
+
+    /// The whole-text test sees every octet, at every position of every
+    /// length around its block sizes (short texts are tested as
+    /// overlapping pieces, long ones as overlapping blocks).
+    #[test]
+    fn all_unreserved_test_sees_every_position() {
+        assert!(is_all_unreserved(b""));
+        for n in 1..50 {
+            for p in 0..n {
+                for b in 0u8..=255 {
+                    let mut text = vec![b'~'; n];
+                    text[p] = b;
+                    assert_eq!(is_all_unreserved(&text), is_unreserved(b), "{n} {p} {b}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -29,8 +29,8 @@
 use crate::auth_header::push_realm;
 use crate::base_string::push_base_uri;
 use crate::encode::{
-    encode_to_vec, encode_twice_to_vec, push_once_encoded, reencode_twice_to_vec,
-    reencode_twice_until, Until,
+    encode_to_vec, encode_twice_to_vec, is_all_unreserved, push_once_encoded,
+    reencode_twice_to_vec, reencode_twice_until, Until,
 };
 use crate::error::ParseError;
 use crate::signature::{self, constant_time_eq, HashAlg, Secrets, SignError, SignatureMethod};
@@ -243,7 +243,22 @@ impl Signer {
     /// Adds a protocol parameter (RFC 5849 §3.4.1, decoded): it is signed
     /// and written to the Authorization header, in the order added.
     pub fn add_protocol(&mut self, name: &str, value: &str) {
-        let span = self.push(name.as_bytes(), value.as_bytes(), encode_twice_to_vec);
+        let (name, value) = (name.as_bytes(), value.as_bytes());
+        // The usual protocol parameter needs no escape (RFC 5849 §3.6):
+        // tested once, then copied as it is.
+        if is_all_unreserved(name) && is_all_unreserved(value) {
+            let start = self.encoded.len();
+            self.encoded.reserve(name.len() + value.len() + 6);
+            self.encoded.extend_from_slice(b"%26");
+            self.encoded.extend_from_slice(name);
+            let name_end = self.encoded.len();
+            self.encoded.extend_from_slice(b"%3D");
+            self.encoded.extend_from_slice(value);
+            let span = self.push_span(start, name_end);
+            self.protocol.push((span, true));
+            return;
+        }
+        let span = self.push(name, value, encode_twice_to_vec);
         // Encoding only grows text, so same length means nothing escaped.
         let clean = span.end - span.start == name.len() + value.len() + 6;
         self.protocol.push((span, clean));
@@ -340,11 +355,23 @@ impl Signer {
         encode_to_vec(self.uri.as_bytes(), &mut self.base);
         self.base.push(b'&');
         sort_spans(&mut self.params, &self.encoded);
-        for (i, span) in self.params.iter().enumerate() {
-            // The first piece goes without its leading `%26`.
-            let skip = if i == 0 { 3 } else { 0 };
-            self.base
-                .extend_from_slice(&self.encoded[span.start + skip..span.end]);
+        // Pieces that follow each other in `encoded` as they do in the
+        // sorted order (the protocol parameters, added in order, usually
+        // do) are copied as one run. The first piece goes without its
+        // leading `%26`.
+        let mut run = self.params.first().map(|s| s.start + 3..s.end);
+        for span in self.params.iter().skip(1) {
+            match &mut run {
+                Some(r) if r.end == span.start => r.end = span.end,
+                _ => {
+                    if let Some(r) = run.replace(span.start..span.end) {
+                        self.base.extend_from_slice(&self.encoded[r]);
+                    }
+                }
+            }
+        }
+        if let Some(r) = run {
+            self.base.extend_from_slice(&self.encoded[r]);
         }
     }
 
@@ -592,6 +619,33 @@ mod tests {
             let theirs = base_string(&method.to_ascii_uppercase(), &uri, &normalize(&params));
             assert_eq!(mine, theirs, "{method} {url} {body}");
         }
+    }
+
+    /// Pieces copied as runs (the protocol parameters, added in order)
+    /// still give the normalized order when a query parameter sorts
+    /// between them, first, or last (RFC 5849 §3.4.1.3.2).
+    #[test]
+    fn runs_of_pieces_keep_the_normalized_order() {
+        let url = "http://x/p?oauth_d=1&a=2&z=&oauth_c=0";
+        let protocol = [("oauth_c", "3"), ("oauth_e", "4"), ("oauth_f", "5 6")];
+        let mut s = Signer::new();
+        s.set_url(url).unwrap();
+        for (n, v) in protocol {
+            s.add_protocol(n, v);
+        }
+        s.base_string("GET");
+        let mut notes = Vec::new();
+        let mut params = parse_form("oauth_d=1&a=2&z=&oauth_c=0", Source::Query, &mut notes);
+        params.extend(
+            protocol
+                .iter()
+                .map(|(n, v)| Param::new(*n, *v, Source::Header)),
+        );
+        let theirs = base_string("GET", "http://x/p", &normalize(&params));
+        assert_eq!(s.base_string_text(), theirs);
+        assert!(theirs.ends_with(
+            "oauth_c%3D0%26oauth_c%3D3%26oauth_d%3D1%26oauth_e%3D4%26oauth_f%3D5%25206%26z%3D"
+        ));
     }
 
     /// A canonical header's pairs give the same base string whichever way

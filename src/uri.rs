@@ -175,7 +175,7 @@ pub fn split_url(url: &str) -> Result<UrlParts<'_>, ParseError> {
         }
         Some(i) => {
             let after = &rest[i + 1..];
-            let (query, fragment) = match after.bytes().position(|b| b == b'#') {
+            let (query, fragment) = match memchr::memchr(b'#', after.as_bytes()) {
                 Some(j) => (&after[..j], Some(&after[j + 1..])),
                 None => (after, None),
             };

@@ -1,0 +1,80 @@
+//! Signs `benches/peers/requests.jsonl` PASSES times on one reused
+//! `signer::Signer` (the `oauth1-doctor (Signer)` path of
+//! `benches/peers/run.sh`: URL, form body, protocol parameters, base
+//! string, HMAC-SHA1 with the key derived each time, header), for counting
+//! instructions per request without a timer (issue 18):
+//!
+//! ```text
+//! cargo build --release --example signer_loop
+//! perf stat -e instructions target/release/examples/signer_loop benches/peers/requests.jsonl 0
+//! perf stat -e instructions target/release/examples/signer_loop benches/peers/requests.jsonl 20
+//! valgrind --tool=callgrind target/release/examples/signer_loop benches/peers/requests.jsonl 2
+//! ```
+//!
+//! The difference between a run of PASSES and a run of 0 (reading the set
+//! only), divided by PASSES × 10,000, is the count per request. It prints
+//! a checksum of the headers so that the work cannot be left out.
+
+use oauth1_doctor::signature::HashAlg;
+use oauth1_doctor::signer::Signer;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Input {
+    method: String,
+    url: String,
+    body: String,
+    consumer_key: String,
+    consumer_secret: String,
+    token: String,
+    token_secret: String,
+    nonce: String,
+    timestamp: String,
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let (src, passes) = match args.as_slice() {
+        [_, src, passes] => (src, passes.parse::<usize>().unwrap_or(1)),
+        _ => {
+            eprintln!("usage: signer_loop REQUESTS.jsonl PASSES");
+            std::process::exit(2);
+        }
+    };
+    let text = std::fs::read_to_string(src).expect("the request set is readable");
+    let inputs: Vec<Input> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is a request"))
+        .collect();
+    let mut signer = Signer::new();
+    let mut sum = 0usize;
+    for _ in 0..passes {
+        for r in &inputs {
+            signer.clear();
+            signer
+                .set_url(&r.url)
+                .expect("every URL in the set is absolute");
+            if !r.body.is_empty() {
+                signer.add_form(&r.body);
+            }
+            signer.add_protocol("oauth_consumer_key", &r.consumer_key);
+            signer.add_protocol("oauth_nonce", &r.nonce);
+            signer.add_protocol("oauth_signature_method", "HMAC-SHA1");
+            signer.add_protocol("oauth_timestamp", &r.timestamp);
+            if !r.token.is_empty() {
+                signer.add_protocol("oauth_token", &r.token);
+            }
+            signer.add_protocol("oauth_version", "1.0");
+            signer.base_string(&r.method);
+            signer.sign_hmac(HashAlg::Sha1, &r.consumer_secret, &r.token_secret);
+            let h = signer.authorization_bytes(None);
+            sum = sum
+                .wrapping_mul(31)
+                .wrapping_add(h.len() + usize::from(h[h.len() - 3]));
+        }
+    }
+    println!(
+        "{} requests x {passes} passes, checksum {sum}",
+        inputs.len()
+    );
+}
