@@ -231,10 +231,7 @@ fn read_chunks(
         let mut bytes = 0usize;
         while chunk.lines.len() < CHUNK_LINES && chunk.data.len() < CHUNK_BYTES {
             let start = chunk.data.len();
-            let n = match (&mut reader)
-                .take(MAX_INPUT as u64 + 1)
-                .read_until(b'\n', &mut chunk.data)
-            {
+            let n = match read_line_into(&mut reader, &mut chunk.data, MAX_INPUT + 1) {
                 Ok(n) => n,
                 Err(e) => {
                     let _ = tx.send(Err(e));
@@ -277,6 +274,36 @@ fn read_chunks(
             return;
         }
     }
+}
+
+/// `reader.take(limit).read_until(b'\n', out)`, searching with the
+/// memchr crate's vector code (std's `read_until` looks octet by octet):
+/// appends up to `limit` bytes, through the first line break, to `out`
+/// and returns how many.
+fn read_line_into(reader: &mut impl BufRead, out: &mut Vec<u8>, limit: usize) -> io::Result<usize> {
+    let mut read = 0;
+    while read < limit {
+        let buf = match reader.fill_buf() {
+            Ok(buf) => buf,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            break;
+        }
+        let window = &buf[..buf.len().min(limit - read)];
+        let (n, done) = match memchr::memchr(b'\n', window) {
+            Some(i) => (i + 1, true),
+            None => (window.len(), false),
+        };
+        out.extend_from_slice(&window[..n]);
+        reader.consume(n);
+        read += n;
+        if done {
+            break;
+        }
+    }
+    Ok(read)
 }
 
 /// Consumes the rest of an over-long line; returns how many bytes.
@@ -570,4 +597,36 @@ fn hunt_answer(hunt: Option<&HuntReport>) -> String {
         o.push_str(&format!(" (or {})", others.join(", ")));
     }
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The same as `take(limit).read_until(b'\n')`, across buffer refills,
+    /// at the limit, and at the end without a line break.
+    #[test]
+    fn lines_read_as_read_until_reads_them() {
+        let text = b"first line\nsecond, longer than the buffer\n\nlast without break";
+        for capacity in [1, 3, 7, 64] {
+            for limit in [1, 5, 11, 12, 100] {
+                let (mut ours, mut std_) = (
+                    BufReader::with_capacity(capacity, &text[..]),
+                    BufReader::with_capacity(capacity, &text[..]),
+                );
+                loop {
+                    let (mut a, mut b) = (Vec::new(), Vec::new());
+                    let n = read_line_into(&mut ours, &mut a, limit).unwrap();
+                    let m = (&mut std_)
+                        .take(limit as u64)
+                        .read_until(b'\n', &mut b)
+                        .unwrap();
+                    assert_eq!((n, &a), (m, &b), "capacity {capacity}, limit {limit}");
+                    if n == 0 {
+                        break;
+                    }
+                }
+            }
+        }
+    }
 }
