@@ -217,7 +217,19 @@ pub fn hunt(
     secrets: &Secrets,
     options: &HuntOptions,
 ) -> Result<HuntResult, HuntError> {
-    run(request, None, secrets, options)
+    run(request, None, None, secrets, options)
+}
+
+/// [`hunt`] for a request whose parameters the caller has collected
+/// already (RFC 5849 §3.4.1.3.1, `params::collect` of this very request):
+/// a batch that looked up the secrets by them does not collect twice.
+pub(crate) fn hunt_collected(
+    request: &Request,
+    collected: crate::params::Collected,
+    secrets: &Secrets,
+    options: &HuntOptions,
+) -> Result<HuntResult, HuntError> {
+    run(request, Some(collected), None, secrets, options)
 }
 
 /// Hunts for `observed`, a signature produced for `request` by some signer.
@@ -227,11 +239,12 @@ pub fn hunt_signature(
     secrets: &Secrets,
     options: &HuntOptions,
 ) -> Result<HuntResult, HuntError> {
-    run(request, Some(observed), secrets, options)
+    run(request, None, Some(observed), secrets, options)
 }
 
 fn run(
     request: &Request,
+    collected: Option<crate::params::Collected>,
     observed: Option<&str>,
     secrets: &Secrets,
     options: &HuntOptions,
@@ -239,7 +252,7 @@ fn run(
     if options.depth > MAX_DEPTH {
         return Err(HuntError::Depth(options.depth));
     }
-    let mut prep = Prepared::new(request, secrets)?;
+    let mut prep = Prepared::new(request, collected, secrets)?;
     let carried = prep.carried.clone();
     let (hunted, wanted) = match (
         &options.expected_base_string,
@@ -532,8 +545,15 @@ struct Prepared {
 }
 
 impl Prepared {
-    fn new(request: &Request, secrets: &Secrets) -> Result<Prepared, HuntError> {
-        let collected = collect(request)?;
+    fn new(
+        request: &Request,
+        collected: Option<crate::params::Collected>,
+        secrets: &Secrets,
+    ) -> Result<Prepared, HuntError> {
+        let collected = match collected {
+            Some(c) => c,
+            None => collect(request)?,
+        };
         let parts = split_url(&request.url)?;
         let uri = base_string_uri(&request.url)?.uri;
         let after = uri.find("://").map_or(0, |i| i + 3);
@@ -1858,8 +1878,10 @@ impl<'a> Engine<'a> {
     fn base_string(&mut self, k: &Knobs) -> String {
         let id = self.base_id(&k.s);
         let [m, u, n] = self.bases[id as usize].map(|i| self.parts[i as usize].clone());
-        // The parts are UTF-8: the lossy reading copies them as they are.
-        String::from_utf8_lossy(&[&m[..], b"&", &u, b"&", &n].concat()).into_owned()
+        // The parts are UTF-8: the lossy reading is never needed, and
+        // would copy them as they are.
+        String::from_utf8([&m[..], b"&", &u, b"&", &n].concat())
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 
     /// Interns one encoded part of a base string, built in `scratch`
@@ -2669,7 +2691,7 @@ mod tests {
         let mut named: std::collections::BTreeSet<&'static str> = Default::default();
         let sides = [Hunted::RequestSignature, Hunted::TargetSignature];
         for ((request, secrets), hunted) in cases.iter().flat_map(|c| sides.map(|h| (c, h))) {
-            let mut prep = Prepared::new(request, secrets).unwrap();
+            let mut prep = Prepared::new(request, None, secrets).unwrap();
             prep.hunted = hunted;
             for (id, op) in candidate_ops(&prep, Mode::Hmac)
                 .into_iter()
