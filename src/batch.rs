@@ -333,7 +333,7 @@ pub fn hunt_request(request: &Request, keys: &Keys, settings: &HuntSettings) -> 
             signature_method: method,
         })
         .ok()?;
-    crate::hunt::run(request, &secrets, &settings.options()).ok()
+    crate::hunt::run_collected(request, collected, &secrets, &settings.options()).ok()
 }
 
 /// [`hunt_request`] for one JSON Lines line.

@@ -26,6 +26,11 @@ pub(super) enum Enc {
 /// text as it is, an invalid sequence as U+FFFD), so `out` stays text when
 /// it was; the hunt keeps its strings as octets and never checks them again.
 pub(super) fn enc_into(enc: Enc, bytes: &[u8], out: &mut Vec<u8>) {
+    // RFC 5849 §3.6: the encoder most variants use tests for text that
+    // needs no escape itself, a block at a time.
+    if enc == Enc::Rfc {
+        return encode_to_vec(bytes, out);
+    }
     // Letters, digits, `-`, `.` and `_` are kept by every encoder here.
     if bytes.iter().all(|&b| PLAIN[b as usize]) {
         out.extend_from_slice(bytes);
@@ -48,15 +53,19 @@ pub(super) fn enc_into(enc: Enc, bytes: &[u8], out: &mut Vec<u8>) {
         },
         _ => {
             let table = &TABLES[enc as usize];
-            out.reserve(3 * bytes.len());
+            // Each octet's word is stored whole (four octets, the last
+            // one overwritten by the next) and the end moved by its
+            // length: no branch per octet.
+            let start = out.len();
+            out.resize(start + 3 * bytes.len() + 1, 0);
+            let dst = &mut out[start..];
+            let mut w = 0;
             for &b in bytes {
                 let e = table[b as usize];
-                out.push(e as u8);
-                if e >> 24 == 3 {
-                    out.push((e >> 8) as u8);
-                    out.push((e >> 16) as u8);
-                }
+                dst[w..w + 4].copy_from_slice(&e.to_le_bytes());
+                w += (e >> 24) as usize;
             }
+            out.truncate(start + w);
         }
     }
 }

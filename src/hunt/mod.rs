@@ -32,6 +32,7 @@ mod report;
 pub mod search;
 
 pub use catalogue::{catalogue, mistake, postman_options, Mistake, PostmanOption, Stage};
+pub(crate) use report::run_collected;
 pub use report::{run, run_entries, HuntEntries, HuntEntry, HuntReport};
 pub use search::{
     hunt, hunt_signature, Applied, Budget, BudgetReport, HuntError, HuntOptions, HuntResult,

@@ -103,8 +103,32 @@ pub fn run(
     secrets: &Secrets,
     options: &HuntOptions,
 ) -> Result<HuntReport, HuntError> {
+    run_with(request, None, secrets, options)
+}
+
+/// [`run`] for a request whose parameters the caller has collected
+/// already (`params::collect` of this very request), so that they are
+/// not collected again.
+pub(crate) fn run_collected(
+    request: &Request,
+    collected: crate::params::Collected,
+    secrets: &Secrets,
+    options: &HuntOptions,
+) -> Result<HuntReport, HuntError> {
+    run_with(request, Some(collected), secrets, options)
+}
+
+fn run_with(
+    request: &Request,
+    collected: Option<crate::params::Collected>,
+    secrets: &Secrets,
+    options: &HuntOptions,
+) -> Result<HuntReport, HuntError> {
     let start = Instant::now();
-    let result = hunt(request, secrets, options)?;
+    let result = match collected {
+        Some(c) => super::search::hunt_collected(request, c, secrets, options)?,
+        None => hunt(request, secrets, options)?,
+    };
     let mut report = HuntReport::from_result(result, start.elapsed().as_secs_f64() * 1000.0);
     if report.hunted != Hunted::RequestSignature && report.signer_follows_rfc == Some(false) {
         let own = HuntOptions {

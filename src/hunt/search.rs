@@ -217,7 +217,19 @@ pub fn hunt(
     secrets: &Secrets,
     options: &HuntOptions,
 ) -> Result<HuntResult, HuntError> {
-    run(request, None, secrets, options)
+    run(request, None, None, secrets, options)
+}
+
+/// [`hunt`] for a request whose parameters the caller has collected
+/// already (RFC 5849 §3.4.1.3.1, `params::collect` of this very request):
+/// a batch that looked up the secrets by them does not collect twice.
+pub(crate) fn hunt_collected(
+    request: &Request,
+    collected: crate::params::Collected,
+    secrets: &Secrets,
+    options: &HuntOptions,
+) -> Result<HuntResult, HuntError> {
+    run(request, Some(collected), None, secrets, options)
 }
 
 /// Hunts for `observed`, a signature produced for `request` by some signer.
@@ -227,11 +239,12 @@ pub fn hunt_signature(
     secrets: &Secrets,
     options: &HuntOptions,
 ) -> Result<HuntResult, HuntError> {
-    run(request, Some(observed), secrets, options)
+    run(request, None, Some(observed), secrets, options)
 }
 
 fn run(
     request: &Request,
+    collected: Option<crate::params::Collected>,
     observed: Option<&str>,
     secrets: &Secrets,
     options: &HuntOptions,
@@ -239,7 +252,7 @@ fn run(
     if options.depth > MAX_DEPTH {
         return Err(HuntError::Depth(options.depth));
     }
-    let mut prep = Prepared::new(request, secrets)?;
+    let mut prep = Prepared::new(request, collected, secrets)?;
     let carried = prep.carried.clone();
     let (hunted, wanted) = match (
         &options.expected_base_string,
@@ -532,8 +545,15 @@ struct Prepared {
 }
 
 impl Prepared {
-    fn new(request: &Request, secrets: &Secrets) -> Result<Prepared, HuntError> {
-        let collected = collect(request)?;
+    fn new(
+        request: &Request,
+        collected: Option<crate::params::Collected>,
+        secrets: &Secrets,
+    ) -> Result<Prepared, HuntError> {
+        let collected = match collected {
+            Some(c) => c,
+            None => collect(request)?,
+        };
         let parts = split_url(&request.url)?;
         let uri = base_string_uri(&request.url)?.uri;
         let after = uri.find("://").map_or(0, |i| i + 3);
@@ -1256,8 +1276,13 @@ struct Engine<'a> {
     atoms: Vec<Atom>,
     uris: HashMap<UriKnobs, Rc<str>>,
     /// Normalized strings, each with how many of its octets are not plain
-    /// (what the outer encoding may escape).
-    norms: HashMap<NormKnobs, (Rc<[u8]>, usize)>,
+    /// (what the outer encoding may escape) and its id in `inner_ids`.
+    norms: HashMap<NormKnobs, (Rc<[u8]>, usize, u32)>,
+    /// Each distinct normalized string once: many knobs lead to the same
+    /// one, and it is then kept and encoded for the base string only once.
+    inner_ids: HashMap<Rc<[u8]>, (u32, usize)>,
+    /// The encoded part of each (normalized string, outer encoder, raw).
+    enc_inner: HashMap<(u32, Enc, bool), u32>,
     base_of: HashMap<StrKnobs, u32>,
     /// The three parts of a base string (RFC 5849 §3.4.1.1), each encoded
     /// and interned once: the method, the base string URI and the
@@ -1290,6 +1315,12 @@ struct Engine<'a> {
     per_variant: usize,
     /// The limit that stopped the search, once one has.
     stopped: Option<Limit>,
+    /// How many forms [`Engine::build_atoms`] enumerated (singles, and
+    /// pairs from [`PAIR_DEPTH`]), so that [`Engine::planned`] does not
+    /// enumerate them again.
+    ops_len: Option<u64>,
+    /// Where [`Engine::encoded_part`] encodes before interning.
+    scratch: Vec<u8>,
 }
 
 /// Appends `text` encoded the way `e` does; RFC 5849 §3.6 through the
@@ -1322,7 +1353,9 @@ const ENCODERS: usize = 10;
 #[derive(Default)]
 struct Tables {
     uris: HashMap<UriKnobs, Rc<str>>,
-    norms: HashMap<NormKnobs, (Rc<[u8]>, usize)>,
+    norms: HashMap<NormKnobs, (Rc<[u8]>, usize, u32)>,
+    inner_ids: HashMap<Rc<[u8]>, (u32, usize)>,
+    enc_inner: HashMap<(u32, Enc, bool), u32>,
     base_of: HashMap<StrKnobs, u32>,
     parts: Vec<Rc<[u8]>>,
     part_ids: HashMap<Rc<[u8]>, u32>,
@@ -1361,6 +1394,8 @@ impl Tables {
         }
         self.uris.clear();
         self.norms.clear();
+        self.inner_ids.clear();
+        self.enc_inner.clear();
         self.base_of.clear();
         self.parts.clear();
         self.part_ids.clear();
@@ -1383,6 +1418,8 @@ impl Drop for Engine<'_> {
         Tables {
             uris: take(&mut self.uris),
             norms: take(&mut self.norms),
+            inner_ids: take(&mut self.inner_ids),
+            enc_inner: take(&mut self.enc_inner),
             base_of: take(&mut self.base_of),
             parts: take(&mut self.parts),
             part_ids: take(&mut self.part_ids),
@@ -1416,6 +1453,8 @@ impl<'a> Engine<'a> {
             atoms: Vec::new(),
             uris: t.uris,
             norms: t.norms,
+            inner_ids: t.inner_ids,
+            enc_inner: t.enc_inner,
             base_of: t.base_of,
             parts: t.parts,
             part_ids: t.part_ids,
@@ -1435,6 +1474,8 @@ impl<'a> Engine<'a> {
             peak: 0,
             per_variant: 0,
             stopped: None,
+            ops_len: None,
+            scratch: Vec::new(),
         }
     }
 
@@ -1472,7 +1513,7 @@ impl<'a> Engine<'a> {
         }
         let span = std::mem::size_of::<Span>();
         let (norm_need, norm_len, norm_other) = match self.norms.get(n) {
-            Some((s, other)) => (0, s.len(), *other),
+            Some((s, other, _)) => (0, s.len(), *other),
             None => {
                 let encoded = z.plain + growth(n.enc) * other;
                 let norm_len = encoded + 2 * count;
@@ -1538,12 +1579,15 @@ impl<'a> Engine<'a> {
     fn evict(&mut self) {
         let freed: usize = self.uris.values().map(|u| u.len() + ENTRY).sum::<usize>()
             + self
-                .norms
-                .values()
-                .map(|n| n.0.len() + ENTRY)
-                .sum::<usize>();
+                .inner_ids
+                .keys()
+                .map(|n| n.len() + ENTRY)
+                .sum::<usize>()
+            + ENTRY * (self.norms.len() + self.enc_inner.len());
         self.uris.clear();
         self.norms.clear();
+        self.inner_ids.clear();
+        self.enc_inner.clear();
         self.held -= freed.min(self.held);
     }
 
@@ -1565,10 +1609,17 @@ impl<'a> Engine<'a> {
         if depth >= 1 && self.atoms.is_empty() && self.stopped.is_some() {
             return None;
         }
-        let mut singles = candidate_ops(self.prep, self.mode).len() as u64;
-        if depth >= PAIR_DEPTH {
-            singles += pair_ops(self.prep).len() as u64;
-        }
+        let singles = match self.ops_len {
+            Some(n) => n,
+            None if depth >= 1 => {
+                let mut n = candidate_ops(self.prep, self.mode).len() as u64;
+                if depth >= PAIR_DEPTH {
+                    n += pair_ops(self.prep).len() as u64;
+                }
+                n
+            }
+            None => 0,
+        };
         // Combinations of total weight `size`, at most one atom per group,
         // of the atoms that reach that size: the coefficient of x^size in
         // the product over groups of (1 + ones·x + twos·x²).
@@ -1678,6 +1729,7 @@ impl<'a> Engine<'a> {
         if depth >= PAIR_DEPTH {
             ops.extend(pair_ops(self.prep));
         }
+        self.ops_len = Some(ops.len() as u64);
         for (id, op) in ops {
             let Some(mistake) = catalogue::index_of(id) else {
                 continue;
@@ -1826,15 +1878,18 @@ impl<'a> Engine<'a> {
     fn base_string(&mut self, k: &Knobs) -> String {
         let id = self.base_id(&k.s);
         let [m, u, n] = self.bases[id as usize].map(|i| self.parts[i as usize].clone());
-        // The parts are UTF-8: the lossy reading copies them as they are.
-        String::from_utf8_lossy(&[&m[..], b"&", &u, b"&", &n].concat()).into_owned()
+        // The parts are UTF-8: the lossy reading is never needed, and
+        // would copy them as they are.
+        String::from_utf8([&m[..], b"&", &u, b"&", &n].concat())
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 
-    /// Interns one encoded part of a base string.
-    fn part_id(&mut self, text: Vec<u8>) -> u32 {
+    /// Interns one encoded part of a base string, built in `scratch`
+    /// (whose room is counted with the interned copy).
+    fn part_id(&mut self, text: &[u8], scratch: usize) -> u32 {
         // The text as built and its interned copy, at once.
-        self.peak = self.peak.max(self.held + text.capacity() + text.len());
-        if let Some(&id) = self.part_ids.get(text.as_slice()) {
+        self.peak = self.peak.max(self.held + scratch + text.len());
+        if let Some(&id) = self.part_ids.get(text) {
             return id;
         }
         self.hold(text.len() + ENTRY);
@@ -1849,12 +1904,17 @@ impl<'a> Engine<'a> {
     /// by `outer`, or as it is when `raw`.
     fn encoded_part(&mut self, text: &[u8], outer: Enc, raw: bool) -> u32 {
         if raw {
-            return self.part_id(text.to_vec());
+            return self.part_id(text, text.len());
         }
-        let mut b: Vec<u8> = Vec::with_capacity(text.len() + text.len() / 2);
+        // One buffer for every part of the hunt: a part already interned
+        // costs no allocation.
+        let mut b = std::mem::take(&mut self.scratch);
+        b.clear();
         // Every encoder writes UTF-8 (ASCII escapes, or the text as it was).
         outer_into(outer, text, &mut b);
-        self.part_id(b)
+        let id = self.part_id(&b, b.capacity());
+        self.scratch = b;
+        id
     }
 
     /// RFC 5849 §3.4.1.1 step 1: the method part, upper-cased (or, with
@@ -1899,8 +1959,16 @@ impl<'a> Engine<'a> {
         let n = match self.enc_norms.get(&(s.norm, s.outer, s.not_reencoded)) {
             Some(&id) => id,
             None => {
-                let norm = self.normalized(&s.norm);
-                let id = self.encoded_part(&norm, s.outer, s.not_reencoded);
+                let (norm, inner) = self.normalized(&s.norm);
+                let id = match self.enc_inner.get(&(inner, s.outer, s.not_reencoded)) {
+                    Some(&id) => id,
+                    None => {
+                        let id = self.encoded_part(&norm, s.outer, s.not_reencoded);
+                        self.enc_inner.insert((inner, s.outer, s.not_reencoded), id);
+                        self.hold(ENTRY);
+                        id
+                    }
+                };
                 self.enc_norms
                     .insert((s.norm, s.outer, s.not_reencoded), id);
                 self.hold(ENTRY);
@@ -2004,13 +2072,16 @@ impl<'a> Engine<'a> {
     /// The collected parameters are streamed from the request's list
     /// ([`Prepared::collect_with`]) and encoded into one buffer sorted as
     /// spans of it: no copy of the list is made per variant.
-    fn normalized(&mut self, n: &NormKnobs) -> Rc<[u8]> {
-        if let Some((s, _)) = self.norms.get(n) {
-            return s.clone();
+    fn normalized(&mut self, n: &NormKnobs) -> (Rc<[u8]>, u32) {
+        if let Some((s, _, id)) = self.norms.get(n) {
+            return (s.clone(), *id);
         }
         let p = self.prep;
-        let mut buf: Vec<u8> = Vec::new();
-        let mut spans: Vec<Span> = Vec::new();
+        // Room for the request's parameters encoded (the bound `need`
+        // counts), so that the buffers are not grown step by step.
+        let z = p.sizes;
+        let mut buf: Vec<u8> = Vec::with_capacity(z.plain + growth(n.enc) * z.other);
+        let mut spans: Vec<Span> = Vec::with_capacity(z.count + 2);
         let push = |buf: &mut Vec<u8>, spans: &mut Vec<Span>, name: &[u8], value: &[u8], src| {
             let start = buf.len() as u32;
             enc_into(n.enc, name, buf);
@@ -2092,11 +2163,20 @@ impl<'a> Engine<'a> {
         self.peak = self.peak.max(self.held + transient + s.capacity());
         drop(buf);
         drop(spans);
-        self.hold(s.len() + ENTRY);
-        let rc: Rc<[u8]> = Rc::from(s);
-        let other = rc.iter().filter(|b| !is_plain(**b)).count();
-        self.norms.insert(*n, (rc.clone(), other));
-        rc
+        self.hold(ENTRY);
+        let (rc, (id, other)) = match self.inner_ids.get_key_value(s.as_slice()) {
+            Some((rc, &v)) => (rc.clone(), v),
+            None => {
+                self.hold(s.len() + ENTRY);
+                let other = s.iter().filter(|b| !is_plain(**b)).count();
+                let rc: Rc<[u8]> = Rc::from(s);
+                let v = (self.inner_ids.len() as u32, other);
+                self.inner_ids.insert(rc.clone(), v);
+                (rc, v)
+            }
+        };
+        self.norms.insert(*n, (rc.clone(), other, id));
+        (rc, id)
     }
 
     /// RFC 5849 §3.4.2: the key, with the key mistakes applied.
@@ -2611,7 +2691,7 @@ mod tests {
         let mut named: std::collections::BTreeSet<&'static str> = Default::default();
         let sides = [Hunted::RequestSignature, Hunted::TargetSignature];
         for ((request, secrets), hunted) in cases.iter().flat_map(|c| sides.map(|h| (c, h))) {
-            let mut prep = Prepared::new(request, secrets).unwrap();
+            let mut prep = Prepared::new(request, None, secrets).unwrap();
             prep.hunted = hunted;
             for (id, op) in candidate_ops(&prep, Mode::Hmac)
                 .into_iter()

@@ -195,7 +195,7 @@ impl ProxyCa {
 
     /// A rustls server configuration presenting a certificate for `host`
     /// signed by the CA (made once per host, then kept for the last
-    /// [`MAX_HOSTS`] hosts).
+    /// `MAX_HOSTS` hosts).
     pub fn server_config(&self, host: &str) -> Result<Arc<rustls::ServerConfig>, CaError> {
         if let Some(c) = self
             .leaves
