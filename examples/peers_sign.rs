@@ -28,67 +28,18 @@ use oauth1_doctor::sign::{sign_request, signature_for, Protocol};
 use oauth1_doctor::signature::{HashAlg, Secrets, SignatureMethod};
 use oauth1_doctor::signer::{HmacKey, Signer};
 use oauth1_doctor::Request;
-use serde::Deserialize;
 use std::time::Instant;
 
-#[derive(Deserialize)]
-struct Input {
-    method: String,
-    url: String,
-    body: String,
-    consumer_key: String,
-    consumer_secret: String,
-    token: String,
-    token_secret: String,
-    nonce: String,
-    timestamp: String,
-}
-
-impl Input {
-    fn protocol(&self) -> Vec<(&'static str, &str)> {
-        let mut p = vec![
-            ("oauth_consumer_key", self.consumer_key.as_str()),
-            ("oauth_nonce", self.nonce.as_str()),
-            ("oauth_signature_method", "HMAC-SHA1"),
-            ("oauth_timestamp", self.timestamp.as_str()),
-        ];
-        if !self.token.is_empty() {
-            p.push(("oauth_token", self.token.as_str()));
-        }
-        p.push(("oauth_version", "1.0"));
-        p
-    }
-}
+#[path = "common/peers_set.rs"]
+mod peers_set;
+use peers_set::Input;
 
 /// Method, URL and body in; the Authorization header out (as every peer
 /// gives it), on one signer's buffers, appended to `out` as a line (one
 /// growing buffer keeps every header for the comparison afterwards). With
 /// `key`, the HMAC key derived beforehand is used instead of the secrets.
 fn sign_with(signer: &mut Signer, r: &Input, key: Option<&HmacKey>, out: &mut Vec<u8>) {
-    signer.clear();
-    signer
-        .set_url(&r.url)
-        .expect("every URL in the set is absolute");
-    if !r.body.is_empty() {
-        signer.add_form(&r.body);
-    }
-    signer.add_protocol("oauth_consumer_key", &r.consumer_key);
-    signer.add_protocol("oauth_nonce", &r.nonce);
-    signer.add_protocol("oauth_signature_method", "HMAC-SHA1");
-    signer.add_protocol("oauth_timestamp", &r.timestamp);
-    if !r.token.is_empty() {
-        signer.add_protocol("oauth_token", &r.token);
-    }
-    signer.add_protocol("oauth_version", "1.0");
-    signer.base_string(&r.method);
-    match key {
-        Some(key) => {
-            signer.sign_with_key(key);
-        }
-        None => {
-            signer.sign_hmac(HashAlg::Sha1, &r.consumer_secret, &r.token_secret);
-        }
-    }
+    peers_set::sign(signer, r, key);
     out.extend_from_slice(signer.authorization_bytes(None));
     out.push(b'\n');
 }
@@ -184,11 +135,7 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let text = std::fs::read_to_string(src).expect("the request set is readable");
-    let inputs: Vec<Input> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each line is a request"))
-        .collect();
+    let inputs = peers_set::read(src);
 
     let (fast, fast_s) = best_pass(|| {
         let mut signer = Signer::new();

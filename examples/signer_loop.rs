@@ -15,22 +15,10 @@
 //! only), divided by PASSES × 10,000, is the count per request. It prints
 //! a checksum of the headers so that the work cannot be left out.
 
-use oauth1_doctor::signature::HashAlg;
 use oauth1_doctor::signer::Signer;
-use serde::Deserialize;
 
-#[derive(Deserialize)]
-struct Input {
-    method: String,
-    url: String,
-    body: String,
-    consumer_key: String,
-    consumer_secret: String,
-    token: String,
-    token_secret: String,
-    nonce: String,
-    timestamp: String,
-}
+#[path = "common/peers_set.rs"]
+mod peers_set;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -41,32 +29,12 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let text = std::fs::read_to_string(src).expect("the request set is readable");
-    let inputs: Vec<Input> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each line is a request"))
-        .collect();
+    let inputs = peers_set::read(src);
     let mut signer = Signer::new();
     let mut sum = 0usize;
     for _ in 0..passes {
         for r in &inputs {
-            signer.clear();
-            signer
-                .set_url(&r.url)
-                .expect("every URL in the set is absolute");
-            if !r.body.is_empty() {
-                signer.add_form(&r.body);
-            }
-            signer.add_protocol("oauth_consumer_key", &r.consumer_key);
-            signer.add_protocol("oauth_nonce", &r.nonce);
-            signer.add_protocol("oauth_signature_method", "HMAC-SHA1");
-            signer.add_protocol("oauth_timestamp", &r.timestamp);
-            if !r.token.is_empty() {
-                signer.add_protocol("oauth_token", &r.token);
-            }
-            signer.add_protocol("oauth_version", "1.0");
-            signer.base_string(&r.method);
-            signer.sign_hmac(HashAlg::Sha1, &r.consumer_secret, &r.token_secret);
+            peers_set::sign(&mut signer, r, None);
             let h = signer.authorization_bytes(None);
             sum = sum
                 .wrapping_mul(31)
