@@ -373,7 +373,7 @@ fn postman_good(
         bail!("a Postman collection item is compared with a request, not with a bare base string");
     };
     let carried = Protocol::from_request(&c.request).map_err(|e| anyhow!("candidate: {e}"))?;
-    let overrides = super::postman::Overrides {
+    let protocol = oauth1_doctor::sign::SignOptions {
         nonce: carried.get("oauth_nonce").map(str::to_string),
         timestamp: carried.get("oauth_timestamp").map(str::to_string),
         ..Default::default()
@@ -381,8 +381,7 @@ fn postman_good(
     let signed = super::postman::sign_item(
         item,
         &super::postman::PostmanFlags::default(),
-        false,
-        &overrides,
+        &protocol,
         &args.secrets,
         &super::sign::fresh(),
     )?;

@@ -165,8 +165,7 @@ fn explain_collection_item(
     let signed = super::postman::sign_item(
         item,
         &super::postman::PostmanFlags::default(),
-        false,
-        &super::postman::Overrides::default(),
+        &oauth1_doctor::sign::SignOptions::default(),
         &args.secrets,
         &super::sign::fresh(),
     )?;

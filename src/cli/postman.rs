@@ -9,9 +9,9 @@ use clap::Args;
 use oauth1_doctor::input::postman::{self, Environment, PostmanItem};
 pub use oauth1_doctor::sign::postman::SignedItem;
 use oauth1_doctor::sign::postman::{
-    self as sign_postman, ItemOptions, Placement, PostmanConfig, PostmanReport, SettingOverrides,
+    self as sign_postman, ItemOptions, Placement, PostmanConfig, PostmanReport,
 };
-use oauth1_doctor::sign::Fresh;
+use oauth1_doctor::sign::{Fresh, SignOptions};
 use std::path::PathBuf;
 
 /// Which request of a Postman collection, and its environment.
@@ -126,37 +126,40 @@ impl PostmanFlags {
         self.options(body_hash).apply(config);
     }
 
-    /// The flags as the library's options (secrets and settings left as the collection's).
+    /// The flags as the library's options (protocol values, secrets and
+    /// settings left as the collection's).
     fn options(&self, body_hash: bool) -> ItemOptions {
         ItemOptions {
+            protocol: SignOptions {
+                body_hash,
+                ..SignOptions::default()
+            },
             placement: self.placement.map(Into::into),
             add_empty_params: self.add_empty_params,
             disable_header_encoding: self.no_header_encoding,
             disable_url_encoding: self.no_url_encoding,
-            include_body_hash: body_hash,
             ..ItemOptions::default()
         }
     }
 }
 
-/// Overrides from `sign`'s flags (`None`: the collection's).
-pub type Overrides = SettingOverrides;
-
-/// Signs `item` as Postman would ([`sign_item`](oauth1_doctor::sign::postman::sign_item)),
-/// flags and secrets given (flags, `OAUTH1_*`, files) over the collection's settings.
+/// Signs `item` as Postman would ([`sign_item`](oauth1_doctor::sign::postman::sign_item)):
+/// `protocol`'s values (`sign`'s flags) and the secrets given (flags,
+/// `OAUTH1_*`, files) over the collection's settings.
 pub fn sign_item(
     item: &PostmanItem,
     flags: &PostmanFlags,
-    body_hash: bool,
-    overrides: &Overrides,
+    protocol: &SignOptions,
     secrets: &SecretArgs,
     fresh: &Fresh,
 ) -> Result<SignedItem> {
     let options = ItemOptions {
-        settings: overrides.clone(),
+        protocol: SignOptions {
+            show_secrets: secrets.show_secrets,
+            ..protocol.clone()
+        },
         secrets: secrets.load()?,
-        show_secrets: secrets.show_secrets,
-        ..flags.options(body_hash)
+        ..flags.options(protocol.body_hash)
     };
     Ok(sign_postman::sign_item(item, &options, fresh)?)
 }

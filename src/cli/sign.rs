@@ -1,7 +1,7 @@
 //! `sign`: add the protocol parameters to a request and sign it.
 
 use super::inputs::{missing_secret_message, read_input, RequestArgs, SecretArgs};
-use super::postman::{LikeArg, Overrides, PostmanFlags};
+use super::postman::{LikeArg, PostmanFlags};
 use super::Outcome;
 use anyhow::{anyhow, bail, Result};
 use clap::Args;
@@ -108,8 +108,7 @@ pub fn run(args: SignArgs) -> Result<Outcome> {
         let signed = super::postman::sign_item(
             &item,
             &args.postman,
-            args.body_hash,
-            &overrides(&args),
+            &sign_options(&args),
             &args.secrets,
             &fresh(),
         )?;
@@ -169,25 +168,6 @@ pub fn run(args: SignArgs) -> Result<Outcome> {
         }
     }
     Ok(Outcome::Ok)
-}
-
-/// `sign`'s flags that override a collection's settings.
-fn overrides(args: &SignArgs) -> Overrides {
-    Overrides {
-        consumer_key: args.consumer_key.clone(),
-        token: args.token.clone(),
-        signature_method: args.signature_method.clone(),
-        timestamp: args.timestamp.clone(),
-        nonce: args.nonce.clone(),
-        realm: args.realm.clone(),
-        callback: args.callback.clone(),
-        verifier: args.verifier.clone(),
-        version: match (&args.oauth_version, args.no_version) {
-            (_, true) => Some(None),
-            (Some(v), false) => Some(Some(v.clone())),
-            (None, false) => None,
-        },
-    }
 }
 
 /// The protocol parameters and defaults the flags ask for.

@@ -41,7 +41,7 @@ use serde::Serialize;
 
 mod item;
 mod report;
-pub use item::{sign_item, ItemError, ItemOptions, SettingOverrides, SignedItem};
+pub use item::{sign_item, ItemError, ItemOptions, SignedItem};
 pub use report::{config_from, PostmanReport};
 
 /// The names Postman removes from a request before signing it.

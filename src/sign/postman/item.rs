@@ -6,61 +6,41 @@
 use super::{config_from, sign_like_postman, Placement, PostmanConfig, PostmanReport};
 use super::{PostmanSignError, PostmanSigned, Unsigned};
 use crate::input::postman::{AuthChoice, OAuth1Settings, Origin, PostmanItem, SettingRead};
-use crate::sign::Fresh;
+use crate::sign::{Fresh, SignOptions, Version};
 use crate::signature::Secrets;
 
-/// Values laid over an item's OAuth 1.0 settings; `None` keeps the
-/// collection's.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SettingOverrides {
-    /// `consumerKey`.
-    pub consumer_key: Option<String>,
-    /// `token`.
-    pub token: Option<String>,
-    /// `signatureMethod`.
-    pub signature_method: Option<String>,
-    /// `timestamp`.
-    pub timestamp: Option<String>,
-    /// `nonce`.
-    pub nonce: Option<String>,
-    /// `realm`.
-    pub realm: Option<String>,
-    /// `callback`.
-    pub callback: Option<String>,
-    /// `verifier`.
-    pub verifier: Option<String>,
-    /// `version` (`Some(None)`: not sent).
-    pub version: Option<Option<String>>,
-}
-
-impl SettingOverrides {
-    /// Lays these values over `settings`.
-    pub fn apply(&self, settings: &mut OAuth1Settings) {
-        for (slot, v) in [
-            (&mut settings.consumer_key, &self.consumer_key),
-            (&mut settings.token, &self.token),
-            (&mut settings.signature_method, &self.signature_method),
-            (&mut settings.timestamp, &self.timestamp),
-            (&mut settings.nonce, &self.nonce),
-            (&mut settings.realm, &self.realm),
-            (&mut settings.callback, &self.callback),
-            (&mut settings.verifier, &self.verifier),
-        ] {
-            if let Some(v) = v {
-                slot.clone_from(v);
-            }
+/// Lays `protocol`'s values over `settings`: each `Some` (and a version
+/// set or omitted) replaces the collection's; `None` keeps it.
+fn lay_over(protocol: &SignOptions, settings: &mut OAuth1Settings) {
+    for (slot, v) in [
+        (&mut settings.consumer_key, &protocol.consumer_key),
+        (&mut settings.token, &protocol.token),
+        (&mut settings.signature_method, &protocol.signature_method),
+        (&mut settings.timestamp, &protocol.timestamp),
+        (&mut settings.nonce, &protocol.nonce),
+        (&mut settings.realm, &protocol.realm),
+        (&mut settings.callback, &protocol.callback),
+        (&mut settings.verifier, &protocol.verifier),
+    ] {
+        if let Some(v) = v {
+            slot.clone_from(v);
         }
-        if let Some(v) = &self.version {
-            settings.version.clone_from(v);
-        }
+    }
+    match &protocol.version {
+        Version::Default => {}
+        Version::Set(v) => settings.version = Some(v.clone()),
+        Version::Omit => settings.version = None,
     }
 }
 
 /// What the caller lays over a collection item before it is signed.
 #[derive(Debug, Clone, Default)]
 pub struct ItemOptions {
-    /// Setting values over the collection's.
-    pub settings: SettingOverrides,
+    /// Protocol parameters over the collection's settings (`None`: the
+    /// collection's); `body_hash` turns `includeBodyHash` on and
+    /// `show_secrets` lets the report show secrets (the settings' secret
+    /// values, a PLAINTEXT signature), masked otherwise.
+    pub protocol: SignOptions,
     /// Where the parameters go, over the collection's `addParamsToHeader`.
     pub placement: Option<Placement>,
     /// *Add empty parameters to signature*, turned on.
@@ -69,13 +49,8 @@ pub struct ItemOptions {
     pub disable_header_encoding: bool,
     /// The request setting `disableUrlEncoding`, turned on.
     pub disable_url_encoding: bool,
-    /// `includeBodyHash`, turned on.
-    pub include_body_hash: bool,
     /// Secrets given by the caller, each over the collection's own.
     pub secrets: Secrets,
-    /// Whether the report may show secrets (the settings' secret values,
-    /// a PLAINTEXT signature); off, they are masked.
-    pub show_secrets: bool,
 }
 
 impl ItemOptions {
@@ -87,7 +62,7 @@ impl ItemOptions {
         config.add_empty_params |= self.add_empty_params;
         config.disable_header_encoding |= self.disable_header_encoding;
         config.disable_url_encoding |= self.disable_url_encoding;
-        config.include_body_hash |= self.include_body_hash;
+        config.include_body_hash |= self.protocol.body_hash;
     }
 }
 
@@ -168,7 +143,7 @@ pub fn sign_item(
         error,
     };
     let mut settings = settings.as_ref().clone();
-    options.settings.apply(&mut settings);
+    lay_over(&options.protocol, &mut settings);
     let disable_url_encoding = item.disable_url_encoding.as_ref().is_some_and(|(v, _)| *v);
     let (mut config, collection) =
         config_from(&settings, disable_url_encoding, fresh).map_err(failed)?;
@@ -191,7 +166,7 @@ pub fn sign_item(
         &secrets,
     )
     .map_err(failed)?;
-    let show = options.show_secrets;
+    let show = options.protocol.show_secrets;
     let mut read: Vec<SettingRead> = if show {
         settings.read_with_secrets()
     } else {

@@ -209,10 +209,10 @@ fn sign_item_lays_options_over_the_collection() {
     assert_eq!(plain.signed.placement, Placement::Header);
 
     let options = ItemOptions {
-        settings: SettingOverrides {
+        protocol: crate::sign::SignOptions {
             consumer_key: Some("other-key".into()),
-            version: Some(None),
-            ..SettingOverrides::default()
+            version: crate::sign::Version::Omit,
+            ..Default::default()
         },
         placement: Some(Placement::Query),
         secrets: Secrets::shared("other-secret", ""),
@@ -242,7 +242,10 @@ fn sign_item_lays_options_over_the_collection() {
     };
     assert!(!shown(&plain));
     let show = ItemOptions {
-        show_secrets: true,
+        protocol: crate::sign::SignOptions {
+            show_secrets: true,
+            ..Default::default()
+        },
         ..ItemOptions::default()
     };
     assert!(shown(&sign_item(&item, &show, &fresh()).unwrap()));
