@@ -5,6 +5,8 @@
 //! The script's truth file says which line carries which mistake; the hunt
 //! must name it for each of them, and nothing for the rest.
 
+mod common;
+
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::Path;
@@ -49,7 +51,7 @@ fn every_mistake_in_a_python_signed_log_is_named_on_its_line() {
         .collect();
     assert_eq!(expected.len(), 200);
 
-    let out = Command::new(env!("CARGO_BIN_EXE_oauth1-doctor"))
+    let out = common::process::doctor()
         .arg("verify")
         .arg(&log)
         .arg("--secrets")
