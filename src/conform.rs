@@ -171,13 +171,26 @@ impl Grade {
 /// base string, the base string is hunted instead. `None` when no
 /// combination of known mistakes reproduces the answer: no cause is claimed.
 pub fn explain_failure(vector: &Vector, answer: &Answer) -> Option<Vec<String>> {
+    explain_failure_within(vector, answer, crate::hunt::Budget::default())
+}
+
+/// [`explain_failure`] with the hunts bounded by `budget` (a server's
+/// time per request): a hunt the budget stops names no cause.
+pub fn explain_failure_within(
+    vector: &Vector,
+    answer: &Answer,
+    budget: crate::hunt::Budget,
+) -> Option<Vec<String>> {
     let request = vector_request(vector);
     let secrets = vector_secrets(vector);
     let named = |r: crate::hunt::HuntResult| {
         (r.matched && !r.mistakes.is_empty())
             .then(|| r.mistakes.iter().map(|m| m.to_string()).collect::<Vec<_>>())
     };
-    let options = crate::hunt::HuntOptions::default();
+    let options = crate::hunt::HuntOptions {
+        budget,
+        ..crate::hunt::HuntOptions::default()
+    };
     let by_signature = answer.signature().and_then(|sig| {
         crate::hunt::hunt_signature(&request, sig, &secrets, &options)
             .ok()
@@ -248,6 +261,11 @@ fn decoded_len(signature: &str) -> Option<usize> {
 /// Grades an answer: the signature must equal the vector's, and a header
 /// answer must send each protocol parameter with the vector's value.
 pub fn grade(vector: &Vector, answer: &Answer) -> Grade {
+    grade_within(vector, answer, crate::hunt::Budget::default())
+}
+
+/// [`grade`] with the hunt for a failed answer's cause bounded by `budget`.
+pub fn grade_within(vector: &Vector, answer: &Answer, budget: crate::hunt::Budget) -> Grade {
     let id = vector.id.as_str();
     let Some(signature) = answer.signature() else {
         return Grade::failed(id, "the Authorization header has no oauth_signature");
@@ -307,7 +325,7 @@ pub fn grade(vector: &Vector, answer: &Answer) -> Grade {
     Grade {
         id: id.to_string(),
         passed: false,
-        mistakes: explain_failure(vector, answer),
+        mistakes: explain_failure_within(vector, answer, budget),
         reason: Some(reason),
         base_string_diff,
     }

@@ -352,7 +352,8 @@ impl Diagnoser {
             }
             Work::Grade { row, answer } => match &self.grader {
                 Some(grader) => {
-                    let grade = grader.grade(row, &answer);
+                    let budget = Budget::new(self.hunt_time, Budget::DEFAULT_MEMORY);
+                    let grade = grader.grade(row, &answer, budget);
                     self.graded(draft, grader.id(row), grade)
                 }
                 None => self.refused(

@@ -12,8 +12,9 @@
 
 use super::diagnose::{Diagnosed, Diagnoser, Draft, Invalid, Step, Work};
 use super::problem::{problem_json, Problem, Refusal, Response};
-use crate::conform::{grade, vector_secrets, Answer, Grade};
+use crate::conform::{grade_within, vector_secrets, Answer, Grade};
 use crate::fixtures::{ExportedVector, Vector};
+use crate::hunt::Budget;
 use crate::params::Collected;
 use crate::pipeline::RunOptions;
 use crate::request::Request;
@@ -170,9 +171,10 @@ impl Grader {
     }
 
     /// Grades `answer` against row `index` with `vectors grade`'s rule
-    /// and keeps the grade (a later request for the same row replaces it).
-    pub fn grade(&self, index: usize, answer: &Answer) -> Grade {
-        let g = grade(&self.rows[index].vector, answer);
+    /// (the hunt for a failed answer's cause bounded by `budget`) and keeps
+    /// the grade (a later request for the same row replaces it).
+    pub fn grade(&self, index: usize, answer: &Answer, budget: Budget) -> Grade {
+        let g = grade_within(&self.rows[index].vector, answer, budget);
         if let Ok(mut grades) = self.grades.lock() {
             grades[index] = Some(g.clone());
         }
@@ -231,7 +233,8 @@ impl Diagnoser {
             Match::Row(row) => {
                 let answer = Grader::answer(collected);
                 if grader.is_quick(row, &answer) {
-                    let grade = grader.grade(row, &answer);
+                    // A quick grade passes: no hunt runs.
+                    let grade = grader.grade(row, &answer, Budget::default());
                     Step::answered(self.graded(draft, grader.id(row), grade))
                 } else {
                     Step::Invalid(Box::new(Invalid {
@@ -388,6 +391,29 @@ mod tests {
         crate::params::collect(request).unwrap()
     }
 
+    /// The hunt for a wrong answer's cause stops at the server's budget:
+    /// with time it names the mistake, with none it names nothing.
+    #[test]
+    fn a_wrong_answer_is_hunted_within_the_budget() {
+        let g = Grader::new(vec![rfc_1_2(
+            "photos",
+            "http://photos.example.net/photos?file=vacation.jpg&size=original",
+        )])
+        .unwrap();
+        let answer = Answer::Json {
+            signature: "not-the-signature".into(),
+            base_string: Some(g.rows[0].vector.base_string.replacen("GET", "get", 1)),
+        };
+        let timely = g.grade(0, &answer, Budget::default());
+        assert!(!timely.passed);
+        assert_eq!(
+            timely.mistakes,
+            Some(vec!["method-not-uppercased".to_string()])
+        );
+        let spent = Budget::new(std::time::Duration::ZERO, Budget::DEFAULT_MEMORY);
+        assert_eq!(g.grade(0, &answer, spent).mistakes, None);
+    }
+
     /// RFC 5849 §1.2: the row's signature is the RFC's
     /// `MdpQcU8iPSUjWoN/UDMsK2sui9I=`, and rows sharing the nonce and
     /// timestamp are told apart by what the request signs.
@@ -411,7 +437,7 @@ mod tests {
         assert_eq!(g.id(i), "photos");
         let answer = Grader::answer(&c);
         assert!(g.is_quick(i, &answer));
-        assert!(g.grade(i, &answer).passed);
+        assert!(g.grade(i, &answer, Budget::default()).passed);
         let grades = g.grades();
         assert!(grades[1].passed);
         assert!(!grades[0].passed);
