@@ -547,6 +547,8 @@ pub(super) const SECRET_PARAMS: &[&str] =
 
 /// `url` with the value of every query parameter named in `names`
 /// replaced by `<hidden>`.
+/// Names are compared form-decoded (RFC 5849 §3.4.1.3.1: the server reads
+/// `oauth%5Fsignature` as `oauth_signature`).
 pub(super) fn hide_query(url: &str, names: &[&str]) -> String {
     let Some((before, query)) = url.split_once('?') else {
         return url.to_string();
@@ -554,11 +556,52 @@ pub(super) fn hide_query(url: &str, names: &[&str]) -> String {
     let pairs: Vec<String> = query
         .split('&')
         .map(|pair| match pair.split_once('=') {
-            Some((name, _)) if names.contains(&name) => format!("{name}=<hidden>"),
+            Some((name, _)) if names.iter().any(|n| decodes_to(name, n)) => {
+                format!("{name}=<hidden>")
+            }
             _ => pair.to_string(),
         })
         .collect();
     format!("{before}?{}", pairs.join("&"))
+}
+
+/// True when `written`, form-decoded (`%XX` and `+`), is `name`.
+fn decodes_to(written: &str, name: &str) -> bool {
+    written == name
+        || (written.contains(['%', '+'])
+            && crate::encode::decode_lenient(written, true).0 == name.as_bytes())
+}
+
+/// `raw` (a request as received) with the value of every parameter whose
+/// name, form-decoded, is `name` replaced by `<hidden>`: a quoted value of
+/// the Authorization header (RFC 5849 §3.5.1) or a query or form body
+/// value (§3.5.2, §3.5.3). What a page or a log may show of a request
+/// whose PLAINTEXT signature is the key (§3.4.4).
+#[cfg_attr(not(feature = "serve"), allow(dead_code))]
+pub(crate) fn hide_param(raw: &str, name: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(eq) = rest.find('=') {
+        let (head, after) = (&rest[..eq], &rest[eq + 1..]);
+        let start = head
+            .rfind(['&', '?', ' ', ',', '\r', '\n', '\t', '"', ';'])
+            .map_or(0, |i| i + 1);
+        out.push_str(head);
+        out.push('=');
+        rest = if !decodes_to(&head[start..], name) {
+            after
+        } else if let Some(quoted) = after.strip_prefix('"') {
+            out.push_str("\"<hidden>");
+            &quoted[quoted.find('"').unwrap_or(quoted.len())..]
+        } else {
+            out.push_str("<hidden>");
+            &after[after
+                .find(['&', ' ', '\r', '\n', '#'])
+                .unwrap_or(after.len())..]
+        };
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `url` with the value of every `oauth_signature` in its query replaced
@@ -604,6 +647,22 @@ pub(crate) fn rfc3339(unix_secs: u64, millis: u32) -> String {
 mod tests {
     use super::*;
     use crate::signature::Secrets;
+
+    /// A name is hidden however it is escaped, since the server decodes it.
+    #[test]
+    fn query_names_are_compared_decoded() {
+        assert_eq!(
+            hide_query(
+                "/p?oauth%5Fsignature=k&a=1&oauth_signature_method=PLAINTEXT",
+                &["oauth_signature"]
+            ),
+            "/p?oauth%5Fsignature=<hidden>&a=1&oauth_signature_method=PLAINTEXT"
+        );
+        assert_eq!(
+            hide_query("/p?client%5fsecret=s", SECRET_PARAMS),
+            "/p?client%5fsecret=<hidden>"
+        );
+    }
 
     /// RFC 5849 §1.2's credentials.
     fn diagnoser() -> Diagnoser {

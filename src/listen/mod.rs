@@ -44,12 +44,15 @@ mod tls;
 
 pub use ca::{CaError, ProxyCa, CA_CERT_FILE};
 pub use capture::{raw_request_len, rewrite_as, AsUrl, AsUrlError};
+#[cfg(feature = "serve")]
+pub(crate) use diagnose::hide_param;
 pub use diagnose::{Arrival, Diagnosed, Diagnoser, Invalid, ListenRecord, Step, VerifyLine};
 pub use grade::{GradeTableError, Grader, Match};
 pub use oauth2::{Oauth2Server, DEFAULT_TOKEN_TTL, TOKEN_PATH};
 pub use problem::{Problem, ProblemJson, Response};
 pub use proxy::{roots_from_pem, strip_hop_by_hop, ProxyOptions, UpstreamReport};
 pub use record::Recorder;
+#[cfg(feature = "serve")]
 pub(crate) use server::bind_on_runtime;
 #[cfg(feature = "serve")]
 pub(crate) use server::interrupt;

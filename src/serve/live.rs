@@ -69,37 +69,21 @@ fn kept(raw: &[u8]) -> &[u8] {
     &raw[..head_end.min(super::http::MAX_BODY)]
 }
 
-/// `raw` with every `oauth_signature` value (header, query or body)
-/// replaced by `<hidden>` when the request uses PLAINTEXT: RFC 5849 §3.4.4
-/// makes that signature `encode(consumer secret)&encode(token secret)`, so
-/// it is a secret and never reaches the page.
+/// `raw` with every `oauth_signature` value (header, query or body, its
+/// name written plainly or percent-encoded) replaced by `<hidden>` when the
+/// request may use PLAINTEXT (the method's name appears once escapes are
+/// decoded): RFC 5849 §3.4.4 makes that signature `encode(consumer
+/// secret)&encode(token secret)`, so it is a secret and never reaches the
+/// page.
 fn hide_plaintext_signature(raw: &str) -> String {
-    const NAME: &str = "oauth_signature";
-    if !raw.to_ascii_uppercase().contains("PLAINTEXT") {
+    let decoded = crate::encode::decode_lenient(raw, true).0;
+    let plaintext = decoded
+        .windows(9)
+        .any(|w| w.eq_ignore_ascii_case(b"PLAINTEXT"));
+    if !plaintext {
         return raw.to_string();
     }
-    let mut out = String::with_capacity(raw.len());
-    let mut rest = raw;
-    while let Some(at) = rest.find(NAME) {
-        let (before, after) = rest.split_at(at + NAME.len());
-        out.push_str(before);
-        rest = if let Some(quoted) = after.strip_prefix("=\"") {
-            // RFC 5849 §3.5.1: a quoted value in the Authorization header.
-            out.push_str("=\"<hidden>");
-            &quoted[quoted.find('"').unwrap_or(quoted.len())..]
-        } else if let Some(value) = after.strip_prefix('=') {
-            // RFC 5849 §3.5.2, §3.5.3: a form body or query parameter.
-            out.push_str("=<hidden>");
-            let end = value
-                .find(['&', ' ', '\r', '\n', '#'])
-                .unwrap_or(value.len());
-            &value[end..]
-        } else {
-            after
-        };
-    }
-    out.push_str(rest);
-    out
+    crate::listen::hide_param(raw, "oauth_signature")
 }
 
 /// The live server's state, shared by the workbench's handlers.
@@ -242,6 +226,18 @@ mod tests {
         assert_eq!(shown.matches("<hidden>").count(), 3, "{shown}");
         assert!(shown.contains("oauth_signature_method=\"PLAINTEXT\""));
         assert!(shown.contains("&a=1 HTTP/1.1") && shown.ends_with("&b=2"));
+    }
+
+    /// A server decodes parameter names and values: `oauth%5Fsignature` is
+    /// `oauth_signature` and `PLAIN%54EXT` is PLAINTEXT, so both are hidden too.
+    #[test]
+    fn an_escaped_plaintext_signature_is_hidden() {
+        let raw = "POST /p?oauth%5fsignature=kd94%26pfkk HTTP/1.1\r\n\
+                   Authorization: OAuth oauth_signature_method=\"PLAIN%54EXT\", oauth%5Fsignature=\"kd94%2526pfkk\"\r\n\r\n\
+                   a=1&oauth%5Fsignature=kd94%26pfkk";
+        let shown = hide_plaintext_signature(raw);
+        assert!(!shown.contains("kd94"), "{shown}");
+        assert_eq!(shown.matches("<hidden>").count(), 3, "{shown}");
     }
 
     #[test]
