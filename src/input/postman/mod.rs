@@ -150,8 +150,9 @@ pub enum PostmanError {
         /// Where it is used (`URL`, `header X-Id`, `auth setting consumerKey (from collection)`…).
         place: String,
     },
-    /// A `{{variable}}` whose value, resolved, grows past `limit` bytes.
-    #[error("variable {{{{{name}}}}} in {place} grows past {limit} bytes when resolved: its value refers to itself (or to variables that do) more than once")]
+    /// A `{{variable}}` whose value, resolved, grows past `limit` bytes
+    /// (in one text, or over all the item's texts together).
+    #[error("variable {{{{{name}}}}} in {place} grows past {limit} bytes when resolved (in this text, or with the item's other texts): its value refers to itself (or to variables that do) more than once, or a large value is named many times")]
     TooLong {
         /// The variable's name.
         name: String,

@@ -14,10 +14,12 @@ use std::collections::HashMap;
 /// Postman stops at 19 levels; so does this resolver.
 const MAX_DEPTH: usize = 19;
 
-/// How long a text may grow while its references are replaced: no longer
-/// than the largest input read ([`crate::input::MAX_INPUT`]). A value that
-/// refers to itself several times (`a` = `{{a}}{{a}}`) would otherwise
-/// double at each of the 19 levels.
+/// How much text the values put in may add up to, for one text and for
+/// all the texts of one item together (its URL, headers, body rows…): no
+/// more than the largest input read ([`crate::input::MAX_INPUT`]). A value
+/// that refers to itself several times (`a` = `{{a}}{{a}}`) would
+/// otherwise double at each of the 19 levels, and many header rows each
+/// naming such a value would each grow to the limit.
 const MAX_RESOLVED: usize = crate::input::MAX_INPUT;
 
 /// The variables of the supported scopes, narrowest first.
@@ -25,6 +27,8 @@ const MAX_RESOLVED: usize = crate::input::MAX_INPUT;
 pub struct Variables {
     environment: HashMap<String, String>,
     collection: HashMap<String, String>,
+    /// Bytes of values put in so far, over every [`Variables::resolve`].
+    spent: std::cell::Cell<usize>,
 }
 
 /// A `{{name}}` no scope defines, or one whose value, resolved, grows
@@ -49,6 +53,7 @@ impl Variables {
         Variables {
             collection: collection.into_iter().collect(),
             environment: environment.into_iter().collect(),
+            spent: std::cell::Cell::new(0),
         }
     }
 
@@ -72,7 +77,9 @@ impl Variables {
     }
 
     /// `text` with every `{{name}}` replaced, values resolved in turn (up
-    /// to 19 levels, as Postman). The first unresolved name is an error.
+    /// to 19 levels, as Postman). The first unresolved name is an error, and
+    /// so is a text, or all the texts resolved by these variables together,
+    /// that grows past [`crate::input::MAX_INPUT`] bytes of values put in.
     ///
     /// ```
     /// use oauth1_doctor::input::postman::variables::Variables;
@@ -120,7 +127,9 @@ impl Variables {
                 Some(v) => {
                     out.push_str(v);
                     changed = true;
-                    if out.len() > MAX_RESOLVED {
+                    let spent = self.spent.get() + v.len();
+                    self.spent.set(spent);
+                    if out.len() > MAX_RESOLVED || spent > MAX_RESOLVED {
                         return Err(Unresolved {
                             name: name.to_string(),
                             too_long: Some(MAX_RESOLVED),
@@ -182,5 +191,19 @@ mod tests {
         assert_eq!((e.name.as_str(), e.too_long), ("a", Some(MAX_RESOLVED)));
         assert_eq!(v.resolve("a {{ b").unwrap(), "a {{ b");
         assert_eq!(v.resolve("{}").unwrap(), "{}");
+    }
+
+    /// Many texts each putting in a large value (many header rows naming
+    /// it) stop once the values put in for the item add up to the limit.
+    #[test]
+    fn values_put_in_are_counted_over_every_text() {
+        let big = "x".repeat(1 << 20);
+        let v = Variables::new([("big".to_string(), big)], []);
+        let rows = MAX_RESOLVED / (1 << 20);
+        for _ in 0..rows {
+            assert_eq!(v.resolve("{{big}}").unwrap().len(), 1 << 20);
+        }
+        let e = v.resolve("{{big}}").unwrap_err();
+        assert_eq!((e.name.as_str(), e.too_long), ("big", Some(MAX_RESOLVED)));
     }
 }
