@@ -9,6 +9,7 @@ use crate::encode::encode;
 use crate::request::Request;
 use serde::Serialize;
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// The body modes of the collection format.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -99,20 +100,20 @@ fn url_text(url: &Value) -> String {
         out.push(':');
         out.push_str(&port);
     }
-    let path_vars: Vec<(String, String)> = enabled_rows(url.get("variable"))
-        .into_iter()
-        .map(|v| (field(v, "key"), field(v, "value")))
-        .collect();
+    // The first row of each name counts, as the list was searched before.
+    let mut path_vars: HashMap<String, String> = HashMap::new();
+    for v in enabled_rows(url.get("variable")) {
+        path_vars
+            .entry(field(v, "key"))
+            .or_insert_with(|| field(v, "value"));
+    }
     match url.get("path") {
         Some(Value::Array(parts)) => {
             for part in parts {
                 let seg = scalar_text(part);
                 out.push('/');
-                match seg
-                    .strip_prefix(':')
-                    .and_then(|n| path_vars.iter().find(|(k, _)| k == n))
-                {
-                    Some((_, v)) => out.push_str(v),
+                match seg.strip_prefix(':').and_then(|n| path_vars.get(n)) {
+                    Some(v) => out.push_str(v),
                     None => out.push_str(&seg),
                 }
             }
@@ -147,19 +148,20 @@ fn url_text(url: &Value) -> String {
 /// writes it: rows grouped by name in order of first appearance, names
 /// and values RFC 3986-encoded (a space is `%20`).
 pub fn form_body(rows: &[(String, String)]) -> String {
-    let mut order: Vec<&str> = Vec::new();
-    for (k, _) in rows {
-        if !order.contains(&k.as_str()) {
-            order.push(k);
-        }
+    // Each name's first appearance; a stable sort by it groups the rows
+    // and keeps their order within a name (linear in the rows, not
+    // rows × names).
+    let mut first: HashMap<&str, usize> = HashMap::with_capacity(rows.len());
+    for (i, (k, _)) in rows.iter().enumerate() {
+        first.entry(k.as_str()).or_insert(i);
     }
-    let mut parts = Vec::new();
-    for name in order {
-        for (_, v) in rows.iter().filter(|(k, _)| k == name) {
-            parts.push(format!("{}={}", encode(name), encode(v)));
-        }
-    }
-    parts.join("&")
+    let mut grouped: Vec<&(String, String)> = rows.iter().collect();
+    grouped.sort_by_key(|(k, _)| first[k.as_str()]);
+    grouped
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// The URL with its path percent-encoded as Postman's URL encoder does

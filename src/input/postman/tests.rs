@@ -102,3 +102,15 @@ fn v2_0_object_auth_is_read() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Postman's runtime groups form rows by name, in order of each name's
+/// first appearance, keeping the rows' order within a name.
+#[test]
+fn form_rows_are_grouped_by_first_appearance() {
+    let rows: Vec<(String, String)> =
+        [("b", "1"), ("a", "2"), ("b", "3 x"), ("c", "4"), ("a", "5")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+    assert_eq!(super::body::form_body(&rows), "b=1&b=3%20x&a=2&a=5&c=4");
+}
