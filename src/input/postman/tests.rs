@@ -114,3 +114,15 @@ fn form_rows_are_grouped_by_first_appearance() {
             .collect();
     assert_eq!(super::body::form_body(&rows), "b=1&b=3%20x&a=2&a=5&c=4");
 }
+
+/// A collection with a request named `log` is a collection; a HAR whose
+/// bodies hold a collection's words is not.
+#[test]
+fn a_request_named_log_does_not_hide_a_collection() {
+    let with_log = V21.replacen("\"name\": \"top\"", "\"name\": \"log\"", 1);
+    assert!(with_log.contains("\"log\""));
+    assert!(is_collection(with_log.as_bytes()));
+    let har = format!("{{\n  \"log\": {{\"entries\": [], \"_comment\": {V21}}}}}");
+    assert!(har.contains("schema.getpostman.com") && har.contains("\"item\""));
+    assert!(!is_collection(har.as_bytes()));
+}
