@@ -213,6 +213,7 @@ pub(crate) fn build(
     path: &str,
     request: &Value,
     vars: &Variables,
+    prune_disabled: bool,
 ) -> Result<PostmanItem, PostmanError> {
     let mut notes = Vec::new();
     let method = request
@@ -355,11 +356,6 @@ pub(crate) fn build(
                 None,
             ),
         };
-    let prune_disabled = request
-        .get("protocolProfileBehavior")
-        .and_then(|b| b.get("disableBodyPruning"))
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
     let body_sent =
         !PRUNED.contains(&method.as_str()) || prune_disabled || body_mode == BodyMode::None;
     if body_sent {

@@ -470,26 +470,28 @@ impl Collection {
             Value::String(url) => serde_json::json!({ "url": url, "method": "GET" }),
             other => other.clone(),
         };
-        let mut item = body::build(path, &request, &vars)?;
+        let prune_disabled =
+            behavior_flag("disableBodyPruning", behavior, &folders, &self.behavior)
+                .is_some_and(|(v, _)| v);
+        let mut item = body::build(path, &request, &vars, prune_disabled)?;
         item.auth = auth::choose(&request, &folders, self.auth.as_ref(), &vars)?;
-        item.disable_url_encoding = disable_url_encoding(behavior, &folders, &self.behavior);
+        item.disable_url_encoding =
+            behavior_flag("disableUrlEncoding", behavior, &folders, &self.behavior);
         Ok(item)
     }
 }
 
-/// `protocolProfileBehavior.disableUrlEncoding`: the request's, else the
-/// nearest folder's, else the collection's (Postman merges the
-/// behaviours down the tree).
-fn disable_url_encoding(
+/// A `protocolProfileBehavior` flag (`disableUrlEncoding`,
+/// `disableBodyPruning`): the item's, else the nearest folder's, else the
+/// collection's (Postman merges the behaviours down the tree; the item's
+/// sits beside its `request`).
+fn behavior_flag(
+    key: &str,
     request: &Option<Value>,
     folders: &[(&str, &Option<Value>, &Option<Value>)],
     collection: &Option<Value>,
 ) -> Option<(bool, Origin)> {
-    let read = |b: &Option<Value>| {
-        b.as_ref()
-            .and_then(|v| v.get("disableUrlEncoding"))
-            .and_then(auth::as_bool)
-    };
+    let read = |b: &Option<Value>| b.as_ref().and_then(|v| v.get(key)).and_then(auth::as_bool);
     if let Some(v) = read(request) {
         return Some((v, Origin::Request));
     }

@@ -126,3 +126,26 @@ fn a_request_named_log_does_not_hide_a_collection() {
     assert!(har.contains("schema.getpostman.com") && har.contains("\"item\""));
     assert!(!is_collection(har.as_bytes()));
 }
+
+/// `protocolProfileBehavior` sits beside `request` (the item's), or on a
+/// folder or the collection: `disableBodyPruning` there keeps a GET's body.
+#[test]
+fn body_pruning_is_read_where_postman_writes_it() {
+    let collection = |item_behavior: &str, folder_behavior: &str| {
+        format!(
+            r#"{{"info": {{"name": "t", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}},
+            "item": [{{"name": "f", {folder_behavior} "item": [{{"name": "get", {item_behavior}
+              "request": {{"method": "GET", "url": "https://api.example.com/a",
+                "body": {{"mode": "raw", "raw": "payload"}}}}}}]}}]}}"#
+        )
+    };
+    let sent = |text: String| {
+        read(text.as_bytes(), Some("f/get"), None)
+            .unwrap()
+            .body_sent
+    };
+    let keep = r#""protocolProfileBehavior": {"disableBodyPruning": true},"#;
+    assert!(!sent(collection("", "")));
+    assert!(sent(collection(keep, "")));
+    assert!(sent(collection("", keep)));
+}
