@@ -180,7 +180,9 @@ fn http_through_the_proxy_is_diagnosed_forwarded_unaltered_and_the_401_echo_read
         ),
     )
     .unwrap();
-    let (code, body) = curl(&p.first, &url, &bad, &[]);
+    // A Host that disagrees with the absolute URL is replaced by the URL's
+    // authority (RFC 9112 §3.2.2), the one the signature was checked for.
+    let (code, body) = curl(&p.first, &url, &bad, &["-H", "Host: other.example"]);
     assert_eq!(code, 401);
     assert!(body.starts_with("oauth_problem=signature_invalid&debug_sbs=POST&"));
     let (status, out, err) = p.finish();
@@ -192,6 +194,9 @@ fn http_through_the_proxy_is_diagnosed_forwarded_unaltered_and_the_401_echo_read
     assert_eq!(received[0]["authorization"], good.authorization.as_str());
     assert_eq!(received[1]["authorization"], bad.authorization.as_str());
     assert_eq!(received[0]["path"], good.target.as_str());
+    let authority = up.origin.trim_start_matches("http://");
+    assert_eq!(received[0]["host"], authority);
+    assert_eq!(received[1]["host"], authority);
     assert_eq!(received[0]["body"], good.body.as_str());
     assert_eq!(received[0]["proxy_authorization"], Value::Null);
     assert!(!out.join("\n").contains("proxy-pw-9"));

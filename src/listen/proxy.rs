@@ -171,12 +171,13 @@ pub(super) async fn forward(
     max_body: usize,
 ) -> Result<UpstreamAnswer, String> {
     strip_hop_by_hop(request.headers_mut());
-    if !request.headers().contains_key(HOST) {
-        let host = target.origin();
-        let host = host.split_once("://").map_or(host.as_str(), |(_, h)| h);
-        if let Ok(v) = HeaderValue::from_str(host) {
-            request.headers_mut().insert(HOST, v);
-        }
+    // RFC 9112 §3.2.2: a proxy replaces the Host of an absolute-form
+    // request with the target's authority; it is also the URL the
+    // signature was diagnosed against, so the upstream sees the same.
+    let host = target.origin();
+    let host = host.split_once("://").map_or(host.as_str(), |(_, h)| h);
+    if let Ok(v) = HeaderValue::from_str(host) {
+        request.headers_mut().insert(HOST, v);
     }
     let addr = (target.host.as_str(), target.port);
     let connected = tokio::time::timeout(proxy.timeout, TcpStream::connect(addr)).await;

@@ -28,6 +28,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             f.write(json.dumps({
                 "method": self.command,
                 "path": self.path,
+                "host": self.headers.get("Host"),
                 "authorization": self.headers.get("Authorization"),
                 "proxy_authorization": self.headers.get("Proxy-Authorization"),
                 "body": body,
