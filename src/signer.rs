@@ -247,21 +247,26 @@ impl Signer {
         // The usual protocol parameter needs no escape (RFC 5849 §3.6):
         // tested once, then copied as it is.
         if is_all_unreserved(name) && is_all_unreserved(value) {
-            let start = self.encoded.len();
-            self.encoded.reserve(name.len() + value.len() + 6);
-            self.encoded.extend_from_slice(b"%26");
-            self.encoded.extend_from_slice(name);
-            let name_end = self.encoded.len();
-            self.encoded.extend_from_slice(b"%3D");
-            self.encoded.extend_from_slice(value);
-            let span = self.push_span(start, name_end);
+            let span = self.push_verbatim(name, value);
             self.protocol.push((span, true));
             return;
         }
+        // Something escaped: the header writes this pair encoded again.
         let span = self.push(name, value, encode_twice_to_vec);
-        // Encoding only grows text, so same length means nothing escaped.
-        let clean = span.end - span.start == name.len() + value.len() + 6;
-        self.protocol.push((span, clean));
+        self.protocol.push((span, false));
+    }
+
+    /// Adds a pair that is its own encoding, twice (unreserved octets only,
+    /// RFC 5849 §3.6): copied as it is.
+    fn push_verbatim(&mut self, name: &[u8], value: &[u8]) -> Span {
+        let start = self.encoded.len();
+        self.encoded.reserve(name.len() + value.len() + 6);
+        self.encoded.extend_from_slice(b"%26");
+        self.encoded.extend_from_slice(name);
+        let name_end = self.encoded.len();
+        self.encoded.extend_from_slice(b"%3D");
+        self.encoded.extend_from_slice(value);
+        self.push_span(start, name_end)
     }
 
     /// Adds every pair of a query string or form-encoded body (RFC 5849
@@ -328,13 +333,7 @@ impl Signer {
         if memchr::memchr(b'%', value.as_bytes()).is_some() {
             return self.add_encoded(name, value);
         }
-        let start = self.encoded.len();
-        self.encoded.extend_from_slice(b"%26");
-        self.encoded.extend_from_slice(name.as_bytes());
-        let name_end = self.encoded.len();
-        self.encoded.extend_from_slice(b"%3D");
-        self.encoded.extend_from_slice(value.as_bytes());
-        self.push_span(start, name_end);
+        self.push_verbatim(name.as_bytes(), value.as_bytes());
     }
 
     /// RFC 5849 §3.4.1.1: writes the signature base string of the
