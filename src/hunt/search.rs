@@ -1820,7 +1820,12 @@ impl<'a> Engine<'a> {
         if let Some(r) = self.seen.get(&out) {
             return *r;
         }
+        let states = self.macs.len() + self.prefixed.len();
         let r = self.compute(out);
+        // HMAC states prepared for it (per key, and per key with the
+        // method and URI absorbed) are search state too.
+        let added = self.macs.len() + self.prefixed.len() - states;
+        self.hold(added * (std::mem::size_of::<KeyedMac>() + ENTRY));
         self.seen.insert(out, r);
         r
     }
