@@ -106,13 +106,10 @@ impl PostmanReport {
     /// header, URL, body and headers (`explain` without `--show-secrets`;
     /// `sign` prints the request it signs).
     pub fn masked(mut self, signed: &PostmanSigned, method: SignatureMethod) -> PostmanReport {
-        if method != SignatureMethod::Plaintext || signed.signature.is_empty() {
+        let mask = crate::signature::masked_signature(Some(method), &signed.signature);
+        let Some(mask) = mask.filter(|_| !signed.signature.is_empty()) else {
             return self;
-        }
-        let mask = format!(
-            "<PLAINTEXT signature: {} chars>",
-            signed.signature.chars().count()
-        );
+        };
         let hide = |s: &str| {
             s.replace(&encode(&signed.signature), &mask)
                 .replace(&signed.signature, &mask)
@@ -137,13 +134,9 @@ impl PostmanReport {
         method: SignatureMethod,
         show_secrets: bool,
     ) -> PostmanReport {
-        let signature = if method == SignatureMethod::Plaintext && !show_secrets {
-            format!(
-                "<PLAINTEXT signature: {} chars>",
-                signed.signature.chars().count()
-            )
-        } else {
-            signed.signature.clone()
+        let signature = match crate::signature::masked_signature(Some(method), &signed.signature) {
+            Some(mask) if !show_secrets => mask,
+            _ => signed.signature.clone(),
         };
         PostmanReport {
             schema: crate::SCHEMA.to_string(),
