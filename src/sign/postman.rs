@@ -457,11 +457,32 @@ fn postman_base_uri(
                     ),
                 });
             }
-            url_base.replacen(&format!(":{p}"), "", 1)
+            without_port(url_base, p)
         }
         _ => url_base.to_string(),
     };
     Ok(base_string_uri(&source)?.uri)
+}
+
+/// `url` with `:port` cut from the end of its authority (RFC 3986 §3.2),
+/// not from wherever it first appears (userinfo `u:443@`, an IPv6 host
+/// `[::443]`).
+fn without_port(url: &str, port: &str) -> String {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let end = url[start..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| start + i);
+    match url[start..end].strip_suffix(port) {
+        Some(host) if host.ends_with(':') => {
+            format!(
+                "{}{}{}",
+                &url[..start],
+                &host[..host.len() - 1],
+                &url[end..]
+            )
+        }
+        _ => url.to_string(),
+    }
 }
 
 /// RFC 5849 §3.5: where the parameters go. Postman's rule when

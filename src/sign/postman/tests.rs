@@ -259,3 +259,29 @@ fn sign_item_names_the_item_when_it_has_no_oauth1() {
     assert!(matches!(e, ItemError::NoAuth(_)));
     assert!(e.to_string().starts_with(&item.path), "{e}");
 }
+
+/// Postman's dropped port is cut where the port is, not where `:443`
+/// first appears.
+#[test]
+fn the_port_is_cut_from_the_end_of_the_authority() {
+    assert_eq!(
+        without_port("http://h.example:443/p", "443"),
+        "http://h.example/p"
+    );
+    assert_eq!(
+        without_port("http://u:443@h.example:443/p?q=:443", "443"),
+        "http://u:443@h.example/p?q=:443"
+    );
+    assert_eq!(
+        without_port("http://[::443]:443/p", "443"),
+        "http://[::443]/p"
+    );
+    assert_eq!(
+        without_port("http://h.example:8443/p", "443"),
+        "http://h.example:8443/p"
+    );
+    assert_eq!(
+        without_port("http://h.example:80", "80"),
+        "http://h.example"
+    );
+}
