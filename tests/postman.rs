@@ -712,3 +712,29 @@ fn control_characters_from_a_collection_are_escaped() {
         );
     }
 }
+
+/// `explain` of an item whose request Postman signs in a way an RFC 5849
+/// server rejects (an empty token signed but not sent) exits 1, with or
+/// without `--json`: the exit code does not depend on the output format.
+#[test]
+fn explain_exits_the_same_with_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("c.json");
+    std::fs::write(
+        &p,
+        r#"{"info": {"name": "x", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+            "item": [{"name": "a", "request": {"method": "GET", "url": "https://api.example.com/items?x=1",
+              "auth": {"type": "oauth1", "oauth1": [{"key": "consumerKey", "value": "ck"}, {"key": "consumerSecret", "value": "cs"},
+                {"key": "token", "value": ""}, {"key": "tokenSecret", "value": "ts"}, {"key": "addEmptyParamsToSign", "value": true},
+                {"key": "addParamsToHeader", "value": true}, {"key": "timestamp", "value": "1700000000"}, {"key": "nonce", "value": "n1"}]}}}]}"#,
+    )
+    .unwrap();
+    let c = p.to_str().unwrap();
+    let (text_code, out, err) = doctor(&["explain", c]);
+    assert_eq!(text_code, 1, "{out}{err}");
+    assert!(out.contains("empty-token-signed"), "{out}");
+    let (json_code, out, err) = doctor(&["explain", c, "--json"]);
+    assert_eq!(json_code, 1, "{out}{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["departures"][0]["id"], "empty-token-signed");
+}

@@ -169,6 +169,14 @@ fn explain_collection_item(
         &args.secrets,
         &super::sign::fresh(),
     )?;
+    // RFC 5849 verification of what Postman sends decides the exit code,
+    // whichever way the answer is printed.
+    let w = pipeline::run(&signed.signed.request, &signed.secrets, options)?;
+    let outcome = if w.valid == Some(false) {
+        Outcome::Mismatch
+    } else {
+        Outcome::Ok
+    };
     if args.json {
         let report = if args.secrets.show_secrets {
             signed.report.clone()
@@ -179,19 +187,14 @@ fn explain_collection_item(
                 .masked(&signed.signed, signed.config.signature_method)
         };
         anstream::println!("{}", serde_json::to_string(&report)?);
-        return Ok(Outcome::Ok);
+        return Ok(outcome);
     }
     anstream::print!("{}", super::postman::human(&signed.report));
-    let w = pipeline::run(&signed.signed.request, &signed.secrets, options)?;
     let mut read = item.to_read();
     read.request = signed.signed.request.clone();
     anstream::println!();
     anstream::print!("{}", render::walkthrough(&w, &read, &item.path));
-    Ok(if w.valid == Some(false) {
-        Outcome::Mismatch
-    } else {
-        Outcome::Ok
-    })
+    Ok(outcome)
 }
 
 /// Prints the `--json` object for explain and verify (documented in the
