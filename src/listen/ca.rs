@@ -22,6 +22,14 @@ use std::sync::{Arc, Mutex};
 /// (and made again when asked for) beyond it.
 pub const MAX_HOSTS: usize = 1024;
 
+fn half_made(dir: &Path, present: &'static str, missing: &'static str) -> CaError {
+    CaError::HalfMade {
+        dir: dir.to_path_buf(),
+        present,
+        missing,
+    }
+}
+
 /// The certificates made, by host, with the order they were made in.
 #[derive(Default)]
 struct Leaves {
@@ -67,6 +75,17 @@ pub enum CaError {
         path: PathBuf,
         /// Why.
         error: rcgen::Error,
+    },
+    /// Only one of the CA's two files is there (a run stopped while making
+    /// them, or one was removed).
+    #[error("{dir}: holds {present} but not {missing}; move the directory away to make a new CA")]
+    HalfMade {
+        /// The CA directory.
+        dir: PathBuf,
+        /// The file that is there.
+        present: &'static str,
+        /// The file that is missing.
+        missing: &'static str,
     },
     /// A certificate could not be made.
     #[error("cannot make a certificate for {host}: {error}")]
@@ -144,6 +163,11 @@ impl ProxyCa {
     pub fn load_or_create(dir: &Path) -> Result<ProxyCa, CaError> {
         let cert_path = dir.join(CA_CERT_FILE);
         let key_path = dir.join(CA_KEY_FILE);
+        match (key_path.exists(), cert_path.exists()) {
+            (true, false) => return Err(half_made(dir, CA_KEY_FILE, CA_CERT_FILE)),
+            (false, true) => return Err(half_made(dir, CA_CERT_FILE, CA_KEY_FILE)),
+            _ => {}
+        }
         let (key, created) = if key_path.is_file() && cert_path.is_file() {
             let pem = std::fs::read_to_string(&key_path).map_err(io(&key_path))?;
             let key = KeyPair::from_pem(&pem).map_err(|error| CaError::BadKey {
@@ -269,6 +293,23 @@ mod tests {
             &config,
             &again.server_config("localhost").unwrap()
         ));
+    }
+
+    /// A directory holding only the key is refused with a message saying
+    /// so, not a bare "File exists" from trying to make the key again.
+    #[test]
+    fn a_half_made_ca_directory_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let ca_dir = dir.path().join("ca");
+        ProxyCa::load_or_create(&ca_dir).unwrap();
+        std::fs::remove_file(ca_dir.join(CA_CERT_FILE)).unwrap();
+        let e = ProxyCa::load_or_create(&ca_dir).unwrap_err();
+        assert!(matches!(e, CaError::HalfMade { .. }), "{e}");
+        let text = e.to_string();
+        assert!(
+            text.contains(CA_KEY_FILE) && text.contains("move the directory away"),
+            "{text}"
+        );
     }
 
     /// Beyond its capacity the oldest host's certificate is dropped, and
