@@ -3,8 +3,9 @@
 //!
 //! - An absolute-form request to an `http://` target (RFC 9112 §3.2.2) is
 //!   diagnosed, forwarded upstream with its hop-by-hop fields removed
-//!   (RFC 9110 §7.6.1) and every other byte unchanged (the signature, the
-//!   query, the body), and the upstream's answer relayed.
+//!   (RFC 9110 §7.6.1), `Host` set to the target's authority (RFC 9112
+//!   §3.2.2) and the signature, the query, the body and the other header
+//!   values unchanged, and the upstream's answer relayed.
 //! - A `CONNECT host:port` (RFC 9110 §9.3.6) is answered 200 and the tunnel
 //!   is intercepted: TLS is ended with a certificate for the host signed by
 //!   the local CA ([`ProxyCa`]), each request inside it is diagnosed as
