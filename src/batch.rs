@@ -15,7 +15,9 @@ use crate::pipeline::RunOptions;
 use crate::request::Request;
 use crate::signature::Secrets;
 use crate::signer::Signer;
-use crate::verify::{verify_canonical, Identity, RequestParts, Verification};
+use crate::verify::{
+    verify_canonical, verify_canonical_brief, Identity, RequestParts, Verification,
+};
 #[cfg(feature = "parallel")]
 use rayon::prelude::*;
 use serde::Serialize;
@@ -157,6 +159,20 @@ pub fn check_line(line: &[u8], keys: &Keys) -> Checked {
 /// does not answer (an invalid signature, an unusual request) is checked
 /// again in full.
 pub fn check_line_with(line: &[u8], keys: &Keys, signer: &mut Signer) -> Checked {
+    check_line_as(line, keys, signer, Detail::Full)
+}
+
+/// What a valid request's [`Checked`] carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Detail {
+    /// Its consumer key, method and base string URI.
+    Full,
+    /// Only the verdict and signature method ([`Checked::valid_brief`]).
+    Brief,
+}
+
+/// [`check_line_with`], valid requests described as `detail` says.
+fn check_line_as(line: &[u8], keys: &Keys, signer: &mut Signer, detail: Detail) -> Checked {
     let text = match std::str::from_utf8(line) {
         Ok(t) => t,
         Err(e) => {
@@ -171,10 +187,15 @@ pub fn check_line_with(line: &[u8], keys: &Keys, signer: &mut Signer) -> Checked
         Err(e) => return Checked::malformed(one_line(&e)),
     };
     let body = line.body.as_deref().unwrap_or("").as_bytes();
-    let fast = parts(&line.method, &line.url, &line.headers.0, body)
-        .and_then(|p| verify_canonical(signer, &p, |id| keys.shared_secrets(id)));
+    let fast = parts(&line.method, &line.url, &line.headers.0, body).and_then(|p| {
+        let secrets = |id: Identity<'_>| keys.shared_secrets(id);
+        match detail {
+            Detail::Full => verify_canonical(signer, &p, secrets).map(valid),
+            Detail::Brief => verify_canonical_brief(signer, &p, secrets).map(Checked::valid_brief),
+        }
+    });
     match fast {
-        Some(v) => valid(v),
+        Some(c) => c,
         None => check(&line.into_request(), keys),
     }
 }
@@ -198,6 +219,8 @@ pub struct Checker<'k> {
     keys: &'k Keys,
     /// One per part a chunk is cut into.
     signers: Vec<Signer>,
+    /// What a valid request's result carries.
+    detail: Detail,
 }
 
 impl fmt::Debug for Checker<'_> {
@@ -220,12 +243,23 @@ impl<'k> Checker<'k> {
         Checker {
             keys,
             signers: (0..parts).map(|_| Signer::with_key_cache()).collect(),
+            detail: Detail::Full,
         }
+    }
+
+    /// Valid requests come back counted, not described
+    /// ([`Checked::valid_brief`]: no consumer key, method or base string
+    /// URI is copied out), for a caller that shows only invalid requests.
+    /// Invalid, unverifiable and malformed requests are described in full,
+    /// as before.
+    pub fn brief(mut self) -> Checker<'k> {
+        self.detail = Detail::Brief;
+        self
     }
 
     /// [`check_line`] over one chunk of lines, results in order.
     pub fn check_lines<L: AsRef<[u8]> + Sync>(&mut self, lines: &[L]) -> Vec<Checked> {
-        let keys = self.keys;
+        let (keys, detail) = (self.keys, self.detail);
         let per_part = lines.len().div_ceil(self.signers.len()).max(1);
         #[cfg(feature = "parallel")]
         return lines
@@ -233,7 +267,7 @@ impl<'k> Checker<'k> {
             .zip(self.signers.par_iter_mut())
             .flat_map_iter(|(part, signer)| {
                 part.iter()
-                    .map(move |l| check_line_with(l.as_ref(), keys, signer))
+                    .map(move |l| check_line_as(l.as_ref(), keys, signer, detail))
             })
             .collect();
         #[cfg(not(feature = "parallel"))]
@@ -242,7 +276,7 @@ impl<'k> Checker<'k> {
             .zip(self.signers.iter_mut())
             .flat_map(|(part, signer)| {
                 part.iter()
-                    .map(move |l| check_line_with(l.as_ref(), keys, signer))
+                    .map(move |l| check_line_as(l.as_ref(), keys, signer, detail))
             })
             .collect()
     }
@@ -587,6 +621,7 @@ impl fmt::Display for Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::signature::SignatureMethod;
 
     const PHOTOS: &str = r#"{"method":"GET","url":"http://photos.example.net/photos?file=vacation.jpg&size=original","headers":{"Authorization":"OAuth realm=\"Photos\", oauth_consumer_key=\"dpf43f3p2l4k3l03\", oauth_token=\"nnch734d00sl2jdk\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"137131202\", oauth_nonce=\"chapoH\", oauth_signature=\"MdpQcU8iPSUjWoN%2FUDMsK2sui9I%3D\""}}"#;
 
@@ -705,6 +740,26 @@ mod tests {
             got.extend(checker.check_lines(chunk));
         }
         assert_eq!(got, want);
+
+        // Brief: the same verdicts; a valid request carries its signature
+        // method and nothing copied out, the others are as in full.
+        let mut brief = Checker::new(&k).brief();
+        let mut got = Vec::new();
+        for chunk in lines.chunks(37) {
+            got.extend(brief.check_lines(chunk));
+        }
+        assert_eq!(got.len(), want.len());
+        for (b, full) in got.iter().zip(&want) {
+            if full.verdict == Verdict::Valid {
+                assert_eq!(b, &Checked::valid_brief(SignatureMethod::HmacSha1));
+                assert_eq!(
+                    full.base_uri.as_deref(),
+                    Some("http://photos.example.net/photos")
+                );
+            } else {
+                assert_eq!(b, full);
+            }
+        }
     }
 
     /// The `parallel` and sequential paths give the same results in the

@@ -165,7 +165,11 @@ fn stream_jsonl(
     let reading = std::thread::spawn(move || read_chunks(reader, &tx, &recycled));
     let progress = progress_bar(total);
     let mut summary = Summary::default();
-    let mut checker = Checker::new(keys);
+    // Valid requests not shown are only counted: nothing copied out.
+    let mut checker = match out.only_invalid {
+        true => Checker::new(keys).brief(),
+        false => Checker::new(keys),
+    };
     for chunk in rx {
         let chunk = chunk.with_context(|| format!("cannot read {path:?}"))?;
         let lines: Vec<&[u8]> = chunk
