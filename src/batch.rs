@@ -99,25 +99,20 @@ fn valid(v: Verification) -> Checked {
 
 /// The fast path's view of a request: its only Authorization header and
 /// its first Content-Type. `None` with several Authorization headers.
-fn parts<'a, N, V>(
+fn parts<'a>(
     method: &'a str,
     url: &'a str,
-    headers: &'a [(N, V)],
+    headers: impl IntoIterator<Item = (&'a str, &'a str)>,
     body: &'a [u8],
-) -> Option<RequestParts<'a>>
-where
-    N: AsRef<str>,
-    V: AsRef<str>,
-{
+) -> Option<RequestParts<'a>> {
     let (mut authorization, mut content_type) = (None, None);
     for (name, value) in headers {
-        let name = name.as_ref();
         if name.eq_ignore_ascii_case("authorization") {
-            if authorization.replace(value.as_ref()).is_some() {
+            if authorization.replace(value).is_some() {
                 return None;
             }
         } else if content_type.is_none() && name.eq_ignore_ascii_case("content-type") {
-            content_type = Some(value.as_ref());
+            content_type = Some(value);
         }
     }
     Some(RequestParts {
@@ -129,12 +124,17 @@ where
     })
 }
 
+/// Pairs of owned or borrowed text as `(&str, &str)`.
+fn pairs<N: AsRef<str>, V: AsRef<str>>(headers: &[(N, V)]) -> impl Iterator<Item = (&str, &str)> {
+    headers.iter().map(|(n, v)| (n.as_ref(), v.as_ref()))
+}
+
 /// Verifies one request, on `signer`'s buffers when it can.
 pub fn check_with(request: &Request, keys: &Keys, signer: &mut Signer) -> Checked {
     let fast = parts(
         &request.method,
         &request.url,
-        &request.headers,
+        pairs(&request.headers),
         &request.body,
     )
     .and_then(|p| verify_canonical(signer, &p, |id| keys.shared_secrets(id)));
@@ -159,7 +159,12 @@ pub fn check_line(line: &[u8], keys: &Keys) -> Checked {
 /// does not answer (an invalid signature, an unusual request) is checked
 /// again in full.
 pub fn check_line_with(line: &[u8], keys: &Keys, signer: &mut Signer) -> Checked {
-    check_line_as(line, keys, signer, Detail::Full)
+    check_line_as(
+        line,
+        keys,
+        (signer, &mut jsonl::Scratch::default()),
+        Detail::Full,
+    )
 }
 
 /// What a valid request's [`Checked`] carries.
@@ -171,8 +176,17 @@ enum Detail {
     Brief,
 }
 
-/// [`check_line_with`], valid requests described as `detail` says.
-fn check_line_as(line: &[u8], keys: &Keys, signer: &mut Signer, detail: Detail) -> Checked {
+/// [`check_line_with`] on a worker's buffers, valid requests described as
+/// `detail` says. The line is read by the hand-written reader
+/// ([`jsonl::read_line_fast`], escapes decoded into the scratch buffer);
+/// a line it leaves alone is read by the serde one, whose answer (a
+/// request or an error) is then the answer.
+fn check_line_as(
+    line: &[u8],
+    keys: &Keys,
+    (signer, scratch): (&mut Signer, &mut jsonl::Scratch),
+    detail: Detail,
+) -> Checked {
     let text = match std::str::from_utf8(line) {
         Ok(t) => t,
         Err(e) => {
@@ -182,22 +196,27 @@ fn check_line_as(line: &[u8], keys: &Keys, signer: &mut Signer, detail: Detail) 
             ))
         }
     };
-    let line = match jsonl::read_line_ref(text) {
-        Ok(line) => line,
-        Err(e) => return Checked::malformed(one_line(&e)),
-    };
-    let body = line.body.as_deref().unwrap_or("").as_bytes();
-    let fast = parts(&line.method, &line.url, &line.headers.0, body).and_then(|p| {
+    let quick = |p: RequestParts<'_>, signer: &mut Signer| {
         let secrets = |id: Identity<'_>| keys.shared_secrets(id);
         match detail {
             Detail::Full => verify_canonical(signer, &p, secrets).map(valid),
             Detail::Brief => verify_canonical_brief(signer, &p, secrets).map(Checked::valid_brief),
         }
-    });
-    match fast {
-        Some(c) => c,
-        None => check(&line.into_request(), keys),
+    };
+    if let Some(line) = jsonl::read_line_fast(text, scratch) {
+        let body = line.body.unwrap_or("").as_bytes();
+        return parts(line.method, line.url, line.headers(), body)
+            .and_then(|p| quick(p, signer))
+            .unwrap_or_else(|| check(&line.to_line_ref().into_request(), keys));
     }
+    let line = match jsonl::read_line_ref(text) {
+        Ok(line) => line,
+        Err(e) => return Checked::malformed(one_line(&e)),
+    };
+    let body = line.body.as_deref().unwrap_or("").as_bytes();
+    parts(&line.method, &line.url, pairs(&line.headers.0), body)
+        .and_then(|p| quick(p, signer))
+        .unwrap_or_else(|| check(&line.into_request(), keys))
 }
 
 /// [`check_line`] over a chunk of lines, in parallel (with the
@@ -217,8 +236,8 @@ pub fn check_lines<L: AsRef<[u8]> + Sync>(lines: &[L], keys: &Keys) -> Vec<Check
 /// as [`check_line`] gives line by line.
 pub struct Checker<'k> {
     keys: &'k Keys,
-    /// One per part a chunk is cut into.
-    signers: Vec<Signer>,
+    /// A signer and a JSON scratch buffer per part a chunk is cut into.
+    signers: Vec<(Signer, jsonl::Scratch)>,
     /// What a valid request's result carries.
     detail: Detail,
 }
@@ -242,7 +261,9 @@ impl<'k> Checker<'k> {
         let parts = 1;
         Checker {
             keys,
-            signers: (0..parts).map(|_| Signer::with_key_cache()).collect(),
+            signers: (0..parts)
+                .map(|_| (Signer::with_key_cache(), jsonl::Scratch::default()))
+                .collect(),
             detail: Detail::Full,
         }
     }
@@ -265,18 +286,18 @@ impl<'k> Checker<'k> {
         return lines
             .par_chunks(per_part)
             .zip(self.signers.par_iter_mut())
-            .flat_map_iter(|(part, signer)| {
+            .flat_map_iter(|(part, (signer, scratch))| {
                 part.iter()
-                    .map(move |l| check_line_as(l.as_ref(), keys, signer, detail))
+                    .map(move |l| check_line_as(l.as_ref(), keys, (signer, scratch), detail))
             })
             .collect();
         #[cfg(not(feature = "parallel"))]
         lines
             .chunks(per_part)
             .zip(self.signers.iter_mut())
-            .flat_map(|(part, signer)| {
+            .flat_map(|(part, (signer, scratch))| {
                 part.iter()
-                    .map(move |l| check_line_as(l.as_ref(), keys, signer, detail))
+                    .map(move |l| check_line_as(l.as_ref(), keys, (signer, scratch), detail))
             })
             .collect()
     }
