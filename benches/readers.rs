@@ -74,6 +74,23 @@ fn bench(c: &mut Criterion) {
             c.bench_function("readers/jsonl/read_line", |b| {
                 b.iter(|| jsonl::read_line(black_box(&text)).unwrap())
             });
+            // The batch path's two readers of one line, side by side: the
+            // serde one (borrowing what holds no escape) and the
+            // hand-written one (escapes decoded into a kept buffer).
+            let line = text.trim_end();
+            c.bench_function("readers/jsonl/read_line_ref", |b| {
+                b.iter(|| jsonl::read_line_ref(black_box(line)).unwrap().url.len())
+            });
+            let mut scratch = jsonl::Scratch::default();
+            assert!(jsonl::read_line_fast(line, &mut scratch).is_some());
+            c.bench_function("readers/jsonl/read_line_fast", |b| {
+                b.iter(|| {
+                    jsonl::read_line_fast(black_box(line), &mut scratch)
+                        .unwrap()
+                        .url
+                        .len()
+                })
+            });
         }
     }
 }

@@ -15,7 +15,9 @@ use crate::pipeline::RunOptions;
 use crate::request::Request;
 use crate::signature::Secrets;
 use crate::signer::Signer;
-use crate::verify::{verify_canonical, Identity, RequestParts, Verification};
+use crate::verify::{
+    verify_canonical, verify_canonical_brief, Identity, RequestParts, Verification,
+};
 #[cfg(feature = "parallel")]
 use rayon::prelude::*;
 use serde::Serialize;
@@ -97,25 +99,20 @@ fn valid(v: Verification) -> Checked {
 
 /// The fast path's view of a request: its only Authorization header and
 /// its first Content-Type. `None` with several Authorization headers.
-fn parts<'a, N, V>(
+fn parts<'a>(
     method: &'a str,
     url: &'a str,
-    headers: &'a [(N, V)],
+    headers: impl IntoIterator<Item = (&'a str, &'a str)>,
     body: &'a [u8],
-) -> Option<RequestParts<'a>>
-where
-    N: AsRef<str>,
-    V: AsRef<str>,
-{
+) -> Option<RequestParts<'a>> {
     let (mut authorization, mut content_type) = (None, None);
     for (name, value) in headers {
-        let name = name.as_ref();
         if name.eq_ignore_ascii_case("authorization") {
-            if authorization.replace(value.as_ref()).is_some() {
+            if authorization.replace(value).is_some() {
                 return None;
             }
         } else if content_type.is_none() && name.eq_ignore_ascii_case("content-type") {
-            content_type = Some(value.as_ref());
+            content_type = Some(value);
         }
     }
     Some(RequestParts {
@@ -127,12 +124,17 @@ where
     })
 }
 
+/// Pairs of owned or borrowed text as `(&str, &str)`.
+fn pairs<N: AsRef<str>, V: AsRef<str>>(headers: &[(N, V)]) -> impl Iterator<Item = (&str, &str)> {
+    headers.iter().map(|(n, v)| (n.as_ref(), v.as_ref()))
+}
+
 /// Verifies one request, on `signer`'s buffers when it can.
 pub fn check_with(request: &Request, keys: &Keys, signer: &mut Signer) -> Checked {
     let fast = parts(
         &request.method,
         &request.url,
-        &request.headers,
+        pairs(&request.headers),
         &request.body,
     )
     .and_then(|p| verify_canonical(signer, &p, |id| keys.shared_secrets(id)));
@@ -157,6 +159,34 @@ pub fn check_line(line: &[u8], keys: &Keys) -> Checked {
 /// does not answer (an invalid signature, an unusual request) is checked
 /// again in full.
 pub fn check_line_with(line: &[u8], keys: &Keys, signer: &mut Signer) -> Checked {
+    check_line_as(
+        line,
+        keys,
+        (signer, &mut jsonl::Scratch::default()),
+        Detail::Full,
+    )
+}
+
+/// What a valid request's [`Checked`] carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Detail {
+    /// Its consumer key, method and base string URI.
+    Full,
+    /// Only the verdict and signature method ([`Checked::valid_brief`]).
+    Brief,
+}
+
+/// [`check_line_with`] on a worker's buffers, valid requests described as
+/// `detail` says. The line is read by the hand-written reader
+/// ([`jsonl::read_line_fast`], escapes decoded into the scratch buffer);
+/// a line it leaves alone is read by the serde one, whose answer (a
+/// request or an error) is then the answer.
+fn check_line_as(
+    line: &[u8],
+    keys: &Keys,
+    (signer, scratch): (&mut Signer, &mut jsonl::Scratch),
+    detail: Detail,
+) -> Checked {
     let text = match std::str::from_utf8(line) {
         Ok(t) => t,
         Err(e) => {
@@ -166,17 +196,27 @@ pub fn check_line_with(line: &[u8], keys: &Keys, signer: &mut Signer) -> Checked
             ))
         }
     };
+    let quick = |p: RequestParts<'_>, signer: &mut Signer| {
+        let secrets = |id: Identity<'_>| keys.shared_secrets(id);
+        match detail {
+            Detail::Full => verify_canonical(signer, &p, secrets).map(valid),
+            Detail::Brief => verify_canonical_brief(signer, &p, secrets).map(Checked::valid_brief),
+        }
+    };
+    if let Some(line) = jsonl::read_line_fast(text, scratch) {
+        let body = line.body.unwrap_or("").as_bytes();
+        return parts(line.method, line.url, line.headers(), body)
+            .and_then(|p| quick(p, signer))
+            .unwrap_or_else(|| check(&line.to_line_ref().into_request(), keys));
+    }
     let line = match jsonl::read_line_ref(text) {
         Ok(line) => line,
         Err(e) => return Checked::malformed(one_line(&e)),
     };
     let body = line.body.as_deref().unwrap_or("").as_bytes();
-    let fast = parts(&line.method, &line.url, &line.headers.0, body)
-        .and_then(|p| verify_canonical(signer, &p, |id| keys.shared_secrets(id)));
-    match fast {
-        Some(v) => valid(v),
-        None => check(&line.into_request(), keys),
-    }
+    parts(&line.method, &line.url, pairs(&line.headers.0), body)
+        .and_then(|p| quick(p, signer))
+        .unwrap_or_else(|| check(&line.into_request(), keys))
 }
 
 /// [`check_line`] over a chunk of lines, in parallel (with the
@@ -196,8 +236,10 @@ pub fn check_lines<L: AsRef<[u8]> + Sync>(lines: &[L], keys: &Keys) -> Vec<Check
 /// as [`check_line`] gives line by line.
 pub struct Checker<'k> {
     keys: &'k Keys,
-    /// One per part a chunk is cut into.
-    signers: Vec<Signer>,
+    /// A signer and a JSON scratch buffer per part a chunk is cut into.
+    signers: Vec<(Signer, jsonl::Scratch)>,
+    /// What a valid request's result carries.
+    detail: Detail,
 }
 
 impl fmt::Debug for Checker<'_> {
@@ -219,30 +261,43 @@ impl<'k> Checker<'k> {
         let parts = 1;
         Checker {
             keys,
-            signers: (0..parts).map(|_| Signer::with_key_cache()).collect(),
+            signers: (0..parts)
+                .map(|_| (Signer::with_key_cache(), jsonl::Scratch::default()))
+                .collect(),
+            detail: Detail::Full,
         }
+    }
+
+    /// Valid requests come back counted, not described
+    /// ([`Checked::valid_brief`]: no consumer key, method or base string
+    /// URI is copied out), for a caller that shows only invalid requests.
+    /// Invalid, unverifiable and malformed requests are described in full,
+    /// as before.
+    pub fn brief(mut self) -> Checker<'k> {
+        self.detail = Detail::Brief;
+        self
     }
 
     /// [`check_line`] over one chunk of lines, results in order.
     pub fn check_lines<L: AsRef<[u8]> + Sync>(&mut self, lines: &[L]) -> Vec<Checked> {
-        let keys = self.keys;
+        let (keys, detail) = (self.keys, self.detail);
         let per_part = lines.len().div_ceil(self.signers.len()).max(1);
         #[cfg(feature = "parallel")]
         return lines
             .par_chunks(per_part)
             .zip(self.signers.par_iter_mut())
-            .flat_map_iter(|(part, signer)| {
+            .flat_map_iter(|(part, (signer, scratch))| {
                 part.iter()
-                    .map(move |l| check_line_with(l.as_ref(), keys, signer))
+                    .map(move |l| check_line_as(l.as_ref(), keys, (signer, scratch), detail))
             })
             .collect();
         #[cfg(not(feature = "parallel"))]
         lines
             .chunks(per_part)
             .zip(self.signers.iter_mut())
-            .flat_map(|(part, signer)| {
+            .flat_map(|(part, (signer, scratch))| {
                 part.iter()
-                    .map(move |l| check_line_with(l.as_ref(), keys, signer))
+                    .map(move |l| check_line_as(l.as_ref(), keys, (signer, scratch), detail))
             })
             .collect()
     }
@@ -587,6 +642,7 @@ impl fmt::Display for Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::signature::SignatureMethod;
 
     const PHOTOS: &str = r#"{"method":"GET","url":"http://photos.example.net/photos?file=vacation.jpg&size=original","headers":{"Authorization":"OAuth realm=\"Photos\", oauth_consumer_key=\"dpf43f3p2l4k3l03\", oauth_token=\"nnch734d00sl2jdk\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"137131202\", oauth_nonce=\"chapoH\", oauth_signature=\"MdpQcU8iPSUjWoN%2FUDMsK2sui9I%3D\""}}"#;
 
@@ -705,6 +761,26 @@ mod tests {
             got.extend(checker.check_lines(chunk));
         }
         assert_eq!(got, want);
+
+        // Brief: the same verdicts; a valid request carries its signature
+        // method and nothing copied out, the others are as in full.
+        let mut brief = Checker::new(&k).brief();
+        let mut got = Vec::new();
+        for chunk in lines.chunks(37) {
+            got.extend(brief.check_lines(chunk));
+        }
+        assert_eq!(got.len(), want.len());
+        for (b, full) in got.iter().zip(&want) {
+            if full.verdict == Verdict::Valid {
+                assert_eq!(b, &Checked::valid_brief(SignatureMethod::HmacSha1));
+                assert_eq!(
+                    full.base_uri.as_deref(),
+                    Some("http://photos.example.net/photos")
+                );
+            } else {
+                assert_eq!(b, full);
+            }
+        }
     }
 
     /// The `parallel` and sequential paths give the same results in the

@@ -148,6 +148,27 @@ pub struct Checked {
 }
 
 impl Checked {
+    /// A valid request counted rather than described: the verdict and the
+    /// declared signature method, nothing copied from the request (no
+    /// consumer key, method or base string URI). Batch verification gives
+    /// these when only invalid requests are shown
+    /// ([`crate::batch::Checker::brief`]).
+    pub fn valid_brief(signature_method: SignatureMethod) -> Checked {
+        Checked {
+            verdict: Verdict::Valid,
+            signature_method: Some(signature_method),
+            consumer_key: None,
+            method: None,
+            base_uri: None,
+            reason: None,
+            notes: Vec::new(),
+            body_hash_valid: None,
+            expected_signature: None,
+            actual_signature: None,
+            needs_secrets_for: None,
+        }
+    }
+
     /// A malformed request, with why.
     pub fn malformed(reason: impl Into<String>) -> Checked {
         Checked {
@@ -431,6 +452,37 @@ pub fn verify_canonical<'s>(
     request: &RequestParts<'_>,
     secrets_for: impl FnOnce(Identity<'_>) -> Option<(&'s str, &'s str)>,
 ) -> Option<Verification> {
+    let (signature_method, consumer_key) = canonical_valid(signer, request, secrets_for)?;
+    Some(Verification {
+        signature_method,
+        consumer_key: consumer_key.map(str::to_string),
+        method: normalize_method(request.method),
+        base_uri: signer.base_uri().to_string(),
+        signature_valid: true,
+        body_hash_valid: None,
+    })
+}
+
+/// [`verify_canonical`] without copying anything out: the declared
+/// signature method of a request the fast path found valid, for callers
+/// that only count valid requests (batch `verify --only-invalid`). `None`
+/// exactly where [`verify_canonical`] gives `None`.
+pub fn verify_canonical_brief<'s>(
+    signer: &mut Signer,
+    request: &RequestParts<'_>,
+    secrets_for: impl FnOnce(Identity<'_>) -> Option<(&'s str, &'s str)>,
+) -> Option<SignatureMethod> {
+    canonical_valid(signer, request, secrets_for).map(|(method, _)| method)
+}
+
+/// The fast path itself: the declared signature method and the
+/// `oauth_consumer_key` (as sent: canonical identities need no decoding)
+/// of a valid request, its base string URI left in `signer`.
+fn canonical_valid<'r, 's>(
+    signer: &mut Signer,
+    request: &RequestParts<'r>,
+    secrets_for: impl FnOnce(Identity<'_>) -> Option<(&'s str, &'s str)>,
+) -> Option<(SignatureMethod, Option<&'r str>)> {
     // §3.5: protocol parameters may travel in the query or body too; then
     // which copy counts is the full path's business.
     if has_protocol_name(request.url) {
@@ -497,14 +549,7 @@ pub fn verify_canonical<'s>(
     if !signer.verify_hmac(hash, cs, ts, signature) {
         return None;
     }
-    Some(Verification {
-        signature_method,
-        consumer_key: key.map(str::to_string),
-        method: normalize_method(request.method),
-        base_uri: signer.base_uri().to_string(),
-        signature_valid: true,
-        body_hash_valid: None,
-    })
+    Some((signature_method, key))
 }
 
 /// Room for a carried HMAC signature, decoded: the base64 of an

@@ -1,10 +1,12 @@
 //! The JSON Lines reader: never panics on any bytes; the whole-input
 //! reader (`read_all`, owned) and the batch path's borrowed line reader
 //! (`read_line_ref`) agree line by line, borrowed strings really are the
-//! line's own bytes, an error points at the first bad line, and a request
-//! read survives being written back as JSON then read again.
+//! line's own bytes, an error points at the first bad line, a request
+//! read survives being written back as JSON then read again, and the
+//! batch path's hand-written reader (`read_line_fast`), where it answers,
+//! answers what the serde reader does (one scratch buffer over every line).
 
-use oauth1_doctor::input::jsonl::{read_all, read_line, read_line_ref};
+use oauth1_doctor::input::jsonl::{read_all, read_line, read_line_fast, read_line_ref, Scratch};
 use oauth1_doctor::Request;
 use std::borrow::Cow;
 
@@ -45,7 +47,15 @@ pub fn check(data: &[u8]) {
         .collect();
     let mut first_bad = None;
     let mut owned = Vec::new();
+    let mut scratch = Scratch::default();
     for &(i, line) in &lines {
+        if let Some(fast) = read_line_fast(line, &mut scratch) {
+            let fast = fast.to_line_ref().into_request();
+            match read_line(line) {
+                Ok(slow) => assert_eq!(fast, slow, "{line:?}"),
+                Err(e) => panic!("read_line_fast accepts {line:?}, serde refuses: {e}"),
+            }
+        }
         match read_line_ref(line) {
             Ok(r) => {
                 check_borrowed(line, &r.method);

@@ -23,7 +23,7 @@ use oauth1_doctor::hunt::HuntReport;
 use oauth1_doctor::input::files::NamedFiles;
 use oauth1_doctor::input::MAX_INPUT;
 use serde::Serialize;
-use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
+use std::io::{self, BufWriter, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
@@ -157,15 +157,18 @@ fn stream_jsonl(
         let len = f.metadata().ok().map(|m| m.len());
         (Box::new(f), len)
     };
-    let reader = BufReader::with_capacity(1 << 20, source);
     let (tx, rx) = sync_channel::<io::Result<Chunk>>(2);
     // Buffers go back to the reader once printed: fresh 8 MiB buffers
     // would cost a page fault per 4 KiB.
     let (give_back, recycled) = sync_channel::<Vec<u8>>(4);
-    let reading = std::thread::spawn(move || read_chunks(reader, &tx, &recycled));
+    let reading = std::thread::spawn(move || read_chunks(source, &tx, &recycled));
     let progress = progress_bar(total);
     let mut summary = Summary::default();
-    let mut checker = Checker::new(keys);
+    // Valid requests not shown are only counted: nothing copied out.
+    let mut checker = match out.only_invalid {
+        true => Checker::new(keys).brief(),
+        false => Checker::new(keys),
+    };
     for chunk in rx {
         let chunk = chunk.with_context(|| format!("cannot read {path:?}"))?;
         let lines: Vec<&[u8]> = chunk
@@ -211,121 +214,141 @@ fn stream_jsonl(
     Ok(summary)
 }
 
-/// Reads `reader` into chunks of non-blank lines and sends them in order.
+/// Reads `source` into chunks of non-blank lines and sends them in order.
 fn read_chunks(
-    mut reader: impl BufRead,
+    source: impl Read,
     tx: &SyncSender<io::Result<Chunk>>,
     recycled: &Receiver<Vec<u8>>,
 ) {
-    let mut line_no = 0;
-    let mut eof = false;
-    while !eof {
-        let mut data = recycled
-            .try_recv()
-            .unwrap_or_else(|_| Vec::with_capacity(CHUNK_BYTES + (64 << 10)));
-        data.clear();
-        let mut chunk = Chunk {
-            data,
-            ..Chunk::default()
-        };
-        let mut bytes = 0usize;
-        while chunk.lines.len() < CHUNK_LINES && chunk.data.len() < CHUNK_BYTES {
-            let start = chunk.data.len();
-            let n = match read_line_into(&mut reader, &mut chunk.data, MAX_INPUT + 1) {
+    let cutter = Cutter {
+        chunk_lines: CHUNK_LINES,
+        chunk_bytes: CHUNK_BYTES,
+        max_line: MAX_INPUT,
+    };
+    cutter.run(
+        source,
+        |chunk| tx.send(chunk).is_ok(),
+        || recycled.try_recv().ok(),
+    );
+}
+
+/// Cuts a stream into chunks of whole lines, reading straight into each
+/// chunk's buffer (no second copy through a `BufReader`); the unfinished
+/// line at the end of a read is carried into the next chunk.
+struct Cutter {
+    /// At most this many lines a chunk.
+    chunk_lines: usize,
+    /// About this many bytes a read.
+    chunk_bytes: usize,
+    /// A line longer than this (line break excluded) is reported, not kept.
+    max_line: usize,
+}
+
+impl Cutter {
+    /// Sends chunks to `send` until the end, an error (sent too) or `send`
+    /// returning false; takes buffers back from `recycled` when it has one.
+    fn run(
+        &self,
+        mut source: impl Read,
+        mut send: impl FnMut(io::Result<Chunk>) -> bool,
+        mut recycled: impl FnMut() -> Option<Vec<u8>>,
+    ) {
+        let mut line_no = 0;
+        // The unfinished line of the last read, and whether it is an
+        // over-long line already reported, whose rest is skipped.
+        let mut carry = Vec::new();
+        let mut skipping = false;
+        // Reads are sized for about `chunk_lines` lines of the length seen.
+        let mut line_len = 256;
+        let mut eof = false;
+        while !eof {
+            let mut data =
+                recycled().unwrap_or_else(|| Vec::with_capacity(self.chunk_bytes + (64 << 10)));
+            data.clear();
+            data.extend_from_slice(&carry);
+            carry.clear();
+            let want = self
+                .chunk_lines
+                .saturating_mul(line_len)
+                .clamp(1, self.chunk_bytes);
+            let read = match (&mut source).take(want as u64).read_to_end(&mut data) {
                 Ok(n) => n,
                 Err(e) => {
-                    let _ = tx.send(Err(e));
+                    send(Err(e));
                     return;
                 }
             };
-            if n == 0 {
-                eof = true;
-                break;
-            }
-            line_no += 1;
-            bytes += n;
-            let mut end = chunk.data.len();
-            if n > MAX_INPUT && chunk.data[end - 1] != b'\n' {
-                match skip_line(&mut reader) {
-                    Ok(skipped) => bytes += skipped,
-                    Err(e) => {
-                        let _ = tx.send(Err(e));
-                        return;
-                    }
+            eof = read < want;
+            let mut chunk = Chunk {
+                data,
+                ..Chunk::default()
+            };
+            let mut start = 0;
+            while chunk.lines.len() < self.chunk_lines {
+                let Some(i) = memchr::memchr(b'\n', &chunk.data[start..]) else {
+                    break;
+                };
+                let end = start + i;
+                chunk.bytes += (end + 1 - start) as u64;
+                if std::mem::take(&mut skipping) {
+                    start = end + 1;
+                    continue;
                 }
-                chunk.data.truncate(start);
+                line_no += 1;
+                self.keep(&mut chunk, line_no, start..end);
+                start = end + 1;
+            }
+            let (rest, len) = (chunk.data.len() - start, chunk.data.len());
+            if chunk.lines.len() >= self.chunk_lines {
+                // Stopped at the line cap: the rest may hold whole lines.
+                carry.extend_from_slice(&chunk.data[start..]);
+                eof = false;
+            } else if eof {
+                // The last line, without a line break.
+                chunk.bytes += rest as u64;
+                if rest > 0 && !skipping {
+                    line_no += 1;
+                    self.keep(&mut chunk, line_no, start..len);
+                    start = len;
+                }
+            } else if skipping {
+                chunk.bytes += rest as u64;
+            } else if rest > self.max_line {
+                chunk.bytes += rest as u64;
+                line_no += 1;
                 chunk.too_long.push(chunk.lines.len());
                 chunk.lines.push((line_no, start..start));
-                continue;
+                skipping = true;
+            } else {
+                carry.extend_from_slice(&chunk.data[start..]);
             }
-            for ending in [b'\n', b'\r'] {
-                if end > start && chunk.data[end - 1] == ending {
-                    end -= 1;
-                }
+            chunk.data.truncate(start);
+            if !chunk.lines.is_empty() {
+                line_len = (chunk.bytes as usize / chunk.lines.len()).max(16);
             }
-            if chunk.data[start..end].trim_ascii().is_empty() {
-                chunk.data.truncate(start);
-                continue;
+            if (!chunk.lines.is_empty() || chunk.bytes > 0) && !send(Ok(chunk)) {
+                return;
             }
-            chunk.lines.push((line_no, start..end));
         }
-        chunk.bytes = bytes as u64;
-        if (!chunk.lines.is_empty() || bytes > 0) && tx.send(Ok(chunk)).is_err() {
+    }
+
+    /// Adds the line at `range` (without its line break): a carriage
+    /// return before the break is dropped, a blank line skipped, an
+    /// over-long one reported.
+    fn keep(&self, chunk: &mut Chunk, line_no: usize, range: std::ops::Range<usize>) {
+        let (start, mut end) = (range.start, range.end);
+        if end - start > self.max_line {
+            chunk.too_long.push(chunk.lines.len());
+            chunk.lines.push((line_no, start..start));
             return;
         }
-    }
-}
-
-/// `reader.take(limit).read_until(b'\n', out)`, searching with the
-/// memchr crate's vector code (std's `read_until` searches a word at a
-/// time; callgrind counted about 1,000 instructions a 500-octet line less):
-/// appends up to `limit` bytes, through the first line break, to `out`
-/// and returns how many.
-fn read_line_into(reader: &mut impl BufRead, out: &mut Vec<u8>, limit: usize) -> io::Result<usize> {
-    let mut read = 0;
-    while read < limit {
-        let buf = match reader.fill_buf() {
-            Ok(buf) => buf,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if buf.is_empty() {
-            break;
+        if end > start && chunk.data[end - 1] == b'\r' {
+            end -= 1;
         }
-        let window = &buf[..buf.len().min(limit - read)];
-        let (n, done) = match memchr::memchr(b'\n', window) {
-            Some(i) => (i + 1, true),
-            None => (window.len(), false),
-        };
-        out.extend_from_slice(&window[..n]);
-        reader.consume(n);
-        read += n;
-        if done {
-            break;
+        if chunk.data[start..end].trim_ascii().is_empty() {
+            return;
         }
-    }
-    Ok(read)
-}
-
-/// Consumes the rest of an over-long line; returns how many bytes.
-fn skip_line(reader: &mut impl BufRead) -> io::Result<usize> {
-    let mut skipped = 0;
-    loop {
-        let buf = reader.fill_buf()?;
-        if buf.is_empty() {
-            return Ok(skipped);
-        }
-        match memchr::memchr(b'\n', buf) {
-            Some(i) => {
-                reader.consume(i + 1);
-                return Ok(skipped + i + 1);
-            }
-            None => {
-                let n = buf.len();
-                reader.consume(n);
-                skipped += n;
-            }
-        }
+        chunk.lines.push((line_no, start..end));
     }
 }
 
@@ -604,29 +627,117 @@ fn hunt_answer(hunt: Option<&HuntReport>) -> String {
 mod tests {
     use super::*;
 
-    /// The same as `take(limit).read_until(b'\n')`, across buffer refills,
-    /// at the limit, and at the end without a line break.
-    #[test]
-    fn lines_read_as_read_until_reads_them() {
-        let text = b"first line\nsecond, longer than the buffer\n\nlast without break";
-        for capacity in [1, 3, 7, 64] {
-            for limit in [1, 5, 11, 12, 100] {
-                let (mut ours, mut std_) = (
-                    BufReader::with_capacity(capacity, &text[..]),
-                    BufReader::with_capacity(capacity, &text[..]),
-                );
-                loop {
-                    let (mut a, mut b) = (Vec::new(), Vec::new());
-                    let n = read_line_into(&mut ours, &mut a, limit).unwrap();
-                    let m = (&mut std_)
-                        .take(limit as u64)
-                        .read_until(b'\n', &mut b)
-                        .unwrap();
-                    assert_eq!((n, &a), (m, &b), "capacity {capacity}, limit {limit}");
-                    if n == 0 {
-                        break;
-                    }
+    /// A reader handing out at most `step` bytes a call.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.step.min(buf.len()).min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    /// What the cutter should give: (line number, text or `None` when too
+    /// long) of each non-blank line, and the total of bytes.
+    fn expected(text: &[u8], max_line: usize) -> Vec<(usize, Option<Vec<u8>>)> {
+        let mut lines: Vec<&[u8]> = text.split(|&b| b == b'\n').collect();
+        if text.ends_with(b"\n") || text.is_empty() {
+            lines.pop();
+        }
+        lines
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| {
+                if l.len() > max_line {
+                    return Some((i + 1, None));
                 }
+                let l = l.strip_suffix(b"\r").unwrap_or(l);
+                (!l.trim_ascii().is_empty()).then(|| (i + 1, Some(l.to_vec())))
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        /// The same on any text of short and long lines, blanks and CRs.
+        #[test]
+        fn chunks_hold_any_lines(
+            pieces in proptest::collection::vec(proptest::sample::select(vec!["a", "bcdefgh", "\n", "\r", " ", "\r\n"]), 0..60),
+            chunk_lines in 1usize..6,
+            chunk_bytes in 1usize..40,
+            max_line in 0usize..12,
+            step in 1usize..9,
+        ) {
+            let text = pieces.concat().into_bytes();
+            let cutter = Cutter { chunk_lines, chunk_bytes, max_line };
+            let (mut got, mut bytes) = (Vec::new(), 0);
+            cutter.run(Trickle { data: &text, step }, |c| {
+                let c = c.unwrap();
+                bytes += c.bytes;
+                for (i, (n, r)) in c.lines.iter().enumerate() {
+                    got.push((*n, (!c.too_long.contains(&i)).then(|| c.data[r.clone()].to_vec())));
+                }
+                true
+            }, || None);
+            proptest::prop_assert_eq!(got, expected(&text, max_line));
+            proptest::prop_assert_eq!(bytes, text.len() as u64);
+        }
+    }
+
+    /// Chunks cut from a stream read in odd pieces hold every non-blank
+    /// line once, in order, numbered, with a CR before the break dropped
+    /// and over-long lines reported, whatever the chunk sizes; their bytes
+    /// add up to the input's.
+    #[test]
+    fn chunks_hold_every_line_once() {
+        let texts: [&[u8]; 6] = [
+            b"first line\nsecond, longer than the rest of them\n\n  \r\nlast without break",
+            b"a\r\nb\n",
+            b"",
+            b"\n\n\n",
+            b"0123456789abcdefghij\nshort\n0123456789abcdefghijklmnop\nx",
+            b"only one line, unbroken and long, longer than the limit",
+        ];
+        for text in texts {
+            for (chunk_lines, chunk_bytes, max_line, step) in [
+                (1, 1, 100, 1),
+                (2, 5, 12, 3),
+                (3, 7, 20, 7),
+                (8192, 64, 25, 64),
+                (4, 1 << 20, 1000, 5),
+            ] {
+                let cutter = Cutter {
+                    chunk_lines,
+                    chunk_bytes,
+                    max_line,
+                };
+                let mut got = Vec::new();
+                let mut bytes = 0;
+                cutter.run(
+                    Trickle { data: text, step },
+                    |c| {
+                        let c = c.unwrap();
+                        assert!(c.lines.len() <= chunk_lines);
+                        bytes += c.bytes;
+                        for (i, (n, r)) in c.lines.iter().enumerate() {
+                            let text =
+                                (!c.too_long.contains(&i)).then(|| c.data[r.clone()].to_vec());
+                            got.push((*n, text));
+                        }
+                        true
+                    },
+                    || None,
+                );
+                let case = format!(
+                    "{:?} cut {chunk_lines}/{chunk_bytes}/{max_line}/{step}",
+                    String::from_utf8_lossy(text)
+                );
+                assert_eq!(got, expected(text, max_line), "{case}");
+                assert_eq!(bytes, text.len() as u64, "{case}");
             }
         }
     }

@@ -22,6 +22,9 @@ use serde::Deserialize;
 use std::borrow::Cow;
 use std::fmt;
 
+mod fast;
+pub use fast::{read_line_fast, FastLine, Scratch};
+
 const CONTEXT: &str = "JSON Lines request";
 
 /// One line read without copying: strings that hold no JSON escape are
