@@ -452,37 +452,53 @@ pub fn verify_canonical<'s>(
     request: &RequestParts<'_>,
     secrets_for: impl FnOnce(Identity<'_>) -> Option<(&'s str, &'s str)>,
 ) -> Option<Verification> {
-    let (signature_method, consumer_key) = canonical_valid(signer, request, secrets_for)?;
-    Some(Verification {
-        signature_method,
-        consumer_key: consumer_key.map(str::to_string),
-        method: normalize_method(request.method),
-        base_uri: signer.base_uri().to_string(),
-        signature_valid: true,
-        body_hash_valid: None,
-    })
+    match canonical_check(signer, request, secrets_for)? {
+        Fast::Valid(method, key) => Some(Fast::verification(signer, request, method, key)),
+        Fast::Mismatch(_) => None,
+    }
 }
 
-/// [`verify_canonical`] without copying anything out: the declared
-/// signature method of a request the fast path found valid, for callers
-/// that only count valid requests (batch `verify --only-invalid`). `None`
-/// exactly where [`verify_canonical`] gives `None`.
-pub fn verify_canonical_brief<'s>(
-    signer: &mut Signer,
-    request: &RequestParts<'_>,
-    secrets_for: impl FnOnce(Identity<'_>) -> Option<(&'s str, &'s str)>,
-) -> Option<SignatureMethod> {
-    canonical_valid(signer, request, secrets_for).map(|(method, _)| method)
+/// What the fast path found about a request it could read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fast<'r> {
+    /// The signature is valid: the declared signature method and the
+    /// `oauth_consumer_key` as sent (canonical identities need no
+    /// decoding); the base string URI is left in the signer.
+    Valid(SignatureMethod, Option<&'r str>),
+    /// The HMAC signature was computed and does not match the carried one;
+    /// the identity it was computed for. The full path then says why
+    /// ([`check_mismatch`]).
+    Mismatch(Identity<'r>),
 }
 
-/// The fast path itself: the declared signature method and the
-/// `oauth_consumer_key` (as sent: canonical identities need no decoding)
-/// of a valid request, its base string URI left in `signer`.
-fn canonical_valid<'r, 's>(
+impl Fast<'_> {
+    /// The [`Verification`] of a request [`canonical_check`] found valid
+    /// on `signer` (which holds its base string URI).
+    pub fn verification(
+        signer: &Signer,
+        request: &RequestParts<'_>,
+        signature_method: SignatureMethod,
+        consumer_key: Option<&str>,
+    ) -> Verification {
+        Verification {
+            signature_method,
+            consumer_key: consumer_key.map(str::to_string),
+            method: normalize_method(request.method),
+            base_uri: signer.base_uri().to_string(),
+            signature_valid: true,
+            body_hash_valid: None,
+        }
+    }
+}
+
+/// [`verify_canonical`] that also tells a mismatch from a request the
+/// fast path does not read (`None`), for the batch path: a mismatched
+/// request goes straight to the full pipeline ([`check_mismatch`]).
+pub fn canonical_check<'r, 's>(
     signer: &mut Signer,
     request: &RequestParts<'r>,
     secrets_for: impl FnOnce(Identity<'_>) -> Option<(&'s str, &'s str)>,
-) -> Option<(SignatureMethod, Option<&'r str>)> {
+) -> Option<Fast<'r>> {
     // §3.5: protocol parameters may travel in the query or body too; then
     // which copy counts is the full path's business.
     if has_protocol_name(request.url) {
@@ -539,17 +555,40 @@ fn canonical_valid<'r, 's>(
         signer.add_form(body);
     }
     signer.base_string(request.method);
-    let (cs, ts) = secrets_for(Identity {
+    let id = Identity {
         consumer_key: key,
         token,
         signature_method: Some(signature_method),
-    })?;
+    };
+    let (cs, ts) = secrets_for(id)?;
     let mut buf = [0u8; SIGNATURE_ROOM];
     let signature = decode_signature(carried?, &mut buf)?;
     if !signer.verify_hmac(hash, cs, ts, signature) {
+        return Some(Fast::Mismatch(id));
+    }
+    Some(Fast::Valid(signature_method, key))
+}
+
+/// [`check`] for a request [`canonical_check`] found mismatched, with the
+/// secrets of its identity: the full pipeline alone gives the verdict and
+/// the notes, where [`check`] would verify first and run the pipeline
+/// after (the same answer: a test and the `verify` fuzz check compare
+/// them). `None` when the pipeline does not find the request invalid
+/// (then [`check`] is the answer).
+pub fn check_mismatch(
+    request: &Request,
+    secrets: &Secrets,
+    options: RunOptions,
+) -> Option<Checked> {
+    let w = pipeline::run(request, secrets, options).ok()?;
+    let mut checked = Checked::from_walkthrough(&w);
+    if checked.verdict != Verdict::Invalid {
         return None;
     }
-    Some((signature_method, key))
+    // `check` reports no signatures (single-request `verify` shows them).
+    checked.expected_signature = None;
+    checked.actual_signature = None;
+    Some(checked)
 }
 
 /// Room for a carried HMAC signature, decoded: the base64 of an

@@ -218,7 +218,8 @@ fn fuzz_checks_hold_on_the_fixtures() {
 
 /// The differential targets reach their comparisons: the batch fast path
 /// answers for correctly signed HMAC requests (so `verify` compares both
-/// paths), not for PLAINTEXT or a wrong signature; and `hunt` hunts a
+/// paths) and for a wrong signature (the mismatch: the pipeline alone
+/// against `verify::check`), not for PLAINTEXT; and `hunt` hunts a
 /// correctly signed request.
 #[test]
 fn fuzz_checks_reach_their_comparisons() {
@@ -231,7 +232,7 @@ fn fuzz_checks_reach_their_comparisons() {
         ("X", true),      // no space after commas
         ("x\u{c}", true), // no oauth_token
         ("B", false),     // PLAINTEXT: the full path's business
-        ("`", false),     // a wrong signature
+        ("`", true),      // a wrong signature: the mismatch path
     ] {
         let input = format!("{selector}{request}");
         assert_eq!(verify::compared(input.as_bytes()), compared, "{selector:?}");

@@ -1,14 +1,20 @@
-//! The batch fast path (`verify::verify_canonical`) against the full path
+//! The batch fast path (`verify::canonical_check`) against the full path
 //! (`verify::verify_request`), RFC 5849 §3.2: wherever the fast path
-//! answers, the full path gives the same `Verification`, valid, after
-//! looking up the same identity. Requests are built from fuzz data and,
-//! most of the time, signed correctly, so that the fast path answers.
+//! finds a request valid, the full path gives the same `Verification`,
+//! valid, after looking up the same identity; where it finds a mismatch,
+//! the pipeline alone (`verify::check_mismatch`) answers what
+//! `verify::check` does, for the same identity. Requests are built from
+//! fuzz data and, most of the time, signed correctly, so that the fast
+//! path answers.
 
 use oauth1_doctor::auth_header::build;
 use oauth1_doctor::pipeline::{run, RunOptions};
 use oauth1_doctor::signature::Secrets;
 use oauth1_doctor::signer::Signer;
-use oauth1_doctor::verify::{verify_canonical, verify_request, RequestParts};
+use oauth1_doctor::verify::{
+    canonical_check, check as check_full, check_mismatch, verify_request, Fast, RequestParts,
+    Verification,
+};
 use oauth1_doctor::Request;
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -26,12 +32,19 @@ thread_local! {
     static SIGNER: RefCell<Signer> = RefCell::new(Signer::new());
 }
 
+/// What the fast path found: a valid request's `Verification`, or the
+/// identity of a mismatched one.
+enum Found {
+    Valid(Verification),
+    Mismatch(Option<String>, Option<String>),
+}
+
 fn fast(
     request: &Request,
     cs: &str,
     ts: &str,
     seen: &mut Option<(Option<String>, Option<String>)>,
-) -> Option<oauth1_doctor::verify::Verification> {
+) -> Option<Found> {
     let parts = RequestParts {
         method: &request.method,
         url: &request.url,
@@ -41,12 +54,22 @@ fn fast(
     };
     // One Signer for every run, as a batch worker reuses its own.
     SIGNER.with(|s| {
-        verify_canonical(&mut s.borrow_mut(), &parts, |id| {
+        let mut signer = s.borrow_mut();
+        let found = canonical_check(&mut signer, &parts, |id| {
             *seen = Some((
                 id.consumer_key.map(str::to_string),
                 id.token.map(str::to_string),
             ));
             Some((cs, ts))
+        })?;
+        Some(match found {
+            Fast::Valid(method, key) => {
+                Found::Valid(Fast::verification(&signer, &parts, method, key))
+            }
+            Fast::Mismatch(id) => Found::Mismatch(
+                id.consumer_key.map(str::to_string),
+                id.token.map(str::to_string),
+            ),
         })
     })
 }
@@ -117,8 +140,33 @@ pub fn compared(data: &[u8]) -> bool {
     request.set_header("Authorization", header);
 
     let mut fast_id = None;
-    let Some(quick) = fast(&request, cs, ts, &mut fast_id) else {
+    let Some(found) = fast(&request, cs, ts, &mut fast_id) else {
         return false;
+    };
+    let quick = match found {
+        Found::Valid(v) => v,
+        Found::Mismatch(key, token) => {
+            assert_eq!(fast_id, Some((key, token)), "{request:?}");
+            let full = check_full(
+                &request,
+                |id| {
+                    assert_eq!(
+                        fast_id,
+                        Some((
+                            id.consumer_key.map(str::to_string),
+                            id.token.map(str::to_string)
+                        )),
+                        "{request:?}"
+                    );
+                    Ok(Cow::Borrowed(&secrets))
+                },
+                RunOptions::default(),
+            );
+            if let Some(alone) = check_mismatch(&request, &secrets, RunOptions::default()) {
+                assert_eq!(alone, full, "{request:?}");
+            }
+            return true;
+        }
     };
     let mut full_id = None;
     let full = verify_request(&request, |id| {

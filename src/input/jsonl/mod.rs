@@ -90,6 +90,25 @@ impl<'de: 'a, 'a> Visitor<'de> for HeadersRefVisitor<'a> {
 }
 
 impl LineRef<'_> {
+    /// The request, its text copied.
+    pub fn to_request(&self) -> Request {
+        Request {
+            method: self.method.to_string(),
+            url: self.url.to_string(),
+            headers: self
+                .headers
+                .0
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+            body: self
+                .body
+                .as_deref()
+                .map(|b| b.as_bytes().to_vec())
+                .unwrap_or_default(),
+        }
+    }
+
     /// The request, owning its text.
     pub fn into_request(self) -> Request {
         Request {
