@@ -366,6 +366,125 @@ fn reencode_until(raw: &[u8], plus_is_space: bool, until: Until, out: &mut Vec<u
     i
 }
 
+/// Where a name of a form ends (RFC 5849 §3.4.1.3.1: at `&` or at its first `=`).
+const NAME_ENDS: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'&' as usize] = true;
+    t[b'=' as usize] = true;
+    t
+};
+
+/// Where a value of a form ends (RFC 5849 §3.4.1.3.1: at `&`).
+const VALUE_ENDS: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'&' as usize] = true;
+    t
+};
+
+/// One name or value of a form (RFC 5849 §3.4.1.3.1) from `form[i..]`,
+/// decoded (`+` is a space, `%XX` its octet, a malformed escape a
+/// literal `%`) and encoded twice (§3.6, §3.4.1.1) at `out[k..]`, up to an
+/// octet `ends` marks (not read). Returns where reading and writing
+/// stopped. `out` has room for 5 octets a read octet, plus [`BLOCK_OUT`].
+///
+/// 16 octets with nothing to escape, decode or stop at are copied whole;
+/// other octets are written from the table straight into `out` (no copy
+/// through a buffer, no call to `memcpy`).
+#[inline(always)]
+fn reencode_piece(
+    form: &[u8],
+    mut i: usize,
+    out: &mut [u8],
+    mut k: usize,
+    ends: &[bool; 256],
+) -> (usize, usize) {
+    loop {
+        let Some(win) = out
+            .get_mut(k..)
+            .and_then(|w| w.first_chunk_mut::<BLOCK_OUT>())
+        else {
+            return (i, k);
+        };
+        // Up to 16 octets read; an escape near the end reads 2 more.
+        let end = (i + 16).min(form.len());
+        let mut w = 0;
+        while i < end {
+            let c = form[i];
+            i += 1;
+            if !SPECIAL[c as usize] {
+                put(&TWICE, c, win, &mut w);
+                continue;
+            }
+            if ends[c as usize] {
+                return (i - 1, k + w);
+            }
+            match c {
+                b'%' => match hex_pair(form, i - 1) {
+                    Some(v) => {
+                        put(&TWICE, v, win, &mut w);
+                        i += 2;
+                    }
+                    None => put(&TWICE, b'%', win, &mut w),
+                },
+                b'+' => put(&TWICE, b' ', win, &mut w),
+                _ => put(&TWICE, c, win, &mut w),
+            }
+        }
+        k += w;
+        if i >= form.len() {
+            return (i, k);
+        }
+    }
+}
+
+/// RFC 5849 §3.4.1.3.1 and §3.4.1.1 in one pass over a whole query string
+/// or form-encoded body: split on `&` (empty pieces skipped) and at each
+/// pair's first `=` (a key without one has an empty value), decoded (`+`
+/// is a space, `%XX` its octet, a malformed escape a literal `%`), and
+/// each pair appended to `out` as its piece of the base string,
+/// `%26name%3Dvalue`, with every name and value encoded twice (§3.6).
+/// `pair(out, start, name_end)` is called after each pair is written,
+/// with where its piece starts and where its name ends.
+///
+/// ```
+/// let mut out = Vec::new();
+/// let mut pairs = Vec::new();
+/// oauth1_doctor::encode::reencode_form_twice(b"a+b=%7e&&c", &mut out, |o, s, n| {
+///     pairs.push((s, n, o.len()));
+/// });
+/// assert_eq!(out, b"%26a%2520b%3D~%26c%3D");
+/// assert_eq!(pairs, [(0, 10, 14), (14, 18, 21)]);
+/// ```
+pub fn reencode_form_twice(
+    form: &[u8],
+    out: &mut Vec<u8>,
+    mut pair: impl FnMut(&[u8], usize, usize),
+) {
+    // Room for every octet escaped twice (5 each), the `%26` and `%3D` of
+    // at most (n + 1) / 2 pairs (pairs of one octet: 3 more an octet, and
+    // 3), and the last block's window.
+    let mut k = out.len();
+    out.resize(k + 8 * form.len() + 3 + BLOCK_OUT, 0);
+    let mut i = 0;
+    while let Some(&c) = form.get(i) {
+        if c == b'&' {
+            i += 1;
+            continue;
+        }
+        let start = k;
+        out[k..k + 3].copy_from_slice(b"%26");
+        (i, k) = reencode_piece(form, i, out, k + 3, &NAME_ENDS);
+        let name_end = k;
+        out[k..k + 3].copy_from_slice(b"%3D");
+        k += 3;
+        if form.get(i) == Some(&b'=') {
+            (i, k) = reencode_piece(form, i + 1, out, k, &VALUE_ENDS);
+        }
+        pair(&out[..k], start, name_end);
+    }
+    out.truncate(k);
+}
+
 /// Undoes [`encode_twice_to_vec`]'s second encoding: `%25` becomes `%`.
 pub fn push_once_encoded(twice: &[u8], out: &mut Vec<u8>) {
     let mut rest = twice;
@@ -576,6 +695,50 @@ mod tests {
                     assert_eq!(is_all_unreserved(&text), is_unreserved(b), "{n} {p} {b}");
                 }
             }
+        }
+    }
+
+    /// The whole-form transcoder gives, pair by pair, what splitting
+    /// (RFC 5849 §3.4.1.3.1), decoding and encoding twice give, with
+    /// escapes, `+`, separators and malformed escapes at every position
+    /// around its 16-octet blocks and at the form's end.
+    #[test]
+    fn whole_form_transcoder_matches_split_decode_encode() {
+        let pieces: [&[u8]; 9] = [b"%41", b"%e9", b"%4", b"%", b"+", b"=", b"&", b"~", b"*"];
+        let mut forms = Vec::new();
+        for n in 0..40 {
+            for (a, b) in pieces.iter().zip(pieces.iter().cycle().skip(3)) {
+                for p in 0..=n {
+                    let mut form = vec![b'x'; n];
+                    form.splice(p..p, a.iter().chain(b.iter()).copied());
+                    forms.push(form);
+                }
+            }
+        }
+        forms.push(b"%zz%2b=%3D&&a+b=c=d&%%41%".to_vec());
+        for form in &forms {
+            let mut want = Vec::new();
+            let mut want_pairs = Vec::new();
+            for pair in form.split(|&b| b == b'&').filter(|p| !p.is_empty()) {
+                let (name, value) = match pair.iter().position(|&b| b == b'=') {
+                    Some(i) => (&pair[..i], &pair[i + 1..]),
+                    None => (pair, &b""[..]),
+                };
+                let start = want.len();
+                want.extend_from_slice(b"%26");
+                let text = |t: &[u8]| std::str::from_utf8(t).unwrap().to_string();
+                encode_twice_to_vec(&decode_lenient(&text(name), true).0, &mut want);
+                let name_end = want.len();
+                want.extend_from_slice(b"%3D");
+                encode_twice_to_vec(&decode_lenient(&text(value), true).0, &mut want);
+                want_pairs.push((start, name_end, want.len()));
+            }
+            let (mut got, mut pairs) = (b"ab".to_vec(), Vec::new());
+            reencode_form_twice(form, &mut got, |o, s, n| {
+                pairs.push((s - 2, n - 2, o.len() - 2))
+            });
+            assert_eq!(&got[2..], want, "{:?}", String::from_utf8_lossy(form));
+            assert_eq!(pairs, want_pairs, "{:?}", String::from_utf8_lossy(form));
         }
     }
 
