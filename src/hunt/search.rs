@@ -1263,6 +1263,15 @@ fn alg_code(h: HashAlg) -> u8 {
     }
 }
 
+/// The octets of an HMAC tag made with `h` (RFC 2104 §2: the digest's length).
+fn tag_len(h: HashAlg) -> usize {
+    match h {
+        HashAlg::Sha1 => 20,
+        HashAlg::Sha256 => 32,
+        HashAlg::Sha512 => 64,
+    }
+}
+
 /// What a variant produces, as interned ids: (base string, key, digest).
 type Outcome = (u32, u32, u8);
 
@@ -1845,6 +1854,13 @@ impl<'a> Engine<'a> {
             Mode::Rsa => {
                 owned = alg.digest(&whole.concat());
                 &owned
+            }
+            // RFC 2104 §2: an HMAC tag is as long as its digest (20, 32 or
+            // 64 octets), and a target is compared whole: when no reading
+            // of the target has that length (a SHA-256 tag against an
+            // HMAC-SHA1 signature, `wrong-hash`), nothing is signed.
+            Mode::Hmac if !self.targets.iter().any(|t| t.bytes.len() == tag_len(alg)) => {
+                return None;
             }
             Mode::Hmac => {
                 let [mi, ui, _] = self.bases[base as usize];
