@@ -2731,6 +2731,7 @@ impl<'a> Engine<'a> {
 
 #[cfg(test)]
 mod tests {
+
     use super::*;
     use std::time::Duration;
 
