@@ -2731,7 +2731,6 @@ impl<'a> Engine<'a> {
 
 #[cfg(test)]
 mod tests {
-
     use super::*;
     use std::time::Duration;
 
