@@ -668,6 +668,22 @@ impl Sizes {
     }
 }
 
+/// How many octets of `text` are not plain ([`is_plain`]): counted in
+/// runs of 255 into one octet each, without a table, so that the loop is
+/// vectorized with 16 or 32 octets a step.
+fn not_plain(text: &[u8]) -> usize {
+    text.chunks(255)
+        .map(|run| {
+            run.iter().fold(0u8, |n, &b| {
+                let letter = (b | 0x20).wrapping_sub(b'a') < 26;
+                let digit = b.wrapping_sub(b'0') < 10;
+                let plain = letter || digit || b == b'-' || b == b'.' || b == b'_';
+                n.wrapping_add(!plain as u8)
+            }) as usize
+        })
+        .sum()
+}
+
 /// One collected parameter of a variant: the request's octets, or octets
 /// the variant changed.
 type Octs<'a> = Cow<'a, [u8]>;
@@ -2363,7 +2379,7 @@ impl<'a> Engine<'a> {
             Some((rc, &v)) => (rc.clone(), v),
             None => {
                 self.hold(s.len() + ENTRY);
-                let other = s.iter().filter(|b| !is_plain(**b)).count();
+                let other = not_plain(&s);
                 let rc: Rc<[u8]> = Rc::from(s);
                 let v = (self.inner_ids.len() as u32, other);
                 self.inner_ids.insert(rc.clone(), v);
@@ -2733,6 +2749,19 @@ impl<'a> Engine<'a> {
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn not_plain_counts_the_octets_is_plain_does_not_keep() {
+        for b in 0..=255u8 {
+            assert_eq!(not_plain(&[b]), !is_plain(b) as usize, "{b:#x}");
+        }
+        // Over several runs of 255 octets.
+        let text: Vec<u8> = (0..2000u32).map(|i| (i * 7 % 256) as u8).collect();
+        assert_eq!(
+            not_plain(&text),
+            text.iter().filter(|b| !is_plain(**b)).count()
+        );
+    }
 
     fn photos(sig: &str) -> Request {
         Request::new("GET", "http://photos.example.net/photos?file=vacation.jpg&size=original")
