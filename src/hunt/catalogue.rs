@@ -847,9 +847,22 @@ pub fn mistake_for_violation(code: &str) -> Option<&'static str> {
         .map(|(_, m)| *m)
 }
 
-/// The position of `id` in [`catalogue`].
+/// The position of `id` in [`catalogue`] (looked up in a table made on
+/// first use: a hunt asks for every form of every mistake).
 pub(crate) fn index_of(id: &str) -> Option<usize> {
-    CATALOGUE.iter().position(|m| m.id == id)
+    type Index = std::collections::HashMap<&'static str, usize, foldhash::fast::FixedState>;
+    static INDEX: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
+    INDEX
+        .get_or_init(|| {
+            let mut t = Index::default();
+            // The first entry with an id wins, as a scan from the start finds.
+            for (i, m) in CATALOGUE.iter().enumerate().rev() {
+                t.insert(m.id, i);
+            }
+            t
+        })
+        .get(id)
+        .copied()
 }
 
 /// One checkbox of Postman's OAuth 1.0 helper and what it changes.

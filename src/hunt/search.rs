@@ -668,6 +668,22 @@ impl Sizes {
     }
 }
 
+/// How many octets of `text` are not plain ([`is_plain`]): counted in
+/// runs of 255 into one octet each, without a table, so that the loop is
+/// vectorized with 16 or 32 octets a step.
+fn not_plain(text: &[u8]) -> usize {
+    text.chunks(255)
+        .map(|run| {
+            run.iter().fold(0u8, |n, &b| {
+                let letter = (b | 0x20).wrapping_sub(b'a') < 26;
+                let digit = b.wrapping_sub(b'0') < 10;
+                let plain = letter || digit || b == b'-' || b == b'.' || b == b'_';
+                n.wrapping_add(!plain as u8)
+            }) as usize
+        })
+        .sum()
+}
+
 /// One collected parameter of a variant: the request's octets, or octets
 /// the variant changed.
 type Octs<'a> = Cow<'a, [u8]>;
@@ -679,11 +695,29 @@ struct Span {
     start: u32,
     mid: u32,
     end: u32,
-    /// Header 0, query 1, body 2.
-    rank: u8,
+    /// The source's rank (header 0, query 1, body 2) in the low two bits;
+    /// above them, for a request parameter signed as sent, its place in
+    /// the RFC order of every such parameter under the variant's encoder
+    /// ([`Slots::order`]), or [`NO_KEY`].
+    tag: u32,
 }
 
+/// A [`Span`] with no place in [`Slots::order`].
+const NO_KEY: u32 = u32::MAX >> 2;
+
+/// A parameter streamed by [`Prepared::collect_with`] that is none of the
+/// request's parameters as sent (changed, renamed or added by a mistake).
+const NO_SLOT: u32 = u32::MAX;
+
 impl Span {
+    fn rank(&self) -> u32 {
+        self.tag & 3
+    }
+
+    fn key(&self) -> u32 {
+        self.tag >> 2
+    }
+
     fn pair<'b>(&self, buf: &'b [u8]) -> (&'b [u8], &'b [u8]) {
         (
             &buf[self.start as usize..self.mid as usize],
@@ -692,7 +726,93 @@ impl Span {
     }
 }
 
-fn rank(s: Source) -> u8 {
+/// The request's parameters as sent (`params`, then `shadow_body`), each
+/// encoded once by one encoder, so that a normalized string copies them
+/// instead of encoding them again for every variant (RFC 5849 §3.4.1.3.2).
+struct Slots {
+    buf: Vec<u8>,
+    /// Where each slot's encoded name and value lie in `buf`.
+    spans: Vec<[u32; 3]>,
+    /// Each slot's place when every slot is sorted by its encoded name,
+    /// then value (RFC 5849 §3.4.1.3.2 step 2); equal pairs share a place.
+    order: Vec<u32>,
+    /// A slot at each place.
+    by_place: Vec<u32>,
+    /// Per outer encoder used so far: the pair `name=value` of each place
+    /// encoded by it, one after the other, and where each place ends
+    /// (after a leading 0).
+    outer: Vec<(Enc, Vec<u8>, Vec<u32>)>,
+}
+
+impl Slots {
+    fn of(p: &Prepared, e: Enc) -> Slots {
+        let all = p.params.iter().chain(&p.shadow_body);
+        let mut buf: Vec<u8> = Vec::with_capacity(p.sizes.plain + growth(e) * p.sizes.other);
+        let mut spans: Vec<[u32; 3]> = Vec::with_capacity(p.sizes.count);
+        for q in all {
+            let start = buf.len() as u32;
+            enc_into(e, &q.name, &mut buf);
+            let mid = buf.len() as u32;
+            enc_into(e, &q.value, &mut buf);
+            spans.push([start, mid, buf.len() as u32]);
+        }
+        let pair = |s: &[u32; 3]| {
+            let [a, m, z] = s.map(|x| x as usize);
+            (&buf[a..m], &buf[m..z])
+        };
+        let mut sorted: Vec<u32> = (0..spans.len() as u32).collect();
+        sorted.sort_unstable_by(|x, y| pair(&spans[*x as usize]).cmp(&pair(&spans[*y as usize])));
+        let mut order = vec![0u32; spans.len()];
+        let mut by_place: Vec<u32> = Vec::with_capacity(spans.len());
+        for (k, &i) in sorted.iter().enumerate() {
+            if k == 0 || pair(&spans[sorted[k - 1] as usize]) != pair(&spans[i as usize]) {
+                by_place.push(i);
+            }
+            let place = by_place.len() as u32 - 1;
+            order[i as usize] = if place < NO_KEY { place } else { NO_KEY };
+        }
+        Slots {
+            buf,
+            spans,
+            order,
+            by_place,
+            outer: Vec::new(),
+        }
+    }
+
+    /// The bytes the engine counts for these slots.
+    fn bytes(&self) -> usize {
+        self.buf.capacity() + 20 * self.spans.capacity() + ENTRY
+    }
+
+    /// Every place's pair encoded by `e` (built on first use), with the
+    /// bytes that building it added.
+    fn outer(&mut self, e: Enc) -> (usize, (&[u8], &[u32])) {
+        let mut added = 0;
+        let i = match self.outer.iter().position(|o| o.0 == e) {
+            Some(i) => i,
+            None => {
+                let mut bytes = Vec::new();
+                let mut ends = Vec::with_capacity(self.by_place.len() + 1);
+                ends.push(0u32);
+                for &slot in &self.by_place {
+                    let [a, m, z] = self.spans[slot as usize].map(|x| x as usize);
+                    outer_into(e, &self.buf[a..m], &mut bytes);
+                    outer_into(e, b"=", &mut bytes);
+                    outer_into(e, &self.buf[m..z], &mut bytes);
+                    ends.push(bytes.len() as u32);
+                }
+                added = bytes.capacity() + 4 * ends.capacity() + ENTRY;
+                self.outer.push((e, bytes, ends));
+                self.outer.len() - 1
+            }
+        };
+        let (_, bytes, ends) = &self.outer[i];
+        (added, (bytes, ends))
+    }
+}
+
+fn rank(s: Source) -> u32 {
     match s {
         Source::Header => 0,
         Source::Query => 1,
@@ -704,21 +824,25 @@ impl Prepared {
     /// RFC 5849 §3.4.1.3.1, with the collection mistakes applied, handed
     /// to `f` one parameter at a time in the order of appearance (query,
     /// body, header), then the parameters a mistake adds.
-    fn collect_with<'a>(&'a self, c: &CollKnobs, f: &mut dyn FnMut(Octs<'a>, Octs<'a>, Source)) {
+    fn collect_with<'a>(
+        &'a self,
+        c: &CollKnobs,
+        f: &mut dyn FnMut(Octs<'a>, Octs<'a>, Source, u32),
+    ) {
         let keep = |v: &[u8]| !(c.drop_empty && v.is_empty());
         match c.duplicates {
-            Duplicates::AsSent => self.stream(c, &mut |n, v, s| {
+            Duplicates::AsSent => self.stream(c, &mut |n, v, s, i| {
                 if keep(&v) {
-                    f(n, v, s)
+                    f(n, v, s, i)
                 }
             }),
             Duplicates::LastWins => self.last_wins(c, &keep, f),
             Duplicates::FirstWins => {
                 let mut seen: HashSet<Octs<'a>> = HashSet::default();
-                self.stream(c, &mut |n, v, s| {
+                self.stream(c, &mut |n, v, s, i| {
                     if keep(&v) && !seen.contains(n.as_ref()) {
                         seen.insert(n.clone());
-                        f(n, v, s)
+                        f(n, v, s, i)
                     }
                 });
             }
@@ -731,30 +855,32 @@ impl Prepared {
         &'a self,
         c: &CollKnobs,
         keep: &dyn Fn(&[u8]) -> bool,
-        f: &mut dyn FnMut(Octs<'a>, Octs<'a>, Source),
+        f: &mut dyn FnMut(Octs<'a>, Octs<'a>, Source, u32),
     ) {
-        let mut last: HashMap<Octs<'a>, (u64, Octs<'a>)> = HashMap::default();
+        // The last copy's value, with that copy's slot: its name is the
+        // same octets, so the pair is that copy's.
+        let mut last: HashMap<Octs<'a>, (u64, Octs<'a>, u32)> = HashMap::default();
         let mut at = 0u64;
-        self.stream(c, &mut |n, v, _| {
+        self.stream(c, &mut |n, v, _, i| {
             if !keep(&v) {
                 return;
             }
             match last.get_mut(n.as_ref()) {
-                Some(e) => e.1 = v,
+                Some(e) => (e.1, e.2) = (v, i),
                 None => {
-                    last.insert(n, (at, v));
+                    last.insert(n, (at, v, i));
                 }
             }
             at += 1;
         });
         let mut at = 0u64;
-        self.stream(c, &mut |n, v, s| {
+        self.stream(c, &mut |n, v, s, _| {
             if !keep(&v) {
                 return;
             }
             if last.get(n.as_ref()).is_some_and(|e| e.0 == at) {
-                if let Some((n, (_, v))) = last.remove_entry(n.as_ref()) {
-                    f(n, v, s);
+                if let Some((n, (_, v, i))) = last.remove_entry(n.as_ref()) {
+                    f(n, v, s, i);
                 }
             }
             at += 1;
@@ -767,47 +893,50 @@ impl Prepared {
         &'a self,
         c: &CollKnobs,
         keep: &dyn Fn(&[u8]) -> bool,
-        f: &mut dyn FnMut(Octs<'a>, Octs<'a>, Source),
+        f: &mut dyn FnMut(Octs<'a>, Octs<'a>, Source, u32),
     ) {
         let mut count: HashMap<Octs<'a>, u32> = HashMap::default();
-        self.stream(c, &mut |n, v, _| {
+        self.stream(c, &mut |n, v, _, _| {
             if keep(&v) {
                 *count.entry(n).or_insert(0) += 1;
             }
         });
         let mut next: HashMap<Octs<'a>, u32> = HashMap::default();
-        self.stream(c, &mut |n, v, s| {
+        self.stream(c, &mut |n, v, s, i| {
             if !keep(&v) {
                 return;
             }
             let base = n.strip_suffix(b"[]");
             if base.is_none() && count.get(n.as_ref()).is_none_or(|k| *k < 2) {
-                return f(n, v, s);
+                return f(n, v, s, i);
             }
             let i = next.entry(n.clone()).or_insert(0);
             let mut name = base.unwrap_or(&n).to_vec();
             name.extend_from_slice(format!("[{i}]").as_bytes());
             *i += 1;
-            f(Cow::Owned(name), v, s)
+            f(Cow::Owned(name), v, s, NO_SLOT)
         });
     }
 
     /// [`Prepared::collect_with`] before empty values are dropped and
-    /// duplicates collapsed.
-    fn stream<'a>(&'a self, c: &CollKnobs, f: &mut dyn FnMut(Octs<'a>, Octs<'a>, Source)) {
+    /// duplicates collapsed. Each parameter comes with its slot when it is
+    /// one of the request's as sent (its index in `params`, or after them
+    /// in `shadow_body`), [`NO_SLOT`] when a mistake changed or added it.
+    fn stream<'a>(&'a self, c: &CollKnobs, f: &mut dyn FnMut(Octs<'a>, Octs<'a>, Source, u32)) {
         let b = |x: &'a [u8]| Cow::Borrowed(x);
-        let push_body = |f: &mut dyn FnMut(Octs<'a>, Octs<'a>, Source)| {
+        let shadow = self.params.len() as u32;
+        let push_body = |f: &mut dyn FnMut(Octs<'a>, Octs<'a>, Source, u32)| {
             if c.body == BodyHandling::NonFormSigned {
-                for q in &self.shadow_body {
-                    f(b(&q.name), b(&q.value), q.source);
+                for (j, q) in self.shadow_body.iter().enumerate() {
+                    f(b(&q.name), b(&q.value), q.source, shadow + j as u32);
                 }
             }
         };
         let realm = self.realm.as_deref().filter(|_| c.realm);
         let mut realm_done = realm.is_none();
-        let mut emit_realm = |f: &mut dyn FnMut(Octs<'a>, Octs<'a>, Source)| {
+        let mut emit_realm = |f: &mut dyn FnMut(Octs<'a>, Octs<'a>, Source, u32)| {
             if let (false, Some(r)) = (realm_done, realm) {
-                f(b(b"realm"), b(r.as_bytes()), Source::Header);
+                f(b(b"realm"), b(r.as_bytes()), Source::Header, NO_SLOT);
             }
             realm_done = true;
         };
@@ -862,24 +991,30 @@ impl Prepared {
             if q.source == Source::Header {
                 emit_realm(f);
             }
-            f(name, value, q.source);
+            // Every change above makes an owned copy: borrowed octets are
+            // the parameter as sent.
+            let slot = match (&name, &value) {
+                (Cow::Borrowed(_), Cow::Borrowed(_)) => i as u32,
+                _ => NO_SLOT,
+            };
+            f(name, value, q.source, slot);
         }
         if !body_done {
             push_body(f);
         }
         emit_realm(f);
         if c.version == VersionHandling::Added {
-            f(b(b"oauth_version"), b(b"1.0"), Source::Header);
+            f(b(b"oauth_version"), b(b"1.0"), Source::Header, NO_SLOT);
         }
         if c.empty_token {
-            f(b(b"oauth_token"), b(b""), Source::Header);
+            f(b(b"oauth_token"), b(b""), Source::Header, NO_SLOT);
         }
         if c.signature_param {
-            f(b(b"oauth_signature"), b(b""), Source::Header);
+            f(b(b"oauth_signature"), b(b""), Source::Header, NO_SLOT);
         }
         if let Some(&i) = self.unsent.get((c.unsent as usize).wrapping_sub(1)) {
             let q = &self.params[i as usize];
-            f(b(&q.name), b(b""), q.source);
+            f(b(&q.name), b(b""), q.source, NO_SLOT);
         }
     }
 }
@@ -1263,6 +1398,15 @@ fn alg_code(h: HashAlg) -> u8 {
     }
 }
 
+/// The octets of an HMAC tag made with `h` (RFC 2104 §2: the digest's length).
+fn tag_len(h: HashAlg) -> usize {
+    match h {
+        HashAlg::Sha1 => 20,
+        HashAlg::Sha256 => 32,
+        HashAlg::Sha512 => 64,
+    }
+}
+
 /// What a variant produces, as interned ids: (base string, key, digest).
 type Outcome = (u32, u32, u8);
 
@@ -1321,6 +1465,17 @@ struct Engine<'a> {
     ops_len: Option<u64>,
     /// Where [`Engine::encoded_part`] encodes before interning.
     scratch: Vec<u8>,
+    /// The request's parameters encoded once per encoder, from the
+    /// second normalized string that encoder builds (many variants use
+    /// [`Enc::Rfc`]; a mistaken encoder at depth 1 builds one only).
+    slots: [Option<Slots>; ENCODERS],
+    /// How many normalized strings each encoder has built.
+    enc_uses: [u32; ENCODERS],
+    /// The pairs of the normalized string built last from slots: each
+    /// one's place in [`Slots::order`] (or [`NO_KEY`]) and where it lies.
+    pieces: Vec<[u32; 3]>,
+    /// That string's interned id and the encoder of its slots.
+    pieces_of: Option<(u32, Enc)>,
 }
 
 /// Appends `text` encoded the way `e` does; RFC 5849 §3.6 through the
@@ -1476,6 +1631,10 @@ impl<'a> Engine<'a> {
             stopped: None,
             ops_len: None,
             scratch: Vec::new(),
+            slots: Default::default(),
+            enc_uses: [0; ENCODERS],
+            pieces: Vec::new(),
+            pieces_of: None,
         }
     }
 
@@ -1846,6 +2005,13 @@ impl<'a> Engine<'a> {
                 owned = alg.digest(&whole.concat());
                 &owned
             }
+            // RFC 2104 §2: an HMAC tag is as long as its digest (20, 32 or
+            // 64 octets), and a target is compared whole: when no reading
+            // of the target has that length (a SHA-256 tag against an
+            // HMAC-SHA1 signature, `wrong-hash`), nothing is signed.
+            Mode::Hmac if !self.targets.iter().any(|t| t.bytes.len() == tag_len(alg)) => {
+                return None;
+            }
             Mode::Hmac => {
                 let [mi, ui, _] = self.bases[base as usize];
                 let prefix = (key, alg_code(alg), mi, ui);
@@ -1968,7 +2134,11 @@ impl<'a> Engine<'a> {
                 let id = match self.enc_inner.get(&(inner, s.outer, s.not_reencoded)) {
                     Some(&id) => id,
                     None => {
-                        let id = self.encoded_part(&norm, s.outer, s.not_reencoded);
+                        let id = if s.not_reencoded {
+                            self.encoded_part(&norm, s.outer, true)
+                        } else {
+                            self.encoded_norm(&norm, inner, s.outer)
+                        };
                         self.enc_inner.insert((inner, s.outer, s.not_reencoded), id);
                         self.hold(ENTRY);
                         id
@@ -2082,6 +2252,15 @@ impl<'a> Engine<'a> {
             return (s.clone(), *id);
         }
         let p = self.prep;
+        let e = n.enc as usize;
+        self.enc_uses[e] += 1;
+        if self.slots[e].is_none() && self.enc_uses[e] >= 2 {
+            let slots = Slots::of(p, n.enc);
+            self.hold(slots.bytes());
+            self.slots[e] = Some(slots);
+        }
+        let cache = self.slots[e].as_ref();
+        let cached = cache.is_some();
         // Room for the request's parameters encoded (the bound `need`
         // counts), so that the buffers are not grown step by step.
         let z = p.sizes;
@@ -2096,15 +2275,28 @@ impl<'a> Engine<'a> {
                 start,
                 mid,
                 end: buf.len() as u32,
-                rank: rank(src),
+                tag: NO_KEY << 2 | rank(src),
             });
         };
+        // A parameter as sent is copied as its slot was encoded.
+        let push_slot =
+            |buf: &mut Vec<u8>, spans: &mut Vec<Span>, cache: &Slots, slot: u32, src| {
+                let [a, m, z] = cache.spans[slot as usize];
+                let start = buf.len() as u32;
+                buf.extend_from_slice(&cache.buf[a as usize..z as usize]);
+                spans.push(Span {
+                    start,
+                    mid: start + (m - a),
+                    end: buf.len() as u32,
+                    tag: cache.order[slot as usize] << 2 | rank(src),
+                });
+            };
         let mut transient = 0;
         if n.sort == Sort::RawName {
             // Sorted by the decoded octets, then encoded in that order.
             let mut raw: Vec<u8> = Vec::new();
             let mut rs: Vec<Span> = Vec::new();
-            p.collect_with(&n.coll, &mut |name, value, src| {
+            p.collect_with(&n.coll, &mut |name, value, src, _| {
                 let start = raw.len() as u32;
                 raw.extend_from_slice(&name);
                 let mid = raw.len() as u32;
@@ -2113,7 +2305,7 @@ impl<'a> Engine<'a> {
                     start,
                     mid,
                     end: raw.len() as u32,
-                    rank: rank(src),
+                    tag: rank(src),
                 });
             });
             rs.sort_by(|a, b| a.pair(&raw).cmp(&b.pair(&raw)));
@@ -2121,20 +2313,26 @@ impl<'a> Engine<'a> {
             for s in &rs {
                 let (name, value) = s.pair(&raw);
                 push(&mut buf, &mut spans, name, value, Source::Query);
-                spans.last_mut().expect("just pushed").rank = s.rank;
+                spans.last_mut().expect("just pushed").tag = NO_KEY << 2 | s.rank();
             }
             transient += raw.capacity() + 2 * rs.capacity() * std::mem::size_of::<Span>();
         } else {
-            p.collect_with(&n.coll, &mut |name, value, src| {
-                push(&mut buf, &mut spans, &name, &value, src)
+            p.collect_with(&n.coll, &mut |name, value, src, slot| match cache {
+                Some(c) if slot != NO_SLOT => push_slot(&mut buf, &mut spans, c, slot, src),
+                _ => push(&mut buf, &mut spans, &name, &value, src),
             });
         }
         {
             let b = buf.as_slice();
             match n.sort {
-                Sort::Rfc => spans.sort_unstable_by(|x, y| x.pair(b).cmp(&y.pair(b))),
+                // Two parameters as sent compare by their places in the
+                // order of all of them, which is this very order.
+                Sort::Rfc => spans.sort_unstable_by(|x, y| match (x.key(), y.key()) {
+                    (NO_KEY, _) | (_, NO_KEY) => x.pair(b).cmp(&y.pair(b)),
+                    (kx, ky) => kx.cmp(&ky),
+                }),
                 Sort::AsCollected | Sort::RawName => {}
-                Sort::HeaderFirst => spans.sort_by_key(|s| s.rank),
+                Sort::HeaderFirst => spans.sort_by_key(|s| s.rank()),
                 Sort::NameOnly => spans.sort_by(|x, y| x.pair(b).0.cmp(y.pair(b).0)),
                 Sort::CaseInsensitive => spans.sort_by(|x, y| {
                     let (xn, xv) = x.pair(b);
@@ -2155,13 +2353,21 @@ impl<'a> Engine<'a> {
         }
         let sep = if n.comma { b',' } else { b'&' };
         let mut s: Vec<u8> = Vec::with_capacity(buf.len() + 2 * spans.len());
+        // Where each pair lies in `s`, with its place in the slots' order,
+        // for `Engine::encoded_norm`.
+        self.pieces.clear();
+        self.pieces_of = None;
         for (i, span) in spans.iter().enumerate() {
             if i > 0 {
                 s.push(sep);
             }
+            let start = s.len() as u32;
             s.extend_from_slice(&buf[span.start as usize..span.mid as usize]);
             s.push(b'=');
             s.extend_from_slice(&buf[span.mid as usize..span.end as usize]);
+            if cached {
+                self.pieces.push([span.key(), start, s.len() as u32]);
+            }
         }
         // The stable sorts take up to one more list of spans as scratch.
         transient += buf.capacity() + 2 * spans.capacity() * std::mem::size_of::<Span>();
@@ -2173,7 +2379,7 @@ impl<'a> Engine<'a> {
             Some((rc, &v)) => (rc.clone(), v),
             None => {
                 self.hold(s.len() + ENTRY);
-                let other = s.iter().filter(|b| !is_plain(**b)).count();
+                let other = not_plain(&s);
                 let rc: Rc<[u8]> = Rc::from(s);
                 let v = (self.inner_ids.len() as u32, other);
                 self.inner_ids.insert(rc.clone(), v);
@@ -2181,7 +2387,56 @@ impl<'a> Engine<'a> {
             }
         };
         self.norms.insert(*n, (rc.clone(), other, id));
+        if cached {
+            self.pieces_of = Some((id, n.enc));
+        }
         (rc, id)
+    }
+
+    /// RFC 5849 §3.4.1.1: the normalized string `norm` (interned as
+    /// `inner`) encoded by `outer`, pair by pair when it is the one
+    /// [`Engine::normalized`] has just built from slots: a pair as sent
+    /// is copied as [`Slots::outer`] encoded it once, the rest encoded
+    /// here. Every encoder but [`Enc::Latin1`] (which reads the whole text
+    /// to choose between Latin-1 and UTF-8) writes a text piece by piece
+    /// as it writes it whole.
+    fn encoded_norm(&mut self, norm: &[u8], inner: u32, outer: Enc) -> u32 {
+        let Some((of, e)) = self.pieces_of else {
+            return self.encoded_part(norm, outer, false);
+        };
+        if of != inner || outer == Enc::Latin1 {
+            return self.encoded_part(norm, outer, false);
+        }
+        let Some(slots) = self.slots[e as usize].as_mut() else {
+            return self.encoded_part(norm, outer, false);
+        };
+        let (added, (bytes, ends)) = slots.outer(outer);
+        // `Engine::hold`, with the slots borrowed.
+        self.held += added;
+        self.peak = self.peak.max(self.held);
+        let mut b = std::mem::take(&mut self.scratch);
+        b.clear();
+        let mut last = 0usize;
+        for (i, &[key, start, end]) in self.pieces.iter().enumerate() {
+            if i > 0 {
+                outer_into(outer, &norm[last..start as usize], &mut b);
+            }
+            if key == NO_KEY {
+                outer_into(outer, &norm[start as usize..end as usize], &mut b);
+            } else {
+                let (a, z) = (ends[key as usize] as usize, ends[key as usize + 1] as usize);
+                b.extend_from_slice(&bytes[a..z]);
+            }
+            last = end as usize;
+        }
+        debug_assert_eq!(b, {
+            let mut whole = Vec::new();
+            outer_into(outer, norm, &mut whole);
+            whole
+        });
+        let id = self.part_id(&b, b.capacity());
+        self.scratch = b;
+        id
     }
 
     /// RFC 5849 §3.4.2: the key, with the key mistakes applied.
@@ -2494,6 +2749,19 @@ impl<'a> Engine<'a> {
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn not_plain_counts_the_octets_is_plain_does_not_keep() {
+        for b in 0..=255u8 {
+            assert_eq!(not_plain(&[b]), !is_plain(b) as usize, "{b:#x}");
+        }
+        // Over several runs of 255 octets.
+        let text: Vec<u8> = (0..2000u32).map(|i| (i * 7 % 256) as u8).collect();
+        assert_eq!(
+            not_plain(&text),
+            text.iter().filter(|b| !is_plain(**b)).count()
+        );
+    }
 
     fn photos(sig: &str) -> Request {
         Request::new("GET", "http://photos.example.net/photos?file=vacation.jpg&size=original")
