@@ -274,6 +274,16 @@ pub fn parse(value: &str) -> Result<Option<AuthHeader>, ParseError> {
 /// else (the caller then takes [`parse`], which reads and reports it all),
 /// after which the pairs already passed to `each` must be discarded.
 pub fn read_canonical<'a>(value: &'a str, mut each: impl FnMut(&'a str, &'a str)) -> bool {
+    read_canonical_marked(value, |name, value, _| each(name, value))
+}
+
+/// [`read_canonical`] that also says of each value whether it is made of
+/// unreserved octets only (RFC 5849 §3.6: no `%XX` escape), which the test
+/// of the value has found anyway: such a value is its own encoding.
+pub(crate) fn read_canonical_marked<'a>(
+    value: &'a str,
+    mut each: impl FnMut(&'a str, &'a str, bool),
+) -> bool {
     let s = value.as_bytes();
     if s.len() < 6 || !s[..5].eq_ignore_ascii_case(b"oauth") || s[5] != b' ' {
         return false;
@@ -299,12 +309,13 @@ pub fn read_canonical<'a>(value: &'a str, mut each: impl FnMut(&'a str, &'a str)
         };
         i += len;
         let raw = &s[value_start..i];
+        let plain = !realm && crate::encode::is_all_unreserved(raw);
         let canonical = if realm {
             !raw.contains(&b'\\')
         } else {
             // Most values have no escape: one test of them all. Hex digits
             // are unreserved, so only a '%' needs a look ahead.
-            crate::encode::is_all_unreserved(raw)
+            plain
                 || raw.iter().enumerate().all(|(k, &b)| {
                     crate::encode::is_unreserved(b) || crate::encode::is_escape_at(raw, k)
                 })
@@ -312,7 +323,7 @@ pub fn read_canonical<'a>(value: &'a str, mut each: impl FnMut(&'a str, &'a str)
         if !canonical {
             return false;
         }
-        each(name, &value[value_start..i]);
+        each(name, &value[value_start..i], plain);
         i += 1;
         match s.get(i) {
             None => return true,

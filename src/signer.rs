@@ -364,8 +364,16 @@ impl Signer {
     /// unreserved and the value holds only unreserved octets and valid
     /// `%XX` escapes (RFC 5849 §3.5.1, §3.6). A value without `%` is then
     /// its own encoding, twice, and is copied.
+    #[cfg(test)]
     pub(crate) fn add_canonical(&mut self, name: &str, value: &str) {
-        if memchr::memchr(b'%', value.as_bytes()).is_some() {
+        let plain = memchr::memchr(b'%', value.as_bytes()).is_none();
+        self.add_canonical_marked(name, value, plain);
+    }
+
+    /// [`Signer::add_canonical`] told whether `value` holds no `%` (it is
+    /// then made of unreserved octets only, as read_canonical found).
+    pub(crate) fn add_canonical_marked(&mut self, name: &str, value: &str, plain: bool) {
+        if !plain {
             return self.add_encoded(name, value);
         }
         self.push_verbatim(name.as_bytes(), value.as_bytes());

@@ -6,7 +6,7 @@
 //! (§3.4.1.3.1), build the base string (§3.4.1.1), check the signature
 //! (§3.4.2–§3.4.4) and, when the request carries one, `oauth_body_hash`.
 
-use crate::auth_header::read_canonical;
+use crate::auth_header::read_canonical_marked;
 use crate::base_string::{base_string_from_params, base_string_uri, normalize_method};
 use crate::error::{ParseError, Violation};
 use crate::params::{collect, Param};
@@ -517,7 +517,7 @@ pub fn canonical_check<'r, 's>(
     let (mut carried, mut key, mut token, mut method) = (None, None, None, None);
     let mut repeated = false;
     let mut body_hash = false;
-    let canonical = read_canonical(request.authorization, |name, value| {
+    let canonical = read_canonical_marked(request.authorization, |name, value, plain| {
         let slot = match name {
             "realm" => return,
             "oauth_signature" => {
@@ -532,12 +532,12 @@ pub fn canonical_check<'r, 's>(
                 return;
             }
             _ => {
-                signer.add_canonical(name, value);
+                signer.add_canonical_marked(name, value, plain);
                 return;
             }
         };
         repeated |= slot.replace(value).is_some();
-        signer.add_canonical(name, value);
+        signer.add_canonical_marked(name, value, plain);
     });
     if !canonical || repeated || body_hash {
         return None;
