@@ -35,10 +35,15 @@ pub(super) struct Sha1Pads {
 /// One SHA-1 block as the `sha1` crate takes it.
 type Block = GenericArray<u8, U64>;
 
-/// Blocks compressed per call when a message is long: each call of
+/// Blocks [`finish`] holds for a base string: each call of
 /// `sha1::compress` loads and stores the state and checks the CPU's
-/// features again (about 20 cycles), so blocks are handed over together.
-const GROUP: usize = 8;
+/// features again (about 20 cycles), so up to 8 whole blocks and the
+/// padding's 1 or 2 are handed over together.
+const TEXT_BLOCKS: usize = 10;
+
+/// The same for a key longer than a block (RFC 2104 §2), usually under
+/// two blocks: a smaller array to zero.
+const KEY_BLOCKS: usize = 3;
 
 /// Compresses the 64-octet blocks `data` is made of into `state`
 /// (RFC 3174 §6.1), in one call.
@@ -66,30 +71,37 @@ fn state_bytes(state: &[u32; 5]) -> [u8; 20] {
 /// `tail` and whose earlier octets (a multiple of 64) are already in
 /// `state`: its whole blocks, then its rest padded with `0x80`, zeros and
 /// the length in bits, big-endian (RFC 3174 §4). The blocks are copied
-/// into arrays and compressed up to [`GROUP`] (plus the padding) a call.
-fn finish(state: &mut [u32; 5], tail: &[u8], total: usize) {
+/// into an array of `N` blocks and compressed up to `N - 2` a call, the
+/// last call with the padding.
+fn finish<const N: usize>(state: &mut [u32; 5], tail: &[u8], total: usize) {
+    let mut last = [Block::default(); N];
+    let group = N - 2;
     let mut rest = tail;
-    while rest.len() >= (GROUP + 1) * BLOCK {
-        let group: [Block; GROUP] =
-            std::array::from_fn(|i| Block::clone_from_slice(&rest[i * BLOCK..(i + 1) * BLOCK]));
-        sha1::compress(state, &group);
-        rest = &rest[GROUP * BLOCK..];
+    while rest.len() >= (group + 1) * BLOCK {
+        for (block, chunk) in last[..group].iter_mut().zip(rest.chunks_exact(BLOCK)) {
+            block.copy_from_slice(chunk);
+        }
+        sha1::compress(state, &last[..group]);
+        rest = &rest[group * BLOCK..];
     }
-    // At most GROUP whole blocks, a part block, and the padding: the
+    // At most `N - 2` whole blocks, a part block, and the padding: the
     // 0x80, then the 8 octets of the length in the same block or the next.
-    let mut last = [Block::default(); GROUP + 2];
     let whole = rest.len() / BLOCK;
     for (block, chunk) in last.iter_mut().zip(rest.chunks_exact(BLOCK)) {
         block.copy_from_slice(chunk);
     }
     let part = &rest[whole * BLOCK..];
     last[whole][..part.len()].copy_from_slice(part);
+    last[whole][part.len()..].fill(0);
     last[whole][part.len()] = 0x80;
     let n = if part.len() < BLOCK - 8 {
         whole + 1
     } else {
         whole + 2
     };
+    if n > whole + 1 {
+        last[n - 1].fill(0);
+    }
     last[n - 1][BLOCK - 8..].copy_from_slice(&(total as u64).wrapping_mul(8).to_be_bytes());
     sha1::compress(state, &last[..n]);
 }
@@ -103,7 +115,7 @@ impl Sha1Pads {
         let mut block = [0u8; BLOCK];
         if key.len() > BLOCK {
             let mut state = IV;
-            finish(&mut state, key, key.len());
+            finish::<KEY_BLOCKS>(&mut state, key, key.len());
             block[..20].copy_from_slice(&state_bytes(&state));
         } else {
             block[..key.len()].copy_from_slice(key);
@@ -127,7 +139,7 @@ impl Sha1Pads {
     /// message is 64 + `text.len()` octets and the outer one 64 + 20).
     pub(super) fn tag(&self, text: &[u8]) -> [u8; 20] {
         let mut inner = self.inner;
-        finish(&mut inner, text, BLOCK + text.len());
+        finish::<TEXT_BLOCKS>(&mut inner, text, BLOCK + text.len());
         // The outer message's second block: the inner hash, 0x80, zeros,
         // then its length in bits, (64 + 20) * 8 (RFC 3174 §4).
         let mut last = [0u8; BLOCK];
@@ -149,14 +161,17 @@ mod tests {
     /// Equal to the `hmac` crate for keys and texts around every length
     /// where the padding changes: a key of 0, 63–65, 119–121, 128, 200
     /// octets (RFC 2104 §2 hashes those over 64), texts whose last block
-    /// leaves 0–9 octets and more for the length (RFC 3174 §4).
+    /// leaves 0–9 octets and more for the length (RFC 3174 §4), and texts
+    /// of more than one group of blocks.
     #[test]
     fn equals_the_hmac_crate_at_every_padding_boundary() {
-        let data: Vec<u8> = (0..400u32).map(|i| (i * 131 + 7) as u8).collect();
+        let data: Vec<u8> = (0..1400u32).map(|i| (i * 131 + 7) as u8).collect();
         for key_len in [0, 1, 20, 63, 64, 65, 119, 120, 121, 128, 200] {
             let key = &data[..key_len];
             let pads = Sha1Pads::new(key);
-            for text_len in (0..140).chain([191, 192, 255, 256, 257, 390]) {
+            for text_len in (0..140).chain([
+                191, 192, 255, 256, 257, 390, 511, 512, 575, 576, 577, 639, 640, 1100, 1300,
+            ]) {
                 let text = &data[key_len % 7..key_len % 7 + text_len];
                 let mut mac = Hmac::<Sha1>::new_from_slice(key).unwrap();
                 mac.update(text);
