@@ -45,8 +45,8 @@ const TEXT_BLOCKS: usize = 10;
 /// two blocks: a smaller array to zero.
 const KEY_BLOCKS: usize = 3;
 
-/// Compresses the 64-octet blocks `data` is made of into `state`
-/// (RFC 3174 §6.1), in one call.
+/// Compresses the one 64-octet block `data` into `state`
+/// (RFC 3174 §6.1).
 #[inline]
 fn compress(state: &mut [u32; 5], data: &[u8; BLOCK]) {
     sha1::compress(state, std::slice::from_ref(GenericArray::from_slice(data)));
