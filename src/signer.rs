@@ -38,12 +38,12 @@ use crate::uri::split_url;
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use hmac::{Hmac, Mac};
-use sha1::Sha1;
 use sha2::{Sha256, Sha512};
 use std::fmt;
 use zeroize::Zeroize;
 
 mod keys;
+mod sha1_mac;
 pub use keys::{HmacKey, KeyCache};
 
 /// One parameter as byte offsets into the encoded buffer, which holds it
@@ -433,14 +433,11 @@ impl Signer {
         encode_to_vec(token_secret.as_bytes(), &mut self.key);
         // HMAC takes keys of any length, so `new_from_slice` cannot fail.
         match hash {
-            HashAlg::Sha1 => {
-                if let Ok(mac) = Hmac::<Sha1>::new_from_slice(&self.key) {
-                    push_base64(
-                        &mac.chain_update(&self.base).finalize().into_bytes(),
-                        &mut self.signature,
-                    );
-                }
-            }
+            // RFC 2104 §2 on SHA-1's compression function (sha1_mac).
+            HashAlg::Sha1 => push_base64(
+                &sha1_mac::Sha1Pads::new(&self.key).tag(&self.base),
+                &mut self.signature,
+            ),
             HashAlg::Sha256 => {
                 if let Ok(mac) = Hmac::<Sha256>::new_from_slice(&self.key) {
                     push_base64(

@@ -8,10 +8,10 @@
 //! many requests with the same credentials hashes only each base string.
 
 use super::push_base64;
+use super::sha1_mac::Sha1Pads;
 use crate::encode::encode_to_vec;
 use crate::signature::HashAlg;
 use hmac::{Hmac, Mac};
-use sha1::Sha1;
 use sha2::{Sha256, Sha512};
 use std::collections::HashMap;
 use std::fmt;
@@ -46,9 +46,10 @@ pub struct HmacKey {
 /// The keyed MAC of each hash. The key's bytes are wiped as soon as the
 /// states are derived; the states themselves (hashes of the padded key,
 /// RFC 2104 §2) are not wiped on drop: the `hmac` crate offers no way to.
+/// SHA-1's are the two states alone, hashed on ([`Sha1Pads`]).
 #[derive(Clone)]
 pub(super) enum KeyedMac {
-    Sha1(Hmac<Sha1>),
+    Sha1(Sha1Pads),
     Sha256(Hmac<Sha256>),
     Sha512(Hmac<Sha512>),
 }
@@ -63,10 +64,7 @@ impl HmacKey {
         // HMAC takes keys of any length, so `new_from_slice` cannot fail;
         // `new` on an empty key is the same (RFC 2104 §2 pads with zeros).
         let mac = match hash {
-            HashAlg::Sha1 => KeyedMac::Sha1(
-                Hmac::<Sha1>::new_from_slice(&key)
-                    .unwrap_or_else(|_| Hmac::<Sha1>::new(&Default::default())),
-            ),
+            HashAlg::Sha1 => KeyedMac::Sha1(Sha1Pads::new(&key)),
             HashAlg::Sha256 => KeyedMac::Sha256(
                 Hmac::<Sha256>::new_from_slice(&key)
                     .unwrap_or_else(|_| Hmac::<Sha256>::new(&Default::default())),
@@ -101,9 +99,7 @@ impl HmacKey {
     /// to `out`. The key's states are copied, not derived again.
     pub(super) fn push_signature(&self, base: &[u8], out: &mut String) {
         match &self.mac {
-            KeyedMac::Sha1(mac) => {
-                push_base64(&mac.clone().chain_update(base).finalize().into_bytes(), out)
-            }
+            KeyedMac::Sha1(pads) => push_base64(&pads.tag(base), out),
             KeyedMac::Sha256(mac) => {
                 push_base64(&mac.clone().chain_update(base).finalize().into_bytes(), out)
             }

@@ -1,0 +1,214 @@
+//! HMAC-SHA1 (RFC 2104 §2 over SHA-1, RFC 3174) written on the SHA-1
+//! compression function alone, for the signer's per-request path
+//! (RFC 5849 §3.4.2, HMAC-SHA1).
+//!
+//! The `hmac` crate computes the same value through buffered hashers: a
+//! block buffer per hasher, the key's digest copied through its generic
+//! output, the inner digest fed to the outer hasher through its buffer.
+//! Here the key block, the pads and the final blocks are fixed-size arrays
+//! on the stack and the base string's whole blocks are compressed where
+//! they lie. The differential tests keep it equal to the `hmac` crate.
+
+use sha1::digest::generic_array::typenum::U64;
+use sha1::digest::generic_array::GenericArray;
+
+/// SHA-1's initial hash value (RFC 3174 §6.1, FIPS 180-4 §5.3.1).
+const IV: [u32; 5] = [
+    0x6745_2301,
+    0xEFCD_AB89,
+    0x98BA_DCFE,
+    0x1032_5476,
+    0xC3D2_E1F0,
+];
+
+/// SHA-1's block, and HMAC's `B` (RFC 2104 §2): 64 octets.
+const BLOCK: usize = 64;
+
+/// The hash states after HMAC's inner and outer padded keys (RFC 2104 §2
+/// steps (1)–(2) and (5), each key block compressed once).
+#[derive(Clone, Copy)]
+pub(super) struct Sha1Pads {
+    inner: [u32; 5],
+    outer: [u32; 5],
+}
+
+/// One SHA-1 block as the `sha1` crate takes it.
+type Block = GenericArray<u8, U64>;
+
+/// Blocks [`finish`] holds for a base string: each call of
+/// `sha1::compress` loads and stores the state and checks the CPU's
+/// features again (about 20 cycles), so up to 8 whole blocks and the
+/// padding's 1 or 2 are handed over together.
+const TEXT_BLOCKS: usize = 10;
+
+/// The same for a key longer than a block (RFC 2104 §2), usually under
+/// two blocks: a smaller array to zero.
+const KEY_BLOCKS: usize = 3;
+
+/// Compresses the one 64-octet block `data` into `state`
+/// (RFC 3174 §6.1).
+#[inline]
+fn compress(state: &mut [u32; 5], data: &[u8; BLOCK]) {
+    sha1::compress(state, std::slice::from_ref(GenericArray::from_slice(data)));
+}
+
+/// The 20 octets of a SHA-1 state, big-endian (RFC 3174 §6.1: H0 first).
+/// The first 16 are built in a register and stored at once, so that a
+/// 16-octet load of them afterwards is forwarded from one store.
+#[inline]
+fn state_bytes(state: &[u32; 5]) -> [u8; 20] {
+    let head = (u128::from(state[0]) << 96)
+        | (u128::from(state[1]) << 64)
+        | (u128::from(state[2]) << 32)
+        | u128::from(state[3]);
+    let mut out = [0u8; 20];
+    out[..16].copy_from_slice(&head.to_be_bytes());
+    out[16..].copy_from_slice(&state[4].to_be_bytes());
+    out
+}
+
+/// Ends a message of `total` octets whose last `tail.len()` octets are
+/// `tail` and whose earlier octets (a multiple of 64) are already in
+/// `state`: its whole blocks, then its rest padded with `0x80`, zeros and
+/// the length in bits, big-endian (RFC 3174 §4). The blocks are copied
+/// into an array of `N` blocks and compressed up to `N - 2` a call, the
+/// last call with the padding.
+fn finish<const N: usize>(state: &mut [u32; 5], tail: &[u8], total: usize) {
+    let mut last = [Block::default(); N];
+    let group = N - 2;
+    let mut rest = tail;
+    while rest.len() >= (group + 1) * BLOCK {
+        for (block, chunk) in last[..group].iter_mut().zip(rest.chunks_exact(BLOCK)) {
+            block.copy_from_slice(chunk);
+        }
+        sha1::compress(state, &last[..group]);
+        rest = &rest[group * BLOCK..];
+    }
+    // At most `N - 2` whole blocks, a part block, and the padding: the
+    // 0x80, then the 8 octets of the length in the same block or the next.
+    let whole = rest.len() / BLOCK;
+    for (block, chunk) in last.iter_mut().zip(rest.chunks_exact(BLOCK)) {
+        block.copy_from_slice(chunk);
+    }
+    let part = &rest[whole * BLOCK..];
+    last[whole][..part.len()].copy_from_slice(part);
+    last[whole][part.len()..].fill(0);
+    last[whole][part.len()] = 0x80;
+    let n = if part.len() < BLOCK - 8 {
+        whole + 1
+    } else {
+        whole + 2
+    };
+    if n > whole + 1 {
+        last[n - 1].fill(0);
+    }
+    last[n - 1][BLOCK - 8..].copy_from_slice(&(total as u64).wrapping_mul(8).to_be_bytes());
+    sha1::compress(state, &last[..n]);
+}
+
+impl Sha1Pads {
+    /// RFC 2104 §2: a key longer than the block is hashed first; the key
+    /// (or its hash) is padded with zeros to 64 octets, then XORed with
+    /// `ipad` (0x36 repeated) for the inner hash and `opad` (0x5c repeated)
+    /// for the outer one. Each padded key is one block, compressed once.
+    pub(super) fn new(key: &[u8]) -> Sha1Pads {
+        let mut block = [0u8; BLOCK];
+        if key.len() > BLOCK {
+            let mut state = IV;
+            finish::<KEY_BLOCKS>(&mut state, key, key.len());
+            block[..20].copy_from_slice(&state_bytes(&state));
+        } else {
+            block[..key.len()].copy_from_slice(key);
+        }
+        let mut pad = [0u8; BLOCK];
+        for (p, k) in pad.iter_mut().zip(&block) {
+            *p = k ^ 0x36;
+        }
+        let mut inner = IV;
+        compress(&mut inner, &pad);
+        for (p, k) in pad.iter_mut().zip(&block) {
+            *p = k ^ 0x5c;
+        }
+        let mut outer = IV;
+        compress(&mut outer, &pad);
+        Sha1Pads { inner, outer }
+    }
+
+    /// RFC 2104 §2 steps (3)–(7): `H(K ^ opad, H(K ^ ipad, text))`, from
+    /// the states after the padded keys (one block each, so the inner
+    /// message is 64 + `text.len()` octets and the outer one 64 + 20).
+    pub(super) fn tag(&self, text: &[u8]) -> [u8; 20] {
+        let mut inner = self.inner;
+        finish::<TEXT_BLOCKS>(&mut inner, text, BLOCK + text.len());
+        // The outer message's second block: the inner hash, 0x80, zeros,
+        // then its length in bits, (64 + 20) * 8 (RFC 3174 §4).
+        let mut last = [0u8; BLOCK];
+        last[..20].copy_from_slice(&state_bytes(&inner));
+        last[20] = 0x80;
+        last[BLOCK - 8..].copy_from_slice(&(((BLOCK + 20) * 8) as u64).to_be_bytes());
+        let mut outer = self.outer;
+        compress(&mut outer, &last);
+        state_bytes(&outer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hmac::{Hmac, Mac};
+    use sha1::Sha1;
+
+    /// Equal to the `hmac` crate for keys and texts around every length
+    /// where the padding changes: a key of 0, 63–65, 119–121, 128, 200
+    /// octets (RFC 2104 §2 hashes those over 64), texts whose last block
+    /// leaves 0–9 octets and more for the length (RFC 3174 §4), and texts
+    /// of more than one group of blocks.
+    #[test]
+    fn equals_the_hmac_crate_at_every_padding_boundary() {
+        let data: Vec<u8> = (0..1400u32).map(|i| (i * 131 + 7) as u8).collect();
+        for key_len in [0, 1, 20, 63, 64, 65, 119, 120, 121, 128, 200] {
+            let key = &data[..key_len];
+            let pads = Sha1Pads::new(key);
+            for text_len in (0..140).chain([
+                191, 192, 255, 256, 257, 390, 511, 512, 575, 576, 577, 639, 640, 1100, 1300,
+            ]) {
+                let text = &data[key_len % 7..key_len % 7 + text_len];
+                let mut mac = Hmac::<Sha1>::new_from_slice(key).unwrap();
+                mac.update(text);
+                let want: [u8; 20] = mac.finalize().into_bytes().into();
+                assert_eq!(pads.tag(text), want, "key {key_len}, text {text_len}");
+            }
+        }
+    }
+
+    /// RFC 2202 §3, test cases 1, 6 and 7 (keys of 20 and 80 octets).
+    #[test]
+    fn rfc_2202_test_cases() {
+        let hex = |s: &str| -> Vec<u8> {
+            (0..s.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+                .collect()
+        };
+        let cases: [(Vec<u8>, &[u8], &str); 3] = [
+            (
+                vec![0x0b; 20],
+                b"Hi There",
+                "b617318655057264e28bc0b6fb378c8ef146be00",
+            ),
+            (
+                vec![0xaa; 80],
+                b"Test Using Larger Than Block-Size Key - Hash Key First",
+                "aa4ae5e15272d00e95705637ce8a3b55ed402112",
+            ),
+            (
+                vec![0xaa; 80],
+                b"Test Using Larger Than Block-Size Key and Larger Than One Block-Size Data",
+                "e8e99d0f45237d786d6bbaa7965c7808bbff1a91",
+            ),
+        ];
+        for (key, text, want) in cases {
+            assert_eq!(Sha1Pads::new(&key).tag(text).to_vec(), hex(want));
+        }
+    }
+}
