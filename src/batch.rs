@@ -15,9 +15,7 @@ use crate::pipeline::RunOptions;
 use crate::request::Request;
 use crate::signature::Secrets;
 use crate::signer::Signer;
-use crate::verify::{
-    canonical_check, check_mismatch, verify_canonical, Fast, Identity, RequestParts, Verification,
-};
+use crate::verify::{canonical_check, check_mismatch, Fast, Identity, RequestParts, Verification};
 #[cfg(feature = "parallel")]
 use rayon::prelude::*;
 use serde::Serialize;
@@ -131,17 +129,13 @@ fn pairs<N: AsRef<str>, V: AsRef<str>>(headers: &[(N, V)]) -> impl Iterator<Item
 
 /// Verifies one request, on `signer`'s buffers when it can.
 pub fn check_with(request: &Request, keys: &Keys, signer: &mut Signer) -> Checked {
-    let fast = parts(
+    let parts = parts(
         &request.method,
         &request.url,
         pairs(&request.headers),
         &request.body,
-    )
-    .and_then(|p| verify_canonical(signer, &p, |id| keys.shared_secrets(id)));
-    match fast {
-        Some(v) => valid(v),
-        None => check(request, keys),
-    }
+    );
+    answer(parts, signer, keys, Detail::Full, || request)
 }
 
 /// Verifies one request under the one verdict rule ([`crate::verify::check`]).
@@ -155,9 +149,9 @@ pub fn check_line(line: &[u8], keys: &Keys) -> Checked {
 }
 
 /// [`check_line`] on `signer`'s buffers: a line is read without copying
-/// and checked on the fast path ([`verify_canonical`]); only what that path
-/// does not answer (an invalid signature, an unusual request) is checked
-/// again in full.
+/// and checked on the fast path ([`canonical_check`]); a mismatch it finds
+/// is explained by the pipeline alone ([`check_mismatch`]), and what it
+/// does not read (an unusual request) is checked again in full.
 pub fn check_line_with(line: &[u8], keys: &Keys, signer: &mut Signer) -> Checked {
     check_line_as(
         line,
@@ -216,12 +210,12 @@ fn check_line_as(
 /// does not): valid as `detail` says; a mismatch explained by the full
 /// pipeline alone ([`check_mismatch`]); anything else checked in full
 /// ([`check`]) on the request `request` builds.
-fn answer(
+fn answer<R: std::borrow::Borrow<Request>>(
     parts: Option<RequestParts<'_>>,
     signer: &mut Signer,
     keys: &Keys,
     detail: Detail,
-    request: impl FnOnce() -> Request,
+    request: impl FnOnce() -> R,
 ) -> Checked {
     let fast = parts
         .and_then(|p| canonical_check(signer, &p, |id| keys.shared_secrets(id)).map(|f| (f, p)));
@@ -232,12 +226,13 @@ fn answer(
         },
         Some((Fast::Mismatch(id), _)) => {
             let request = request();
+            let request = request.borrow();
             keys.secrets_for(id)
                 .ok()
-                .and_then(|s| check_mismatch(&request, &s, RunOptions::default()))
-                .unwrap_or_else(|| check(&request, keys))
+                .and_then(|s| check_mismatch(request, &s, RunOptions::default()))
+                .unwrap_or_else(|| check(request, keys))
         }
-        None => check(&request(), keys),
+        None => check(request().borrow(), keys),
     }
 }
 
@@ -279,7 +274,7 @@ impl<'k> Checker<'k> {
         // so that a part slowed by invalid requests (the full path) or a
         // worker preempted by the reading thread leaves the other cores
         // idle for little at the chunk's end: with 4 parts a thread the
-        // workers kept 1.77-1.81 cores busy, with 16 1.82-1.90.
+        // workers kept 1.77-1.81 cores busy, with 16 1.81-1.91.
         #[cfg(feature = "parallel")]
         let parts = rayon::current_num_threads() * 16;
         #[cfg(not(feature = "parallel"))]

@@ -266,11 +266,15 @@ impl Cutter {
                 recycled().unwrap_or_else(|| Vec::with_capacity(self.chunk_bytes + (64 << 10)));
             data.clear();
             data.extend_from_slice(&carry);
-            carry.clear();
+            // A long unfinished line is read on at least as far again, so
+            // that it is copied over a bounded number of times (a line of
+            // n octets: under 2n octets copied), whatever `line_len` says.
             let want = self
                 .chunk_lines
                 .saturating_mul(line_len)
-                .clamp(1, self.chunk_bytes);
+                .clamp(1, self.chunk_bytes)
+                .max(carry.len());
+            carry.clear();
             let read = match (&mut source).take(want as u64).read_to_end(&mut data) {
                 Ok(n) => n,
                 Err(e) => {
@@ -686,6 +690,36 @@ mod tests {
             proptest::prop_assert_eq!(got, expected(&text, max_line));
             proptest::prop_assert_eq!(bytes, text.len() as u64);
         }
+    }
+
+    /// A long line after short ones is not read a few octets at a time
+    /// (each read copying the part carried so far): the reads grow with
+    /// what is carried, so 100,000 octets take a handful of reads, not
+    /// thousands.
+    #[test]
+    fn a_long_line_after_short_ones_takes_few_reads() {
+        let mut text = b"a\nb\nc\nd\n".to_vec();
+        text.extend(std::iter::repeat_n(b'x', 100_000));
+        text.push(b'\n');
+        let cutter = Cutter {
+            chunk_lines: 4,
+            chunk_bytes: 1 << 20,
+            max_line: 1 << 20,
+        };
+        let (mut reads, mut lines) = (0, 0);
+        cutter.run(
+            &text[..],
+            |c| {
+                lines += c.unwrap().lines.len();
+                true
+            },
+            || {
+                reads += 1;
+                None
+            },
+        );
+        assert_eq!(lines, 5);
+        assert!(reads < 40, "{reads} reads");
     }
 
     /// Chunks cut from a stream read in odd pieces hold every non-blank

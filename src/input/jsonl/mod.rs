@@ -111,20 +111,7 @@ impl LineRef<'_> {
 
     /// The request, owning its text.
     pub fn into_request(self) -> Request {
-        Request {
-            method: self.method.into_owned(),
-            url: self.url.into_owned(),
-            headers: self
-                .headers
-                .0
-                .into_iter()
-                .map(|(n, v)| (n.into_owned(), v.into_owned()))
-                .collect(),
-            body: self
-                .body
-                .map(|b| b.into_owned().into_bytes())
-                .unwrap_or_default(),
-        }
+        self.to_request()
     }
 }
 
