@@ -11,6 +11,7 @@
 
 use sha1::digest::generic_array::typenum::U64;
 use sha1::digest::generic_array::GenericArray;
+use zeroize::Zeroize;
 
 /// SHA-1's initial hash value (RFC 3174 §6.1, FIPS 180-4 §5.3.1).
 const IV: [u32; 5] = [
@@ -131,6 +132,9 @@ impl Sha1Pads {
         }
         let mut outer = IV;
         compress(&mut outer, &pad);
+        // The padded key is secret material: wiped, as the key itself is.
+        block.zeroize();
+        pad.zeroize();
         Sha1Pads { inner, outer }
     }
 
