@@ -125,10 +125,10 @@ proptest! {
             let joined = format!("{cs}{ts}");
             let pairs = [(cs.as_str(), ts.as_str()), (joined.as_str(), ""), (ts.as_str(), cs.as_str())];
             for (round, (c, t)) in pairs.iter().cycle().take(7).enumerate() {
-                let (hash, method) = if round % 3 == 2 {
-                    (HashAlg::Sha1, SignatureMethod::HmacSha1)
-                } else {
-                    (HashAlg::Sha256, SignatureMethod::HmacSha256)
+                let (hash, method) = match round % 3 {
+                    0 => (HashAlg::Sha256, SignatureMethod::HmacSha256),
+                    1 => (HashAlg::Sha512, SignatureMethod::HmacSha512),
+                    _ => (HashAlg::Sha1, SignatureMethod::HmacSha1),
                 };
                 let want_here = sign(method, &want, &Secrets::shared(c, t)).unwrap();
                 prop_assert_eq!(cached.sign_hmac(hash, c, t), want_here.as_str());
