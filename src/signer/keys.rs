@@ -104,24 +104,18 @@ impl HmacKey {
     pub(super) fn push_signature(&self, base: &[u8], out: &mut String) {
         match &self.mac {
             KeyedMac::Sha1(pads) => push_base64(&pads.tag(base), out),
-            // The state is cloned out of its box onto the stack (cloning
-            // the box would allocate).
-            KeyedMac::Sha256(mac) => push_base64(
-                &Hmac::<Sha256>::clone(mac)
-                    .chain_update(base)
-                    .finalize()
-                    .into_bytes(),
-                out,
-            ),
-            KeyedMac::Sha512(mac) => push_base64(
-                &Hmac::<Sha512>::clone(mac)
-                    .chain_update(base)
-                    .finalize()
-                    .into_bytes(),
-                out,
-            ),
+            // `&**mac`: the state is cloned out of its box onto the
+            // stack (cloning the box would allocate).
+            KeyedMac::Sha256(mac) => push_tag(&**mac, base, out),
+            KeyedMac::Sha512(mac) => push_tag(&**mac, base, out),
         }
     }
+}
+
+/// The HMAC of `base` under a copy of the keyed state `mac`, base64,
+/// appended to `out`.
+fn push_tag<M: Mac + Clone>(mac: &M, base: &[u8], out: &mut String) {
+    push_base64(&mac.clone().chain_update(base).finalize().into_bytes(), out);
 }
 
 /// The most credential pairs a [`KeyCache`] holds; past it, it starts
