@@ -263,65 +263,17 @@ fn all_unreserved(block: &[u8; 16]) -> bool {
 /// is a space. This is how the signing path reads an Authorization header
 /// value (§3.5.1) straight to its form in the base string.
 pub fn reencode_twice_to_vec(raw: &[u8], plus_is_space: bool, out: &mut Vec<u8>) {
-    reencode_until(raw, plus_is_space, Until::End, out);
-}
-
-/// Where [`reencode_twice_until`] stops: RFC 5849 §3.4.1.3.1 splits a
-/// form into pairs at `&`, and a pair into name and value at its first `=`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Until {
-    /// The end of the text.
-    End,
-    /// The next `&` (a value).
-    Ampersand,
-    /// The next `&` or `=` (a name).
-    AmpersandOrEquals,
-}
-
-/// [`reencode_twice_to_vec`] up to where `until` says (not consumed);
-/// returns how many octets of `raw` were read. A form is split and encoded
-/// in one pass this way.
-pub fn reencode_twice_until(
-    raw: &[u8],
-    plus_is_space: bool,
-    until: Until,
-    out: &mut Vec<u8>,
-) -> usize {
-    reencode_until(raw, plus_is_space, until, out)
-}
-
-/// Octets that [`reencode_until`] must look at: escapes, `+` and the
-/// form's separators. Every other octet is written from the table.
-const SPECIAL: [bool; 256] = {
-    let mut t = [false; 256];
-    t[b'%' as usize] = true;
-    t[b'+' as usize] = true;
-    t[b'&' as usize] = true;
-    t[b'=' as usize] = true;
-    t
-};
-
-fn reencode_until(raw: &[u8], plus_is_space: bool, until: Until, out: &mut Vec<u8>) -> usize {
-    // Most names and values need neither decoding nor escaping: found
-    // where they end, tested at once and copied. In a short form the
-    // search for the end costs more than the loop below, which copies
-    // clean blocks of 16 anyway.
-    let end = match until {
-        Until::End => Some(raw.len()),
-        _ if raw.len() < 64 => None,
-        Until::Ampersand => Some(memchr::memchr(b'&', raw).unwrap_or(raw.len())),
-        Until::AmpersandOrEquals => Some(memchr::memchr2(b'&', b'=', raw).unwrap_or(raw.len())),
-    };
-    if let Some(end) = end.filter(|&end| is_all_unreserved(&raw[..end])) {
-        out.extend_from_slice(&raw[..end]);
-        return end;
+    // Most values need neither decoding nor escaping: tested at once and
+    // copied.
+    if is_all_unreserved(raw) {
+        out.extend_from_slice(raw);
+        return;
     }
     let table = &TWICE;
     let mut i = 0;
     let mut buf = [0u8; BLOCK_OUT];
     while i < raw.len() {
-        // 16 octets with nothing to escape, decode or stop at (most of a
-        // header value or a form) are copied whole.
+        // 16 octets with nothing to escape or decode are copied whole.
         if let Some(block) = raw[i..].first_chunk::<16>() {
             if all_unreserved(block) {
                 out.extend_from_slice(block);
@@ -340,15 +292,6 @@ fn reencode_until(raw: &[u8], plus_is_space: bool, until: Until, out: &mut Vec<u
                 put(table, c, &mut buf, &mut k);
                 continue;
             }
-            let stops = match until {
-                Until::End => false,
-                Until::Ampersand => c == b'&',
-                Until::AmpersandOrEquals => c == b'&' || c == b'=',
-            };
-            if stops {
-                out.extend_from_slice(&buf[..k]);
-                return i - 1;
-            }
             match c {
                 b'%' => match hex_pair(raw, i - 1) {
                     Some(v) => {
@@ -363,8 +306,19 @@ fn reencode_until(raw: &[u8], plus_is_space: bool, until: Until, out: &mut Vec<u
         }
         out.extend_from_slice(&buf[..k]);
     }
-    i
 }
+
+/// Octets that [`reencode_twice_to_vec`] and [`reencode_piece`] must look
+/// at: escapes, `+` and the form's separators. Every other octet is
+/// written from the table.
+const SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'%' as usize] = true;
+    t[b'+' as usize] = true;
+    t[b'&' as usize] = true;
+    t[b'=' as usize] = true;
+    t
+};
 
 /// Where a name of a form ends (RFC 5849 §3.4.1.3.1: at `&` or at its first `=`).
 const NAME_ENDS: [bool; 256] = {
@@ -387,8 +341,7 @@ const VALUE_ENDS: [bool; 256] = {
 /// octet `ends` marks (not read). Returns where reading and writing
 /// stopped. `out` has room for 5 octets a read octet, plus [`BLOCK_OUT`].
 ///
-/// 16 octets with nothing to escape, decode or stop at are copied whole;
-/// other octets are written from the table straight into `out` (no copy
+/// Every octet is written from the table straight into `out` (no copy
 /// through a buffer, no call to `memcpy`).
 #[inline(always)]
 fn reencode_piece(
