@@ -171,6 +171,11 @@ impl<'l> Reader<'l, '_> {
         }
     }
 
+    /// [`Reader::eat`], where anything else ends the fast reading.
+    fn expect(&mut self, byte: u8) -> Option<()> {
+        self.eat(byte).then_some(())
+    }
+
     /// Skips whitespace, then consumes `byte` if it is next.
     fn eat(&mut self, byte: u8) -> bool {
         self.ws();
@@ -196,20 +201,14 @@ impl<'l> Reader<'l, '_> {
     /// The whole line: `{ key: value, … }` then only whitespace.
     fn object(mut self) -> Option<Pieces> {
         let (mut method, mut url, mut body, mut headers) = (None, None, None, false);
-        if !self.eat(b'{') {
-            return None;
-        }
+        self.expect(b'{')?;
         if self.eat(b'}') {
             return None; // no method: the serde path says so
         }
         loop {
-            if !self.eat(b'"') {
-                return None;
-            }
+            self.expect(b'"')?;
             let key = self.key()?;
-            if !self.eat(b':') {
-                return None;
-            }
+            self.expect(b':')?;
             match key {
                 b"method" if method.is_none() => method = Some(self.string_value()?),
                 b"url" if url.is_none() => url = Some(self.string_value()?),
@@ -259,9 +258,7 @@ impl<'l> Reader<'l, '_> {
 
     /// `"…"` after whitespace.
     fn string_value(&mut self) -> Option<Piece> {
-        if !self.eat(b'"') {
-            return None;
-        }
+        self.expect(b'"')?;
         self.string()
     }
 
@@ -324,17 +321,13 @@ impl<'l> Reader<'l, '_> {
             }
             loop {
                 let name = self.string_value()?;
-                if !self.eat(b':') {
-                    return None;
-                }
+                self.expect(b':')?;
                 let value = self.string_value()?;
                 self.scratch.headers.push((name, value));
                 if self.eat(b'}') {
                     return Some(());
                 }
-                if !self.eat(b',') {
-                    return None;
-                }
+                self.expect(b',')?;
             }
         }
         if self.eat(b'[') {
@@ -342,24 +335,16 @@ impl<'l> Reader<'l, '_> {
                 return Some(());
             }
             loop {
-                if !self.eat(b'[') {
-                    return None;
-                }
+                self.expect(b'[')?;
                 let name = self.string_value()?;
-                if !self.eat(b',') {
-                    return None;
-                }
+                self.expect(b',')?;
                 let value = self.string_value()?;
-                if !self.eat(b']') {
-                    return None;
-                }
+                self.expect(b']')?;
                 self.scratch.headers.push((name, value));
                 if self.eat(b']') {
                     return Some(());
                 }
-                if !self.eat(b',') {
-                    return None;
-                }
+                self.expect(b',')?;
             }
         }
         None
