@@ -667,14 +667,14 @@ mod tests {
     const PHOTOS: &str = r#"{"method":"GET","url":"http://photos.example.net/photos?file=vacation.jpg&size=original","headers":{"Authorization":"OAuth realm=\"Photos\", oauth_consumer_key=\"dpf43f3p2l4k3l03\", oauth_token=\"nnch734d00sl2jdk\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"137131202\", oauth_nonce=\"chapoH\", oauth_signature=\"MdpQcU8iPSUjWoN%2FUDMsK2sui9I%3D\""}}"#;
 
     fn keys() -> Keys {
-        Keys::ByConsumer(
-            Credentials::from_toml(
-                "[consumers]\ndpf43f3p2l4k3l03 = \"kd94hf93k423kf44\"\n[tokens]\nnnch734d00sl2jdk = \"pfkkdhi9sl3r4s00\"\n",
-                ".",
-                &crate::input::NoFiles,
-            )
-            .unwrap(),
+        keys_from(
+            "[consumers]\ndpf43f3p2l4k3l03 = \"kd94hf93k423kf44\"\n[tokens]\nnnch734d00sl2jdk = \"pfkkdhi9sl3r4s00\"\n",
         )
+    }
+
+    /// The keys of a secrets file's text.
+    fn keys_from(toml: &str) -> Keys {
+        Keys::ByConsumer(Credentials::from_toml(toml, ".", &crate::input::NoFiles).unwrap())
     }
 
     /// RFC 5849 §1.2's request verifies from a JSON line with a secrets file.
@@ -757,14 +757,7 @@ mod tests {
     /// line by line: two consumers whose secrets differ, valid and not.
     #[test]
     fn a_checker_over_chunks_agrees_line_by_line() {
-        let k = Keys::ByConsumer(
-            Credentials::from_toml(
-                "[consumers]\ndpf43f3p2l4k3l03 = \"kd94hf93k423kf44\"\nother = \"kd94hf93k423kf4\"\n[tokens]\nnnch734d00sl2jdk = \"pfkkdhi9sl3r4s00\"\n",
-                ".",
-                &crate::input::NoFiles,
-            )
-            .unwrap(),
-        );
+        let k = keys_from("[consumers]\ndpf43f3p2l4k3l03 = \"kd94hf93k423kf44\"\nother = \"kd94hf93k423kf4\"\n[tokens]\nnnch734d00sl2jdk = \"pfkkdhi9sl3r4s00\"\n");
         let shapes = [
             PHOTOS.to_string(),
             PHOTOS.replace("MdpQ", "XdpQ"),
@@ -809,14 +802,7 @@ mod tests {
     /// without spaces, a changed form body.
     #[test]
     fn a_mismatch_is_answered_as_check_answers_it() {
-        let k = Keys::ByConsumer(
-            Credentials::from_toml(
-                "[consumers]\ndpf43f3p2l4k3l03 = \"kd94hf93k423kf44\"\nxvz1evFS4wEEPTGEFPHBog = \"kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw\"\n[tokens]\nnnch734d00sl2jdk = \"pfkkdhi9sl3r4s00\"\n370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb = \"LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE\"\n",
-                ".",
-                &crate::input::NoFiles,
-            )
-            .unwrap(),
-        );
+        let k = keys_from("[consumers]\ndpf43f3p2l4k3l03 = \"kd94hf93k423kf44\"\nxvz1evFS4wEEPTGEFPHBog = \"kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw\"\n[tokens]\nnnch734d00sl2jdk = \"pfkkdhi9sl3r4s00\"\n370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb = \"LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE\"\n");
         let twitter = r#"{"method":"POST","url":"https://api.twitter.com/1.1/statuses/update.json?include_entities=true","headers":[["Content-Type","application/x-www-form-urlencoded"],["Authorization","OAuth oauth_consumer_key=\"xvz1evFS4wEEPTGEFPHBog\", oauth_nonce=\"kYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg\", oauth_signature=\"hCtSmYh%2BiHYCEqBWrE7C7hYmtUk%3D\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1318622958\", oauth_token=\"370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb\", oauth_version=\"1.0\""]],"body":"status=Hello%20Ladies%20%2b%20Gentlemen%2c%20a%20signed%20OAuth%20request%21"}"#;
         let lines = [
             PHOTOS.replace("MdpQ", "XdpQ"),
