@@ -29,7 +29,8 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 /// At most this many lines are verified together.
 const CHUNK_LINES: usize = 8192;
-/// A chunk is closed once it holds this many bytes.
+/// At most about this many bytes are read for a chunk (more only to
+/// finish a line longer than that).
 const CHUNK_BYTES: usize = 8 * 1024 * 1024;
 
 #[derive(Debug, Args)]
@@ -257,6 +258,9 @@ impl Cutter {
         // The unfinished line of the last read, and whether it is an
         // over-long line already reported, whose rest is skipped.
         let mut carry = Vec::new();
+        // Whether `carry` is whole lines left at the line cap (then it is
+        // read on only as far as a chunk's worth), not one unfinished line.
+        let mut carry_has_lines = false;
         let mut skipping = false;
         // Reads are sized for about `chunk_lines` lines of the length seen.
         let mut line_len = 256;
@@ -266,14 +270,22 @@ impl Cutter {
                 recycled().unwrap_or_else(|| Vec::with_capacity(self.chunk_bytes + (64 << 10)));
             data.clear();
             data.extend_from_slice(&carry);
-            // A long unfinished line is read on at least as far again, so
-            // that it is copied over a bounded number of times (a line of
-            // n octets: under 2n octets copied), whatever `line_len` says.
-            let want = self
+            let sized = self
                 .chunk_lines
                 .saturating_mul(line_len)
-                .clamp(1, self.chunk_bytes)
-                .max(carry.len());
+                .clamp(1, self.chunk_bytes);
+            let want = if carry_has_lines {
+                // Lines left at the line cap count towards this chunk's
+                // bytes: read only what tops them up, so that the carry
+                // does not grow from chunk to chunk.
+                sized.saturating_sub(carry.len()).max(1)
+            } else {
+                // A long unfinished line is read on at least as far
+                // again, so that it is copied over a bounded number of
+                // times (a line of n octets: under 2n octets copied),
+                // whatever `line_len` says.
+                sized.max(carry.len())
+            };
             carry.clear();
             let read = match (&mut source).take(want as u64).read_to_end(&mut data) {
                 Ok(n) => n,
@@ -303,7 +315,8 @@ impl Cutter {
                 start = end + 1;
             }
             let (rest, len) = (chunk.data.len() - start, chunk.data.len());
-            if chunk.lines.len() >= self.chunk_lines {
+            carry_has_lines = chunk.lines.len() >= self.chunk_lines;
+            if carry_has_lines {
                 // Stopped at the line cap: the rest may hold whole lines.
                 carry.extend_from_slice(&chunk.data[start..]);
                 eof = false;
@@ -720,6 +733,47 @@ mod tests {
         );
         assert_eq!(lines, 5);
         assert!(reads < 40, "{reads} reads");
+    }
+
+    /// Lines much shorter than the first reads expect (the initial
+    /// guess, or a stretch of long lines before them) stop chunks at the
+    /// line cap: the lines left over are carried, and no chunk's buffer
+    /// grows past a few reads' worth however long the log. Before, each
+    /// read was made at least as long as that carry, which then doubled
+    /// chunk after chunk (the whole log in memory, copied over and over).
+    #[test]
+    fn lines_left_at_the_line_cap_do_not_pile_up() {
+        for first in [0, 2048] {
+            let mut text = Vec::new();
+            for i in 0..first {
+                text.extend(format!("{i:02000}\n").bytes());
+            }
+            for i in 0..200_000 {
+                text.extend(format!("{i:099}\n").bytes());
+            }
+            let cutter = Cutter {
+                chunk_lines: 256,
+                chunk_bytes: 1 << 20,
+                max_line: 1 << 20,
+            };
+            let (mut lines, mut largest) = (0, 0);
+            cutter.run(
+                &text[..],
+                |c| {
+                    let c = c.unwrap();
+                    lines += c.lines.len();
+                    // What the buffer had to hold: the lines sent and
+                    // the carry cut off them.
+                    largest = largest.max(c.data.capacity());
+                    true
+                },
+                || None,
+            );
+            assert_eq!(lines, first + 200_000);
+            // A new buffer holds 1 MiB and 64 KiB; 256 lines of 2,001
+            // octets are 512 KB, of 100 octets 25.6 KB.
+            assert!(largest < 3 << 20, "a buffer of {largest} octets");
+        }
     }
 
     /// Chunks cut from a stream read in odd pieces hold every non-blank
