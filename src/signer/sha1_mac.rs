@@ -6,8 +6,9 @@
 //! block buffer per hasher, the key's digest copied through its generic
 //! output, the inner digest fed to the outer hasher through its buffer.
 //! Here the key block, the pads and the final blocks are fixed-size arrays
-//! on the stack and the base string's whole blocks are compressed where
-//! they lie. The differential tests keep it equal to the `hmac` crate.
+//! on the stack, and the base string is copied into one of up to ten
+//! blocks and compressed eight whole blocks a call. The differential tests
+//! keep it equal to the `hmac` crate.
 
 use sha1::digest::generic_array::typenum::U64;
 use sha1::digest::generic_array::GenericArray;
@@ -75,7 +76,19 @@ fn state_bytes(state: &[u32; 5]) -> [u8; 20] {
 /// into an array of `N` blocks and compressed up to `N - 2` a call, the
 /// last call with the padding.
 fn finish<const N: usize>(state: &mut [u32; 5], tail: &[u8], total: usize) {
-    let mut last = [Block::default(); N];
+    finish_in(state, tail, total, &mut [Block::default(); N]);
+}
+
+/// [`finish`] through the caller's blocks, which it leaves holding the
+/// message's last blocks: a key's hash wipes them afterwards. Inlined,
+/// so that [`finish`]'s array stays its own local, as before.
+#[inline(always)]
+fn finish_in<const N: usize>(
+    state: &mut [u32; 5],
+    tail: &[u8],
+    total: usize,
+    last: &mut [Block; N],
+) {
     let group = N - 2;
     let mut rest = tail;
     while rest.len() >= (group + 1) * BLOCK {
@@ -115,9 +128,16 @@ impl Sha1Pads {
     pub(super) fn new(key: &[u8]) -> Sha1Pads {
         let mut block = [0u8; BLOCK];
         if key.len() > BLOCK {
+            // The key's copies in the blocks hashed, and its hash (the
+            // key HMAC then uses), are wiped like the key itself.
             let mut state = IV;
-            finish::<KEY_BLOCKS>(&mut state, key, key.len());
+            let mut blocks = [Block::default(); KEY_BLOCKS];
+            finish_in(&mut state, key, key.len(), &mut blocks);
             block[..20].copy_from_slice(&state_bytes(&state));
+            for b in &mut blocks {
+                b.as_mut_slice().zeroize();
+            }
+            state.zeroize();
         } else {
             block[..key.len()].copy_from_slice(key);
         }
