@@ -270,7 +270,8 @@ impl fmt::Debug for Checker<'_> {
 impl<'k> Checker<'k> {
     /// A checker with the secrets `keys` gives.
     pub fn new(keys: &'k Keys) -> Checker<'k> {
-        // Many parts per thread (about 500 lines each in a chunk of 8,192),
+        // Many parts per thread (16: on 2 threads, 256 lines each in a
+        // chunk of 8,192),
         // so that a part slowed by invalid requests (the full path) or a
         // worker preempted by the reading thread leaves the other cores
         // idle for little at the chunk's end: with 4 parts a thread the

@@ -45,8 +45,9 @@ pub struct HmacKey {
 
 /// The keyed MAC of each hash. The key's bytes are wiped as soon as the
 /// states are derived; the states themselves (hashes of the padded key,
-/// RFC 2104 §2) are not wiped on drop: the `hmac` crate offers no way to.
-/// SHA-1's are the two states alone, hashed on ([`Sha1Pads`]). The
+/// RFC 2104 §2) are not wiped on drop: the `hmac` crate offers no way to
+/// for SHA-256 and SHA-512, and SHA-1's two states ([`Sha1Pads`], hashed
+/// on directly) are `Copy`, which rules out a wiping `Drop`. The
 /// others are boxed: unboxed, SHA-512's 350-odd octets made every entry
 /// of a [`KeyCache`] that large, and a lookup among a log's hundred
 /// credential pairs missed the L1 cache (two thirds of `KeyCache::get`'s
