@@ -350,30 +350,53 @@ impl<'l> Reader<'l, '_> {
         None
     }
 
-    /// The value of an ignored key: a string, an integer (RFC 8259 §6,
-    /// no leading zero), `true`, `false` or `null`.
+    /// The value of an ignored key: a string, a number (RFC 8259 §6), `true`,
+    /// `false` or `null`.
     fn skip_scalar(&mut self) -> Option<()> {
         if self.word(b"true") || self.word(b"false") || self.word(b"null") {
             return Some(());
         }
         if self.eat(b'"') {
-            return self.string().map(drop);
+            // Read to check its escapes; what it decodes to is dropped.
+            let from = self.scratch.decoded.len();
+            let read = self.string().map(drop);
+            self.scratch.decoded.truncate(from);
+            return read;
         }
+        let b = self.b;
+        let digits = |at: usize| {
+            b.get(at..)
+                .map_or(0, |t| t.iter().take_while(|c| c.is_ascii_digit()).count())
+        };
+        // number = [ minus ] int [ frac ] [ exp ]; int = zero / digit1-9 *DIGIT
         let mut at = self.at;
-        if self.b.get(at) == Some(&b'-') {
+        if b.get(at) == Some(&b'-') {
             at += 1;
         }
-        let digits = self.b[at..]
-            .iter()
-            .take_while(|c| c.is_ascii_digit())
-            .count();
-        if digits == 0 || (digits > 1 && self.b[at] == b'0') {
+        let int = digits(at);
+        if int == 0 || (int > 1 && b[at] == b'0') {
             return None;
         }
-        at += digits;
-        // A fraction or exponent is left to serde.
-        if matches!(self.b.get(at), Some(b'.' | b'e' | b'E')) {
-            return None;
+        at += int;
+        // frac = decimal-point 1*DIGIT
+        if b.get(at) == Some(&b'.') {
+            let frac = digits(at + 1);
+            if frac == 0 {
+                return None;
+            }
+            at += 1 + frac;
+        }
+        // exp = e [ minus / plus ] 1*DIGIT
+        if matches!(b.get(at), Some(b'e' | b'E')) {
+            at += 1;
+            if matches!(b.get(at), Some(b'-' | b'+')) {
+                at += 1;
+            }
+            let exp = digits(at);
+            if exp == 0 {
+                return None;
+            }
+            at += exp;
         }
         self.at = at;
         Some(())
@@ -428,6 +451,8 @@ mod tests {
             r#"{"url":"http://x/","method":"GET","headers":null}"#,
             r#"{"method":"GET","url":"http://x/日本","headers":{},"body":"a\\b\"c\n"}"#,
             "{\"method\":\"GET\",\r\n\t\"url\":\"http://x/\"}",
+            r#"{"method":"GET","url":"http://x/","duration":0.012,"t":-1.5e-3,"n":1E+9,"z":-0}"#,
+            r#"{"method":"GET","url":"http://x/","note":"a \"quoted\" \u00e9 word"}"#,
         ] {
             assert!(agrees(line, &mut scratch), "not read fast: {line}");
         }
@@ -441,8 +466,10 @@ mod tests {
         for line in [
             r#"{"method":"GET","url":"http://x/","method":"PUT"}"#,
             r#"{"method":"GET","url":"http://x/","x":{"a":1}}"#,
-            r#"{"method":"GET","url":"http://x/","x":1.5}"#,
             r#"{"method":"GET","url":"http://x/","x":01}"#,
+            r#"{"method":"GET","url":"http://x/","x":1.}"#,
+            r#"{"method":"GET","url":"http://x/","x":.5}"#,
+            r#"{"method":"GET","url":"http://x/","x":1e}"#,
             r#"{"met\u0068od":"GET","url":"http://x/"}"#,
             r#"{"method":"GET","url":"http://x/\ud83d\ude00"}"#,
             r#"{"method":"GET","url":"http://x/\ud800"}"#,
@@ -481,7 +508,7 @@ mod tests {
     fn value() -> impl Strategy<Value = String> {
         prop_oneof![
             4 => json_string(),
-            1 => prop::sample::select(vec!["null", "true", "false", "0", "-7", "12", "01", "1.5", "1e3", "[1]", "{}", "-", "null"]).prop_map(String::from),
+            1 => prop::sample::select(vec!["null", "true", "false", "0", "-7", "12", "01", "1.5", "1e3", "0.012", "-1.5e-3", "1E+9", "1e999", "1.", ".5", "1.e3", "1e", "-0", "[1]", "{}", "-", "null"]).prop_map(String::from),
             2 => (ws(), prop::collection::vec((json_string(), ws(), json_string()), 0..3)).prop_map(|(w, h)| {
                 let items: Vec<String> = h.iter().map(|(n, w, v)| format!("{n}:{w}{v}")).collect();
                 format!("{{{w}{}}}", items.join(","))
