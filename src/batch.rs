@@ -267,6 +267,10 @@ impl fmt::Debug for Checker<'_> {
     }
 }
 
+/// What each part of a [`Checker`] keeps of its buffers between chunks,
+/// about: far more than a usual request needs.
+const KEEP_BYTES: usize = 256 << 10;
+
 impl<'k> Checker<'k> {
     /// A checker with the secrets `keys` gives.
     pub fn new(keys: &'k Keys) -> Checker<'k> {
@@ -301,6 +305,18 @@ impl<'k> Checker<'k> {
 
     /// [`check_line`] over one chunk of lines, results in order.
     pub fn check_lines<L: AsRef<[u8]> + Sync>(&mut self, lines: &[L]) -> Vec<Checked> {
+        let results = self.check_parts(lines);
+        // A part that met a huge line (up to the 16 MiB a line may hold,
+        // its form encoded twice in up to 8 times that) gives the room
+        // back, rather than every part keeping its largest line's worth.
+        for (signer, scratch) in &mut self.signers {
+            signer.shrink_to(KEEP_BYTES);
+            scratch.shrink_to(KEEP_BYTES);
+        }
+        results
+    }
+
+    fn check_parts<L: AsRef<[u8]> + Sync>(&mut self, lines: &[L]) -> Vec<Checked> {
         let (keys, detail) = (self.keys, self.detail);
         let per_part = lines.len().div_ceil(self.signers.len()).max(1);
         #[cfg(feature = "parallel")]

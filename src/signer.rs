@@ -258,6 +258,37 @@ impl Signer {
         self.header.clear();
     }
 
+    /// Forgets the last request ([`Signer::clear`]) and gives back what
+    /// the buffers hold beyond about `bytes` octets each, for a signer kept
+    /// over many requests after an unusually large one (a batch keeps one
+    /// per part of a chunk). The key's and the signature's buffers are
+    /// wiped before they are given back.
+    pub fn shrink_to(&mut self, bytes: usize) {
+        self.clear();
+        fn shrink<T>(v: &mut Vec<T>, bytes: usize) {
+            let keep = bytes / std::mem::size_of::<T>().max(1);
+            if v.capacity() > keep {
+                v.shrink_to(keep);
+            }
+        }
+        shrink(&mut self.encoded, bytes);
+        shrink(&mut self.params, bytes);
+        shrink(&mut self.protocol, bytes);
+        shrink(&mut self.base, bytes);
+        shrink(&mut self.header, bytes);
+        if self.uri.capacity() > bytes {
+            self.uri.shrink_to(bytes);
+        }
+        if self.key.capacity() > bytes {
+            self.key.zeroize();
+            self.key.shrink_to(bytes);
+        }
+        if self.signature.capacity() > bytes {
+            self.signature.zeroize();
+            self.signature.shrink_to(bytes);
+        }
+    }
+
     #[inline(always)]
     fn push(&mut self, name: &[u8], value: &[u8], write: fn(&[u8], &mut Vec<u8>)) -> Span {
         let start = self.encoded.len();
@@ -711,6 +742,31 @@ mod tests {
         assert_eq!(
             s.authorization(Some("r\"q")),
             format!("OAuth realm=\"r\\\"q\", oauth_nonce=\"m\", oauth_signature=\"{sig}\"")
+        );
+    }
+
+    /// After a huge request, `shrink_to` gives the room back, and the
+    /// signer signs as a new one does.
+    #[test]
+    fn shrink_to_gives_back_a_huge_request_s_room() {
+        let mut s = Signer::new();
+        s.set_url("http://x/?a=1").unwrap();
+        s.add_form(&format!("big={}", "%20".repeat(100_000)));
+        s.add_protocol("oauth_nonce", "n");
+        s.base_string("POST");
+        s.sign_hmac(HashAlg::Sha1, "cs", "ts");
+        s.authorization(None);
+        assert!(s.encoded.capacity() > 500_000 && s.base.capacity() > 500_000);
+        s.shrink_to(4096);
+        for cap in [s.encoded.capacity(), s.base.capacity(), s.header.capacity()] {
+            assert!(cap <= 4096, "{cap}");
+        }
+        s.set_url("http://y/").unwrap();
+        s.add_protocol("oauth_nonce", "m");
+        s.base_string("GET");
+        assert_eq!(
+            s.base_string_text(),
+            "GET&http%3A%2F%2Fy%2F&oauth_nonce%3Dm"
         );
     }
 

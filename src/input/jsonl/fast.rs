@@ -39,6 +39,23 @@ pub struct Scratch {
     headers: Vec<(Piece, Piece)>,
 }
 
+impl Scratch {
+    /// Forgets the last line's decoded strings and gives back what the
+    /// buffers hold beyond about `bytes` octets each, after an unusually
+    /// large line.
+    pub fn shrink_to(&mut self, bytes: usize) {
+        self.decoded.clear();
+        self.headers.clear();
+        if self.decoded.capacity() > bytes {
+            self.decoded.shrink_to(bytes);
+        }
+        let keep = bytes / std::mem::size_of::<(Piece, Piece)>();
+        if self.headers.capacity() > keep {
+            self.headers.shrink_to(keep);
+        }
+    }
+}
+
 /// The strings of one line, as pieces.
 struct Pieces {
     method: Piece,
