@@ -12,10 +12,11 @@ use crate::error::{ParseError, Violation};
 use crate::params::{collect, Param};
 use crate::pipeline::{self, RunOptions, Walkthrough};
 use crate::request::{is_form_content_type, Request};
-use crate::signature::{body_hash_match, verify, Secrets, SignError, SignatureMethod};
+use crate::signature::{body_hash_match, verify, HashAlg, Secrets, SignError, SignatureMethod};
 use crate::signer::Signer;
 use serde::Serialize;
 use std::borrow::Cow;
+use std::fmt;
 
 /// Who signed a request: what a verifier looks its secrets up by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -499,6 +500,92 @@ pub fn canonical_check<'r, 's>(
     request: &RequestParts<'r>,
     secrets_for: impl FnOnce(Identity<'_>) -> Option<(&'s str, &'s str)>,
 ) -> Option<Fast<'r>> {
+    canonical_ready(signer, request, secrets_for)?.finish(signer)
+}
+
+/// A request [`canonical_ready`] has read up to its HMAC: its base string
+/// is in the signer, its secrets are found, and only the signature is
+/// left to compute and compare (RFC 5849 §3.4.2). [`Ready::finish`]
+/// does that for one request, [`Ready::finish_pair`] for two at once.
+#[derive(Clone, Copy)]
+pub struct Ready<'r, 's> {
+    hash: HashAlg,
+    consumer_secret: &'s str,
+    token_secret: &'s str,
+    /// `oauth_signature` as sent, percent-encoded (§3.5.1).
+    carried: &'r str,
+    id: Identity<'r>,
+    signature_method: SignatureMethod,
+}
+
+impl fmt::Debug for Ready<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The secrets are never shown.
+        f.debug_struct("Ready")
+            .field("hash", &self.hash)
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'r> Ready<'r, '_> {
+    /// The signature computed and compared: [`canonical_check`]'s answer;
+    /// `None` when the carried signature cannot be an HMAC's (too long,
+    /// a malformed escape, not UTF-8: the full path says why).
+    pub fn finish(self, signer: &mut Signer) -> Option<Fast<'r>> {
+        let mut buf = [0u8; SIGNATURE_ROOM];
+        let signature = decode_signature(self.carried, &mut buf)?;
+        let valid = signer.verify_hmac(
+            self.hash,
+            self.consumer_secret,
+            self.token_secret,
+            signature,
+        );
+        Some(self.verdict(valid))
+    }
+
+    /// [`Ready::finish`] for two requests, each on its own signer, with the
+    /// same two answers. When both are HMAC-SHA1, the two signatures are
+    /// computed together ([`Signer::verify_sha1_pair`]): each hash runs in
+    /// the other's waits.
+    pub fn finish_pair<'q>(
+        (a, signer_a): (Self, &mut Signer),
+        (b, signer_b): (Ready<'q, '_>, &mut Signer),
+    ) -> (Option<Fast<'r>>, Option<Fast<'q>>) {
+        let (mut buf_a, mut buf_b) = ([0u8; SIGNATURE_ROOM], [0u8; SIGNATURE_ROOM]);
+        let both_sha1 = a.hash == HashAlg::Sha1 && b.hash == HashAlg::Sha1;
+        let decoded = (
+            decode_signature(a.carried, &mut buf_a),
+            decode_signature(b.carried, &mut buf_b),
+        );
+        match decoded {
+            (Some(sig_a), Some(sig_b)) if both_sha1 => {
+                let (valid_a, valid_b) = Signer::verify_sha1_pair(
+                    (signer_a, a.consumer_secret, a.token_secret, sig_a),
+                    (signer_b, b.consumer_secret, b.token_secret, sig_b),
+                );
+                (Some(a.verdict(valid_a)), Some(b.verdict(valid_b)))
+            }
+            _ => (a.finish(signer_a), b.finish(signer_b)),
+        }
+    }
+
+    fn verdict(&self, valid: bool) -> Fast<'r> {
+        match valid {
+            true => Fast::Valid(self.signature_method, self.id.consumer_key),
+            false => Fast::Mismatch(self.id),
+        }
+    }
+}
+
+/// [`canonical_check`] up to the HMAC: the request read, its base string
+/// written to `signer` and its secrets found; `None` where the fast path
+/// does not answer (as [`canonical_check`]).
+pub fn canonical_ready<'r, 's>(
+    signer: &mut Signer,
+    request: &RequestParts<'r>,
+    secrets_for: impl FnOnce(Identity<'_>) -> Option<(&'s str, &'s str)>,
+) -> Option<Ready<'r, 's>> {
     // §3.5: protocol parameters may travel in the query or body too; then
     // which copy counts is the full path's business.
     if has_protocol_name(request.url) {
@@ -560,13 +647,15 @@ pub fn canonical_check<'r, 's>(
         token,
         signature_method: Some(signature_method),
     };
-    let (cs, ts) = secrets_for(id)?;
-    let mut buf = [0u8; SIGNATURE_ROOM];
-    let signature = decode_signature(carried?, &mut buf)?;
-    if !signer.verify_hmac(hash, cs, ts, signature) {
-        return Some(Fast::Mismatch(id));
-    }
-    Some(Fast::Valid(signature_method, key))
+    let (consumer_secret, token_secret) = secrets_for(id)?;
+    Some(Ready {
+        hash,
+        consumer_secret,
+        token_secret,
+        carried: carried?,
+        id,
+        signature_method,
+    })
 }
 
 /// [`check`] for a request [`canonical_check`] found mismatched, with the

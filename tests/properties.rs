@@ -133,6 +133,28 @@ proptest! {
                 let want_here = sign(method, &want, &Secrets::shared(c, t)).unwrap();
                 prop_assert_eq!(cached.sign_hmac(hash, c, t), want_here.as_str());
             }
+            // Two HMAC-SHA1s at once (how a batch checks two lines), on
+            // base strings of different lengths, with and without a key
+            // cache: each answer and signature as the step-by-step
+            // module's, either way round.
+            let mut longer = Signer::new();
+            longer.set_url(&url).unwrap();
+            longer.add_form(body);
+            longer.add(b"extra", &[b'x'; 70]);
+            longer.base_string(method);
+            let long_text = longer.base_string_text().to_string();
+            let sha1 = sign(SignatureMethod::HmacSha1, &want, &Secrets::shared(&cs, &ts)).unwrap();
+            let long_sha1 = sign(SignatureMethod::HmacSha1, &long_text, &Secrets::shared(&ts, &cs)).unwrap();
+            prop_assert_eq!(
+                Signer::verify_sha1_pair((&mut cached, &cs, &ts, &sha1), (&mut longer, &ts, &cs, &long_sha1)),
+                (true, true)
+            );
+            prop_assert_eq!(cached.signature(), sha1.as_str());
+            prop_assert_eq!(longer.signature(), long_sha1.as_str());
+            prop_assert_eq!(
+                Signer::verify_sha1_pair((&mut longer, &cs, &ts, &long_sha1), (&mut cached, &cs, &ts, "x")),
+                (cs == ts, false)
+            );
             let header = auth_header::build(
                 None,
                 protocol.iter().map(|(n, v)| (n.as_str(), v.as_bytes()))

@@ -55,6 +55,11 @@ fuzz_target!(|data: &[u8]| {
     let other = signer.sign_hmac(HashAlg::Sha1, "c", "sts").to_string();
     assert_eq!(cached.sign_hmac(HashAlg::Sha1, "c", "sts"), other);
     assert_eq!(cached.sign_hmac(HashAlg::Sha1, "cs", "ts"), signature);
+    // Two at once (a batch's pairs of lines): the same signatures.
+    assert_eq!(
+        Signer::verify_sha1_pair((&mut cached, "c", "sts", &other), (&mut signer, "cs", "ts", &signature)),
+        (true, true)
+    );
     signer.sign_hmac(HashAlg::Sha1, "cs", "ts");
     let header = build(
         None,

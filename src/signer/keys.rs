@@ -93,6 +93,16 @@ impl HmacKey {
     }
 }
 
+impl HmacKey {
+    /// The SHA-1 key's two hash states, for [`super::Signer::verify_sha1_pair`].
+    pub(super) fn sha1_pads(&self) -> Option<Sha1Pads> {
+        match &self.mac {
+            KeyedMac::Sha1(pads) => Some(*pads),
+            _ => None,
+        }
+    }
+}
+
 impl fmt::Debug for HmacKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "HmacKey({:?}, <hidden>)", self.hash())

@@ -164,16 +164,89 @@ impl Sha1Pads {
     pub(super) fn tag(&self, text: &[u8]) -> [u8; 20] {
         let mut inner = self.inner;
         finish::<TEXT_BLOCKS>(&mut inner, text, BLOCK + text.len());
-        // The outer message's second block: the inner hash, 0x80, zeros,
-        // then its length in bits, (64 + 20) * 8 (RFC 3174 §4).
-        let mut last = [0u8; BLOCK];
-        last[..20].copy_from_slice(&state_bytes(&inner));
-        last[20] = 0x80;
-        last[BLOCK - 8..].copy_from_slice(&(((BLOCK + 20) * 8) as u64).to_be_bytes());
         let mut outer = self.outer;
-        compress(&mut outer, &last);
+        compress(&mut outer, &outer_block(&inner));
         state_bytes(&outer)
     }
+}
+
+/// One message's blocks as SHA-1 reads them (RFC 3174 §4): its whole
+/// 64-octet blocks where they lie, then the rest with the padding in one
+/// or two blocks of its own.
+struct Padded<'t> {
+    whole: &'t [u8],
+    tail: [[u8; BLOCK]; 2],
+    blocks: usize,
+}
+
+impl<'t> Padded<'t> {
+    /// `text` ends a message of `total` octets whose earlier octets (a
+    /// multiple of 64) are already hashed.
+    fn new(text: &'t [u8], total: usize) -> Padded<'t> {
+        let split = text.len() / BLOCK * BLOCK;
+        let (whole, part) = text.split_at(split);
+        let mut tail = [[0u8; BLOCK]; 2];
+        tail[0][..part.len()].copy_from_slice(part);
+        tail[0][part.len()] = 0x80;
+        let last = usize::from(part.len() >= BLOCK - 8);
+        tail[last][BLOCK - 8..].copy_from_slice(&(total as u64).wrapping_mul(8).to_be_bytes());
+        Padded {
+            whole,
+            tail,
+            blocks: split / BLOCK + last + 1,
+        }
+    }
+
+    /// Block `i` (`i < self.blocks`).
+    fn block(&self, i: usize) -> &[u8; BLOCK] {
+        match self
+            .whole
+            .get(i * BLOCK..)
+            .and_then(|r| r.first_chunk::<BLOCK>())
+        {
+            Some(b) => b,
+            None => &self.tail[i - self.whole.len() / BLOCK],
+        }
+    }
+}
+
+/// The outer message's second block (RFC 2104 §2 step (6)): the inner
+/// hash, 0x80, zeros, then its length in bits, (64 + 20) * 8 (RFC 3174 §4).
+fn outer_block(inner: &[u32; 5]) -> [u8; BLOCK] {
+    let mut last = [0u8; BLOCK];
+    last[..20].copy_from_slice(&state_bytes(inner));
+    last[20] = 0x80;
+    last[BLOCK - 8..].copy_from_slice(&(((BLOCK + 20) * 8) as u64).to_be_bytes());
+    last
+}
+
+/// Two HMACs at once ([`Sha1Pads::tag`] of `a` over `text_a` and of `b`
+/// over `text_b`): their blocks are compressed in turn, one each. SHA-1's
+/// rounds wait on each other within one message, and the CPU runs the
+/// other message's rounds in those waits: on this project's machine
+/// (SHA-NI) two chains in turn took about 20 ns a block, one chain 29 ns
+/// in groups of blocks and 37 ns a block at a time.
+pub(super) fn tag_pair(
+    (a, text_a): (&Sha1Pads, &[u8]),
+    (b, text_b): (&Sha1Pads, &[u8]),
+) -> ([u8; 20], [u8; 20]) {
+    let (pa, pb) = (
+        Padded::new(text_a, BLOCK + text_a.len()),
+        Padded::new(text_b, BLOCK + text_b.len()),
+    );
+    let (mut ia, mut ib) = (a.inner, b.inner);
+    for i in 0..pa.blocks.max(pb.blocks) {
+        if i < pa.blocks {
+            compress(&mut ia, pa.block(i));
+        }
+        if i < pb.blocks {
+            compress(&mut ib, pb.block(i));
+        }
+    }
+    let (mut oa, mut ob) = (a.outer, b.outer);
+    compress(&mut oa, &outer_block(&ia));
+    compress(&mut ob, &outer_block(&ib));
+    (state_bytes(&oa), state_bytes(&ob))
 }
 
 #[cfg(test)]
@@ -201,6 +274,28 @@ mod tests {
                 mac.update(text);
                 let want: [u8; 20] = mac.finalize().into_bytes().into();
                 assert_eq!(pads.tag(text), want, "key {key_len}, text {text_len}");
+            }
+        }
+    }
+
+    /// Two HMACs at once equal each computed alone, for every pair of
+    /// lengths around the padding's boundaries (one message ending while
+    /// the other goes on, either way round).
+    #[test]
+    fn a_pair_equals_each_alone() {
+        let data: Vec<u8> = (0..1400u32).map(|i| (i * 37 + 11) as u8).collect();
+        let lens = [
+            0, 1, 54, 55, 56, 63, 64, 65, 119, 120, 128, 300, 511, 512, 700,
+        ];
+        let (ka, kb) = (Sha1Pads::new(b"key a"), Sha1Pads::new(&data[..90]));
+        for &la in &lens {
+            for &lb in &lens {
+                let (ta, tb) = (&data[3..3 + la], &data[100..100 + lb]);
+                assert_eq!(
+                    tag_pair((&ka, ta), (&kb, tb)),
+                    (ka.tag(ta), kb.tag(tb)),
+                    "{la}, {lb}"
+                );
             }
         }
     }
