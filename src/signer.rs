@@ -45,6 +45,7 @@ use zeroize::Zeroize;
 mod keys;
 mod sha1_mac;
 pub use keys::{HmacKey, KeyCache};
+pub(crate) use sha1_mac::Sha1Started;
 
 /// One parameter as byte offsets into the encoded buffer, which holds it
 /// as `%26name%3Dvalue`, its piece of the base string: `start..end` is the

@@ -44,12 +44,12 @@ use crate::error::ParseError;
 use crate::params::{collect, parse_form, Param, Source};
 use crate::request::Request;
 use crate::signature::{self, HashAlg, PublicKey, Secrets, SignatureMethod};
+use crate::signer::Sha1Started;
 use crate::uri::{default_port, looks_like_form, split_url};
 use base64::engine::general_purpose::{STANDARD as B64, URL_SAFE_NO_PAD};
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use serde::Serialize;
-use sha1::Sha1;
 use sha2::{Sha256, Sha512};
 use std::borrow::Cow;
 /// The engine's maps: seeded, and much faster than SipHash on the long
@@ -1343,10 +1343,12 @@ impl Leavable {
     }
 }
 
-/// A prepared HMAC key, cloned for each message.
+/// A prepared HMAC key, cloned for each message. HMAC-SHA1 runs on the
+/// SHA-1 compression function ([`Sha1Started`]), so that two of its tags
+/// can be computed together ([`Engine::flush`]).
 #[derive(Clone)]
 enum KeyedMac {
-    Sha1(Hmac<Sha1>),
+    Sha1(Sha1Started),
     Sha256(Hmac<Sha256>),
     Sha512(Hmac<Sha512>),
 }
@@ -1355,7 +1357,7 @@ impl KeyedMac {
     fn new(alg: HashAlg, key: &[u8]) -> KeyedMac {
         // HMAC takes keys of any length: `new_from_slice` cannot fail.
         match alg {
-            HashAlg::Sha1 => KeyedMac::Sha1(Hmac::new_from_slice(key).expect("any key length")),
+            HashAlg::Sha1 => KeyedMac::Sha1(Sha1Started::new(key)),
             HashAlg::Sha256 => KeyedMac::Sha256(Hmac::new_from_slice(key).expect("any key length")),
             HashAlg::Sha512 => KeyedMac::Sha512(Hmac::new_from_slice(key).expect("any key length")),
         }
@@ -1365,27 +1367,28 @@ impl KeyedMac {
     fn absorbed(&self, parts: &[&[u8]]) -> KeyedMac {
         let mut m = self.clone();
         match &mut m {
-            KeyedMac::Sha1(m) => parts.iter().for_each(|p| m.update(p)),
+            KeyedMac::Sha1(m) => parts.iter().for_each(|p| m.absorb(p)),
             KeyedMac::Sha256(m) => parts.iter().for_each(|p| m.update(p)),
             KeyedMac::Sha512(m) => parts.iter().for_each(|p| m.update(p)),
         }
         m
     }
 
-    /// The tag of the concatenation of `parts`, written to the front of
-    /// `out`; returns its length (20, 32 or 64).
-    fn tag(&self, parts: &[&[u8]], out: &mut [u8; 64]) -> usize {
-        fn finish<M: Mac + Clone>(m: &M, parts: &[&[u8]], out: &mut [u8; 64]) -> usize {
-            let mut m = m.clone();
-            parts.iter().for_each(|p| m.update(p));
-            let tag = m.finalize().into_bytes();
+    /// The tag of what was absorbed followed by `text`, written to the
+    /// front of `out`; returns its length (20, 32 or 64).
+    fn tag(&self, text: &[u8], out: &mut [u8; 64]) -> usize {
+        fn finish<M: Mac + Clone>(m: &M, text: &[u8], out: &mut [u8; 64]) -> usize {
+            let tag = m.clone().chain_update(text).finalize().into_bytes();
             out[..tag.len()].copy_from_slice(&tag);
             tag.len()
         }
         match self {
-            KeyedMac::Sha1(m) => finish(m, parts, out),
-            KeyedMac::Sha256(m) => finish(m, parts, out),
-            KeyedMac::Sha512(m) => finish(m, parts, out),
+            KeyedMac::Sha1(m) => {
+                out[..20].copy_from_slice(&m.tag(text));
+                20
+            }
+            KeyedMac::Sha256(m) => finish(m, text, out),
+            KeyedMac::Sha512(m) => finish(m, text, out),
         }
     }
 }
@@ -1409,6 +1412,28 @@ fn tag_len(h: HashAlg) -> usize {
 
 /// What a variant produces, as interned ids: (base string, key, digest).
 type Outcome = (u32, u32, u8);
+
+/// The explanations found so far: (size, atoms, target).
+type Found = Vec<(usize, Vec<usize>, usize)>;
+
+#[cfg(test)]
+thread_local! {
+    /// Tests only: every outcome signed the moment it is met, as before
+    /// [`Engine::check_later`] queued them, to compare the two.
+    static SIGN_AT_ONCE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// A variant met by the search whose outcome waits to be signed
+/// ([`Engine::check_later`]): its size without the target's output
+/// mistake, and its atoms.
+struct Queued {
+    out: Outcome,
+    /// The outcome's first appearance: it is signed when the queue is flushed.
+    fresh: bool,
+    size: usize,
+    atoms: [usize; MAX_DEPTH],
+    len: usize,
+}
 
 /// A key, a digest, and the method and URI parts a base string starts with.
 type Prefix = (u32, u8, u32, u32);
@@ -1463,6 +1488,9 @@ struct Engine<'a> {
     /// pairs from [`PAIR_DEPTH`]), so that [`Engine::planned`] does not
     /// enumerate them again.
     ops_len: Option<u64>,
+    /// Variants whose outcome waits to be signed, in the order the
+    /// search met them ([`Engine::check_later`]).
+    queue: Vec<Queued>,
     /// Where [`Engine::encoded_part`] encodes before interning.
     scratch: Vec<u8>,
     /// The request's parameters encoded once per encoder, from the
@@ -1630,6 +1658,7 @@ impl<'a> Engine<'a> {
             per_variant: 0,
             stopped: None,
             ops_len: None,
+            queue: Vec::new(),
             scratch: Vec::new(),
             slots: Default::default(),
             enc_uses: [0; ENCODERS],
@@ -1820,7 +1849,7 @@ impl<'a> Engine<'a> {
     /// the atoms (indices into `self.atoms`) and the target they match.
     /// Also returns the largest size searched completely.
     fn search(&mut self, depth: usize) -> (Vec<(Vec<usize>, usize)>, usize) {
-        let mut found: Vec<(usize, Vec<usize>, usize)> = Vec::new();
+        let mut found: Found = Vec::new();
         // The correct signer is tried whatever the budget, unless the
         // request alone is too big for it.
         if self.stopped.is_some() {
@@ -1844,6 +1873,7 @@ impl<'a> Engine<'a> {
             }
             let mut chosen = Vec::with_capacity(size);
             self.combos(size, 0, 0, 0, Knobs::default(), &mut chosen, &mut found);
+            self.flush(&mut found);
             best = found.iter().map(|f| f.0).min();
             if self.stopped.is_none() {
                 completed = size;
@@ -1874,12 +1904,7 @@ impl<'a> Engine<'a> {
     /// Size 1: keeps the atoms that change something, one per distinct
     /// outcome of each mistake, and records single-atom matches (an atom
     /// of weight 2, tried only from depth [`PAIR_DEPTH`], as size 2).
-    fn build_atoms(
-        &mut self,
-        zero: Outcome,
-        depth: usize,
-        found: &mut Vec<(usize, Vec<usize>, usize)>,
-    ) {
+    fn build_atoms(&mut self, zero: Outcome, depth: usize, found: &mut Found) {
         let mut groups: Vec<&'static str> = Vec::new();
         // (mistake, outcome) pairs already kept: a set, since a request
         // with millions of parameters gives millions of candidate forms.
@@ -1904,6 +1929,7 @@ impl<'a> Engine<'a> {
             let mut k = Knobs::default();
             op.apply(&mut k);
             if !self.may_try(&k) {
+                self.flush(found);
                 return;
             }
             let out = self.variant(&k);
@@ -1912,11 +1938,9 @@ impl<'a> Engine<'a> {
             }
             let atom = Atom { mistake, group, op };
             self.atoms.push(atom);
-            if let Some(t) = self.check(out) {
-                let total = op.weight() + self.targets[t].output.is_some() as usize;
-                found.push((total, vec![self.atoms.len() - 1], t));
-            }
+            self.check_later(out, op.weight(), &[self.atoms.len() - 1], found);
         }
+        self.flush(found);
     }
 
     /// Every combination of atoms from `from` on, one per group, whose
@@ -1931,17 +1955,14 @@ impl<'a> Engine<'a> {
         used: u64,
         knobs: Knobs,
         chosen: &mut Vec<usize>,
-        found: &mut Vec<(usize, Vec<usize>, usize)>,
+        found: &mut Found,
     ) {
         if weight == size {
             if chosen.len() < 2 || !self.may_try(&knobs) {
                 return;
             }
             let out = self.variant(&knobs);
-            if let Some(t) = self.check(out) {
-                let total = size + self.targets[t].output.is_some() as usize;
-                found.push((total, chosen.clone(), t));
-            }
+            self.check_later(out, size, chosen, found);
             return;
         }
         let remaining = size - weight;
@@ -1979,17 +2000,153 @@ impl<'a> Engine<'a> {
         if let Some(r) = self.seen.get(&out) {
             return *r;
         }
-        let states = self.macs.len() + self.prefixed.len();
+        self.prepare(out);
         let r = self.compute(out);
-        // HMAC states prepared for it (per key, and per key with the
-        // method and URI absorbed) are search state too.
-        let added = self.macs.len() + self.prefixed.len() - states;
-        self.hold(added * (std::mem::size_of::<KeyedMac>() + ENTRY));
         self.seen.insert(out, r);
         r
     }
 
+    /// Makes the HMAC states `out` is signed from (per key, and per key
+    /// with the method and URI absorbed), counted as search state.
+    fn prepare(&mut self, out: Outcome) {
+        let states = self.macs.len() + self.prefixed.len();
+        if self.mode == Mode::Hmac {
+            self.started(out);
+        }
+        let added = self.macs.len() + self.prefixed.len() - states;
+        self.hold(added * (std::mem::size_of::<KeyedMac>() + ENTRY));
+    }
+
+    /// [`Engine::check`] for a variant of `size` made of `atoms`, its
+    /// explanation added to `found` if it matches. Its outcome is signed
+    /// later, with the next new one, the two tags computed together
+    /// ([`Engine::flush`]); what the search counts (variants tried,
+    /// bytes held) and the order of `found` are as if each were signed
+    /// at once.
+    fn check_later(&mut self, out: Outcome, size: usize, atoms: &[usize], found: &mut Found) {
+        #[cfg(test)]
+        if SIGN_AT_ONCE.get() {
+            if let Some(t) = self.check(out) {
+                let total = size + self.targets[t].output.is_some() as usize;
+                found.push((total, atoms.to_vec(), t));
+            }
+            return;
+        }
+        let known = self.seen.contains_key(&out);
+        if known && self.queue.is_empty() {
+            if let Some(Some(t)) = self.seen.get(&out) {
+                let total = size + self.targets[*t].output.is_some() as usize;
+                found.push((total, atoms.to_vec(), *t));
+            }
+            return;
+        }
+        if !known {
+            self.prepare(out);
+            // Known from now on (signed at the flush), as `check` would
+            // have it.
+            self.seen.insert(out, None);
+        }
+        let mut kept = [0; MAX_DEPTH];
+        let len = atoms.len().min(MAX_DEPTH);
+        kept[..len].copy_from_slice(&atoms[..len]);
+        self.queue.push(Queued {
+            out,
+            fresh: !known,
+            size,
+            atoms: kept,
+            len,
+        });
+        if self.queue.iter().filter(|q| q.fresh).count() == 2 {
+            self.flush(found);
+        }
+    }
+
+    /// Signs the queued outcomes not signed yet (two at once where both
+    /// are HMAC-SHA1) and adds the queued variants that match to `found`,
+    /// in the order they were met.
+    fn flush(&mut self, found: &mut Found) {
+        let mut fresh = self.queue.iter().filter(|q| q.fresh).map(|q| q.out);
+        match (fresh.next(), fresh.next()) {
+            (Some(a), Some(b)) => {
+                let (ra, rb) = self.compute_two(a, b);
+                self.seen.insert(a, ra);
+                self.seen.insert(b, rb);
+            }
+            (Some(a), None) => {
+                let r = self.compute(a);
+                self.seen.insert(a, r);
+            }
+            _ => {}
+        }
+        for q in std::mem::take(&mut self.queue) {
+            if let Some(Some(t)) = self.seen.get(&q.out) {
+                let total = q.size + self.targets[*t].output.is_some() as usize;
+                found.push((total, q.atoms[..q.len].to_vec(), *t));
+            }
+        }
+    }
+
+    /// [`Engine::compute`] of two outcomes: two HMAC-SHA1 tags are
+    /// computed together ([`Sha1Started::tag_pair`]: each hash runs in
+    /// the other's waits), anything else one after the other.
+    fn compute_two(&mut self, a: Outcome, b: Outcome) -> (Option<usize>, Option<usize>) {
+        let started = |e: &Self, out: Outcome| match e.mode {
+            Mode::Hmac if e.targets.iter().any(|t| t.bytes.len() == 20) => {
+                match e.prefixed.get(&e.prefix_of(out))? {
+                    KeyedMac::Sha1(s) => Some(*s),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        let (Some(sa), Some(sb)) = (started(self, a), started(self, b)) else {
+            return (self.compute(a), self.compute(b));
+        };
+        let (ta, tb) = {
+            let normalized = |out: Outcome| &self.parts[self.bases[out.0 as usize][2] as usize][..];
+            Sha1Started::tag_pair((&sa, normalized(a)), (&sb, normalized(b)))
+        };
+        let matching = |tag: &[u8]| {
+            self.targets
+                .iter()
+                .position(|t| signature::constant_time_eq(&t.bytes, tag))
+        };
+        (matching(&ta), matching(&tb))
+    }
+
+    /// The key, digest, method and URI of an HMAC outcome: which started
+    /// state ([`Engine::prefixed`]) signs it.
+    fn prefix_of(&self, (base, key, alg): Outcome) -> Prefix {
+        let [mi, ui, _] = self.bases[base as usize];
+        (key, alg, mi, ui)
+    }
+
+    /// The HMAC state of an HMAC outcome's key and digest with its method
+    /// and URI absorbed (RFC 5849 §3.4.1.1: `method&uri&`), made once.
+    fn started(&mut self, out: Outcome) {
+        let alg = [HashAlg::Sha1, HashAlg::Sha256, HashAlg::Sha512][out.2 as usize];
+        // No target has this digest's length: nothing is signed (compute).
+        if !self.targets.iter().any(|t| t.bytes.len() == tag_len(alg)) {
+            return;
+        }
+        let prefix = self.prefix_of(out);
+        if self.prefixed.contains_key(&prefix) {
+            return;
+        }
+        let [m, u, _] = self.bases[out.0 as usize].map(|i| &self.parts[i as usize][..]);
+        let key = out.1;
+        let mac = self
+            .macs
+            .entry((key, out.2))
+            .or_insert_with(|| KeyedMac::new(alg, self.keys[key as usize].expose().as_bytes()));
+        let started = mac.absorbed(&[m, b"&", u, b"&"]);
+        self.prefixed.insert(prefix, started);
+    }
+
     fn compute(&mut self, (base, key, alg): Outcome) -> Option<usize> {
+        if self.mode == Mode::Hmac {
+            self.started((base, key, alg));
+        }
         let alg = [HashAlg::Sha1, HashAlg::Sha256, HashAlg::Sha512][alg as usize];
         let [m, u, n] = self.bases[base as usize].map(|i| &self.parts[i as usize][..]);
         let whole = [m, b"&", u, b"&", n];
@@ -2013,16 +2170,8 @@ impl<'a> Engine<'a> {
                 return None;
             }
             Mode::Hmac => {
-                let [mi, ui, _] = self.bases[base as usize];
-                let prefix = (key, alg_code(alg), mi, ui);
-                if !self.prefixed.contains_key(&prefix) {
-                    let mac = self.macs.entry((key, alg_code(alg))).or_insert_with(|| {
-                        KeyedMac::new(alg, self.keys[key as usize].expose().as_bytes())
-                    });
-                    let started = mac.absorbed(&[m, b"&", u, b"&"]);
-                    self.prefixed.insert(prefix, started);
-                }
-                let len = self.prefixed[&prefix].tag(&[n], &mut tag);
+                let prefix = self.prefix_of((base, key, alg_code(alg)));
+                let len = self.prefixed[&prefix].tag(n, &mut tag);
                 &tag[..len]
             }
         };
@@ -2881,6 +3030,146 @@ mod tests {
             "{} > {limit}",
             r.budget.memory_bytes
         );
+    }
+
+    /// The queue itself, fed outcomes in every order it can meet them: new
+    /// ones, one met again while it waits, one signed before, matching or
+    /// not. The explanations come out as from signing each at once, in the
+    /// order met.
+    #[test]
+    fn queued_outcomes_keep_the_order_they_were_met() {
+        // The RFC base string sent to port 443: the outcome without the
+        // port matches, every other does not.
+        let base = "GET&http%3A%2F%2Fphotos.example.net%2Fphotos&file%3Dvacation.jpg%26oauth_consumer_key%3Ddpf43f3p2l4k3l03%26oauth_nonce%3DchapoH%26oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D137131202%26oauth_token%3Dnnch734d00sl2jdk%26size%3Doriginal";
+        let mut mac =
+            Hmac::<sha1::Sha1>::new_from_slice(b"kd94hf93k423kf44&pfkkdhi9sl3r4s00").unwrap();
+        mac.update(base.as_bytes());
+        let sig = crate::encode::encode(&B64.encode(mac.finalize().into_bytes()));
+        let photos_443 = photos(&sig);
+        let request = Request {
+            url: photos_443.url.replacen("net/", "net:443/", 1),
+            ..photos_443
+        };
+        let prep = Prepared::new(&request, None, &secrets()).unwrap();
+        let targets = || decode_targets(prep.carried.as_deref().unwrap(), Mode::Hmac, None);
+        // Outcomes of single mistakes: the first that matches, and others.
+        let mut probe = Engine::new(&prep, Mode::Hmac, targets(), Budget::default());
+        let (mut outcomes, mut knobs) = (Vec::new(), Vec::new());
+        for (_, op) in candidate_ops(&prep, Mode::Hmac) {
+            let mut k = Knobs::default();
+            op.apply(&mut k);
+            let out = probe.variant(&k);
+            if !outcomes.contains(&out) {
+                outcomes.push(out);
+                knobs.push(k);
+            }
+        }
+        let matching = outcomes
+            .iter()
+            .position(|&o| probe.check(o).is_some())
+            .expect("dropping the port matches");
+        let others: Vec<Outcome> = outcomes
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| i != matching)
+            .map(|(_, &o)| o)
+            .take(4)
+            .collect();
+        let m = outcomes[matching];
+        let [a, b, c, d]: [Outcome; 4] = others[..].try_into().expect("four other outcomes");
+        drop(probe);
+        let orders: [&[Outcome]; 6] = [
+            &[m, a, m, b],
+            &[a, m, m, m, b, m],
+            &[a, b, m, c, m],
+            &[m, m],
+            &[a, m, b, c, d, m, a, m],
+            &[a, b, c, m],
+        ];
+        for order in orders {
+            let run = |at_once: bool| {
+                let mut e = Engine::new(&prep, Mode::Hmac, targets(), Budget::default());
+                // Outcomes are interned per engine: intern them again, in the same order.
+                for (_, op) in candidate_ops(&prep, Mode::Hmac) {
+                    let mut k = Knobs::default();
+                    op.apply(&mut k);
+                    e.outcome(&k);
+                }
+                let mut found = Vec::new();
+                SIGN_AT_ONCE.set(at_once);
+                for (i, &out) in order.iter().enumerate() {
+                    // As the search meets it: counted, then checked.
+                    let k = knobs[outcomes.iter().position(|&o| o == out).unwrap()];
+                    assert_eq!(e.variant(&k), out);
+                    e.check_later(out, 1, &[i], &mut found);
+                }
+                e.flush(&mut found);
+                SIGN_AT_ONCE.set(false);
+                (found, e.held, e.peak, e.seen.len(), e.tried)
+            };
+            let (queued, at_once) = (run(false), run(true));
+            assert_eq!(queued, at_once, "{order:?}");
+            let matches = order.iter().filter(|&&o| o == m).count();
+            assert_eq!(queued.0.len(), matches, "{order:?}");
+        }
+    }
+
+    #[test]
+    fn signing_two_outcomes_at_once_changes_no_answer() {
+        // Signatures made with the `hmac` crate over mistaken base strings
+        // and keys of the RFC 5849 §1.2 request, several of which more
+        // than one set of mistakes explains, and a wrong secret: queued
+        // and signed two at a time (HMAC-SHA1 together), the hunt gives
+        // the very result (mistakes, alternatives, variants tried, bytes
+        // held) it gives signing each outcome the moment it is met.
+        let base = "GET&http%3A%2F%2Fphotos.example.net%2Fphotos&file%3Dvacation.jpg%26oauth_consumer_key%3Ddpf43f3p2l4k3l03%26oauth_nonce%3DchapoH%26oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D137131202%26oauth_token%3Dnnch734d00sl2jdk%26size%3Doriginal";
+        let lower = base.replacen("GET", "get", 1);
+        let unsorted = base.replace(
+            "file%3Dvacation.jpg%26oauth_consumer_key%3Ddpf43f3p2l4k3l03",
+            "oauth_consumer_key%3Ddpf43f3p2l4k3l03%26file%3Dvacation.jpg",
+        );
+        let signed: [(&str, &str); 6] = [
+            (&lower, "kd94hf93k423kf44&pfkkdhi9sl3r4s00"),
+            (base, "kd94hf93k423kf44&"),
+            (base, "kd94hf93k423kf44"),
+            (&unsorted, "kd94hf93k423kf44&pfkkdhi9sl3r4s00"),
+            (&lower, "kd94hf93k423kf44&"),
+            (base, "wrong&secret"),
+        ];
+        // Sent to port 443 over http and signed without the port: two
+        // mistakes explain it alike, and their order is part of the answer.
+        fn on_443_photos(sig: &str) -> Request {
+            let r = photos(sig);
+            Request {
+                url: r.url.replacen("net/", "net:443/", 1),
+                ..r
+            }
+        }
+        let requests = signed
+            .iter()
+            .map(|&(text, key)| (text, key, photos as fn(&str) -> Request))
+            .chain([(
+                base,
+                "kd94hf93k423kf44&pfkkdhi9sl3r4s00",
+                on_443_photos as fn(&str) -> Request,
+            )]);
+        for (text, key, request_for) in requests {
+            let mut mac = Hmac::<sha1::Sha1>::new_from_slice(key.as_bytes()).unwrap();
+            mac.update(text.as_bytes());
+            let sig = B64.encode(mac.finalize().into_bytes());
+            let request = request_for(&crate::encode::encode(&sig));
+            for depth in [1, 2, 3] {
+                let options = HuntOptions {
+                    depth,
+                    ..HuntOptions::default()
+                };
+                SIGN_AT_ONCE.set(true);
+                let at_once = hunt(&request, &secrets(), &options).unwrap();
+                SIGN_AT_ONCE.set(false);
+                let queued = hunt(&request, &secrets(), &options).unwrap();
+                assert_eq!(queued, at_once, "{text} {key} depth {depth}");
+            }
+        }
     }
 
     #[test]
