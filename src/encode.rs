@@ -413,11 +413,17 @@ pub fn reencode_form_twice(
     out: &mut Vec<u8>,
     mut pair: impl FnMut(&[u8], usize, usize),
 ) {
-    // Room for every octet escaped twice (5 each), the `%26` and `%3D` of
-    // at most (n + 1) / 2 pairs (pairs of one octet: 3 more an octet, and
-    // 3), and the last block's window.
+    // Room for the most a form of n octets can become, and the last
+    // block's window: p pairs write their `%26` and `%3D` (6 octets) and
+    // at most 5 octets for each octet of their names and values. Each pair
+    // holds at least one such octet (or a `=`, which writes nothing more)
+    // and all but the last are followed by a `&`, so p <= (n + 1) / 2 and
+    // the names and values hold at most n - p + 1 octets: 5n + 5 + p in
+    // all, at most 5n + n / 2 + 6 (reached by `*&*&…*`). Every octet of the
+    // room is zeroed first, so it is kept tight.
     let mut k = out.len();
-    out.resize(k + 8 * form.len() + 3 + BLOCK_OUT, 0);
+    let n = form.len();
+    out.resize(k + 5 * n + n / 2 + 6 + BLOCK_OUT, 0);
     let mut i = 0;
     while let Some(&c) = form.get(i) {
         if c == b'&' {
@@ -669,6 +675,18 @@ mod tests {
             }
         }
         forms.push(b"%zz%2b=%3D&&a+b=c=d&%%41%".to_vec());
+        // The forms that become the longest for their length (one escaped
+        // octet a pair) fill the room reencode_form_twice makes exactly.
+        for n in 1..300 {
+            let worst: Vec<u8> = b"*&".iter().copied().cycle().take(n).collect();
+            let mut out = Vec::new();
+            reencode_form_twice(&worst, &mut out, |_, _, _| {});
+            let pairs = n.div_ceil(2);
+            assert_eq!(out.len(), 11 * pairs);
+            assert!(out.len() <= 5 * n + n / 2 + 6, "{n}");
+            forms.push(worst);
+            forms.push([b"&".as_slice(), &vec![b'*'; n]].concat());
+        }
         for form in &forms {
             let mut want = Vec::new();
             let mut want_pairs = Vec::new();
