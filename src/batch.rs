@@ -348,11 +348,13 @@ pub fn check_lines<L: AsRef<[u8]> + Sync>(lines: &[L], keys: &Keys) -> Vec<Check
 }
 
 /// Checks a log chunk by chunk with [`check_line_with`], on every core
-/// (with the `parallel` feature; otherwise on one thread), keeping one
-/// [`Signer`] per part of a chunk from one chunk to the next: its buffers
-/// and the HMAC key of every credential pair it has verified with
-/// ([`Signer::with_key_cache`], RFC 5849 §3.4.2), since a log's requests
-/// mostly repeat a few credentials. Results are in input order, the same
+/// (with the `parallel` feature; otherwise on one thread), keeping two
+/// [`Signer`]s per part of a chunk from one chunk to the next: their
+/// buffers and the HMAC key of every credential pair each has verified
+/// with ([`Signer::with_key_cache`], RFC 5849 §3.4.2), since a log's
+/// requests mostly repeat a few credentials. A part checks its lines two
+/// at a time, their HMAC-SHA1s computed together
+/// ([`Signer::verify_sha1_pair`]). Results are in input order, the same
 /// as [`check_line`] gives line by line.
 pub struct Checker<'k> {
     keys: &'k Keys,
