@@ -353,8 +353,10 @@ pub fn check_lines<L: AsRef<[u8]> + Sync>(lines: &[L], keys: &Keys) -> Vec<Check
 /// buffers and the HMAC key of every credential pair each has verified
 /// with ([`Signer::with_key_cache`], RFC 5849 §3.4.2), since a log's
 /// requests mostly repeat a few credentials. A part checks its lines two
-/// at a time, their HMAC-SHA1s computed together
-/// ([`Signer::verify_sha1_pair`]). Results are in input order, the same
+/// at a time: when both reach the fast path's HMAC-SHA1 with a signature
+/// it can decode, the two are computed together
+/// ([`Signer::verify_sha1_pair`]). (Each signer keeps its own key cache,
+/// so a credential pair may be derived once by each.) Results are in input order, the same
 /// as [`check_line`] gives line by line.
 pub struct Checker<'k> {
     keys: &'k Keys,
@@ -413,7 +415,7 @@ impl<'k> Checker<'k> {
     pub fn check_lines<L: AsRef<[u8]> + Sync>(&mut self, lines: &[L]) -> Vec<Checked> {
         let results = self.check_parts(lines);
         // A part that met a huge line (up to the 16 MiB a line may hold,
-        // its form encoded twice in up to 8 times that) gives the room
+        // its form encoded twice in up to 5.5 times that) gives the room
         // back, rather than every part keeping its largest line's worth.
         for (signer, scratch) in self.signers.iter_mut().flatten() {
             signer.shrink_to(KEEP_BYTES);

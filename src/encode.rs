@@ -676,7 +676,8 @@ mod tests {
         }
         forms.push(b"%zz%2b=%3D&&a+b=c=d&%%41%".to_vec());
         // The forms that become the longest for their length (one escaped
-        // octet a pair) fill the room reencode_form_twice makes exactly.
+        // octet a pair) reach the bound the room is made of (exactly for
+        // odd lengths) and transcode whole.
         for n in 1..300 {
             let worst: Vec<u8> = b"*&".iter().copied().cycle().take(n).collect();
             let mut out = Vec::new();

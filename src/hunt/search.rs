@@ -1416,6 +1416,9 @@ type Outcome = (u32, u32, u8);
 /// The explanations found so far: (size, atoms, target).
 type Found = Vec<(usize, Vec<usize>, usize)>;
 
+/// The most variants [`Engine::check_later`] keeps waiting.
+const MAX_QUEUE: usize = 64;
+
 #[cfg(test)]
 thread_local! {
     /// Tests only: every outcome signed the moment it is met, as before
@@ -1491,6 +1494,9 @@ struct Engine<'a> {
     /// Variants whose outcome waits to be signed, in the order the
     /// search met them ([`Engine::check_later`]).
     queue: Vec<Queued>,
+    /// How many of them are an outcome's first appearance (0 or 1
+    /// between flushes).
+    queue_fresh: usize,
     /// Where [`Engine::encoded_part`] encodes before interning.
     scratch: Vec<u8>,
     /// The request's parameters encoded once per encoder, from the
@@ -1659,6 +1665,7 @@ impl<'a> Engine<'a> {
             stopped: None,
             ops_len: None,
             queue: Vec::new(),
+            queue_fresh: 0,
             scratch: Vec::new(),
             slots: Default::default(),
             enc_uses: [0; ENCODERS],
@@ -2056,7 +2063,10 @@ impl<'a> Engine<'a> {
             atoms: kept,
             len,
         });
-        if self.queue.iter().filter(|q| q.fresh).count() == 2 {
+        self.queue_fresh += usize::from(!known);
+        // A long run of outcomes met before, behind one that waits, is
+        // not kept waiting: the queue stays short.
+        if self.queue_fresh == 2 || self.queue.len() >= MAX_QUEUE {
             self.flush(found);
         }
     }
@@ -2078,6 +2088,7 @@ impl<'a> Engine<'a> {
             }
             _ => {}
         }
+        self.queue_fresh = 0;
         for q in std::mem::take(&mut self.queue) {
             if let Some(Some(t)) = self.seen.get(&q.out) {
                 let total = q.size + self.targets[*t].output.is_some() as usize;
@@ -3078,13 +3089,16 @@ mod tests {
         let m = outcomes[matching];
         let [a, b, c, d]: [Outcome; 4] = others[..].try_into().expect("four other outcomes");
         drop(probe);
-        let orders: [&[Outcome]; 6] = [
+        // The last: one waiting outcome met again past the queue's length.
+        let long_run = [m; MAX_QUEUE + 7];
+        let orders: [&[Outcome]; 7] = [
             &[m, a, m, b],
             &[a, m, m, m, b, m],
             &[a, b, m, c, m],
             &[m, m],
             &[a, m, b, c, d, m, a, m],
             &[a, b, c, m],
+            &long_run,
         ];
         for order in orders {
             let run = |at_once: bool| {

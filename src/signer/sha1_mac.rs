@@ -5,10 +5,12 @@
 //! The `hmac` crate computes the same value through buffered hashers: a
 //! block buffer per hasher, the key's digest copied through its generic
 //! output, the inner digest fed to the outer hasher through its buffer.
-//! Here the key block, the pads and the final blocks are fixed-size arrays
-//! on the stack, and the base string is copied into one of up to ten
-//! blocks and compressed eight whole blocks a call. The differential tests
-//! keep it equal to the `hmac` crate.
+//! Here the pads and the final blocks are fixed-size arrays on the stack.
+//! One HMAC ([`Sha1Pads::tag`]) copies its base string into up to ten
+//! blocks and compresses eight whole blocks a call; two at once
+//! ([`tag_pair`], [`Sha1Started::tag_pair`]) read each text's whole blocks
+//! where they lie and compress one block of each in turn. The
+//! differential tests keep all of it equal to the `hmac` crate.
 
 use sha1::digest::generic_array::typenum::U64;
 use sha1::digest::generic_array::GenericArray;
@@ -175,9 +177,10 @@ impl Sha1Pads {
 
 /// The blocks that end a message as SHA-1 reads them (RFC 3174 §4):
 /// octets kept from before (under a block), then a text, then the
-/// padding. The text's whole blocks are read where they lie; the block
-/// that joins the kept octets to the text, and the last one or two with
-/// the padding, are built here.
+/// padding. [`Padded::block`] gives the text's whole blocks where they
+/// lie; the block that joins the kept octets to the text, and the last one
+/// or two with the padding, are built here. ([`Padded::compress_into`]
+/// copies them into groups, for fewer calls.)
 struct Padded<'t> {
     /// The kept octets and the text's first octets, when they fill a block.
     first: Option<[u8; BLOCK]>,
