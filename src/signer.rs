@@ -212,6 +212,14 @@ fn push_base64(tag: &[u8], out: &mut String) {
     }
 }
 
+/// RFC 5849 §3.4.2: the HMAC key, `encode(consumer_secret)&encode(token_secret)`,
+/// appended to `out`.
+fn push_key(consumer_secret: &str, token_secret: &str, out: &mut Vec<u8>) {
+    encode_to_vec(consumer_secret.as_bytes(), out);
+    out.push(b'&');
+    encode_to_vec(token_secret.as_bytes(), out);
+}
+
 impl Drop for Signer {
     fn drop(&mut self) {
         self.signature.zeroize();
@@ -460,9 +468,7 @@ impl Signer {
             return &self.signature;
         }
         self.key.clear();
-        encode_to_vec(consumer_secret.as_bytes(), &mut self.key);
-        self.key.push(b'&');
-        encode_to_vec(token_secret.as_bytes(), &mut self.key);
+        push_key(consumer_secret, token_secret, &mut self.key);
         // HMAC takes keys of any length, so `new_from_slice` cannot fail.
         match hash {
             // RFC 2104 §2 on SHA-1's compression function (sha1_mac).
@@ -553,9 +559,7 @@ impl Signer {
             return pads;
         }
         self.key.clear();
-        encode_to_vec(consumer_secret.as_bytes(), &mut self.key);
-        self.key.push(b'&');
-        encode_to_vec(token_secret.as_bytes(), &mut self.key);
+        push_key(consumer_secret, token_secret, &mut self.key);
         let pads = sha1_mac::Sha1Pads::new(&self.key);
         self.key.clear();
         pads
@@ -767,6 +771,18 @@ mod tests {
     }
 
     /// A reused signer gives the same results as a new one.
+    /// A signer used before builds the base string of a new request as a
+    /// new signer does.
+    fn signs_a_new_request(s: &mut Signer) {
+        s.set_url("http://y/").unwrap();
+        s.add_protocol("oauth_nonce", "m");
+        s.base_string("GET");
+        assert_eq!(
+            s.base_string_text(),
+            "GET&http%3A%2F%2Fy%2F&oauth_nonce%3Dm"
+        );
+    }
+
     #[test]
     fn clear_forgets_the_last_request() {
         let mut s = Signer::new();
@@ -776,13 +792,7 @@ mod tests {
         s.sign_hmac(HashAlg::Sha256, "cs", "ts");
         s.authorization(Some("r\"q"));
         s.clear();
-        s.set_url("http://y/").unwrap();
-        s.add_protocol("oauth_nonce", "m");
-        s.base_string("GET");
-        assert_eq!(
-            s.base_string_text(),
-            "GET&http%3A%2F%2Fy%2F&oauth_nonce%3Dm"
-        );
+        signs_a_new_request(&mut s);
         let sig = crate::encode::encode(s.sign_hmac(HashAlg::Sha1, "cs", ""));
         assert_eq!(
             s.authorization(Some("r\"q")),
@@ -806,13 +816,7 @@ mod tests {
         for cap in [s.encoded.capacity(), s.base.capacity(), s.header.capacity()] {
             assert!(cap <= 4096, "{cap}");
         }
-        s.set_url("http://y/").unwrap();
-        s.add_protocol("oauth_nonce", "m");
-        s.base_string("GET");
-        assert_eq!(
-            s.base_string_text(),
-            "GET&http%3A%2F%2Fy%2F&oauth_nonce%3Dm"
-        );
+        signs_a_new_request(&mut s);
     }
 
     /// Every method through `sign` gives what `signature::sign` gives.

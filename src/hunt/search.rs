@@ -2024,6 +2024,13 @@ impl<'a> Engine<'a> {
         self.hold(added * (std::mem::size_of::<KeyedMac>() + ENTRY));
     }
 
+    /// Adds the explanation of a variant of `size` made of `atoms` that
+    /// reproduces target `t` (its output mistake, if any, counts too).
+    fn explain(&self, t: usize, size: usize, atoms: &[usize], found: &mut Found) {
+        let total = size + self.targets[t].output.is_some() as usize;
+        found.push((total, atoms.to_vec(), t));
+    }
+
     /// [`Engine::check`] for a variant of `size` made of `atoms`, its
     /// explanation added to `found` if it matches. Its outcome is signed
     /// later, with the next new one, the two tags computed together
@@ -2034,16 +2041,14 @@ impl<'a> Engine<'a> {
         #[cfg(test)]
         if SIGN_AT_ONCE.get() {
             if let Some(t) = self.check(out) {
-                let total = size + self.targets[t].output.is_some() as usize;
-                found.push((total, atoms.to_vec(), t));
+                self.explain(t, size, atoms, found);
             }
             return;
         }
         let known = self.seen.contains_key(&out);
         if known && self.queue.is_empty() {
-            if let Some(Some(t)) = self.seen.get(&out) {
-                let total = size + self.targets[*t].output.is_some() as usize;
-                found.push((total, atoms.to_vec(), *t));
+            if let Some(&Some(t)) = self.seen.get(&out) {
+                self.explain(t, size, atoms, found);
             }
             return;
         }
@@ -2090,9 +2095,8 @@ impl<'a> Engine<'a> {
         }
         self.queue_fresh = 0;
         for q in std::mem::take(&mut self.queue) {
-            if let Some(Some(t)) = self.seen.get(&q.out) {
-                let total = q.size + self.targets[*t].output.is_some() as usize;
-                found.push((total, q.atoms[..q.len].to_vec(), *t));
+            if let Some(&Some(t)) = self.seen.get(&q.out) {
+                self.explain(t, q.size, &q.atoms[..q.len], found);
             }
         }
     }
@@ -2101,13 +2105,10 @@ impl<'a> Engine<'a> {
     /// computed together ([`Sha1Started::tag_pair`]: each hash runs in
     /// the other's waits), anything else one after the other.
     fn compute_two(&mut self, a: Outcome, b: Outcome) -> (Option<usize>, Option<usize>) {
-        let started = |e: &Self, out: Outcome| match e.mode {
-            Mode::Hmac if e.targets.iter().any(|t| t.bytes.len() == 20) => {
-                match e.prefixed.get(&e.prefix_of(out))? {
-                    KeyedMac::Sha1(s) => Some(*s),
-                    _ => None,
-                }
-            }
+        // A started state exists only where a target is as long as the
+        // digest's tag (Engine::started).
+        let started = |e: &Self, out: Outcome| match (e.mode, e.prefixed.get(&e.prefix_of(out))) {
+            (Mode::Hmac, Some(KeyedMac::Sha1(s))) => Some(*s),
             _ => None,
         };
         let (Some(sa), Some(sb)) = (started(self, a), started(self, b)) else {
@@ -2154,10 +2155,9 @@ impl<'a> Engine<'a> {
         self.prefixed.insert(prefix, started);
     }
 
+    /// The target `out` reproduces, its HMAC states made beforehand
+    /// ([`Engine::prepare`]).
     fn compute(&mut self, (base, key, alg): Outcome) -> Option<usize> {
-        if self.mode == Mode::Hmac {
-            self.started((base, key, alg));
-        }
         let alg = [HashAlg::Sha1, HashAlg::Sha256, HashAlg::Sha512][alg as usize];
         let [m, u, n] = self.bases[base as usize].map(|i| &self.parts[i as usize][..]);
         let whole = [m, b"&", u, b"&", n];

@@ -7,9 +7,8 @@
 //! pairs a signer has seen, so that a server, a batch or a client signing
 //! many requests with the same credentials hashes only each base string.
 
-use super::push_base64;
 use super::sha1_mac::Sha1Pads;
-use crate::encode::encode_to_vec;
+use super::{push_base64, push_key};
 use crate::signature::HashAlg;
 use hmac::{Hmac, Mac};
 use sha2::{Sha256, Sha512};
@@ -63,9 +62,7 @@ impl HmacKey {
     /// Derives the key for `hash` from the two secrets (RFC 5849 §3.4.2).
     pub fn new(hash: HashAlg, consumer_secret: &str, token_secret: &str) -> HmacKey {
         let mut key = Vec::with_capacity(consumer_secret.len() + token_secret.len() + 8);
-        encode_to_vec(consumer_secret.as_bytes(), &mut key);
-        key.push(b'&');
-        encode_to_vec(token_secret.as_bytes(), &mut key);
+        push_key(consumer_secret, token_secret, &mut key);
         // HMAC takes keys of any length, so `new_from_slice` cannot fail;
         // `new` on an empty key is the same (RFC 2104 §2 pads with zeros).
         let mac = match hash {
@@ -83,22 +80,20 @@ impl HmacKey {
         HmacKey { mac }
     }
 
+    /// The SHA-1 key's two hash states, for [`super::Signer::verify_sha1_pair`].
+    pub(super) fn sha1_pads(&self) -> Option<Sha1Pads> {
+        match &self.mac {
+            KeyedMac::Sha1(pads) => Some(*pads),
+            _ => None,
+        }
+    }
+
     /// The hash the key is for.
     pub fn hash(&self) -> HashAlg {
         match self.mac {
             KeyedMac::Sha1(_) => HashAlg::Sha1,
             KeyedMac::Sha256(_) => HashAlg::Sha256,
             KeyedMac::Sha512(_) => HashAlg::Sha512,
-        }
-    }
-}
-
-impl HmacKey {
-    /// The SHA-1 key's two hash states, for [`super::Signer::verify_sha1_pair`].
-    pub(super) fn sha1_pads(&self) -> Option<Sha1Pads> {
-        match &self.mac {
-            KeyedMac::Sha1(pads) => Some(*pads),
-            _ => None,
         }
     }
 }

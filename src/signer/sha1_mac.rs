@@ -167,6 +167,9 @@ impl Sha1Pads {
     /// the states after the padded keys (one block each, so the inner
     /// message is 64 + `text.len()` octets and the outer one 64 + 20).
     pub(super) fn tag(&self, text: &[u8]) -> [u8; 20] {
+        // Its own padding ([`finish`]) rather than [`Padded`]'s: through
+        // `Padded::compress_into`, which picks each block from where it
+        // lies, signing took about 2% longer (`signer_loop`, best of 12).
         let mut inner = self.inner;
         finish::<TEXT_BLOCKS>(&mut inner, text, BLOCK + text.len());
         let mut outer = self.outer;
