@@ -292,17 +292,7 @@ pub fn reencode_twice_to_vec(raw: &[u8], plus_is_space: bool, out: &mut Vec<u8>)
                 put(table, c, &mut buf, &mut k);
                 continue;
             }
-            match c {
-                b'%' => match hex_pair(raw, i - 1) {
-                    Some(v) => {
-                        put(table, v, &mut buf, &mut k);
-                        i += 2;
-                    }
-                    None => put(table, b'%', &mut buf, &mut k),
-                },
-                b'+' if plus_is_space => put(table, b' ', &mut buf, &mut k),
-                _ => put(table, c, &mut buf, &mut k),
-            }
+            i = put_special(raw, i, plus_is_space, &mut buf, &mut k);
         }
         out.extend_from_slice(&buf[..k]);
     }
@@ -319,6 +309,41 @@ const SPECIAL: [bool; 256] = {
     t[b'=' as usize] = true;
     t
 };
+
+/// Writes the [`SPECIAL`] octet just read, `src[i - 1]`, decoded and
+/// encoded twice (§3.6) at `buf[*k..]`: a valid `%XX` escape as its octet
+/// (reading on past it), a malformed one as a literal `%`, with
+/// `plus_is_space` (form encoding, RFC 5849 §3.4.1.3.1) a `+` as a space,
+/// anything else as itself. Returns where reading goes on.
+#[inline(always)]
+fn put_special(
+    src: &[u8],
+    i: usize,
+    plus_is_space: bool,
+    buf: &mut [u8; BLOCK_OUT],
+    k: &mut usize,
+) -> usize {
+    match src[i - 1] {
+        b'%' => match hex_pair(src, i - 1) {
+            Some(v) => {
+                put(&TWICE, v, buf, k);
+                i + 2
+            }
+            None => {
+                put(&TWICE, b'%', buf, k);
+                i
+            }
+        },
+        b'+' if plus_is_space => {
+            put(&TWICE, b' ', buf, k);
+            i
+        }
+        c => {
+            put(&TWICE, c, buf, k);
+            i
+        }
+    }
+}
 
 /// Where a name of a form ends (RFC 5849 §3.4.1.3.1: at `&` or at its first `=`).
 const NAME_ENDS: [bool; 256] = {
@@ -371,17 +396,7 @@ fn reencode_piece(
             if ends[c as usize] {
                 return (i - 1, k + w);
             }
-            match c {
-                b'%' => match hex_pair(form, i - 1) {
-                    Some(v) => {
-                        put(&TWICE, v, win, &mut w);
-                        i += 2;
-                    }
-                    None => put(&TWICE, b'%', win, &mut w),
-                },
-                b'+' => put(&TWICE, b' ', win, &mut w),
-                _ => put(&TWICE, c, win, &mut w),
-            }
+            i = put_special(form, i, true, win, &mut w);
         }
         k += w;
         if i >= form.len() {
