@@ -427,45 +427,52 @@ impl<'k> Checker<'k> {
     fn check_parts<L: AsRef<[u8]> + Sync>(&mut self, lines: &[L]) -> Vec<Checked> {
         let (keys, detail) = (self.keys, self.detail);
         let per_part = lines.len().div_ceil(self.signers.len()).max(1);
+        // Each part writes its results into its own slice of one vector
+        // (placeholders first, a result with nothing to free): collected
+        // from the parts instead, every result was moved twice more, into
+        // rayon's list of vectors and from there into one (2-4% of the
+        // CPU time of a log's verification, in `memmove`).
+        let mut results = Vec::with_capacity(lines.len());
+        results.resize_with(lines.len(), || {
+            Checked::valid_brief(crate::signature::SignatureMethod::HmacSha1)
+        });
         #[cfg(feature = "parallel")]
-        return lines
-            .par_chunks(per_part)
+        results
+            .par_chunks_mut(per_part)
+            .zip(lines.par_chunks(per_part))
             .zip(self.signers.par_iter_mut())
-            .flat_map_iter(|(part, workers)| check_part(part, keys, workers, detail))
-            .collect();
+            .for_each(|((out, part), workers)| check_part(part, keys, workers, detail, out));
         #[cfg(not(feature = "parallel"))]
-        lines
-            .chunks(per_part)
+        results
+            .chunks_mut(per_part)
+            .zip(lines.chunks(per_part))
             .zip(self.signers.iter_mut())
-            .flat_map(|(part, workers)| check_part(part, keys, workers, detail))
-            .collect()
+            .for_each(|((out, part), workers)| check_part(part, keys, workers, detail, out));
+        results
     }
 }
 
-/// One part of a chunk, two lines at a time ([`check_two_lines`]), results
-/// in order.
+/// One part of a chunk, two lines at a time ([`check_two_lines`]), each
+/// result written to its line's place in `out` (as long as `part`).
 fn check_part<L: AsRef<[u8]>>(
     part: &[L],
     keys: &Keys,
     workers: &mut [(Signer, jsonl::Scratch); 2],
     detail: Detail,
-) -> Vec<Checked> {
-    let mut results = Vec::with_capacity(part.len());
+    out: &mut [Checked],
+) {
     let mut pairs = part.chunks_exact(2);
-    for pair in &mut pairs {
+    let mut slots = out.chunks_exact_mut(2);
+    for (pair, slot) in (&mut pairs).zip(&mut slots) {
         let lines = (pair[0].as_ref(), pair[1].as_ref());
-        results.extend(check_two_lines(lines, keys, workers, detail));
+        let [a, b] = check_two_lines(lines, keys, workers, detail);
+        slot[0] = a;
+        slot[1] = b;
     }
-    for line in pairs.remainder() {
+    for (line, slot) in pairs.remainder().iter().zip(slots.into_remainder()) {
         let (signer, scratch) = &mut workers[0];
-        results.push(check_line_as(
-            line.as_ref(),
-            keys,
-            (signer, scratch),
-            detail,
-        ));
+        *slot = check_line_as(line.as_ref(), keys, (signer, scratch), detail);
     }
-    results
 }
 
 /// The sequential twin of the parallel [`check_lines`]: one signer
