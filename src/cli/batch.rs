@@ -192,7 +192,13 @@ fn stream_jsonl(
             .iter()
             .zip(&results)
             .enumerate()
-            .map(|(i, ((n, _), c))| (Position::Line(*n), c, hunts.get(i).and_then(Option::as_ref)));
+            .map(|(i, ((n, _), c))| {
+                (
+                    Position::Line(*n),
+                    c,
+                    hunts.get(i).and_then(|h| h.as_deref()),
+                )
+            });
         let written = match &progress {
             Some(p) => p.suspend(|| out.rows(rows, &mut summary)),
             None => out.rows(rows, &mut summary),
@@ -392,11 +398,13 @@ fn every_request(
         })
         .collect();
     let mut summary = Summary::default();
-    let rows = labels
-        .iter()
-        .zip(&results)
-        .enumerate()
-        .map(|(i, (l, c))| (Position::Label(l), c, hunts.get(i).and_then(Option::as_ref)));
+    let rows = labels.iter().zip(&results).enumerate().map(|(i, (l, c))| {
+        (
+            Position::Label(l),
+            c,
+            hunts.get(i).and_then(|h| h.as_deref()),
+        )
+    });
     let written = out.rows(rows, &mut summary);
     if out.keep_going(written)? {
         out.summary(&summary)?;
