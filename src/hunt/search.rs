@@ -59,6 +59,7 @@ type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 use std::fmt;
 use std::rc::Rc;
 use std::time::Instant;
+use zeroize::Zeroizing;
 
 /// The deepest combination hunted.
 pub const MAX_DEPTH: usize = 4;
@@ -2604,37 +2605,65 @@ impl<'a> Engine<'a> {
         if let Some(&id) = self.key_of.get(k) {
             return id;
         }
-        let mut cs = self.prep.consumer_secret.expose().to_string();
-        let mut ts = self.prep.token_secret.expose().to_string();
-        match k.text {
-            SecretText::ConsumerNewline => cs.push('\n'),
-            SecretText::ConsumerSpace => cs.push(' '),
-            SecretText::TokenNewline => ts.push('\n'),
-            SecretText::TokenSpace => ts.push(' '),
-            SecretText::ConsumerTrimmed => cs = cs.trim().to_string(),
-            SecretText::TokenTrimmed => ts = ts.trim().to_string(),
-            SecretText::BlankTokenEmptied => ts.clear(),
-            SecretText::AsGiven => {}
+        let (cs, ts) = (
+            self.prep.consumer_secret.expose(),
+            self.prep.token_secret.expose(),
+        );
+        // The secrets as this mistake leaves them: trimmed, emptied, or
+        // followed by one more character, kept apart (borrowed text, then
+        // that character) rather than copied.
+        let (cs, cs_tail, ts, ts_tail) = match k.text {
+            SecretText::ConsumerNewline => (cs, "\n", ts, ""),
+            SecretText::ConsumerSpace => (cs, " ", ts, ""),
+            SecretText::TokenNewline => (cs, "", ts, "\n"),
+            SecretText::TokenSpace => (cs, "", ts, " "),
+            SecretText::ConsumerTrimmed => (cs.trim(), "", ts, ""),
+            SecretText::TokenTrimmed => (cs, "", ts.trim(), ""),
+            SecretText::BlankTokenEmptied => (cs, "", "", ""),
+            SecretText::AsGiven => (cs, "", ts, ""),
+        };
+        // Each secret as it is or encoded (RFC 5849 §3.4.2 encodes both),
+        // straight into one buffer that is wiped when dropped. A secret
+        // and its extra character are encoded in turn: every encoder maps
+        // octet by octet, or (`Raw`, `Latin1`) character by character over
+        // valid UTF-8, so the two give the octets the joined text would.
+        let mut key = Zeroizing::new(Vec::with_capacity(3 * (cs.len() + ts.len()) + 16));
+        let put = |key: &mut Vec<u8>, text: &str| match k.raw {
+            true => key.extend_from_slice(text.as_bytes()),
+            false => enc_into(k.enc, text.as_bytes(), key),
+        };
+        let ((first, first_tail), second) = match k.shape {
+            KeyShape::Swapped => ((ts, ts_tail), (cs, cs_tail)),
+            _ => ((cs, cs_tail), (ts, ts_tail)),
+        };
+        put(&mut key, first);
+        put(&mut key, first_tail);
+        match k.shape {
+            KeyShape::Rfc | KeyShape::Swapped => key.push(b'&'),
+            KeyShape::NoAmpersand => {}
+            KeyShape::TokenSecretOmitted => key.push(b'&'),
+            KeyShape::NullText => key.extend_from_slice(b"&null"),
+            KeyShape::UndefinedText => key.extend_from_slice(b"&undefined"),
         }
-        let e = |s: &str| {
-            if k.raw {
-                s.to_string()
-            } else {
-                enc(k.enc, s.as_bytes())
-            }
-        };
-        let key = match k.shape {
-            KeyShape::NoAmpersand => format!("{}{}", e(&cs), e(&ts)),
-            KeyShape::TokenSecretOmitted => format!("{}&", e(&cs)),
-            KeyShape::Swapped => format!("{}&{}", e(&ts), e(&cs)),
-            KeyShape::NullText => format!("{}&null", e(&cs)),
-            KeyShape::UndefinedText => format!("{}&undefined", e(&cs)),
-            KeyShape::Rfc => format!("{}&{}", e(&cs), e(&ts)),
-        };
-        let id = match self.keys.iter().position(|x| x.expose() == key) {
+        if matches!(
+            k.shape,
+            KeyShape::Rfc | KeyShape::Swapped | KeyShape::NoAmpersand
+        ) {
+            put(&mut key, second.0);
+            put(&mut key, second.1);
+        }
+        let id = match self
+            .keys
+            .iter()
+            .position(|x| x.expose().as_bytes() == &key[..])
+        {
             Some(i) => i as u32,
             None => {
-                self.keys.push(crate::Secret::new(key));
+                // Always UTF-8 (see `enc_into`); moved, not copied, into
+                // the `Secret` that wipes it.
+                let text = String::from_utf8(std::mem::take(&mut *key))
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                self.keys.push(crate::Secret::new(text));
                 self.keys.len() as u32 - 1
             }
         };
