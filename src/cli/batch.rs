@@ -196,7 +196,7 @@ fn stream_jsonl(
                 (
                     Position::Line(*n),
                     c,
-                    hunts.get(i).and_then(|h| h.as_deref()),
+                    hunts.get(i).and_then(Option::as_deref),
                 )
             });
         let written = match &progress {
@@ -402,7 +402,7 @@ fn every_request(
         (
             Position::Label(l),
             c,
-            hunts.get(i).and_then(|h| h.as_deref()),
+            hunts.get(i).and_then(Option::as_deref),
         )
     });
     let written = out.rows(rows, &mut summary);

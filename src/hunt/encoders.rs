@@ -46,7 +46,10 @@ pub(super) fn enc_into(enc: Enc, bytes: &[u8], out: &mut Vec<u8>) {
         Enc::Double => encode_twice_to_vec(bytes, out),
         Enc::Latin1 => match std::str::from_utf8(bytes) {
             Ok(s) if s.chars().all(|c| (c as u32) < 256) => {
-                let narrow: Vec<u8> = s.chars().map(|c| c as u32 as u8).collect();
+                // Wiped when dropped: the text may be a secret (a key
+                // variant of the hunt).
+                let narrow: zeroize::Zeroizing<Vec<u8>> =
+                    zeroize::Zeroizing::new(s.chars().map(|c| c as u32 as u8).collect());
                 encode_to_vec(&narrow, out);
             }
             _ => encode_to_vec(bytes, out),
