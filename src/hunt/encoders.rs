@@ -173,6 +173,21 @@ pub(super) fn growth(e: Enc) -> usize {
     }
 }
 
+/// Every encoder, for the tests.
+#[cfg(test)]
+pub(super) const ALL: [Enc; 10] = [
+    Enc::Rfc,
+    Enc::PlusForSpace,
+    Enc::Reserved,
+    Enc::LowerHex,
+    Enc::Double,
+    Enc::Raw,
+    Enc::Tilde,
+    Enc::Java,
+    Enc::Php,
+    Enc::Latin1,
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,19 +234,6 @@ mod tests {
         }
         out
     }
-
-    const ALL: [Enc; 10] = [
-        Enc::Rfc,
-        Enc::PlusForSpace,
-        Enc::Reserved,
-        Enc::LowerHex,
-        Enc::Double,
-        Enc::Raw,
-        Enc::Tilde,
-        Enc::Java,
-        Enc::Php,
-        Enc::Latin1,
-    ];
 
     /// RFC 5849 §3.6: every encoder over all 256 octets, alone and inside
     /// text, and over UTF-8 and broken sequences, writes what the
