@@ -236,6 +236,16 @@ pub(crate) fn is_all_unreserved(bytes: &[u8]) -> bool {
     bytes.iter().all(|&b| is_unreserved_arith(b))
 }
 
+/// [`is_all_unreserved`] inlined whole, for a text the compiler usually
+/// knows (a protocol parameter's name, written as a literal): the test
+/// then folds to a constant.
+#[inline(always)]
+pub(crate) fn is_all_unreserved_inline(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .fold(true, |ok, &b| ok & is_unreserved_arith(b))
+}
+
 /// True when no octet of `a` and `b` must be escaped (RFC 5849 §3.6):
 /// [`all_unreserved`] for two pieces of a short text.
 #[inline(never)]
@@ -367,15 +377,18 @@ const VALUE_ENDS: [bool; 256] = {
 /// stopped. `out` has room for 5 octets a read octet, plus [`BLOCK_OUT`].
 ///
 /// Every octet is written from the table straight into `out` (no copy
-/// through a buffer, no call to `memcpy`).
+/// through a buffer, no call to `memcpy`). Blocks of 16 octets go through
+/// [`reencode_block`], which finds the escapes and the piece's end by
+/// masks instead of a branch per octet; a block with a malformed escape
+/// is read octet by octet.
 #[inline(always)]
-fn reencode_piece(
+fn reencode_piece<const NAME: bool>(
     form: &[u8],
     mut i: usize,
     out: &mut [u8],
     mut k: usize,
-    ends: &[bool; 256],
 ) -> (usize, usize) {
+    let ends = if NAME { &NAME_ENDS } else { &VALUE_ENDS };
     loop {
         let Some(win) = out
             .get_mut(k..)
@@ -383,6 +396,20 @@ fn reencode_piece(
         else {
             return (i, k);
         };
+        // A name is short and seldom escaped: through the block it took
+        // longer.
+        if let Some((read, written, ended)) = if NAME {
+            None
+        } else {
+            reencode_block(form, i, win)
+        } {
+            i += read;
+            k += written;
+            if ended {
+                return (i, k);
+            }
+            continue;
+        }
         // Up to 16 octets read; an escape near the end reads 2 more.
         let end = (i + 16).min(form.len());
         let mut w = 0;
@@ -403,6 +430,124 @@ fn reencode_piece(
             return (i, k);
         }
     }
+}
+
+/// A hex digit, either case, by arithmetic (so that a block is tested
+/// with vector compares).
+#[inline(always)]
+fn is_hex_arith(b: u8) -> bool {
+    (b.wrapping_sub(b'0') < 10) | ((b | 0x20).wrapping_sub(b'a') < 6)
+}
+
+/// Up to 16 octets of a form's value from `form[i..]`, decoded and
+/// encoded twice into `win` as [`reencode_piece`] does, without a branch
+/// that depends on where the escapes fall: masks of the block's `%`s, of
+/// its ends (`&`, or the form's end) and of the positions two hex digits
+/// follow give the octets it reads; the octet each stands for (at a `%`,
+/// the escape's; `+`, a space) is worked out for the whole block at once
+/// and written from [`TWICE`], and the escapes' digits write nothing.
+/// Returns the octets read, the octets written and whether the value
+/// ended (at a `&`, not read, or the form's end); `None` for a block
+/// without a `%` or with a malformed escape (not `%` and two hex digits,
+/// RFC 3986 §2.1), for the octet-by-octet path.
+#[inline(always)]
+fn reencode_block(
+    form: &[u8],
+    i: usize,
+    win: &mut [u8; BLOCK_OUT],
+) -> Option<(usize, usize, bool)> {
+    let rest = form.get(i..).unwrap_or_default();
+    match rest.first_chunk::<18>() {
+        // Read where it lies: a copy on the stack would be read back
+        // before its stores complete (a store forwarding stall).
+        Some(b) => reencode_window(b, 18, win),
+        None => {
+            // Near the form's end: zeros past it (neither `%` nor a digit).
+            let mut b = [0u8; 18];
+            b[..rest.len()].copy_from_slice(rest);
+            reencode_window(&b, rest.len(), win)
+        }
+    }
+}
+
+/// [`reencode_block`] on the 18 octets `b`, of which the first `len` are
+/// the form's.
+#[inline(always)]
+fn reencode_window(
+    b: &[u8; 18],
+    len: usize,
+    win: &mut [u8; BLOCK_OUT],
+) -> Option<(usize, usize, bool)> {
+    let mut pct = 0u32;
+    for (j, &c) in b[..16].iter().enumerate() {
+        pct |= u32::from(c == b'%') << j;
+    }
+    // Without an escape the octet-by-octet path has nothing to mispredict
+    // but the piece's end, and is quicker than working out the masks.
+    if pct == 0 {
+        return None;
+    }
+    // Three overlapping 16-octet loads: each position, the next and the
+    // one after.
+    let ahead = |from: usize| -> [u8; 16] {
+        let mut a = [0u8; 16];
+        a.copy_from_slice(&b[from..from + 16]);
+        a
+    };
+    let (b0, b1, b2) = (ahead(0), ahead(1), ahead(2));
+    // Where the value ends, and where two hex digits follow.
+    let (mut stop, mut hex) = (0u32, 0u32);
+    for j in 0..16 {
+        let c = b0[j];
+        stop |= u32::from(c == b'&') << j;
+        hex |= u32::from(is_hex_arith(b1[j]) & is_hex_arith(b2[j])) << j;
+    }
+    if len < 16 {
+        stop |= !0u32 << len;
+    }
+    // Octets read before the value's end, at most 16.
+    let n = (stop | 1 << 16).trailing_zeros() as usize;
+    let esc = pct & ((1u32 << n) - 1);
+    // Each `%` is followed by two hex digits, or the block goes octet by
+    // octet.
+    if esc & !hex != 0 {
+        return None;
+    }
+    let digits = (esc << 1) | (esc << 2);
+    // The octet each position stands for, for all 16 at once (vector
+    // instructions): at a `%`, the escape's octet (its digits, checked
+    // above, each `(d & 15) + 9` for a letter); a `+` is a space.
+    let mut octets = [0u8; 16];
+    for (j, o) in octets.iter_mut().enumerate() {
+        let (c, h, l) = (b0[j], b1[j], b2[j]);
+        let value = |d: u8| (d & 15) + 9 * (d >> 6 & 1);
+        *o = if c == b'%' {
+            value(h) << 4 | value(l)
+        } else if c == b'+' {
+            b' '
+        } else {
+            c
+        };
+    }
+    let twice = &TWICE;
+    let mut w = 0;
+    for (j, &o) in octets.iter().enumerate().take(n) {
+        // An escape's digits are written too, but not kept: the next
+        // octet is written over them (a branch here would be taken at
+        // random).
+        let entry = twice[o as usize];
+        let keep = (!digits >> j & 1) as usize;
+        let at = w & 127;
+        win[at..at + 8].copy_from_slice(&entry.to_le_bytes());
+        w = at + (entry >> 56) as usize * keep;
+    }
+    // An escape at the block's last two octets reads on past it.
+    let read = if n < 16 {
+        n
+    } else {
+        16.max(32 - digits.leading_zeros() as usize)
+    };
+    Some((read, w, n < 16))
 }
 
 /// RFC 5849 §3.4.1.3.1 and §3.4.1.1 in one pass over a whole query string
@@ -447,12 +592,12 @@ pub fn reencode_form_twice(
         }
         let start = k;
         out[k..k + 3].copy_from_slice(b"%26");
-        (i, k) = reencode_piece(form, i, out, k + 3, &NAME_ENDS);
+        (i, k) = reencode_piece::<true>(form, i, out, k + 3);
         let name_end = k;
         out[k..k + 3].copy_from_slice(b"%3D");
         k += 3;
         if form.get(i) == Some(&b'=') {
-            (i, k) = reencode_piece(form, i + 1, out, k, &VALUE_ENDS);
+            (i, k) = reencode_piece::<false>(form, i + 1, out, k);
         }
         pair(&out[..k], start, name_end);
     }
@@ -690,6 +835,26 @@ mod tests {
             }
         }
         forms.push(b"%zz%2b=%3D&&a+b=c=d&%%41%".to_vec());
+        // Runs of escapes, valid and not, across the 16-octet blocks of
+        // the escape path, from a fixed sequence (xorshift) of tokens.
+        let tokens: [&[u8]; 12] = [
+            b"%41", b"%e9", b"%2B", b"%7E", b"%4", b"%", b"+", b"=", b"&", b"x", b"~", b"%%",
+        ];
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let (len, mut bits) = ((seed % 40) as usize, seed >> 8);
+            let mut form = Vec::new();
+            for _ in 0..len {
+                // Valid escapes and plain octets more often than the rest.
+                let pick = (bits % 23) as usize;
+                form.extend_from_slice(tokens[if pick < 12 { pick } else { pick % 4 }]);
+                bits = bits.rotate_right(5) ^ seed;
+            }
+            forms.push(form);
+        }
         // The forms that become the longest for their length (one escaped
         // octet a pair) reach the bound the room is made of (exactly for
         // odd lengths) and transcode whole.

@@ -327,11 +327,16 @@ impl Signer {
 
     /// Adds a protocol parameter (RFC 5849 §3.4.1, decoded): it is signed
     /// and written to the Authorization header, in the order added.
+    #[inline(always)]
     pub fn add_protocol(&mut self, name: &str, value: &str) {
-        let (name, value) = (name.as_bytes(), value.as_bytes());
+        let clean_name = crate::encode::is_all_unreserved_inline(name.as_bytes());
+        self.add_protocol_tested(name.as_bytes(), value.as_bytes(), clean_name);
+    }
+
+    fn add_protocol_tested(&mut self, name: &[u8], value: &[u8], clean_name: bool) {
         // The usual protocol parameter needs no escape (RFC 5849 §3.6):
         // tested once, then copied as it is.
-        if is_all_unreserved(name) && is_all_unreserved(value) {
+        if clean_name && is_all_unreserved(value) {
             let span = self.push_verbatim(name, value);
             self.protocol.push((span, true));
             return;
