@@ -236,9 +236,9 @@ pub(crate) fn is_all_unreserved(bytes: &[u8]) -> bool {
     bytes.iter().all(|&b| is_unreserved_arith(b))
 }
 
-/// [`is_all_unreserved`] inlined whole, for a text the compiler usually
-/// knows (a protocol parameter's name, written as a literal): the test
-/// then folds to a constant.
+/// [`is_all_unreserved`] inlined whole, for a protocol parameter's name:
+/// where the caller writes the name as a literal, the test folds to a
+/// constant; elsewhere it is a plain inlined loop.
 #[inline(always)]
 pub(crate) fn is_all_unreserved_inline(bytes: &[u8]) -> bool {
     bytes
@@ -377,10 +377,10 @@ const VALUE_ENDS: [bool; 256] = {
 /// stopped. `out` has room for 5 octets a read octet, plus [`BLOCK_OUT`].
 ///
 /// Every octet is written from the table straight into `out` (no copy
-/// through a buffer, no call to `memcpy`). Blocks of 16 octets go through
-/// [`reencode_block`], which finds the escapes and the piece's end by
-/// masks instead of a branch per octet; a block with a malformed escape
-/// is read octet by octet.
+/// through a buffer, no call to `memcpy`). A value's blocks that hold a
+/// `%` go through [`reencode_block`], which finds the escapes and the
+/// value's end by masks instead of a branch per octet; names, and blocks
+/// without a `%` or with a malformed escape, are read octet by octet.
 #[inline(always)]
 fn reencode_piece<const NAME: bool>(
     form: &[u8],
@@ -445,9 +445,11 @@ fn is_hex_arith(b: u8) -> bool {
 /// its ends (`&`, or the form's end) and of the positions two hex digits
 /// follow give the octets it reads; the octet each stands for (at a `%`,
 /// the escape's; `+`, a space) is worked out for the whole block at once
-/// and written from [`TWICE`], and the escapes' digits write nothing.
-/// Returns the octets read, the octets written and whether the value
-/// ended (at a `&`, not read, or the form's end); `None` for a block
+/// and written from [`TWICE`]; an escape's digits are written too but
+/// not kept. Returns the octets read, the octets written and whether the
+/// value ended inside the block (at a `&`, not read, or the form's end;
+/// a value that ends exactly at the block's edge is found ended by the
+/// next call); `None` for a block
 /// without a `%` or with a malformed escape (not `%` and two hex digits,
 /// RFC 3986 §2.1), for the octet-by-octet path.
 #[inline(always)]
@@ -505,7 +507,8 @@ fn reencode_window(
     if len < 16 {
         stop |= !0u32 << len;
     }
-    // Octets read before the value's end, at most 16.
+    // Positions before the value's end, at most 16 (an escape in the
+    // last two reads on, up to 18 octets in all).
     let n = (stop | 1 << 16).trailing_zeros() as usize;
     let esc = pct & ((1u32 << n) - 1);
     // Each `%` is followed by two hex digits, or the block goes octet by
@@ -837,8 +840,9 @@ mod tests {
         forms.push(b"%zz%2b=%3D&&a+b=c=d&%%41%".to_vec());
         // Runs of escapes, valid and not, across the 16-octet blocks of
         // the escape path, from a fixed sequence (xorshift) of tokens.
-        let tokens: [&[u8]; 12] = [
-            b"%41", b"%e9", b"%2B", b"%7E", b"%4", b"%", b"+", b"=", b"&", b"x", b"~", b"%%",
+        let tokens: [&[u8]; 15] = [
+            b"%41", b"%e9", b"%2B", b"%7E", b"%26", b"%3D", b"%25", b"%4", b"%", b"+", b"=", b"&",
+            b"x", b"~", b"%%",
         ];
         let mut seed = 0x9E37_79B9_7F4A_7C15u64;
         for _ in 0..20_000 {
@@ -848,9 +852,9 @@ mod tests {
             let (len, mut bits) = ((seed % 40) as usize, seed >> 8);
             let mut form = Vec::new();
             for _ in 0..len {
-                // Valid escapes and plain octets more often than the rest.
-                let pick = (bits % 23) as usize;
-                form.extend_from_slice(tokens[if pick < 12 { pick } else { pick % 4 }]);
+                // Valid escapes more often than the rest.
+                let pick = (bits % 29) as usize;
+                form.extend_from_slice(tokens[if pick < 15 { pick } else { pick % 7 }]);
                 bits = bits.rotate_right(5) ^ seed;
             }
             forms.push(form);
