@@ -3,7 +3,7 @@
 use oauth1_doctor::auth_header;
 use oauth1_doctor::base_string::{base_string, base_string_uri};
 use oauth1_doctor::encode::{
-    decode_lenient, decode_strict, encode, encode_to_vec, encode_twice_to_vec,
+    decode_lenient, decode_strict, encode, encode_bytes, encode_to_vec, encode_twice_to_vec,
     reencode_twice_to_vec,
 };
 use oauth1_doctor::params::{normalize, parse_form, Param, Source};
@@ -50,6 +50,27 @@ proptest! {
         let enc = encode(&s);
         prop_assert!(enc.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~%ABCDEF".contains(&b)));
         prop_assert_eq!(decode_strict(&enc).unwrap(), s.as_bytes());
+    }
+
+    /// The byte encoders (short text straight into the vector, longer text
+    /// a block at a time) append what the `String` encoder gives, once and
+    /// twice, for any octets and after any text already in the vector.
+    #[test]
+    fn byte_encoders_match_the_string_encoder(
+        bytes in proptest::collection::vec(
+            proptest::prop_oneof![any::<u8>(), proptest::sample::select(b"aZ09-._~/:%+ ".to_vec())],
+            0..100,
+        ),
+        before in "[a-z%]{0,5}",
+    ) {
+        let once = encode_bytes(&bytes);
+        let twice = encode(&once);
+        let mut got = before.as_bytes().to_vec();
+        encode_to_vec(&bytes, &mut got);
+        prop_assert_eq!(&got[before.len()..], once.as_bytes());
+        got.truncate(before.len());
+        encode_twice_to_vec(&bytes, &mut got);
+        prop_assert_eq!(&got[before.len()..], twice.as_bytes());
     }
 
     /// The one-pass transcoder gives what decoding then encoding twice gives,
