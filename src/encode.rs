@@ -173,10 +173,15 @@ fn encode_with(bytes: &[u8], out: &mut Vec<u8>, table: &Table, widest: usize) {
         out.extend_from_slice(bytes);
         return;
     }
-    // Short text with something to escape (a URI, a key, a signature):
-    // written straight into `out`, each octet's entry stored whole, with
-    // no test per block and no copy from a buffer.
-    if bytes.len() <= 64 {
+    // Short text with something to escape (a URI, a key, a signature),
+    // into a vector that already has the room (a reused buffer): written
+    // straight into it, each octet's entry stored whole, with no test per
+    // block and no copy from a buffer. A vector without that room takes
+    // the blocks below, which grow it only by what the text becomes: a
+    // caller may have sized a buffer holding a secret so that it never
+    // moves (a move would free a copy unwiped), and the hunt counts its
+    // buffers by capacity.
+    if bytes.len() <= 64 && out.capacity() - out.len() >= widest * bytes.len() + 8 {
         let mut k = out.len();
         // Room for the most the text can become, and the last entry's 8.
         out.resize(k + widest * bytes.len() + 8, 0);
@@ -416,17 +421,15 @@ fn reencode_piece<const NAME: bool>(
         };
         // A name is short and seldom escaped: through the block it took
         // longer.
-        if let Some((read, written, ended)) = if NAME {
-            None
-        } else {
-            reencode_block(form, i, win)
-        } {
-            i += read;
-            k += written;
-            if ended {
-                return (i, k);
+        if !NAME {
+            if let Some((read, written, ended)) = reencode_block(form, i, win) {
+                i += read;
+                k += written;
+                if ended {
+                    return (i, k);
+                }
+                continue;
             }
-            continue;
         }
         // Up to 16 octets read; an escape near the end reads 2 more.
         let end = (i + 16).min(form.len());
@@ -467,9 +470,9 @@ fn is_hex_arith(b: u8) -> bool {
 /// not kept. Returns the octets read, the octets written and whether the
 /// value ended inside the block (at a `&`, not read, or the form's end;
 /// a value that ends exactly at the block's edge is found ended by the
-/// next call); `None` for a block
-/// without a `%` or with a malformed escape (not `%` and two hex digits,
-/// RFC 3986 §2.1), for the octet-by-octet path.
+/// next call); `None` for a block without a `%` or with a malformed
+/// escape (not `%` and two hex digits, RFC 3986 §2.1), for the
+/// octet-by-octet path.
 #[inline(always)]
 fn reencode_block(
     form: &[u8],

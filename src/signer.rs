@@ -213,8 +213,19 @@ fn push_base64(tag: &[u8], out: &mut String) {
 }
 
 /// RFC 5849 §3.4.2: the HMAC key, `encode(consumer_secret)&encode(token_secret)`,
-/// appended to `out`.
+/// written to `out`, which is empty. `out` is first given room for the
+/// most the key can become (3 octets an octet, §3.6, the `&`, and the 8
+/// octets a short encoding stores past its text), so that it never moves
+/// while it holds the key (a move would free a copy unwiped) and each
+/// secret is encoded straight into it; when it must grow for that, its
+/// earlier contents (an earlier key) are wiped first.
 fn push_key(consumer_secret: &str, token_secret: &str, out: &mut Vec<u8>) {
+    debug_assert!(out.is_empty(), "the key is written to an empty buffer");
+    let room = 3 * (consumer_secret.len() + token_secret.len()) + 1 + 8;
+    if out.capacity() < room {
+        out.zeroize();
+        out.reserve(room);
+    }
     encode_to_vec(consumer_secret.as_bytes(), out);
     out.push(b'&');
     encode_to_vec(token_secret.as_bytes(), out);
@@ -632,6 +643,8 @@ impl Signer {
             out.extend_from_slice(b"\", ");
         }
         out.extend_from_slice(b"oauth_signature=\"");
+        // Room to encode the signature straight into the header.
+        out.reserve(3 * self.signature.len() + 8);
         encode_to_vec(self.signature.as_bytes(), out);
         out.push(b'"');
         out

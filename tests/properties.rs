@@ -52,9 +52,10 @@ proptest! {
         prop_assert_eq!(decode_strict(&enc).unwrap(), s.as_bytes());
     }
 
-    /// The byte encoders (short text straight into the vector, longer text
-    /// a block at a time) append what the `String` encoder gives, once and
-    /// twice, for any octets and after any text already in the vector.
+    /// The byte encoders (short text straight into a vector with room,
+    /// other text a block at a time) append what the `String` encoder
+    /// gives, once and twice, for any octets and after any text already
+    /// in the vector.
     #[test]
     fn byte_encoders_match_the_string_encoder(
         bytes in proptest::collection::vec(
@@ -65,12 +66,18 @@ proptest! {
     ) {
         let once = encode_bytes(&bytes);
         let twice = encode(&once);
-        let mut got = before.as_bytes().to_vec();
-        encode_to_vec(&bytes, &mut got);
-        prop_assert_eq!(&got[before.len()..], once.as_bytes());
-        got.truncate(before.len());
-        encode_twice_to_vec(&bytes, &mut got);
-        prop_assert_eq!(&got[before.len()..], twice.as_bytes());
+        // A vector with no room to spare (it grows by what the text
+        // becomes) and one with room (a reused buffer: short text is
+        // written straight into it).
+        for room in [0, 600] {
+            let mut got = Vec::with_capacity(before.len() + room);
+            got.extend_from_slice(before.as_bytes());
+            encode_to_vec(&bytes, &mut got);
+            prop_assert_eq!(&got[before.len()..], once.as_bytes());
+            got.truncate(before.len());
+            encode_twice_to_vec(&bytes, &mut got);
+            prop_assert_eq!(&got[before.len()..], twice.as_bytes());
+        }
     }
 
     /// The one-pass transcoder gives what decoding then encoding twice gives,

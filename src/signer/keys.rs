@@ -61,7 +61,7 @@ pub(super) enum KeyedMac {
 impl HmacKey {
     /// Derives the key for `hash` from the two secrets (RFC 5849 §3.4.2).
     pub fn new(hash: HashAlg, consumer_secret: &str, token_secret: &str) -> HmacKey {
-        let mut key = Vec::with_capacity(consumer_secret.len() + token_secret.len() + 8);
+        let mut key = Vec::new();
         push_key(consumer_secret, token_secret, &mut key);
         // HMAC takes keys of any length, so `new_from_slice` cannot fail;
         // `new` on an empty key is the same (RFC 2104 §2 pads with zeros).
